@@ -1,0 +1,167 @@
+package jtrain.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jtrain.engine.backend.Backends;
+
+/**
+ * Define-by-run reverse-mode autodiff. Each differentiable op calls {@link #record} with its output, its inputs and
+ * a closure computing the inputs' gradients from the output's gradient; {@link #backward} walks those nodes in
+ * reverse topological order. A closure (and so every tensor it saved) is dropped as soon as it has run.
+ */
+public final class Autograd {
+    private Autograd() {}
+
+    /** Computes the gradients of an op's inputs from the gradient of its output (null entries: no gradient). */
+    @FunctionalInterface
+    public interface Backward {
+        Tensor[] apply(Tensor gradOutput);
+    }
+
+    /** One recorded op: its name (for error messages), inputs and backward closure. */
+    public static final class Node {
+        public final String op;
+        final Tensor[] inputs;
+        Backward backward;
+
+        Node(String op, Tensor[] inputs, Backward backward) {
+            this.op = op;
+            this.inputs = inputs;
+            this.backward = backward;
+        }
+    }
+
+    private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    private static volatile boolean anomalyMode = Boolean.getBoolean("jtrain.anomaly");
+
+    /** Scope in which ops record nothing: {@code try (var ng = Autograd.noGrad()) { ... }}. */
+    public static AutoCloseable0 noGrad() {
+        int[] depth = NO_GRAD_DEPTH.get();
+        depth[0]++;
+        return () -> depth[0]--;
+    }
+
+    /** An AutoCloseable whose close() throws nothing. */
+    public interface AutoCloseable0 extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    public static boolean isGradEnabled() {
+        return NO_GRAD_DEPTH.get()[0] == 0;
+    }
+
+    /**
+     * Anomaly mode: every op's output (forward and backward) is checked for NaN/Inf, and the first op that
+     * produced one is named in the error. Slow (reads every result back); also on with -Djtrain.anomaly=true.
+     */
+    public static void setAnomalyMode(boolean on) {
+        anomalyMode = on;
+    }
+
+    public static boolean anomalyMode() {
+        return anomalyMode;
+    }
+
+    /**
+     * Registers out as the result of op on inputs. Does nothing in a no-grad scope or when no input needs a
+     * gradient. Returns out.
+     */
+    public static Tensor record(String op, Tensor out, Tensor[] inputs, Backward backward) {
+        if (anomalyMode) checkFinite(op, out, "forward");
+        if (!isGradEnabled()) return out;
+        boolean any = false;
+        for (Tensor t : inputs) any |= t != null && t.requiresGrad();
+        if (any) out.setGradFn(new Node(op, inputs, backward));
+        return out;
+    }
+
+    /** Checks a result for NaN/Inf in anomaly mode; for ops that produce tensors outside record(). */
+    public static void checkFinite(String op, Tensor t, String phase) {
+        if (!t.dtype().floating) return;
+        double[] v = t.detach().to(DType.F64).toDoubleArray();
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new ArithmeticException("anomaly: " + phase + " of '" + op + "' produced " + v[i] + " at flat index " + i
+                        + " of " + t.describe());
+            }
+        }
+    }
+
+    static void backward(Tensor root) {
+        if (!root.requiresGrad()) throw new IllegalStateException("backward: the tensor does not require a gradient (no parameter reached it)");
+        if (root.numel() != 1) throw new ShapeException("backward: needs a scalar, got shape " + Shapes.str(root.shape()));
+        List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        grads.put(root, Tensor.full(1, root.dtype(), root.device(), root.shape()));
+        try (var ng = noGrad()) {
+            for (int k = order.size() - 1; k >= 0; k--) {
+                Tensor t = order.get(k);
+                Tensor g = grads.remove(t);
+                if (g == null) continue;
+                Node node = t.gradFn();
+                if (node == null) {
+                    accumulateLeaf(t, g);
+                    continue;
+                }
+                if (node.backward == null) {
+                    throw new IllegalStateException("backward: the graph through '" + node.op + "' was already used and freed; "
+                            + "run the forward pass again");
+                }
+                Tensor[] inGrads = node.backward.apply(g);
+                node.backward = null; // frees the tensors the closure saved
+                for (int i = 0; i < node.inputs.length; i++) {
+                    Tensor in = node.inputs[i];
+                    if (in == null || !in.requiresGrad() || inGrads[i] == null) continue;
+                    Tensor gi = inGrads[i];
+                    if (!java.util.Arrays.equals(gi.shape(), in.shape())) {
+                        throw new ShapeException("backward of '" + node.op + "': gradient shape " + Shapes.str(gi.shape())
+                                + " differs from input shape " + Shapes.str(in.shape()));
+                    }
+                    if (anomalyMode) checkFinite(node.op, gi, "backward");
+                    Tensor prev = grads.get(in);
+                    grads.put(in, prev == null ? gi : prev.add(gi));
+                }
+            }
+        }
+    }
+
+    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+        if (leaf.grad() == null) {
+            // Own copy: g may be shared with other gradients or be a strided view.
+            Tensor own = Tensor.zeros(g.dtype(), g.device(), g.shape());
+            Backends.of(own).copy(g, own);
+            leaf.setGrad(own);
+        } else {
+            Backends.of(leaf).addInPlace(leaf.grad(), g);
+        }
+    }
+
+    /** Tensors reachable from root through grad_fn links, inputs before the ops that use them. */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>(); // {tensor, next input index}
+        stack.push(new Object[] {root, 0});
+        visited.put(root, true);
+        while (!stack.isEmpty()) {
+            Object[] top = stack.peek();
+            Tensor t = (Tensor) top[0];
+            int i = (Integer) top[1];
+            Node node = t.gradFn();
+            if (node != null && i < node.inputs.length) {
+                top[1] = i + 1;
+                Tensor in = node.inputs[i];
+                if (in != null && in.requiresGrad() && visited.put(in, true) == null) stack.push(new Object[] {in, 0});
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,115 @@
+package jtrain.engine.ops;
+
+import jtrain.engine.Autograd;
+import jtrain.engine.Shapes;
+import jtrain.engine.Tensor;
+import jtrain.engine.backend.Backend;
+import jtrain.engine.backend.Backend.Binary;
+import jtrain.engine.backend.Backend.Unary;
+
+/** Broadcasting arithmetic and elementwise math, each with its gradient. */
+public final class Arith {
+    private Arith() {}
+
+    public static Tensor add(Tensor a, Tensor b) {
+        Tensor out = broadcastBinary("add", Binary.ADD, a, b);
+        return Autograd.record("add", out, new Tensor[] {a, b},
+                g -> new Tensor[] {Reductions.sumTo(g, a.shape()), Reductions.sumTo(g, b.shape())});
+    }
+
+    public static Tensor sub(Tensor a, Tensor b) {
+        Tensor out = broadcastBinary("sub", Binary.SUB, a, b);
+        return Autograd.record("sub", out, new Tensor[] {a, b},
+                g -> new Tensor[] {Reductions.sumTo(g, a.shape()), Reductions.sumTo(neg(g), b.shape())});
+    }
+
+    public static Tensor mul(Tensor a, Tensor b) {
+        Tensor out = broadcastBinary("mul", Binary.MUL, a, b);
+        return Autograd.record("mul", out, new Tensor[] {a, b}, g -> new Tensor[] {
+                a.requiresGrad() ? Reductions.sumTo(mul(g, b), a.shape()) : null,
+                b.requiresGrad() ? Reductions.sumTo(mul(g, a), b.shape()) : null});
+    }
+
+    public static Tensor div(Tensor a, Tensor b) {
+        Tensor out = broadcastBinary("div", Binary.DIV, a, b);
+        return Autograd.record("div", out, new Tensor[] {a, b}, g -> new Tensor[] {
+                a.requiresGrad() ? Reductions.sumTo(div(g, b), a.shape()) : null,
+                b.requiresGrad() ? Reductions.sumTo(neg(div(mul(g, out), b)), b.shape()) : null});
+    }
+
+    public static Tensor add(Tensor a, double s) {
+        return add(a, scalarLike(s, a));
+    }
+
+    public static Tensor mul(Tensor a, double s) {
+        return mul(a, scalarLike(s, a));
+    }
+
+    /** a ** p for a constant exponent. */
+    public static Tensor pow(Tensor a, double p) {
+        Tensor out = broadcastBinary("pow", Binary.POW, a, scalarLike(p, a));
+        return Autograd.record("pow", out, new Tensor[] {a},
+                g -> new Tensor[] {mul(g, mul(pow(a, p - 1), p))});
+    }
+
+    /** Elementwise maximum (the gradient goes to a where a >= b, else to b). */
+    public static Tensor maximum(Tensor a, Tensor b) {
+        Tensor out = broadcastBinary("maximum", Binary.MAX, a, b);
+        return Autograd.record("maximum", out, new Tensor[] {a, b}, g -> {
+            Tensor aWins = broadcastBinary("maximum backward", Binary.LT, b, a).add(broadcastBinary("maximum backward", Binary.EQ, a, b));
+            return new Tensor[] {Reductions.sumTo(mul(g, aWins), a.shape()), Reductions.sumTo(mul(g, aWins.neg().add(1)), b.shape())};
+        });
+    }
+
+    public static Tensor neg(Tensor a) {
+        Tensor out = unary("neg", Unary.NEG, a);
+        return Autograd.record("neg", out, new Tensor[] {a}, g -> new Tensor[] {neg(g)});
+    }
+
+    public static Tensor exp(Tensor a) {
+        Tensor out = unary("exp", Unary.EXP, a);
+        return Autograd.record("exp", out, new Tensor[] {a}, g -> new Tensor[] {mul(g, out)});
+    }
+
+    public static Tensor log(Tensor a) {
+        Tensor out = unary("log", Unary.LOG, a);
+        return Autograd.record("log", out, new Tensor[] {a}, g -> new Tensor[] {div(g, a)});
+    }
+
+    public static Tensor sqrt(Tensor a) {
+        Tensor out = unary("sqrt", Unary.SQRT, a);
+        return Autograd.record("sqrt", out, new Tensor[] {a}, g -> new Tensor[] {div(mul(g, 0.5), out)});
+    }
+
+    public static Tensor tanh(Tensor a) {
+        Tensor out = unary("tanh", Unary.TANH, a);
+        return Autograd.record("tanh", out, new Tensor[] {a},
+                g -> new Tensor[] {mul(g, add(neg(mul(out, out)), 1))});
+    }
+
+    /** The exact GELU, x * Phi(x) with the erf form of Phi (BERT's "gelu"). */
+    public static Tensor gelu(Tensor a) {
+        Tensor out = unary("gelu", Unary.GELU, a);
+        return Autograd.record("gelu", out, new Tensor[] {a},
+                g -> new Tensor[] {Checks.sameDeviceAndDtype("gelu backward", a, g).binary(Binary.GELU_BACKWARD, a, g)});
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    static Tensor unary(String op, Unary kind, Tensor a) {
+        Backend be = Checks.supported(op, a);
+        Checks.floating(op, a);
+        return be.unary(kind, a);
+    }
+
+    /** Applies a backend binary kernel after broadcasting both operands to their common shape (no recording). */
+    static Tensor broadcastBinary(String op, Binary kind, Tensor a, Tensor b) {
+        Backend be = Checks.sameDeviceAndDtype(op, a, b);
+        int[] shape = Shapes.broadcast(op, a.shape(), b.shape());
+        return be.binary(kind, Views.broadcastView(a, shape), Views.broadcastView(b, shape));
+    }
+
+    static Tensor scalarLike(double s, Tensor like) {
+        return Tensor.scalar(s, like.dtype(), like.device());
+    }
+}

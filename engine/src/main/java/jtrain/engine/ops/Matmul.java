@@ -1,0 +1,82 @@
+package jtrain.engine.ops;
+
+import java.util.Arrays;
+
+import jtrain.engine.Autograd;
+import jtrain.engine.Flops;
+import jtrain.engine.Shapes;
+import jtrain.engine.ShapeException;
+import jtrain.engine.Tensor;
+import jtrain.engine.backend.Backend;
+
+/**
+ * Matrix products: (M, K) @ (K, N); (..., M, K) @ (K, N) as one large product (a linear layer); and batched
+ * (..., M, K) @ (..., K, N) with broadcasting batch dimensions.
+ */
+public final class Matmul {
+    private Matmul() {}
+
+    public static Tensor matmul(Tensor a, Tensor b) {
+        Backend be = Checks.sameDeviceAndDtype("matmul", a, b);
+        if (a.rank() < 2 || b.rank() < 2) {
+            throw new ShapeException("matmul: both operands need rank >= 2, got " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()));
+        }
+        int k = a.size(-1);
+        if (b.size(-2) != k) {
+            throw new ShapeException("matmul: inner dimensions differ: " + Shapes.str(a.shape()) + " @ " + Shapes.str(b.shape()));
+        }
+        Tensor out;
+        if (b.rank() == 2) {
+            // Fold every leading dimension of a into M: one large product.
+            int[] as = a.shape();
+            int m = a.numel() / Math.max(1, k);
+            Tensor prod = be.matmul(Views.reshapeView(a.reshape(m, k), 1, m, k), Views.reshapeView(b, 1, k, b.size(1)));
+            Flops.add(2L * m * k * b.size(1));
+            int[] os = Arrays.copyOf(as, as.length);
+            os[os.length - 1] = b.size(1);
+            out = Views.reshapeView(prod, os);
+        } else {
+            int[] batchA = Arrays.copyOf(a.shape(), a.rank() - 2), batchB = Arrays.copyOf(b.shape(), b.rank() - 2);
+            int[] batch = Shapes.broadcast("matmul", batchA, batchB);
+            int m = a.size(-2), n = b.size(-1), count = Shapes.numel(batch);
+            Tensor a3 = flattenBatch(Views.broadcastView(a, concat(batch, m, k)), count, m, k);
+            Tensor b3 = flattenBatch(Views.broadcastView(b, concat(batch, k, n)), count, k, n);
+            Tensor prod = be.matmul(a3, b3);
+            Flops.add(2L * count * m * n * k);
+            out = Views.reshapeView(prod, concat(batch, m, n));
+        }
+        return Autograd.record("matmul", out, new Tensor[] {a, b}, g -> new Tensor[] {
+                a.requiresGrad() ? Reductions.sumTo(matmul(g, b.transpose(-1, -2)), a.shape()) : null,
+                b.requiresGrad() ? gradB(a, g, b.shape()) : null});
+    }
+
+    private static Tensor gradB(Tensor a, Tensor g, int[] bShape) {
+        if (bShape.length == 2) {
+            int k = a.size(-1), n = g.size(-1), m = a.numel() / Math.max(1, k);
+            return matmul(a.reshape(m, k).transpose(0, 1), g.reshape(m, n));
+        }
+        return Reductions.sumTo(matmul(a.transpose(-1, -2), g), bShape);
+    }
+
+    /** (batch..., r, c) to (count, r, c) without copying when the batch dimensions merge, else contiguous. */
+    private static Tensor flattenBatch(Tensor t, int count, int r, int c) {
+        int[] strides = t.strides();
+        int rank = t.rank();
+        // The batch dims merge into one stride when each is a whole multiple of the next (or all are broadcast).
+        int batchStride = rank > 2 ? strides[rank - 3] : 0;
+        boolean merges = true;
+        for (int d = rank - 3; d > 0; d--) {
+            if (t.size(d - 1) != 1 && strides[d - 1] != strides[d] * t.size(d)) merges = false;
+        }
+        if (rank == 2) return Views.strided(t, new int[] {1, r, c}, new int[] {0, strides[0], strides[1]}, t.offset());
+        if (merges) return Views.strided(t, new int[] {count, r, c}, new int[] {count == 1 ? 0 : batchStride, strides[rank - 2], strides[rank - 1]}, t.offset());
+        return Views.reshapeView(t.contiguous(), count, r, c);
+    }
+
+    private static int[] concat(int[] batch, int r, int c) {
+        int[] s = Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = r;
+        s[batch.length + 1] = c;
+        return s;
+    }
+}
