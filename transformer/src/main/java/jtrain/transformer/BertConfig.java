@@ -1,0 +1,223 @@
+package jtrain.transformer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jtrain.engine.io.Json;
+
+/**
+ * BERT hyper-parameters, read from and written to HuggingFace's config.json (same field names).
+ *
+ * @param vocabSize                 rows of the word embedding (30522 for bert-base-uncased)
+ * @param hiddenSize                width C of every token vector (768 for base)
+ * @param numHiddenLayers           encoder layers (12 for base)
+ * @param numAttentionHeads         heads per layer; hiddenSize must be a multiple (12 for base)
+ * @param intermediateSize          feed-forward inner width (3072 for base)
+ * @param hiddenDropoutProb         dropout on embeddings and sub-layer outputs (0.1)
+ * @param attentionProbsDropoutProb dropout on attention probabilities (0.1)
+ * @param maxPositionEmbeddings     longest sequence (512)
+ * @param typeVocabSize             segment ids (2)
+ * @param initializerRange          std of the N(0, std) weight initialisation (0.02)
+ * @param layerNormEps              LayerNorm epsilon (1e-12)
+ * @param padTokenId                id of [PAD] (0)
+ * @param classifierDropout         dropout before classification heads; null means hiddenDropoutProb
+ * @param labels                    class names of a classification head in id order (id2label); may be empty
+ * @param extra                     other config.json fields, kept so a loaded config saves back unchanged
+ */
+public record BertConfig(
+        int vocabSize,
+        int hiddenSize,
+        int numHiddenLayers,
+        int numAttentionHeads,
+        int intermediateSize,
+        double hiddenDropoutProb,
+        double attentionProbsDropoutProb,
+        int maxPositionEmbeddings,
+        int typeVocabSize,
+        double initializerRange,
+        double layerNormEps,
+        int padTokenId,
+        Double classifierDropout,
+        List<String> labels,
+        Map<String, Object> extra) {
+
+    public BertConfig {
+        if (hiddenSize % numAttentionHeads != 0) {
+            throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not a multiple of num_attention_heads " + numAttentionHeads);
+        }
+        for (int v : new int[] {vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, maxPositionEmbeddings, typeVocabSize}) {
+            if (v <= 0) throw new IllegalArgumentException("BERT sizes must be positive: " + this.describeSizes(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize));
+        }
+        labels = labels == null ? List.of() : List.copyOf(labels);
+        extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra)); // JSON nulls allowed
+    }
+
+    private String describeSizes(int v, int h, int l, int a, int i) {
+        return "vocab_size=" + v + " hidden_size=" + h + " num_hidden_layers=" + l + " num_attention_heads=" + a + " intermediate_size=" + i;
+    }
+
+    /** A config with BERT's usual defaults for the given sizes (dropout 0.1, 512 positions). */
+    public static BertConfig of(int vocab, int layers, int hidden, int heads, int intermediate) {
+        return new BertConfig(vocab, hidden, layers, heads, intermediate, 0.1, 0.1, 512, 2, 0.02, 1e-12, 0, null, List.of(), Map.of());
+    }
+
+    public int headDim() {
+        return hiddenSize / numAttentionHeads;
+    }
+
+    public BertConfig withLabels(List<String> names) {
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenDropoutProb,
+                attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
+                classifierDropout, names, extra);
+    }
+
+    public BertConfig withDropout(double hidden, double attention) {
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hidden,
+                attention, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
+                classifierDropout, labels, extra);
+    }
+
+    public BertConfig withMaxPositions(int positions) {
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenDropoutProb,
+                attentionProbsDropoutProb, positions, typeVocabSize, initializerRange, layerNormEps, padTokenId,
+                classifierDropout, labels, extra);
+    }
+
+    public double effectiveClassifierDropout() {
+        return classifierDropout != null ? classifierDropout : hiddenDropoutProb;
+    }
+
+    // ---- config.json ---------------------------------------------------------------------------------------
+
+    private static final List<String> KNOWN = List.of("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
+            "intermediate_size", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "max_position_embeddings",
+            "type_vocab_size", "initializer_range", "layer_norm_eps", "pad_token_id", "classifier_dropout",
+            "position_embedding_type", "id2label", "label2id", "model_type", "is_decoder", "add_cross_attention");
+
+    public static BertConfig read(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file + ": config.json not found");
+        }
+        return fromJson(Json.parseObject(text, file.toString()), file.toString());
+    }
+
+    /** Parses an HF config object; unsupported settings are errors that name the field and the file. */
+    public static BertConfig fromJson(Map<String, Object> j, String source) {
+        requireValue(j, "hidden_act", "gelu", source, "only the exact (erf) GELU is implemented");
+        requireValue(j, "position_embedding_type", "absolute", source, "only absolute position embeddings are implemented");
+        requireValue(j, "model_type", "bert", source, "only BERT models are supported");
+        if (Boolean.TRUE.equals(j.get("is_decoder")) || Boolean.TRUE.equals(j.get("add_cross_attention"))) {
+            throw new IllegalArgumentException(source + ": is_decoder/add_cross_attention are not supported (encoder-only BERT)");
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        j.forEach((k, v) -> {
+            if (!KNOWN.contains(k)) extra.put(k, v);
+        });
+        Object cd = j.get("classifier_dropout");
+        return new BertConfig(
+                intField(j, "vocab_size", null, source),
+                intField(j, "hidden_size", 768, source),
+                intField(j, "num_hidden_layers", 12, source),
+                intField(j, "num_attention_heads", 12, source),
+                intField(j, "intermediate_size", 3072, source),
+                doubleField(j, "hidden_dropout_prob", 0.1, source),
+                doubleField(j, "attention_probs_dropout_prob", 0.1, source),
+                intField(j, "max_position_embeddings", 512, source),
+                intField(j, "type_vocab_size", 2, source),
+                doubleField(j, "initializer_range", 0.02, source),
+                doubleField(j, "layer_norm_eps", 1e-12, source),
+                j.get("pad_token_id") == null ? 0 : intField(j, "pad_token_id", 0, source),
+                cd == null ? null : doubleField(j, "classifier_dropout", 0.1, source),
+                readLabels(j, source),
+                extra);
+    }
+
+    private static void requireValue(Map<String, Object> j, String key, String expected, String source, String why) {
+        Object v = j.get(key);
+        if (v != null && !expected.equals(v)) {
+            throw new IllegalArgumentException(source + ": unsupported " + key + " \"" + v + "\" (" + why + ")");
+        }
+    }
+
+    private static int intField(Map<String, Object> j, String key, Integer def, String source) {
+        Object v = j.get(key);
+        if (v == null) {
+            if (def == null) throw new IllegalArgumentException(source + ": missing field '" + key + "'");
+            return def;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw new IllegalArgumentException(source + ": field '" + key + "' must be an integer, got " + v);
+        }
+        return n.intValue();
+    }
+
+    private static double doubleField(Map<String, Object> j, String key, double def, String source) {
+        Object v = j.get(key);
+        if (v == null) return def;
+        if (!(v instanceof Number n)) throw new IllegalArgumentException(source + ": field '" + key + "' must be a number, got " + v);
+        return n.doubleValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> readLabels(Map<String, Object> j, String source) {
+        Object v = j.get("id2label");
+        if (!(v instanceof Map<?, ?> m) || m.isEmpty()) return List.of();
+        String[] names = new String[m.size()];
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+            int id;
+            try {
+                id = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(source + ": id2label key '" + e.getKey() + "' is not an integer");
+            }
+            if (id < 0 || id >= names.length) throw new IllegalArgumentException(source + ": id2label ids must be 0.." + (names.length - 1));
+            names[id] = String.valueOf(e.getValue());
+        }
+        return List.of(names);
+    }
+
+    /** The config.json object (HF field names), for the given architecture ("BertForMaskedLM", ...). */
+    public Map<String, Object> toJson(String architecture) {
+        Map<String, Object> j = new LinkedHashMap<>(extra);
+        j.put("architectures", List.of(architecture));
+        j.put("model_type", "bert");
+        j.put("vocab_size", vocabSize);
+        j.put("hidden_size", hiddenSize);
+        j.put("num_hidden_layers", numHiddenLayers);
+        j.put("num_attention_heads", numAttentionHeads);
+        j.put("intermediate_size", intermediateSize);
+        j.put("hidden_act", "gelu");
+        j.put("hidden_dropout_prob", hiddenDropoutProb);
+        j.put("attention_probs_dropout_prob", attentionProbsDropoutProb);
+        j.put("max_position_embeddings", maxPositionEmbeddings);
+        j.put("type_vocab_size", typeVocabSize);
+        j.put("initializer_range", initializerRange);
+        j.put("layer_norm_eps", layerNormEps);
+        j.put("pad_token_id", padTokenId);
+        j.put("position_embedding_type", "absolute");
+        j.put("classifier_dropout", classifierDropout);
+        j.put("tie_word_embeddings", true);
+        if (!labels.isEmpty()) {
+            Map<String, Object> id2label = new LinkedHashMap<>(), label2id = new LinkedHashMap<>();
+            for (int i = 0; i < labels.size(); i++) {
+                id2label.put(Integer.toString(i), labels.get(i));
+                label2id.put(labels.get(i), i);
+            }
+            j.put("id2label", id2label);
+            j.put("label2id", label2id);
+        }
+        return j;
+    }
+
+    public void write(Path file, String architecture) throws IOException {
+        Files.writeString(file, Json.writePretty(toJson(architecture)));
+    }
+}

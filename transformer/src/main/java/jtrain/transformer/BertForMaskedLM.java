@@ -1,0 +1,78 @@
+package jtrain.transformer;
+
+import jtrain.engine.DType;
+import jtrain.engine.Device;
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.engine.ops.Nn;
+import jtrain.transformer.nn.LayerNorm;
+import jtrain.transformer.nn.Linear;
+import jtrain.transformer.nn.Module;
+
+/** BERT with the masked-LM head: dense, GELU, LayerNorm, then a decoder tied to the word embeddings plus a bias. */
+public final class BertForMaskedLM extends BertTask {
+    private final Transform transform;
+    private final Tensor bias; // cls.predictions.bias (V)
+
+    public BertForMaskedLM(BertConfig config, Rng init, Rng dropoutRng) {
+        super(config, false, init, dropoutRng);
+        Predictions predictions = child("cls", new Cls(config, init)).predictions;
+        transform = predictions.transform;
+        bias = predictions.bias;
+    }
+
+    @Override
+    public String architecture() {
+        return "BertForMaskedLM";
+    }
+
+    @Override
+    public Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) {
+        return predict(bert.forward(inputIds, tokenTypeIds, attentionMask, false).lastHidden());
+    }
+
+    /** Hidden states (..., C) -> vocabulary logits (..., V). */
+    public Tensor predict(Tensor hidden) {
+        Tensor h = transform.forward(hidden);
+        Tensor decoder = bert.embeddings.wordEmbeddings.weight;   // (V, C), tied
+        return h.matmul(decoder.transpose(0, 1)).add(bias);
+    }
+
+    @Override
+    public Tensor loss(Tensor logits, Tensor labels) {
+        int v = logits.size(-1);
+        return Nn.crossEntropy(logits.reshape(-1, v), labels.reshape(-1), IGNORE_INDEX);
+    }
+
+    static final class Cls extends Module {
+        final Predictions predictions;
+
+        Cls(BertConfig c, Rng init) {
+            predictions = child("predictions", new Predictions(c, init));
+        }
+    }
+
+    static final class Predictions extends Module {
+        final Transform transform;
+        final Tensor bias;
+
+        Predictions(BertConfig c, Rng init) {
+            transform = child("transform", new Transform(c, init));
+            bias = param("bias", Tensor.zeros(DType.F32, Device.CPU, c.vocabSize()));
+        }
+    }
+
+    static final class Transform extends Module {
+        private final Linear dense;
+        private final LayerNorm layerNorm;
+
+        Transform(BertConfig c, Rng init) {
+            dense = child("dense", new Linear(c.hiddenSize(), c.hiddenSize(), c.initializerRange(), init));
+            layerNorm = child("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
+        }
+
+        Tensor forward(Tensor h) {
+            return layerNorm.forward(dense.forward(h).gelu());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package jtrain.transformer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jtrain.engine.DType;
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.transformer.nn.Linear;
+import jtrain.transformer.nn.Module;
+import jtrain.transformer.nn.ModuleList;
+
+/** The BERT encoder: embeddings, N post-LN layers and (for sequence classification) the tanh pooler. */
+public final class BertModel extends Module {
+    public final BertConfig config;
+    public final BertEmbeddings embeddings;
+    private final ModuleList<BertLayer> layers;
+    private final Pooler pooler;
+
+    /** The encoder's outputs: the last hidden state, every hidden state if asked for, the pooled first token. */
+    public record Output(Tensor lastHidden, List<Tensor> hiddenStates, Tensor pooled) {}
+
+    public BertModel(BertConfig config, boolean withPooler, Rng init, Rng dropoutRng) {
+        this.config = config;
+        embeddings = child("embeddings", new BertEmbeddings(config, init, dropoutRng));
+        layers = child("encoder", new Encoder()).layer;
+        for (int i = 0; i < config.numHiddenLayers(); i++) layers.add(new BertLayer(config, init, dropoutRng));
+        pooler = withPooler ? child("pooler", new Pooler(config, init)) : null;
+    }
+
+    /**
+     * inputIds, tokenTypeIds, attentionMask: (B, T) int tensors (mask 1 = attend, 0 = padding; tokenTypeIds and
+     * attentionMask may be null for all-zero / all-one).
+     */
+    public Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean keepHiddenStates) {
+        if (inputIds.rank() != 2) throw new IllegalArgumentException("input_ids must be (batch, seq), got " + inputIds.describe());
+        int b = inputIds.size(0), t = inputIds.size(1);
+        if (tokenTypeIds == null) tokenTypeIds = Tensor.zeros(DType.I32, inputIds.device(), b, t);
+        Tensor maskBias = attentionMask == null ? Tensor.zeros(DType.F32, inputIds.device(), b, 1, 1, t) : maskBias(attentionMask);
+        List<Tensor> states = keepHiddenStates ? new ArrayList<>() : null;
+        Tensor h = embeddings.forward(inputIds, tokenTypeIds);   // (B, T, C)
+        if (states != null) states.add(h);
+        for (BertLayer layer : layers.items()) {
+            h = layer.forward(h, maskBias);
+            if (states != null) states.add(h);
+        }
+        Tensor pooled = pooler == null ? null : pooler.forward(h);
+        return new Output(h, states, pooled);
+    }
+
+    /** (B, T) 1/0 -> (B, 1, 1, T) additive bias: 0 where attended, the most negative float at padding. */
+    static Tensor maskBias(Tensor attentionMask) {
+        int b = attentionMask.size(0), t = attentionMask.size(1);
+        Tensor m = attentionMask.to(DType.F32).reshape(b, 1, 1, t);
+        return m.sub(1).mul(Float.MAX_VALUE);
+    }
+
+    public boolean hasPooler() {
+        return pooler != null;
+    }
+
+    /** Holds the parameter names "encoder.layer.N.*". */
+    static final class Encoder extends Module {
+        final ModuleList<BertLayer> layer = child("layer", new ModuleList<>());
+    }
+
+    /** tanh(dense(first token)). */
+    static final class Pooler extends Module {
+        private final Linear dense;
+
+        Pooler(BertConfig c, Rng init) {
+            dense = child("dense", new Linear(c.hiddenSize(), c.hiddenSize(), c.initializerRange(), init));
+        }
+
+        Tensor forward(Tensor h) {
+            Tensor first = h.slice(1, 0, 1).squeeze(1);   // (B, C)
+            return dense.forward(first).tanh();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package jtrain.transformer;
+
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.transformer.nn.Module;
+
+/**
+ * A BERT encoder (registered as "bert", like HF's Bert*For* classes) with a task head. Owns the generator that
+ * seeds every dropout mask, so training randomness is one saved number.
+ */
+public abstract class BertTask extends Module {
+    public final BertConfig config;
+    public final BertModel bert;
+    protected final Rng dropoutRng;
+
+    protected BertTask(BertConfig config, boolean withPooler, Rng init, Rng dropoutRng) {
+        this.config = config;
+        this.dropoutRng = dropoutRng;
+        this.bert = child("bert", new BertModel(config, withPooler, init, dropoutRng));
+    }
+
+    /** HF's class name, written to config.json "architectures". */
+    public abstract String architecture();
+
+    /** Task logits for a batch: (B, T, V) for masked LM, (B, L) for sequences, (B, T, L) for tokens. */
+    public abstract Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask);
+
+    /** Mean cross-entropy of the logits against labels (-100 = ignored). */
+    public abstract Tensor loss(Tensor logits, Tensor labels);
+
+    public Rng dropoutRng() {
+        return dropoutRng;
+    }
+
+    public static final int IGNORE_INDEX = -100;
+}

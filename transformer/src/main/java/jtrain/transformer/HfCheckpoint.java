@@ -1,0 +1,74 @@
+package jtrain.transformer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.engine.io.Safetensors;
+
+/**
+ * A HuggingFace model folder: config.json + model.safetensors (+ the tokenizer files, which the training module
+ * handles). Reads folders written by HF and writes folders HF reads.
+ */
+public final class HfCheckpoint {
+    private HfCheckpoint() {}
+
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+
+    public static BertConfig readConfig(Path dir) throws IOException {
+        requireDir(dir);
+        return BertConfig.read(dir.resolve(CONFIG));
+    }
+
+    /** The folder's tensors by name; a clear error when the weights are missing or in another format. */
+    public static Map<String, Tensor> readWeights(Path dir) throws IOException {
+        requireDir(dir);
+        Path f = dir.resolve(WEIGHTS);
+        if (!Files.exists(f)) {
+            String hint = Files.exists(dir.resolve("pytorch_model.bin"))
+                    ? " (found pytorch_model.bin: convert it to safetensors with transformers' save_pretrained(safe_serialization=True))" : "";
+            throw new java.nio.file.NoSuchFileException(f + ": model weights not found" + hint);
+        }
+        return Safetensors.read(f);
+    }
+
+    /** A masked-LM model with every tensor loaded from the folder (the MLM head must be present). */
+    public static BertForMaskedLM loadMaskedLM(Path dir) throws IOException {
+        BertConfig config = readConfig(dir);
+        BertForMaskedLM model = new BertForMaskedLM(config, new Rng(0), new Rng(0));
+        StateDict.load(model, readWeights(dir)).requireLoaded(dir.resolve(WEIGHTS).toString());
+        return model;
+    }
+
+    /**
+     * Loads the encoder (and any head tensors present) into model; tensors of the task head missing from the folder
+     * keep their fresh initialisation, as when fine-tuning starts from a pretrained encoder.
+     */
+    public static StateDict.Report loadInto(BertTask model, Path dir) throws IOException {
+        StateDict.Report r = StateDict.load(model, readWeights(dir));
+        r.requireLoaded(dir.resolve(WEIGHTS).toString(), "bert.pooler.", "classifier.", "cls.");
+        return r;
+    }
+
+    /** Writes config.json and model.safetensors (each atomically: temporary file, then rename). */
+    public static void save(BertTask model, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, CONFIG, ".tmp");
+        try {
+            model.config.write(tmp, model.architecture());
+            Files.move(tmp, dir.resolve(CONFIG), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        Safetensors.write(dir.resolve(WEIGHTS), StateDict.of(model), Map.of("format", "pt"));
+    }
+
+    private static void requireDir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(dir + ": model folder not found");
+    }
+}

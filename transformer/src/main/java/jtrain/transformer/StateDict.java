@@ -1,0 +1,89 @@
+package jtrain.transformer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jtrain.engine.Autograd;
+import jtrain.engine.Tensor;
+import jtrain.engine.backend.Backends;
+import jtrain.transformer.nn.Module;
+
+/**
+ * Loading checkpoint tensors into a model by HF parameter name. Values are copied into the model's own tensors
+ * (so optimizers keep their references). Names are matched the way HF does: with or without the "bert." prefix,
+ * old LayerNorm "gamma"/"beta" as "weight"/"bias", and the tied MLM decoder weight taken as the word embedding.
+ */
+public final class StateDict {
+    private StateDict() {}
+
+    /** What loading found: parameters with no tensor, tensors with no parameter, and shape conflicts. */
+    public record Report(List<String> missing, List<String> unexpected, List<String> mismatched) {
+        /** Throws unless every parameter was loaded except those under one of the allowed prefixes. */
+        public void requireLoaded(String source, String... newlyInitialisedPrefixes) {
+            if (!mismatched.isEmpty()) {
+                throw new IllegalArgumentException(source + ": tensors do not fit the config: " + String.join("; ", mismatched));
+            }
+            List<String> realMissing = missing.stream()
+                    .filter(n -> Arrays.stream(newlyInitialisedPrefixes).noneMatch(n::startsWith)).toList();
+            if (!realMissing.isEmpty()) {
+                throw new IllegalArgumentException(source + ": missing tensors " + summarise(realMissing));
+            }
+        }
+
+        private static String summarise(List<String> names) {
+            return names.size() <= 6 ? names.toString() : names.subList(0, 6) + " and " + (names.size() - 6) + " more";
+        }
+    }
+
+    public static Report load(Module model, Map<String, Tensor> checkpoint) {
+        Map<String, Tensor> params = model.namedParameters();
+        Map<String, Tensor> byName = new LinkedHashMap<>();
+        List<String> unexpected = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : checkpoint.entrySet()) {
+            String name = canonical(e.getKey(), params);
+            if (name == null) {
+                if (!isTiedAlias(e.getKey())) unexpected.add(e.getKey());
+            } else {
+                byName.put(name, e.getValue());
+            }
+        }
+        List<String> missing = new ArrayList<>(), mismatched = new ArrayList<>();
+        try (var ng = Autograd.noGrad()) {
+            for (Map.Entry<String, Tensor> p : params.entrySet()) {
+                Tensor src = byName.get(p.getKey());
+                Tensor dst = p.getValue();
+                if (src == null) {
+                    missing.add(p.getKey());
+                } else if (!Arrays.equals(src.shape(), dst.shape())) {
+                    mismatched.add(p.getKey() + " is " + Arrays.toString(src.shape()) + " in the checkpoint but "
+                            + Arrays.toString(dst.shape()) + " in the model");
+                } else {
+                    Backends.of(dst).copy(src.to(dst.dtype()).to(dst.device()), dst);
+                }
+            }
+        }
+        return new Report(missing, unexpected, mismatched);
+    }
+
+    /** The model's name for a checkpoint key, or null when the model has no such parameter. */
+    private static String canonical(String key, Map<String, Tensor> params) {
+        String k = key.replace("LayerNorm.gamma", "LayerNorm.weight").replace("LayerNorm.beta", "LayerNorm.bias");
+        if (params.containsKey(k)) return k;
+        if (params.containsKey("bert." + k)) return "bert." + k;
+        if (k.startsWith("bert.") && params.containsKey(k.substring(5))) return k.substring(5);
+        return null;
+    }
+
+    /** The MLM decoder's weight is the word embedding and its bias is cls.predictions.bias: nothing to load. */
+    private static boolean isTiedAlias(String key) {
+        return key.equals("cls.predictions.decoder.weight") || key.equals("cls.predictions.decoder.bias");
+    }
+
+    /** The model's tensors by HF name, ready to save (tied decoder omitted, as HF saves it). */
+    public static Map<String, Tensor> of(Module model) {
+        return new LinkedHashMap<>(model.namedParameters());
+    }
+}

@@ -1,0 +1,67 @@
+package jtrain.transformer.nn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jtrain.engine.Tensor;
+
+/**
+ * A building block that owns named parameters and named child modules, so the full parameter names
+ * ("encoder.layer.0.attention.self.query.weight") come from the tree, as in the HuggingFace checkpoints.
+ */
+public abstract class Module {
+    private final Map<String, Tensor> params = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** Registers a trainable parameter. */
+    protected Tensor param(String name, Tensor value) {
+        value.requiresGrad(true);
+        params.put(name, value);
+        return value;
+    }
+
+    protected <M extends Module> M child(String name, M module) {
+        children.put(name, module);
+        return module;
+    }
+
+    /** Every parameter under its dotted name, children in registration order; a shared tensor is listed once. */
+    public Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out);
+        Map<Tensor, Boolean> seen = new java.util.IdentityHashMap<>();
+        out.values().removeIf(t -> seen.put(t, true) != null);
+        for (Map.Entry<String, Tensor> e : out.entrySet()) {
+            if (e.getValue().name() == null) e.getValue().named(e.getKey());
+        }
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Tensor> out) {
+        params.forEach((n, t) -> out.put(prefix + n, t));
+        children.forEach((n, m) -> m.collect(prefix + n + ".", out));
+    }
+
+    public List<Tensor> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** Training mode turns dropout on; evaluation mode turns it off. */
+    public void train(boolean on) {
+        training = on;
+        children.values().forEach(c -> c.train(on));
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Tensor t : namedParameters().values()) n += t.numel();
+        return n;
+    }
+}
