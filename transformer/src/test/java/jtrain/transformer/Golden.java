@@ -18,7 +18,11 @@ final class Golden {
         return null;
     }
 
-    /** ||a - b|| / ||b||. */
+    /**
+     * ||a - b|| / max(||b||, 1e-6). The floor matters for tensors that are zero in exact arithmetic, such as the
+     * attention key bias's gradient (softmax ignores a constant added to a whole row), where both sides hold only
+     * rounding noise of about 1e-12.
+     */
     static double relativeL2(float[] a, float[] b) {
         if (a.length != b.length) throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
         double num = 0, den = 0;
@@ -27,6 +31,6 @@ final class Golden {
             num += d * d;
             den += (double) b[i] * b[i];
         }
-        return Math.sqrt(num / Math.max(den, 1e-30));
+        return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-6);
     }
 }

@@ -1,0 +1,46 @@
+package jtrain.training.run;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jtrain.engine.io.Json;
+
+/** metrics.jsonl: one JSON object per log or evaluation step, flushed as written so a killed run keeps its history. */
+public final class MetricsLog implements AutoCloseable {
+    private final BufferedWriter out;
+    private final Path file;
+
+    public MetricsLog(Path file, boolean append) throws IOException {
+        this.file = file;
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    }
+
+    /** Writes one record; keys keep their order. */
+    public void write(Map<String, Object> record) {
+        try {
+            out.write(Json.write(new LinkedHashMap<>(record)));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write metrics", e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}
