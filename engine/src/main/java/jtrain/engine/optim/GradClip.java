@@ -1,6 +1,10 @@
 package jtrain.engine.optim;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 import jtrain.engine.Autograd;
 import jtrain.engine.DType;
@@ -14,14 +18,19 @@ public final class GradClip {
     /**
      * Returns the L2 norm of all gradients taken together (before clipping) and, when
      * {@code maxNorm / (norm + 1e-6) < 1}, multiplies every gradient by that factor. Parameters without a gradient
-     * are ignored. The squares are summed on the gradients' device, so the only host transfer is the final norm.
+     * are ignored, and a parameter listed twice (tied weights) counts once, as with torch's model.parameters().
+     * The squares are summed on the gradients' device in list order (so results repeat exactly), and the only host
+     * transfer is the final norm.
      * A NaN norm leaves the gradients as they are (the caller should skip that step).
      */
     public static double clipGradNorm(List<Tensor> params, double maxNorm) {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("maxNorm must be > 0, not " + maxNorm);
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Tensor> unique = new ArrayList<>();
+        for (Tensor p : params) if (seen.add(p)) unique.add(p);
         try (var ng = Autograd.noGrad()) {
             Tensor total = null;
-            for (Tensor p : params) {
+            for (Tensor p : unique) {
                 Tensor g = p.grad();
                 if (g == null) continue;
                 Backend b = g.backend();
@@ -40,7 +49,7 @@ public final class GradClip {
             double norm = Math.sqrt(total.item());
             double coef = maxNorm / (norm + 1e-6);
             if (coef < 1) {
-                for (Tensor p : params) {
+                for (Tensor p : unique) {
                     Tensor g = p.grad();
                     if (g == null) continue;
                     if (!Optimizer.isDense(g)) {

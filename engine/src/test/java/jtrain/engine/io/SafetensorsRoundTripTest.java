@@ -63,6 +63,17 @@ class SafetensorsRoundTripTest {
     }
 
     @Test
+    void aFileWithNoDataBytesAtAll() {
+        Path file = dir.resolve("empty.safetensors");
+        Safetensors.write(file, Map.of("nothing", Tensor.zeros(0)), null);
+        assertArrayEquals(new int[] {0}, Safetensors.read(file).get("nothing").shape());
+
+        Safetensors.write(file, Map.of(), Map.of("only", "metadata"));
+        assertEquals(Map.of(), Safetensors.read(file));
+        assertEquals(Map.of("only", "metadata"), Safetensors.readMetadata(file));
+    }
+
+    @Test
     void nonContiguousViewsAreWrittenAsTheirRowMajorElements() {
         Tensor m = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         Map<String, Tensor> in = new LinkedHashMap<>();

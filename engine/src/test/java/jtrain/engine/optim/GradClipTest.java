@@ -45,6 +45,14 @@ class GradClipTest {
     }
 
     @Test
+    void aTiedParameterListedTwiceCountsOnce() {
+        Tensor tied = paramWithGrad(3, 4);
+        assertEquals(5.0, GradClip.clipGradNorm(List.of(tied, tied), 1.0), 1e-6);
+        float k = (float) (1 / (5 + 1e-6));
+        assertArrayEquals(new float[] {3 * k, 4 * k}, tied.grad().toFloatArray(), 1e-7f, "scaled once, not twice");
+    }
+
+    @Test
     void stridedGradientsAreClippedToo() {
         Tensor p = Tensor.zeros(2, 2).requiresGrad(true);
         p.setGrad(Tensor.of(new float[] {1, 2, 3, 4}, 2, 2).transpose(0, 1)); // [[1, 3], [2, 4]]
