@@ -1,6 +1,7 @@
 package jtrain.engine.optim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -183,7 +184,7 @@ public abstract class Optimizer {
     }
 
     private static Tensor copyLike(Tensor param, Tensor src, String key, int index) {
-        if (!java.util.Arrays.equals(param.shape(), src.shape())) {
+        if (!Arrays.equals(param.shape(), src.shape())) {
             throw new IllegalArgumentException("optimizer state '" + key + "' has shape " + Shapes.str(src.shape()) + " but parameter "
                     + describe(param, index) + " has " + Shapes.str(param.shape()));
         }
@@ -211,7 +212,7 @@ public abstract class Optimizer {
     private static Tensor checkedGrad(Tensor p, int index) {
         Tensor g = p.grad();
         if (!isDense(p)) throw new IllegalStateException("parameter " + describe(p, index) + " is a strided view; it cannot be updated in place");
-        if (!java.util.Arrays.equals(p.shape(), g.shape()) || p.dtype() != g.dtype() || !p.device().equals(g.device())) {
+        if (!Arrays.equals(p.shape(), g.shape()) || p.dtype() != g.dtype() || !p.device().equals(g.device())) {
             throw new IllegalStateException("gradient " + g.describe() + " does not match parameter " + describe(p, index) + " " + p.describe());
         }
         return dense(g);

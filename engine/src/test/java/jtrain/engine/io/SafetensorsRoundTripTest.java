@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import jtrain.engine.BFloat16;
 import jtrain.engine.CpuStorage;
 import jtrain.engine.DType;
+import jtrain.engine.Device;
 import jtrain.engine.Tensor;
 
 class SafetensorsRoundTripTest {
@@ -97,7 +98,7 @@ class SafetensorsRoundTripTest {
         Map<String, Tensor> in = new LinkedHashMap<>();
         in.put("odd.bf16", new Tensor(CpuStorage.ofBf16(new short[3]), 3));
         in.put("odd.f32", Tensor.zeros(3));
-        in.put("f64", Tensor.zeros(DType.F64, jtrain.engine.Device.CPU, 1));
+        in.put("f64", Tensor.zeros(DType.F64, Device.CPU, 1));
         Path file = dir.resolve("aligned.safetensors");
         Safetensors.write(file, in, Map.of("note", "x"));
 
