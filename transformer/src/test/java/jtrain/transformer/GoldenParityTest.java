@@ -82,6 +82,12 @@ class GoldenParityTest {
             assertEquals(lossesAndNorms.get(step).get(1).doubleValue(), norm, 1e-3 * norm, "grad norm of step " + (step + 1));
         }
         for (Map.Entry<String, Tensor> p : model.namedParameters().entrySet()) {
+            if (p.getKey().endsWith("attention.self.key.bias")) {
+                // Its exact gradient is zero (softmax ignores a per-row constant), so AdamW normalises pure rounding
+                // noise into steps of about lr in arbitrary directions, in PyTorch as here. Only the bound holds.
+                for (float v : p.getValue().toFloatArray()) assertTrue(Math.abs(v) <= 5 * 1e-3 * 1.01, p.getKey() + " moved more than 5 steps of lr");
+                continue;
+            }
             assertClose("after 5 AdamW steps: " + p.getKey(), p.getValue(), g("mlm.after5." + p.getKey()), OUT_TOL);
         }
     }
