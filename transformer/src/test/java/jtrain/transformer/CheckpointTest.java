@@ -1,0 +1,93 @@
+package jtrain.transformer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.engine.io.Json;
+import jtrain.engine.io.Safetensors;
+
+/** Saving and loading HF-layout folders, and the errors for folders that do not fit. */
+class CheckpointTest {
+    @TempDir
+    Path tmp;
+
+    static BertConfig tiny() {
+        return BertConfig.of(50, 2, 16, 2, 32).withDropout(0, 0).withMaxPositions(16);
+    }
+
+    static Tensor ids() {
+        return Tensor.ofInts(new int[] {2, 7, 9, 11, 3, 0, 2, 5, 6, 3, 0, 0}, 2, 6);
+    }
+
+    @Test
+    void savedMaskedLmLoadsBackWithIdenticalLogits() throws Exception {
+        BertForMaskedLM model = new BertForMaskedLM(tiny(), new Rng(1), new Rng(2));
+        HfCheckpoint.save(model, tmp);
+        BertForMaskedLM loaded = HfCheckpoint.loadMaskedLM(tmp);
+        assertArrayEquals(model.logits(ids(), null, null).toFloatArray(), loaded.logits(ids(), null, null).toFloatArray());
+    }
+
+    @Test
+    void savedFolderUsesHfNamesAndOmitsTheTiedDecoder() throws Exception {
+        HfCheckpoint.save(new BertForMaskedLM(tiny(), new Rng(1), new Rng(2)), tmp);
+        Map<String, Tensor> saved = Safetensors.read(tmp.resolve("model.safetensors"));
+        assertTrue(saved.containsKey("bert.encoder.layer.1.attention.self.query.weight"));
+        assertTrue(saved.containsKey("cls.predictions.transform.LayerNorm.weight"));
+        assertFalse(saved.containsKey("cls.predictions.decoder.weight"));
+        Map<String, Object> config = Json.parseObject(Files.readString(tmp.resolve("config.json")), "config.json");
+        assertEquals(List.of("BertForMaskedLM"), config.get("architectures"));
+        assertEquals(16L, config.get("hidden_size"));
+        assertEquals("gelu", config.get("hidden_act"));
+    }
+
+    @Test
+    void classificationConfigKeepsItsLabelNames() throws Exception {
+        BertConfig c = tiny().withLabels(List.of("ham", "spam"));
+        HfCheckpoint.save(new BertForSequenceClassification(c, new Rng(1), new Rng(2)), tmp);
+        assertEquals(List.of("ham", "spam"), HfCheckpoint.readConfig(tmp).labels());
+    }
+
+    @Test
+    void fineTuningModelTakesTheEncoderFromAPretrainedFolder() throws Exception {
+        BertForMaskedLM pre = new BertForMaskedLM(tiny(), new Rng(1), new Rng(2));
+        HfCheckpoint.save(pre, tmp);
+        BertForTokenClassification tok = new BertForTokenClassification(tiny().withLabels(List.of("a", "b", "c")), new Rng(9), new Rng(2));
+        StateDict.Report r = HfCheckpoint.loadInto(tok, tmp);
+        assertEquals(List.of("classifier.weight", "classifier.bias"), r.missing());
+        assertArrayEquals(pre.bert.embeddings.wordEmbeddings.weight.toFloatArray(), tok.bert.embeddings.wordEmbeddings.weight.toFloatArray());
+    }
+
+    @Test
+    void checkpointThatDoesNotFitTheConfigNamesTheTensor() throws Exception {
+        HfCheckpoint.save(new BertForMaskedLM(tiny(), new Rng(1), new Rng(2)), tmp);
+        Map<String, Object> config = Json.parseObject(Files.readString(tmp.resolve("config.json")), "config.json");
+        config.put("intermediate_size", 64);
+        Files.writeString(tmp.resolve("config.json"), Json.writePretty(config));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.loadMaskedLM(tmp));
+        assertTrue(e.getMessage().contains("bert.encoder.layer.0.intermediate.dense.weight is [32, 16] in the checkpoint but [64, 16]"), e.getMessage());
+    }
+
+    @Test
+    void unsupportedActivationIsAClearError() throws Exception {
+        Files.writeString(tmp.resolve("config.json"), "{\"vocab_size\": 10, \"hidden_act\": \"relu\"}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.readConfig(tmp));
+        assertTrue(e.getMessage().contains("unsupported hidden_act \"relu\""), e.getMessage());
+        assertTrue(e.getMessage().contains("config.json"), e.getMessage());
+    }
+
+    @Test
+    void missingWeightsFileIsNamed() throws Exception {
+        tiny().write(tmp.resolve("config.json"), "BertForMaskedLM");
+        Exception e = assertThrows(java.nio.file.NoSuchFileException.class, () -> HfCheckpoint.loadMaskedLM(tmp));
+        assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
+    }
+}
