@@ -1,0 +1,66 @@
+package jtrain.training.pretrain;
+
+import java.util.List;
+
+import jtrain.engine.Autograd;
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.transformer.BertForMaskedLM;
+
+/**
+ * Held-out masked-LM quality: loss (mean cross-entropy over predicted tokens), perplexity exp(loss) and accuracy of
+ * the arg-max prediction. Masks come from a fixed seed, so every evaluation of a run scores the same positions.
+ */
+public final class MlmEvaluator {
+    private final List<int[]> sequences;
+    private final MlmBatch.Vocab vocab;
+    private final MlmMasking masking;
+    private final int batchSize;
+    private final long seed;
+
+    public record Result(double loss, double perplexity, double accuracy, long predicted) {}
+
+    public MlmEvaluator(List<int[]> sequences, MlmBatch.Vocab vocab, MlmMasking masking, int batchSize, long seed) {
+        if (sequences.isEmpty()) throw new IllegalArgumentException("no held-out sequences to evaluate on");
+        this.sequences = sequences;
+        this.vocab = vocab;
+        this.masking = masking;
+        this.batchSize = batchSize;
+        this.seed = seed;
+    }
+
+    public Result evaluate(BertForMaskedLM model) {
+        boolean wasTraining = model.isTraining();
+        model.train(false);
+        Rng rng = new Rng(seed);
+        double lossSum = 0;
+        long predicted = 0, correct = 0;
+        try (var ng = Autograd.noGrad()) {
+            for (int from = 0; from < sequences.size(); from += batchSize) {
+                MlmBatch b = MlmBatch.of(sequences.subList(from, Math.min(sequences.size(), from + batchSize)), vocab, masking, rng);
+                if (b.predicted() == 0) continue;
+                Tensor logits = model.logits(b.inputIds(), null, b.attentionMask());
+                lossSum += model.loss(logits, b.labels()).item() * b.predicted();
+                predicted += b.predicted();
+                correct += countCorrect(logits, b.labels().toIntArray());
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        double loss = predicted == 0 ? Double.NaN : lossSum / predicted;
+        return new Result(loss, Math.exp(loss), predicted == 0 ? Double.NaN : (double) correct / predicted, predicted);
+    }
+
+    private static long countCorrect(Tensor logits, int[] labels) {
+        int v = logits.size(-1);
+        float[] l = logits.toFloatArray();
+        long correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] == MlmMasking.IGNORE) continue;
+            int best = 0;
+            for (int j = 1; j < v; j++) if (l[i * v + j] > l[i * v + best]) best = j;
+            if (best == labels[i]) correct++;
+        }
+        return correct;
+    }
+}

@@ -1,0 +1,45 @@
+package jtrain.training.pretrain;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.PrintStream;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import jtrain.engine.Rng;
+import jtrain.training.run.Progress;
+import jtrain.transformer.BertConfig;
+import jtrain.transformer.BertForMaskedLM;
+
+class PretrainerTest {
+    @Test
+    void aTinyModelLearnsARepetitiveLanguage() {
+        // Sequences of a repeating 6-token cycle: a masked token is predictable from its neighbours.
+        int vocabSize = 20;
+        List<int[]> seqs = new ArrayList<>();
+        Rng r = new Rng(3);
+        for (int s = 0; s < 64; s++) {
+            int[] seq = new int[16];
+            int phase = r.nextInt(6);
+            seq[0] = 2;
+            for (int i = 1; i < 15; i++) seq[i] = 5 + (phase + i) % 6;
+            seq[15] = 3;
+            seqs.add(seq);
+        }
+        MlmBatch.Vocab vocab = new MlmBatch.Vocab(vocabSize, 0, 4, Set.of(0, 1, 2, 3, 4), new boolean[vocabSize]);
+        MlmMasking masking = new MlmMasking(0.15, false);
+        BertConfig config = BertConfig.of(vocabSize, 1, 32, 2, 64).withDropout(0, 0).withMaxPositions(16);
+        BertForMaskedLM model = new BertForMaskedLM(config, new Rng(1), new Rng(2));
+        MlmEvaluator eval = new MlmEvaluator(seqs.subList(0, 16), vocab, masking, 16, 99);
+        double before = eval.evaluate(model).loss();
+        Pretrainer.Options o = new Pretrainer.Options(16, 1, 220, 5e-3, 20, "linear", 0.01, 1.0, 20, 110, 5, masking);
+        Pretrainer.Summary s = new Pretrainer(model, vocab, o).train(seqs, eval, null, new Progress(new PrintStream(new ByteArrayOutputStream()), 30));
+        assertTrue(s.finalEval().loss() < 0.4 * before, "held-out loss fell from " + before + " to " + s.finalEval().loss());
+        assertTrue(s.finalEval().accuracy() > 0.3, "accuracy " + s.finalEval().accuracy());
+        assertTrue(s.flops() > 0);
+    }
+}
