@@ -4,6 +4,11 @@ package jtrain.training.tokenizer;
  * Character classes of the BERT pipeline, on code points. They follow the Rust definitions used by HuggingFace
  * tokenizers rather than Java's own (Character.isWhitespace leaves out U+00A0 and counts U+001C..U+001F), so that
  * both implementations split text at exactly the same places.
+ *
+ * <p>Known, deliberate gap: HuggingFace's category tables are from an older Unicode version (about 8.0) than
+ * Java's. A character assigned since then (U+061D, a new combining mark, a new script) is "unassigned" there and
+ * kept as an unknown letter, while here it gets its real category (punctuation is split off, a combining mark is
+ * stripped). Text in scripts BERT vocabularies cover is not affected.
  */
 final class Chars {
     private Chars() {}
@@ -17,15 +22,15 @@ final class Chars {
     }
 
     /**
-     * Characters that clean-up drops: the Unicode "Other" categories (control, format such as a zero-width space,
-     * private use, unassigned, lone surrogates). Tab, newline and carriage return are kept because they are
-     * whitespace that separates words.
+     * Characters that clean-up drops: control (Cc), format such as a zero-width space (Cf), private use (Co) and
+     * lone surrogates. Unassigned code points are kept (HuggingFace keeps them; they become [UNK]). Tab, newline
+     * and carriage return are kept because they are whitespace that separates words.
      */
     static boolean isControl(int c) {
         if (c == '\t' || c == '\n' || c == '\r') return false;
         int type = Character.getType(c);
         return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
-                || type == Character.UNASSIGNED || type == Character.SURROGATE;
+                || type == Character.SURROGATE;
     }
 
     /**

@@ -19,16 +19,20 @@ import java.util.Map;
 public final class Vocab {
     private final List<String> tokens;
     private final Map<String, Integer> ids;
+    private final int maxTokenLength;
 
     /** Tokens in id order; a repeated token is an error, since one of its ids could never be produced. */
     public Vocab(List<String> tokens) {
         this.tokens = List.copyOf(tokens);
         this.ids = new HashMap<>(tokens.size() * 2);
+        int longest = 0;
         for (int i = 0; i < tokens.size(); i++) {
+            longest = Math.max(longest, tokens.get(i).length());
             Integer before = ids.putIfAbsent(tokens.get(i), i);
             if (before != null)
                 throw new IllegalArgumentException("duplicate token '" + tokens.get(i) + "' (ids " + before + " and " + i + ")");
         }
+        this.maxTokenLength = longest;
     }
 
     /** From a token -> id map such as tokenizer.json's model.vocab; source names the file in errors. */
@@ -77,6 +81,11 @@ public final class Vocab {
         StringBuilder sb = new StringBuilder();
         for (String t : tokens) sb.append(t).append('\n');
         Files.writeString(file, sb, StandardCharsets.UTF_8);
+    }
+
+    /** Length of the longest token in Java chars: no longer piece needs to be looked up. */
+    public int maxTokenLength() {
+        return maxTokenLength;
     }
 
     public int size() {

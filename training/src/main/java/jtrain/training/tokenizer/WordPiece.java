@@ -30,7 +30,9 @@ public record WordPiece(Vocab vocab, String unkToken, String continuingSubwordPr
         int mark = out.size();
         int start = 0;
         while (start < word.length()) {
-            int end = word.length();
+            // Candidates longer than the longest vocabulary entry cannot match, so long words stay cheap.
+            int end = Math.min(word.length(), start + vocab.maxTokenLength());
+            if (end < word.length() && Character.isLowSurrogate(word.charAt(end)) && Character.isHighSurrogate(word.charAt(end - 1))) end--;
             int found = -1;
             while (start < end) {
                 String piece = start == 0 ? word.substring(0, end) : continuingSubwordPrefix + word.substring(start, end);

@@ -39,6 +39,8 @@ class TokenizerNormalizationTest {
         assertEquals("ab c d", UNCASED.normalize("a\u0000b\tc\u00A0d"));
         assertEquals("zerowidth", UNCASED.normalize("zero\u200Bwidth")); // a format character, dropped
         assertEquals("ab", UNCASED.normalize("a\uFFFDb\u0007"));
+        assertEquals("ab", UNCASED.normalize("a\uE000b")); // private use, dropped
+        assertEquals("a\u0378b", UNCASED.normalize("a\u0378b")); // unassigned: kept (an unknown word later), as in HF
         assertEquals(List.of("new", "line", "windows"), words("new\nline\r\nwindows"));
     }
 
