@@ -28,6 +28,7 @@ final class Chars {
      */
     static boolean isControl(int c) {
         if (c == '\t' || c == '\n' || c == '\r') return false;
+        if (c < 0x80) return c < 0x20 || c == 0x7F; // fast path for ASCII text
         int type = Character.getType(c);
         return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
                 || type == Character.SURROGATE;
@@ -39,6 +40,7 @@ final class Chars {
      */
     static boolean isPunctuation(int c) {
         if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)) return true;
+        if (c < 0x80) return false;
         return switch (Character.getType(c)) {
             case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
                  Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
