@@ -1,5 +1,7 @@
 package jtrain.training.cli;
 
+import java.util.Arrays;
+
 /** The ./trainer command line. */
 public final class Main {
     private Main() {}
@@ -8,6 +10,7 @@ public final class Main {
         String cmd = args.length == 0 ? "help" : args[0];
         switch (cmd) {
             case "help", "--help", "-h" -> System.out.println(usage());
+            case "tokenize" -> System.exit(TokenizeCommand.run(Arrays.copyOfRange(args, 1, args.length)));
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
                 System.exit(2);
@@ -20,6 +23,7 @@ public final class Main {
                 usage: ./trainer <command> [options]
                   help            this text
                   test            build and run the whole test suite
+                  tokenize        show a model's tokens and ids for a text (--model DIR [--pair B] [--json] TEXT)
                 """;
     }
 }

@@ -1,0 +1,61 @@
+package jtrain.training.tokenizer;
+
+/**
+ * Character classes of the BERT pipeline, on code points. They follow the Rust definitions used by HuggingFace
+ * tokenizers rather than Java's own (Character.isWhitespace leaves out U+00A0 and counts U+001C..U+001F), so that
+ * both implementations split text at exactly the same places.
+ *
+ * <p>Known, deliberate gap: HuggingFace's category tables are from an older Unicode version (about 8.0) than
+ * Java's. A character assigned since then (U+061D, a new combining mark, a new script) is "unassigned" there and
+ * kept as an unknown letter, while here it gets its real category (punctuation is split off, a combining mark is
+ * stripped). Text in scripts BERT vocabularies cover is not affected.
+ */
+final class Chars {
+    private Chars() {}
+
+    /** Unicode White_Space (what Rust's char::is_whitespace tests). */
+    static boolean isWhitespace(int c) {
+        return switch (c) {
+            case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000 -> true;
+            default -> c >= 0x2000 && c <= 0x200A;
+        };
+    }
+
+    /**
+     * Characters that clean-up drops: control (Cc), format such as a zero-width space (Cf), private use (Co) and
+     * lone surrogates. Unassigned code points are kept (HuggingFace keeps them; they become [UNK]). Tab, newline
+     * and carriage return are kept because they are whitespace that separates words.
+     */
+    static boolean isControl(int c) {
+        if (c == '\t' || c == '\n' || c == '\r') return false;
+        if (c < 0x80) return c < 0x20 || c == 0x7F; // fast path for ASCII text
+        int type = Character.getType(c);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
+                || type == Character.SURROGATE;
+    }
+
+    /**
+     * Punctuation as BERT sees it: every ASCII symbol that is not a letter or digit ($, +, ^, ` and the like are
+     * symbols in Unicode, but BERT splits them anyway), plus the Unicode punctuation categories P*.
+     */
+    static boolean isPunctuation(int c) {
+        if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)) return true;
+        if (c < 0x80) return false;
+        return switch (Character.getType(c)) {
+            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
+                 Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
+                 Character.OTHER_PUNCTUATION -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The CJK Unified Ideograph blocks that BERT surrounds with spaces so each ideograph becomes its own word.
+     * Hiragana, Katakana and Hangul are deliberately not included: they are written with spaces between words.
+     */
+    static boolean isChineseChar(int c) {
+        return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF)
+                || (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF)
+                || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
+    }
+}

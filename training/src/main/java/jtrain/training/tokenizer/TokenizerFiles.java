@@ -1,0 +1,113 @@
+package jtrain.training.tokenizer;
+
+import static jtrain.training.tokenizer.JsonFields.bool;
+import static jtrain.training.tokenizer.JsonFields.str;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import jtrain.engine.io.Json;
+
+/**
+ * Reads and writes tokenizers in HuggingFace's on-disk formats: tokenizer.json (the `tokenizers` library),
+ * vocab.txt (the original BERT release) and the transformers side files tokenizer_config.json and
+ * special_tokens_map.json. Problems are reported as IllegalArgumentException naming the file.
+ */
+public final class TokenizerFiles {
+    public static final String TOKENIZER_JSON = "tokenizer.json";
+    public static final String VOCAB_TXT = "vocab.txt";
+    public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+    public static final String SPECIAL_TOKENS_MAP = "special_tokens_map.json";
+
+    private TokenizerFiles() {}
+
+    /** Loads a model folder: tokenizer.json when present (it holds the full setup), else vocab.txt. */
+    public static BertTokenizer load(Path dir) {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("tokenizer folder " + dir + " does not exist");
+        Path json = dir.resolve(TOKENIZER_JSON);
+        if (Files.isRegularFile(json)) return loadTokenizerJson(json);
+        Path vocab = dir.resolve(VOCAB_TXT);
+        if (Files.isRegularFile(vocab)) return loadVocabTxt(vocab);
+        throw new IllegalArgumentException(dir + " holds neither " + TOKENIZER_JSON + " nor " + VOCAB_TXT);
+    }
+
+    /**
+     * Loads vocab.txt. The casing setup comes from a tokenizer_config.json beside it when there is one
+     * (do_lower_case, strip_accents, tokenize_chinese_chars), else the uncased BERT defaults.
+     */
+    public static BertTokenizer loadVocabTxt(Path vocabFile) {
+        Vocab vocab = Vocab.readVocabTxt(vocabFile);
+        BertNormalizer normalizer = BertNormalizer.UNCASED;
+        SpecialTokens specials = SpecialTokens.BERT;
+        Path config = vocabFile.resolveSibling(TOKENIZER_CONFIG);
+        if (Files.isRegularFile(config)) {
+            Map<String, Object> c = Json.parseObject(read(config), config.toString());
+            String src = config.toString();
+            boolean lower = bool(c.get("do_lower_case"), true, src, "do_lower_case");
+            Boolean strip = c.get("strip_accents") == null ? null : bool(c.get("strip_accents"), lower, src, "strip_accents");
+            normalizer = new BertNormalizer(true, bool(c.get("tokenize_chinese_chars"), true, src, "tokenize_chinese_chars"), strip, lower);
+            specials = new SpecialTokens(str(c, "pad_token", "[PAD]", src), str(c, "unk_token", "[UNK]", src),
+                    str(c, "cls_token", "[CLS]", src), str(c, "sep_token", "[SEP]", src), str(c, "mask_token", "[MASK]", src));
+        }
+        String unk = specials.unk();
+        if (!vocab.contains(unk)) throw new IllegalArgumentException(vocabFile + ": the unknown token '" + unk + "' is not in the vocabulary");
+        return new BertTokenizer(normalizer, new WordPiece(vocab, unk, WordPiece.DEFAULT_PREFIX, WordPiece.DEFAULT_MAX_INPUT_CHARS),
+                specials, Set.of());
+    }
+
+    /** Loads a `tokenizers` tokenizer.json with a WordPiece model and a BERT normaliser/pre-tokenizer. */
+    public static BertTokenizer loadTokenizerJson(Path file) {
+        return TokenizerJson.read(Json.parseObject(read(file), file.toString()), file.toString());
+    }
+
+    // ---- saving ----------------------------------------------------------------------------------------------
+
+    /** Writes vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json into dir. */
+    public static void save(BertTokenizer tok, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            tok.vocab().writeVocabTxt(dir.resolve(VOCAB_TXT));
+            Files.writeString(dir.resolve(TOKENIZER_JSON), Json.writePretty(TokenizerJson.write(tok)), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(TOKENIZER_CONFIG), Json.writePretty(tokenizerConfig(tok)), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(SPECIAL_TOKENS_MAP), Json.writePretty(specialTokensMap(tok.specialTokens())), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save tokenizer to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> tokenizerConfig(BertTokenizer tok) {
+        BertNormalizer n = tok.normalizer();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("tokenizer_class", "BertTokenizer");
+        c.put("do_lower_case", n.lowercase());
+        c.put("strip_accents", n.stripAccents());
+        c.put("tokenize_chinese_chars", n.handleChineseChars());
+        c.put("clean_up_tokenization_spaces", true);
+        c.put("model_max_length", 512L);
+        c.putAll(specialTokensMap(tok.specialTokens()));
+        return c;
+    }
+
+    private static Map<String, Object> specialTokensMap(SpecialTokens sp) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cls_token", sp.cls());
+        m.put("mask_token", sp.mask());
+        m.put("pad_token", sp.pad());
+        m.put("sep_token", sp.sep());
+        m.put("unk_token", sp.unk());
+        return m;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package jtrain.training.tokenizer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import jtrain.engine.io.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading and saving the HuggingFace files, and the errors a broken folder gives. */
+class TokenizerFilesTest {
+    static final List<String> TOKENS = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "whale", "##s", "!");
+
+    @Test
+    void vocabTxtGivesIdsByLineNumber(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("vocab.txt"), String.join("\n", TOKENS) + "\n");
+        BertTokenizer tok = TokenizerFiles.load(dir);
+        assertEquals(TOKENS, tok.vocab().tokens());
+        assertEquals(List.of("[CLS]", "the", "whale", "##s", "!", "[SEP]"), tok.encode("The WHALES!").tokens());
+    }
+
+    @Test
+    void folderPrefersTokenizerJsonOverVocabTxt(@TempDir Path dir) throws IOException {
+        TokenizerFiles.save(new BertTokenizer(new Vocab(TOKENS)), dir);
+        Files.writeString(dir.resolve("vocab.txt"), "not\na\nvocabulary\n"); // would fail: no [UNK]
+        assertEquals(TOKENS, TokenizerFiles.load(dir).vocab().tokens());
+    }
+
+    @Test
+    void tokenizerConfigBesideVocabTxtSetsCasing(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("vocab.txt"), String.join("\n", TOKENS) + "\nThe\n");
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"do_lower_case\": false}");
+        assertEquals(List.of("The", "the"), TokenizerFiles.load(dir).tokenize("The the"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void savedTokenizerJsonHasTheLayoutHuggingFaceReads(@TempDir Path dir) throws IOException {
+        TokenizerFiles.save(new BertTokenizer(new Vocab(TOKENS)), dir);
+        Map<String, Object> root = Json.parseObject(Files.readString(dir.resolve("tokenizer.json")), "tokenizer.json");
+        assertEquals("1.0", root.get("version"));
+        assertEquals("BertNormalizer", ((Map<String, Object>) root.get("normalizer")).get("type"));
+        assertNull(((Map<String, Object>) root.get("normalizer")).get("strip_accents"));
+        assertEquals("BertPreTokenizer", ((Map<String, Object>) root.get("pre_tokenizer")).get("type"));
+        Map<String, Object> post = (Map<String, Object>) root.get("post_processor");
+        assertEquals("TemplateProcessing", post.get("type"));
+        assertEquals(5, ((List<?>) post.get("pair")).size());
+        assertEquals(List.of(2L), ((Map<String, Object>) ((Map<String, Object>) post.get("special_tokens")).get("[CLS]")).get("ids"));
+        Map<String, Object> model = (Map<String, Object>) root.get("model");
+        assertEquals("WordPiece", model.get("type"));
+        assertEquals(6L, ((Map<String, Object>) model.get("vocab")).get("whale"));
+        assertEquals("WordPiece", ((Map<String, Object>) root.get("decoder")).get("type"));
+        assertEquals(5, ((List<?>) root.get("added_tokens")).size());
+        Map<String, Object> config = Json.parseObject(Files.readString(dir.resolve("tokenizer_config.json")), "config");
+        assertEquals("BertTokenizer", config.get("tokenizer_class"));
+        assertEquals(true, config.get("do_lower_case"));
+        Map<String, Object> specials = Json.parseObject(Files.readString(dir.resolve("special_tokens_map.json")), "map");
+        assertEquals("[MASK]", specials.get("mask_token"));
+    }
+
+    @Test
+    void duplicateTokenInVocabTxtNamesFileAndLine(@TempDir Path dir) throws IOException {
+        Path vocab = dir.resolve("vocab.txt");
+        Files.writeString(vocab, "[PAD]\n[UNK]\nwhale\nthe\nwhale\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
+        assertTrue(e.getMessage().contains(vocab + ":5") && e.getMessage().contains("'whale'"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+    }
+
+    @Test
+    void vocabularyWithoutUnknownTokenIsRejected(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("vocab.txt"), "the\nwhale\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
+        assertTrue(e.getMessage().contains("vocab.txt") && e.getMessage().contains("[UNK]"), e.getMessage());
+    }
+
+    @Test
+    void brokenTokenizerJsonNamesTheFile(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("tokenizer.json");
+        Files.writeString(json, "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"a\": 0,}}}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
+        assertTrue(e.getMessage().startsWith(json.toString()), e.getMessage());
+
+        Files.writeString(json, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}}");
+        e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
+        assertTrue(e.getMessage().contains(json.toString()) && e.getMessage().contains("BPE"), e.getMessage());
+
+        Files.writeString(json, "{\"model\": {\"vocab\": {\"[UNK]\": 0, \"a\": 5}}}");
+        e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
+        assertTrue(e.getMessage().contains("dense"), e.getMessage());
+    }
+
+    @Test
+    void missingFolderOrFilesAreReportedClearly(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir.resolve("nope")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
+        assertTrue(e.getMessage().contains("neither tokenizer.json nor vocab.txt"), e.getMessage());
+    }
+}
