@@ -1,0 +1,123 @@
+package jtrain.training.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jtrain.engine.io.Json;
+import jtrain.training.tokenizer.BertTokenizer;
+import jtrain.training.tokenizer.TokenizerFiles;
+import jtrain.transformer.BertForMaskedLM;
+import jtrain.transformer.FillMask;
+import jtrain.transformer.HfCheckpoint;
+
+/** {@code ./trainer fill-mask}: the most probable tokens at each [MASK] of a text, from an HF-layout MLM folder. */
+public final class FillMaskCommand {
+    static final String USAGE = "usage: ./trainer fill-mask --model DIR [--top-k 5] [--json] TEXT   (TEXT contains [MASK])";
+
+    private FillMaskCommand() {}
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String model = null;
+        int topK = 5;
+        boolean json = false;
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--model", "--top-k" -> {
+                    if (i + 1 >= args.length) return fail(err, a + " needs a value\n" + USAGE);
+                    String v = args[++i];
+                    if (a.equals("--model")) {
+                        model = v;
+                    } else {
+                        try {
+                            topK = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            return fail(err, "--top-k needs a positive integer, got '" + v + "'");
+                        }
+                        if (topK < 1) return fail(err, "--top-k needs a positive integer, got " + topK);
+                    }
+                }
+                case "--json" -> json = true;
+                case "-h", "--help" -> {
+                    out.println(USAGE);
+                    return 0;
+                }
+                default -> {
+                    if (a.startsWith("--")) return fail(err, "unknown option " + a + "\n" + USAGE);
+                    texts.add(a);
+                }
+            }
+        }
+        if (model == null) return fail(err, "--model DIR is required\n" + USAGE);
+        if (texts.size() != 1) return fail(err, "expected exactly one TEXT (quote it), got " + texts.size() + "\n" + USAGE);
+
+        Path dir = Path.of(model);
+        BertTokenizer tok;
+        BertForMaskedLM mlm;
+        try {
+            tok = TokenizerFiles.load(dir);
+            mlm = HfCheckpoint.loadMaskedLM(dir);
+            if (mlm.config.vocabSize() < tok.vocab().size()) {
+                return fail(err, dir + ": the tokenizer has " + tok.vocab().size() + " tokens but the model's vocab_size is " + mlm.config.vocabSize());
+            }
+        } catch (IOException e) {
+            return fail(err, e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            return fail(err, e.getMessage());
+        }
+        String maskToken = tok.specialTokens().mask();
+        if (!texts.get(0).contains(maskToken)) return fail(err, "TEXT must contain " + maskToken);
+        int[] ids = tok.encode(texts.get(0)).ids();
+        if (ids.length > mlm.config.maxPositionEmbeddings()) {
+            return fail(err, "the text is " + ids.length + " tokens long; the model takes at most " + mlm.config.maxPositionEmbeddings());
+        }
+        List<FillMask.Prediction> predictions = FillMask.predict(mlm, ids, tok.vocab().id(maskToken), topK);
+        if (json) {
+            out.println(Json.write(toJson(ids, predictions, tok)));
+        } else {
+            for (FillMask.Prediction p : predictions) {
+                out.println("[MASK] at position " + p.position() + ":");
+                for (FillMask.Candidate c : p.top()) out.printf("  %-20s %6d  %.4f%n", tok.vocab().token(c.id()), c.id(), c.score());
+            }
+        }
+        return 0;
+    }
+
+    static Map<String, Object> toJson(int[] ids, List<FillMask.Prediction> predictions, BertTokenizer tok) {
+        List<Object> masks = new ArrayList<>();
+        for (FillMask.Prediction p : predictions) {
+            List<Object> top = new ArrayList<>();
+            for (FillMask.Candidate c : p.top()) {
+                Map<String, Object> cand = new LinkedHashMap<>();
+                cand.put("token", tok.vocab().token(c.id()));
+                cand.put("id", c.id());
+                cand.put("score", c.score());
+                top.add(cand);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("position", p.position());
+            m.put("top", top);
+            masks.add(m);
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("input_ids", ids);
+        o.put("masks", masks);
+        return o;
+    }
+
+    private static int fail(PrintStream err, String message) {
+        err.println("trainer fill-mask: " + message);
+        return 2;
+    }
+}
