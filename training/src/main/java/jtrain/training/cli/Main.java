@@ -8,6 +8,7 @@ public final class Main {
         String cmd = args.length == 0 ? "help" : args[0];
         switch (cmd) {
             case "help", "--help", "-h" -> System.out.println(usage());
+            case "data" -> System.exit(DataCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
                 System.exit(2);
@@ -20,6 +21,7 @@ public final class Main {
                 usage: ./trainer <command> [options]
                   help            this text
                   test            build and run the whole test suite
+                  data            fetch the default datasets, show their counts (data --help)
                 """;
     }
 }

@@ -15,6 +15,8 @@ import java.util.function.Function;
 public final class Splits {
     private Splits() {}
 
+    /** The seed the CLI uses unless told otherwise. */
+    public static final long DEFAULT_SEED = 42;
     public static final double TRAIN_FRACTION = 0.8;
     public static final double DEV_FRACTION = 0.1;
 
