@@ -120,8 +120,16 @@ public final class Mime {
         return (semi >= 0 ? contentType.substring(0, semi) : contentType).strip().toLowerCase(Locale.ROOT);
     }
 
+    private static final Map<String, Pattern> PARAMS = Map.of("boundary", paramPattern("boundary"),
+            "charset", paramPattern("charset"));
+
+    private static Pattern paramPattern(String name) {
+        return Pattern.compile("(?i);\\s*" + name + "\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)");
+    }
+
     static String param(String contentType, String name) {
-        Matcher m = Pattern.compile("(?i);\\s*" + name + "\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)").matcher(contentType);
+        Pattern p = PARAMS.get(name);
+        Matcher m = (p != null ? p : paramPattern(name)).matcher(contentType);
         if (!m.find()) return null;
         return m.group(2) != null ? m.group(2) : m.group(1);
     }
