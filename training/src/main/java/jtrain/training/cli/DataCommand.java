@@ -31,9 +31,10 @@ public final class DataCommand {
     /** Returns the exit code: 0 ok, 2 for usage or data errors (one line on stderr). */
     public static int run(String[] args) {
         try {
-            if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            if (args.length == 0) throw new DataException("missing command (fetch or info); see ./trainer data --help");
+            if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
                 System.out.print(usage());
-                return args.length == 0 ? 2 : 0;
+                return 0;
             }
             String cache = null, from = null;
             long seed = Splits.DEFAULT_SEED;

@@ -1,5 +1,6 @@
 package jtrain.training.data;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,4 +24,25 @@ public final class Datasets {
             "e85647c547a2e91ea24213bec496137132a9b4228b7fe881f4b0786ebedeafa1", 294);
 
     public static final List<DatasetSpec> ALL = List.of(BROWN, SPAM_ASSASSIN, SOTU, MOBY_DICK);
+
+    /** The cache named by $JTRAIN_DATA, else ~/.cache/jtrain/data. */
+    public static DataCache defaultCache() {
+        return DataCache.open(DataCache.defaultRoot(null));
+    }
+
+    /**
+     * The standard pretraining corpus: Brown, SOTU and Moby-Dick (plus the e-mails if includeEmail), minus the dev and
+     * test documents of the Brown tasks (POS, genre) and of spam detection under the same seed. Any argument may be
+     * an empty list (or an empty corpus) when that dataset is not wanted or not fetched.
+     */
+    public static PretrainCorpus pretrainCorpus(BrownCorpus brown, List<Email> emails, List<Document> sotu,
+                                                List<Document> mobyDick, long seed, boolean includeEmail) {
+        List<Document> docs = new ArrayList<>(brown.documents());
+        docs.addAll(sotu);
+        docs.addAll(mobyDick);
+        if (includeEmail) docs.addAll(SpamAssassin.documents(emails));
+        List<String> taskDocs = new ArrayList<>(brown.files().stream().map(BrownCorpus.BrownFile::docId).toList());
+        emails.forEach(e -> taskDocs.add(e.docId()));
+        return PretrainCorpus.builder(seed).add(docs).excludeEvalDocsOf(taskDocs, seed).build();
+    }
 }
