@@ -22,7 +22,9 @@ public final class SpamAssassin {
         for (String group : GROUPS) {
             Path dir = data.resolve(group);
             if (!Files.isDirectory(dir)) throw new DataException(dir + ": missing from the spam-assassin package");
-            for (Path f : JsonRecords.list(dir, n -> true)) out.add(parse(JsonRecords.read(f), f.toString()));
+            // Decoding 6,000 MIME messages is the slow part of loading; parallel, but toList keeps the file order.
+            out.addAll(JsonRecords.list(dir, n -> true).parallelStream()
+                    .map(f -> parse(JsonRecords.read(f), f.toString())).toList());
         }
         if (out.size() != MESSAGES) throw new DataException(data + ": " + out.size() + " messages, expected " + MESSAGES);
         return out;

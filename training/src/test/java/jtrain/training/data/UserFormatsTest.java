@@ -111,4 +111,14 @@ class UserFormatsTest {
         Path bom = Files.write(dir.resolve("bom.txt"), "\uFEFFhello\n".getBytes(StandardCharsets.UTF_8));
         assertEquals("hello", PlainTextFormat.read(bom, false).getFirst().text());
     }
+
+    @Test
+    void userDataPicksTheReaderByExtension() throws IOException {
+        assertEquals("pos", UserData.examples(write("x.jsonl", "{\"text\": \"a\", \"label\": \"pos\"}\n"))
+                .getFirst().label());
+        assertEquals("1", UserData.examples(write("x.csv", "text,label\nhi,1\n")).getFirst().label());
+        assertEquals(List.of("N"), UserData.tagged(write("x.conll", "dog\tN\n")).getFirst().tags());
+        assertEquals(2, UserData.documents(write("x.txt", "a\n\nb\n"), true).size());
+        assertFails(UserData::examples, write("x.xml", "<a/>"), "unknown format '.xml'");
+    }
 }
