@@ -63,10 +63,17 @@ public final class Mime {
             List<Part> parts = boundary == null ? List.of() : multipart(p.body(), boundary);
             if (parts.isEmpty()) return decodeLeaf(p, "text/plain");
             if (type.equals("multipart/alternative")) {
+                // The same content several ways: the plain version if there is one, else the richest (the last).
                 for (Part q : parts) {
-                    String t = mediaType(q.headers().getOrDefault("content-type", "text/plain"));
-                    if (t.equals("text/plain") && !decodeLeaf(q, t).isBlank()) return decodeLeaf(q, t);
+                    if (!mediaType(q.headers().getOrDefault("content-type", "text/plain")).equals("text/plain")) continue;
+                    String t = decodeLeaf(q, "text/plain");
+                    if (!t.isBlank()) return t;
                 }
+                for (Part q : parts.reversed()) {
+                    String t = text(q, depth + 1);
+                    if (!t.isBlank()) return t;
+                }
+                return "";
             }
             StringBuilder sb = new StringBuilder();
             for (Part q : parts) {
@@ -78,8 +85,7 @@ public final class Mime {
         if (type.equals("message/rfc822")) return text(split(p.body()), depth + 1);
         if (type.isEmpty()) {
             // No Content-Type: plain text, unless it is evidently HTML (common in spam).
-            type = p.body().regionMatches(true, 0, "<html", 0, 5) || p.body().toLowerCase(Locale.ROOT)
-                    .contains("<html") ? "text/html" : "text/plain";
+            type = p.body().toLowerCase(Locale.ROOT).contains("<html") ? "text/html" : "text/plain";
         }
         if (!type.startsWith("text/")) return "";
         return decodeLeaf(p, type);

@@ -84,6 +84,24 @@ class MimeTest {
     }
 
     @Test
+    void alternativeWithoutPlainTextUsesTheLastVersion() {
+        Mime.Message m = Mime.parse("""
+                Content-Type: multipart/alternative; boundary=b
+
+                --b
+                Content-Type: text/html
+
+                <p>first</p>
+                --b
+                Content-Type: text/html
+
+                <p>richer</p>
+                --b--
+                """);
+        assertEquals("richer", m.body());
+    }
+
+    @Test
     void plainMessageAndCrLf() {
         Mime.Message m = Mime.parse("Subject: Re: test\r\nFrom: a@b\r\n\r\nline one\r\n\r\n\r\n\r\nline  two\r\n");
         assertEquals("Re: test", m.subject());
