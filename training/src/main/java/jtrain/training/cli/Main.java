@@ -12,6 +12,7 @@ public final class Main {
             case "help", "--help", "-h" -> System.out.println(usage());
             case "tokenize" -> System.exit(TokenizeCommand.run(Arrays.copyOfRange(args, 1, args.length)));
             case "fill-mask" -> System.exit(FillMaskCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+            case "data" -> System.exit(DataCommand.run(Arrays.copyOfRange(args, 1, args.length)));
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
                 System.exit(2);
@@ -26,6 +27,7 @@ public final class Main {
                   test            build and run the whole test suite
                   tokenize        show a model's tokens and ids for a text (--model DIR [--pair B] [--json] TEXT)
                   fill-mask       predict the tokens at [MASK] positions (--model DIR [--top-k 5] [--json] TEXT)
+                  data            fetch the default datasets, show their counts (data --help)
                 """;
     }
 }

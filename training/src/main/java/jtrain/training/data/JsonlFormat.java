@@ -1,0 +1,49 @@
+package jtrain.training.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jtrain.engine.io.Json;
+
+/**
+ * User JSON Lines: one object per line, {"text": ..., "label": ..., "text_b": ...}; label and text_b optional, an
+ * optional "id" names the document (else "FILE:LINE"). A label may be a string or a number (kept as written).
+ */
+public final class JsonlFormat {
+    private JsonlFormat() {}
+
+    public static List<TextExample> read(Path file) {
+        List<String> lines = Lines.of(file);
+        String name = file.getFileName().toString();
+        List<TextExample> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) continue;
+            Map<String, Object> obj;
+            try {
+                obj = Json.parseObject(line, "json");
+            } catch (IllegalArgumentException e) {
+                throw Lines.error(file, i, "malformed JSON: " + e.getMessage().replaceFirst("^json:\\d+:", "column "));
+            }
+            String text = field(obj, "text", file, i, true);
+            String id = field(obj, "id", file, i, false);
+            out.add(new TextExample(id != null ? id : name + ":" + (i + 1), text, field(obj, "text_b", file, i, false),
+                    field(obj, "label", file, i, false)));
+        }
+        return out;
+    }
+
+    private static String field(Map<String, Object> obj, String key, Path file, int line, boolean required) {
+        Object v = obj.get(key);
+        if (v == null) {
+            if (required) throw Lines.error(file, line, "missing \"" + key + "\"");
+            return null;
+        }
+        if (v instanceof String s) return s;
+        if (v instanceof Long || v instanceof Boolean) return v.toString();
+        if (v instanceof Double d && !key.startsWith("text")) return d.toString();
+        throw Lines.error(file, line, "\"" + key + "\" must be a string");
+    }
+}

@@ -1,0 +1,46 @@
+package jtrain.training.data;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Picks the reader for a user file by its extension, so commands can take any supported format as one option. */
+public final class UserData {
+    private UserData() {}
+
+    /** Classification examples from .jsonl, .tsv or .csv. */
+    public static List<TextExample> examples(Path file) {
+        String ext = extension(file);
+        return switch (ext) {
+            case "jsonl", "ndjson" -> JsonlFormat.read(file);
+            case "tsv", "csv" -> DelimitedFormat.read(file);
+            default -> throw new DataException(file + ": unknown format '." + ext
+                    + "' for labelled text (use .jsonl, .tsv or .csv)");
+        };
+    }
+
+    /** Token tagging sentences from .conll, .conllu, .bio or .iob files (token<TAB>tag lines). */
+    public static List<TaggedSentence> tagged(Path file) {
+        String ext = extension(file);
+        return switch (ext) {
+            case "conll", "conllu", "bio", "iob" -> ConllFormat.read(file);
+            default -> throw new DataException(file + ": unknown format '." + ext
+                    + "' for tagged tokens (use .conll: token<TAB>tag lines)");
+        };
+    }
+
+    /** Unlabeled documents from .txt (paragraphs or lines) or from the text field of .jsonl. */
+    public static List<Document> documents(Path file, boolean paragraphs) {
+        String ext = extension(file);
+        if (ext.equals("jsonl") || ext.equals("ndjson"))
+            return JsonlFormat.read(file).stream().map(e -> new Document(e.docId(), file.getFileName().toString(),
+                    e.text())).toList();
+        return PlainTextFormat.read(file, paragraphs);
+    }
+
+    private static String extension(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,124 @@
+package jtrain.training.data;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UserFormatsTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    private static void assertFails(Function<Path, ?> reader, Path file, String expected) {
+        DataException e = assertThrows(DataException.class, () -> reader.apply(file));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void plainTextLinesOrParagraphs() throws IOException {
+        Path f = write("a.txt", "first doc\n\nsecond doc\nstill second\n\n\nthird\n");
+        List<Document> lines = PlainTextFormat.read(f, false);
+        assertEquals(4, lines.size());
+        assertEquals("a.txt:3", lines.get(1).id());
+        List<Document> paras = PlainTextFormat.read(f, true);
+        assertEquals(3, paras.size());
+        assertEquals("second doc\nstill second", paras.get(1).text());
+        assertEquals("a.txt:7", paras.get(2).id());
+    }
+
+    @Test
+    void jsonl() throws IOException {
+        Path f = write("d.jsonl", """
+                {"text": "good movie", "label": "pos"}
+
+                {"text": "is it?", "text_b": "yes", "label": 1, "id": "q7"}
+                {"text": "no label"}
+                """);
+        List<TextExample> ex = JsonlFormat.read(f);
+        assertEquals(3, ex.size());
+        assertEquals(new TextExample("d.jsonl:1", "good movie", null, "pos"), ex.get(0));
+        assertEquals(new TextExample("q7", "is it?", "yes", "1"), ex.get(1));
+        assertNull(ex.get(2).label());
+    }
+
+    @Test
+    void jsonlErrorsNameFileAndLine() throws IOException {
+        assertFails(JsonlFormat::read, write("b1.jsonl", "{\"text\": \"ok\"}\n{\"text\": oops}\n"), ":2: malformed JSON");
+        assertFails(JsonlFormat::read, write("b2.jsonl", "{\"text\": \"ok\"}\n\n{\"label\": \"x\"}\n"), ":3: missing \"text\"");
+        assertFails(JsonlFormat::read, write("b3.jsonl", "[1, 2]\n"), ":1:");
+    }
+
+    @Test
+    void tsvGlueStyle() throws IOException {
+        Path f = write("train.tsv", "sentence\tlabel\nhide new secretions \"from\" the parental units \t0\nfunny\t1\n");
+        List<TextExample> ex = DelimitedFormat.read(f);
+        assertEquals(2, ex.size());
+        assertEquals("hide new secretions \"from\" the parental units ", ex.get(0).text());
+        assertEquals("0", ex.get(0).label());
+        assertEquals("train.tsv:3", ex.get(1).docId());
+        assertFails(DelimitedFormat::read, write("bad.tsv", "sentence\tlabel\nok\t1\nno label here\n"),
+                ":3: 1 fields, header has 2");
+        assertFails(DelimitedFormat::read, write("nohead.tsv", "foo\tbar\nx\ty\n"), ":1: header needs a text column");
+    }
+
+    @Test
+    void csvWithQuotes() throws IOException {
+        Path f = write("pairs.csv", "id,sentence1,sentence2,label\n"
+                + "1,\"Hello, world\",\"She said \"\"hi\"\"\",yes\r\n"
+                + "2,\"two\nlines\",plain,no\n"
+                + "3,last,row,\"\"");
+        List<TextExample> ex = DelimitedFormat.read(f);
+        assertEquals(3, ex.size());
+        assertEquals(new TextExample("pairs.csv:2", "Hello, world", "She said \"hi\"", "yes"), ex.get(0));
+        assertEquals("two\nlines", ex.get(1).text());
+        assertEquals("pairs.csv:5", ex.get(2).docId()); // the quoted newline moves the line count on
+        assertEquals("", ex.get(2).label());
+        assertFails(DelimitedFormat::read, write("open.csv", "text,label\n\"never closed,1\n"), ":2: quoted field is not closed");
+        assertFails(DelimitedFormat::read, write("junk.csv", "text,label\n\"a\"b,1\n"), ":2: text after a closing quote");
+    }
+
+    @Test
+    void conll() throws IOException {
+        Path f = write("ner.conll", "# sent 1\nJohn\tB-PER\nlives\tO\n\n\nParis\tNNP\tB-LOC\n");
+        List<TaggedSentence> s = ConllFormat.read(f);
+        assertEquals(2, s.size());
+        assertEquals(List.of("John", "lives"), s.get(0).tokens());
+        assertEquals(List.of("B-PER", "O"), s.get(0).tags());
+        assertEquals(List.of("B-LOC"), s.get(1).tags());
+        assertEquals("ner.conll:6", s.get(1).docId());
+        assertFails(ConllFormat::read, write("bad.conll", "a\tX\nb X\n"), ":2: expected token<TAB>tag");
+    }
+
+    @Test
+    void missingEmptyAndNonUtf8Files() throws IOException {
+        assertFails(JsonlFormat::read, dir.resolve("nope.jsonl"), "no such file");
+        assertFails(ConllFormat::read, write("empty.conll", "\n  \n"), "empty file");
+        Path latin1 = Files.write(dir.resolve("latin1.tsv"),
+                "sentence\tlabel\ncaf\u00e9\t1\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertFails(DelimitedFormat::read, latin1, ":2: not valid UTF-8");
+        Path bom = Files.write(dir.resolve("bom.txt"), "\uFEFFhello\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals("hello", PlainTextFormat.read(bom, false).getFirst().text());
+    }
+
+    @Test
+    void userDataPicksTheReaderByExtension() throws IOException {
+        assertEquals("pos", UserData.examples(write("x.jsonl", "{\"text\": \"a\", \"label\": \"pos\"}\n"))
+                .getFirst().label());
+        assertEquals("1", UserData.examples(write("x.csv", "text,label\nhi,1\n")).getFirst().label());
+        assertEquals(List.of("N"), UserData.tagged(write("x.conll", "dog\tN\n")).getFirst().tags());
+        assertEquals(2, UserData.documents(write("x.txt", "a\n\nb\n"), true).size());
+        assertFails(UserData::examples, write("x.xml", "<a/>"), "unknown format '.xml'");
+    }
+}
