@@ -60,16 +60,20 @@ public final class Matmul {
 
     /** (batch..., r, c) to (count, r, c) without copying when the batch dimensions merge, else contiguous. */
     private static Tensor flattenBatch(Tensor t, int count, int r, int c) {
-        int[] strides = t.strides();
+        int[] shape = t.shape(), strides = t.strides();
         int rank = t.rank();
-        // The batch dims merge into one stride when each is a whole multiple of the next (or all are broadcast).
-        int batchStride = rank > 2 ? strides[rank - 3] : 0;
-        boolean merges = true;
-        for (int d = rank - 3; d > 0; d--) {
-            if (t.size(d - 1) != 1 && strides[d - 1] != strides[d] * t.size(d)) merges = false;
-        }
         if (rank == 2) return Views.strided(t, new int[] {1, r, c}, new int[] {0, strides[0], strides[1]}, t.offset());
-        if (merges) return Views.strided(t, new int[] {count, r, c}, new int[] {count == 1 ? 0 : batchStride, strides[rank - 2], strides[rank - 1]}, t.offset());
+        // Size-1 batch dims do not matter (their stride is arbitrary); the others merge into one stride when each
+        // is evenly spaced over the next (all broadcast, stride 0, also merges).
+        boolean merges = true;
+        int last = -1;
+        for (int d = 0; d < rank - 2; d++) {
+            if (shape[d] == 1) continue;
+            if (last >= 0 && strides[last] != strides[d] * shape[d]) merges = false;
+            last = d;
+        }
+        int batchStride = last >= 0 ? strides[last] : 0;
+        if (merges) return Views.strided(t, new int[] {count, r, c}, new int[] {batchStride, strides[rank - 2], strides[rank - 1]}, t.offset());
         return Views.reshapeView(t.contiguous(), count, r, c);
     }
 
