@@ -30,7 +30,7 @@ public final class Matmul {
             // Fold every leading dimension of a into M: one large product.
             int[] as = a.shape();
             int m = a.numel() / Math.max(1, k);
-            Tensor prod = be.matmul(Views.reshapeView(a.reshape(m, k), 1, m, k), Views.reshapeView(b, 1, k, b.size(1)));
+            Tensor prod = be.matmul(matrixLayout(Views.reshapeView(a.reshape(m, k), 1, m, k)), matrixLayout(Views.reshapeView(b, 1, k, b.size(1))));
             Flops.add(2L * m * k * b.size(1));
             int[] os = Arrays.copyOf(as, as.length);
             os[os.length - 1] = b.size(1);
@@ -41,7 +41,7 @@ public final class Matmul {
             int m = a.size(-2), n = b.size(-1), count = Shapes.numel(batch);
             Tensor a3 = flattenBatch(Views.broadcastView(a, concat(batch, m, k)), count, m, k);
             Tensor b3 = flattenBatch(Views.broadcastView(b, concat(batch, k, n)), count, k, n);
-            Tensor prod = be.matmul(a3, b3);
+            Tensor prod = be.matmul(matrixLayout(a3), matrixLayout(b3));
             Flops.add(2L * count * m * n * k);
             out = Views.reshapeView(prod, concat(batch, m, n));
         }
@@ -75,6 +75,17 @@ public final class Matmul {
         int batchStride = last >= 0 ? strides[last] : 0;
         if (merges) return Views.strided(t, new int[] {count, r, c}, new int[] {batchStride, strides[rank - 2], strides[rank - 1]}, t.offset());
         return Views.reshapeView(t.contiguous(), count, r, c);
+    }
+
+    /**
+     * t (batch, r, c) itself when each matrix is row-major (unit column stride, row stride at least c) or
+     * column-major, as the backend contract requires; otherwise (e.g. a stride-0 gradient from sum()) a copy.
+     */
+    private static Tensor matrixLayout(Tensor t) {
+        int r = t.size(1), c = t.size(2), sr = t.stride(1), sc = t.stride(2);
+        boolean rowMajor = (sc == 1 || c == 1) && (sr >= c || r == 1);
+        boolean colMajor = (sr == 1 || r == 1) && (sc >= r || c == 1);
+        return rowMajor || colMajor ? t : t.contiguous();
     }
 
     private static int[] concat(int[] batch, int r, int c) {
