@@ -83,7 +83,7 @@ public final class Autograd {
     /** Checks a result for NaN/Inf in anomaly mode; for ops that produce tensors outside record(). */
     public static void checkFinite(String op, Tensor t, String phase) {
         if (!t.dtype().floating) return;
-        double[] v = t.detach().to(DType.F64).toDoubleArray();
+        double[] v = t.toDoubleArray();
         for (int i = 0; i < v.length; i++) {
             if (!Double.isFinite(v[i])) {
                 throw new ArithmeticException("anomaly: " + phase + " of '" + op + "' produced " + v[i] + " at flat index " + i
