@@ -37,6 +37,8 @@ public final class Autograd {
 
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     private static volatile boolean anomalyMode = Boolean.getBoolean("jtrain.anomaly");
+    /** Set while backward() runs the closures: their inner ops are not checked one by one (see backward). */
+    private static final ThreadLocal<boolean[]> IN_BACKWARD = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /** Scope in which ops record nothing: {@code try (var ng = Autograd.noGrad()) { ... }}. */
     public static AutoCloseable0 noGrad() {
@@ -72,7 +74,7 @@ public final class Autograd {
      * gradient. Returns out.
      */
     public static Tensor record(String op, Tensor out, Tensor[] inputs, Backward backward) {
-        if (anomalyMode) checkFinite(op, out, "forward");
+        if (anomalyMode && !IN_BACKWARD.get()[0]) checkFinite(op, out, "forward");
         if (!isGradEnabled()) return out;
         boolean any = false;
         for (Tensor t : inputs) any |= t != null && t.requiresGrad();
@@ -98,6 +100,11 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, Tensor.full(1, root.dtype(), root.device(), root.shape()));
+        // In anomaly mode the gradients a closure returns are checked under the name of the op it belongs to; the
+        // ops it uses internally (e.g. the div in sqrt's backward) are not checked, so the error names 'sqrt'.
+        boolean[] inBackward = IN_BACKWARD.get();
+        boolean outer = inBackward[0];
+        inBackward[0] = true;
         try (var ng = noGrad()) {
             for (int k = order.size() - 1; k >= 0; k--) {
                 Tensor t = order.get(k);
@@ -127,6 +134,8 @@ public final class Autograd {
                     grads.put(in, prev == null ? gi : prev.add(gi));
                 }
             }
+        } finally {
+            inBackward[0] = outer;
         }
     }
 
