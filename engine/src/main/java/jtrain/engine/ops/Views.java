@@ -217,8 +217,9 @@ public final class Views {
     }
 
     /** Joins tensors along dim (all other dimensions equal). */
-    public static Tensor concat(int dim, Tensor... xs) {
-        if (xs.length == 0) throw new IllegalArgumentException("concat: no tensors");
+    public static Tensor concat(int dim, Tensor... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("concat: no tensors");
+        Tensor[] xs = parts.clone(); // the graph keeps its own list: the caller may reuse its array
         Backend be = Checks.sameDeviceAndDtype("concat", xs);
         int d = Shapes.dim("concat", dim, xs[0].rank());
         int[] shape = xs[0].shape();
