@@ -51,6 +51,20 @@ class ViewGradTest {
     }
 
     @Test
+    void concatKeepsItsOwnListOfInputs() {
+        // Reusing the caller's array after concat (e.g. a buffer of per-head outputs) must not redirect gradients.
+        Tensor a = Tensor.of(new double[] {1, 2}).requiresGrad(true), b = Tensor.of(new double[] {3}, 1).requiresGrad(true);
+        Tensor other = Tensor.of(new double[] {9, 9, 9}).requiresGrad(true);
+        Tensor[] parts = {a, b};
+        Tensor c = Views.concat(0, parts);
+        parts[0] = other;
+        c.mul(Tensor.of(new double[] {1, 2, 3})).sum().backward();
+        assertArrayEquals(new double[] {1, 2}, a.grad().toDoubleArray());
+        assertArrayEquals(new double[] {3}, b.grad().toDoubleArray());
+        assertNull(other.grad());
+    }
+
+    @Test
     void castBackwardHasTheSourceShapeAndDtype() {
         // F64 -> F32 -> F64 loses precision, so it is not finite-differenced; the gradient must come back as F64.
         Tensor x = randn(20, 2, 3);
