@@ -19,6 +19,8 @@ class NnGradTest {
         Tensor transposed = leaf(randn(2, 5, 4).transpose(0, 1)); // rows are strided
         check("softmax of transposed", in -> Nn.softmax(in[0]), transposed);
         check("log_softmax of transposed", in -> Nn.logSoftmax(in[0]), transposed);
+        check("softmax of row-sliced input", in -> Nn.softmax(in[0]), leaf(randn(6, 5, 4).slice(0, 1, 4)));
+        check("log_softmax of row-sliced input", in -> Nn.logSoftmax(in[0]), leaf(randn(7, 5, 4).slice(0, 1, 4)));
         check("softmax of large logits", in -> Nn.softmax(in[0].mul(30)), randn(3, 3, 4));
         check("softmax then matmul", in -> Nn.softmax(in[0]).matmul(in[1]), randn(4, 3, 4), randn(5, 4, 2));
     }
@@ -61,6 +63,8 @@ class NnGradTest {
         Tensor ids = Tensor.ofInts(new int[] {1, 3, 1, 0, 3, 3}, 2, 3);
         check("embedding", in -> Nn.embedding(in[0], ids), randn(30, 5, 4));
         check("embedding of transposed weight", in -> Nn.embedding(in[0], ids), leaf(randn(31, 4, 5).transpose(0, 1)));
+        check("embedding of row-sliced weight", in -> Nn.embedding(in[0], ids), leaf(randn(33, 7, 4).slice(0, 2, 7)));
+        check("embedding of column-sliced weight", in -> Nn.embedding(in[0], ids), leaf(randn(34, 5, 6).slice(1, 1, 5)));
         // Every lookup contributes its gradient row: row 3 is used three times, row 2 and 4 never.
         Tensor w = Tensor.randn(new Rng(32), 0, 1, DType.F32, 5, 2).requiresGrad(true);
         Nn.embedding(w, ids).sum().backward();
@@ -73,6 +77,8 @@ class NnGradTest {
         check("cross_entropy", in -> Nn.crossEntropy(in[0], targets, -100), randn(40, 5, 5));
         check("cross_entropy of transposed logits", in -> Nn.crossEntropy(in[0], targets, -100), leaf(randn(41, 5, 5).transpose(0, 1)));
         check("cross_entropy, no ignored rows", in -> Nn.crossEntropy(in[0], Tensor.ofInts(new int[] {1, 0, 2}), -1), randn(42, 3, 3));
+        // A row slice is contiguous but starts at an offset: the kernels must honour it.
+        check("cross_entropy of row-sliced logits", in -> Nn.crossEntropy(in[0], targets, -100), leaf(randn(44, 7, 5).slice(0, 2, 7)));
         check("cross_entropy scaled", in -> Nn.crossEntropy(in[0], targets, -100).mul(3), randn(43, 5, 5));
     }
 
