@@ -197,6 +197,7 @@ public final class Views {
     }
 
     public static Tensor expand(Tensor x, int... shape) {
+        if (Arrays.equals(shape, x.shape())) return x; // broadcastView would return x itself: recording it would loop
         Tensor out = broadcastView(x, shape);
         return Autograd.record("expand", out, new Tensor[] {x}, g -> new Tensor[] {Reductions.sumTo(g, x.shape())});
     }
