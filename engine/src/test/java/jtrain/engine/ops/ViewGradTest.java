@@ -51,6 +51,20 @@ class ViewGradTest {
     }
 
     @Test
+    void noOpViewsLeaveALeafALeaf() {
+        // expand/reshape/permute/slice to the tensor's own shape must not turn the leaf into its own graph node.
+        Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
+        Tensor w = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        x.expand(2, 3).mul(w).sum().backward();
+        assertTrue(x.isLeaf());
+        assertArrayEquals(w.toDoubleArray(), x.grad().toDoubleArray());
+        x.zeroGrad();
+        x.reshape(2, 3).permute(0, 1).slice(0, 0, 2).contiguous().mul(w).sum().backward();
+        assertTrue(x.isLeaf());
+        assertArrayEquals(w.toDoubleArray(), x.grad().toDoubleArray());
+    }
+
+    @Test
     void concatKeepsItsOwnListOfInputs() {
         // Reusing the caller's array after concat (e.g. a buffer of per-head outputs) must not redirect gradients.
         Tensor a = Tensor.of(new double[] {1, 2}).requiresGrad(true), b = Tensor.of(new double[] {3}, 1).requiresGrad(true);
