@@ -53,6 +53,16 @@ class BadInputTest {
         fails(IllegalArgumentException.class, () -> Tensor.ofInts(new int[] {1, 2}).requiresGrad(true), "I32");
     }
 
+    @Test
+    void bf16OnTheCpuMustBeWidenedFirst() {
+        Tensor bf = Tensor.of(new float[] {1.5f, -2, 3.25f}).to(DType.BF16);
+        assertEquals(DType.BF16, bf.dtype());
+        fails(IllegalArgumentException.class, () -> bf.add(bf), "add", "BF16", "to(DType.F32)");
+        fails(IllegalArgumentException.class, () -> bf.exp(), "exp", "BF16");
+        assertArrayEquals(new float[] {1.5f, -2, 3.25f}, bf.to(DType.F32).toFloatArray(), "exactly representable values survive");
+        assertArrayEquals(new float[] {1.5f, -2, 3.25f}, bf.toFloatArray());
+    }
+
     /** Storage that claims to live on a GPU; its data can never be read (there is none). */
     private record FakeGpuStorage(DType dtype, int length) implements Storage {
         @Override
