@@ -44,7 +44,13 @@ public final class Autograd {
     public static AutoCloseable0 noGrad() {
         int[] depth = NO_GRAD_DEPTH.get();
         depth[0]++;
-        return () -> depth[0]--;
+        boolean[] closed = new boolean[1];
+        return () -> {
+            if (!closed[0]) { // closing twice must not switch recording off for good
+                closed[0] = true;
+                depth[0]--;
+            }
+        };
     }
 
     /** An AutoCloseable whose close() throws nothing. */
