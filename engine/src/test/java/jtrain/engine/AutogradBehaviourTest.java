@@ -56,6 +56,10 @@ class AutogradBehaviourTest {
             // the scope is closed by try-with-resources
         }
         assertTrue(Autograd.isGradEnabled(), "an exception inside the scope still restores recording");
+        var scope = Autograd.noGrad();
+        scope.close();
+        scope.close();
+        assertTrue(Autograd.isGradEnabled(), "closing a scope twice counts once");
         assertEquals("mul", w.mul(2).gradFn().op);
     }
 
