@@ -51,6 +51,8 @@ class BadInputTest {
         fails(IllegalArgumentException.class, () -> Nn.embedding(Tensor.zeros(3, 2), Tensor.of(new float[] {0, 1})), "embedding", "I32", "F32");
         fails(IllegalArgumentException.class, () -> Nn.crossEntropy(Tensor.zeros(2, 3), Tensor.of(new float[] {0, 1}), -100), "cross_entropy", "I32");
         fails(IllegalArgumentException.class, () -> Tensor.ofInts(new int[] {1, 2}).requiresGrad(true), "I32");
+        fails(IllegalArgumentException.class, () -> Tensor.ofInts(new int[] {1, 2}).mean(), "mean", "I32");
+        assertEquals(3, Tensor.ofInts(new int[] {1, 2}).sum().item(), "integer sums are fine");
     }
 
     @Test
