@@ -37,12 +37,20 @@ public final class Autograd {
 
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     private static volatile boolean anomalyMode = Boolean.getBoolean("jtrain.anomaly");
+    /** Set while backward() runs the closures: their inner ops are not checked one by one (see backward). */
+    private static final ThreadLocal<boolean[]> IN_BACKWARD = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /** Scope in which ops record nothing: {@code try (var ng = Autograd.noGrad()) { ... }}. */
     public static AutoCloseable0 noGrad() {
         int[] depth = NO_GRAD_DEPTH.get();
         depth[0]++;
-        return () -> depth[0]--;
+        boolean[] closed = new boolean[1];
+        return () -> {
+            if (!closed[0]) { // closing twice must not switch recording off for good
+                closed[0] = true;
+                depth[0]--;
+            }
+        };
     }
 
     /** An AutoCloseable whose close() throws nothing. */
@@ -72,7 +80,7 @@ public final class Autograd {
      * gradient. Returns out.
      */
     public static Tensor record(String op, Tensor out, Tensor[] inputs, Backward backward) {
-        if (anomalyMode) checkFinite(op, out, "forward");
+        if (anomalyMode && !IN_BACKWARD.get()[0]) checkFinite(op, out, "forward");
         if (!isGradEnabled()) return out;
         boolean any = false;
         for (Tensor t : inputs) any |= t != null && t.requiresGrad();
@@ -83,7 +91,7 @@ public final class Autograd {
     /** Checks a result for NaN/Inf in anomaly mode; for ops that produce tensors outside record(). */
     public static void checkFinite(String op, Tensor t, String phase) {
         if (!t.dtype().floating) return;
-        double[] v = t.detach().to(DType.F64).toDoubleArray();
+        double[] v = t.toDoubleArray();
         for (int i = 0; i < v.length; i++) {
             if (!Double.isFinite(v[i])) {
                 throw new ArithmeticException("anomaly: " + phase + " of '" + op + "' produced " + v[i] + " at flat index " + i
@@ -98,6 +106,11 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, Tensor.full(1, root.dtype(), root.device(), root.shape()));
+        // In anomaly mode the gradients a closure returns are checked under the name of the op it belongs to; the
+        // ops it uses internally (e.g. the div in sqrt's backward) are not checked, so the error names 'sqrt'.
+        boolean[] inBackward = IN_BACKWARD.get();
+        boolean outer = inBackward[0];
+        inBackward[0] = true;
         try (var ng = noGrad()) {
             for (int k = order.size() - 1; k >= 0; k--) {
                 Tensor t = order.get(k);
@@ -127,6 +140,8 @@ public final class Autograd {
                     grads.put(in, prev == null ? gi : prev.add(gi));
                 }
             }
+        } finally {
+            inBackward[0] = outer;
         }
     }
 

@@ -280,11 +280,12 @@ public final class Tensor {
     }
 
     private CpuStorage hostContiguous(DType as) {
-        Tensor t = Views.cast(this.detach(), as);
-        if (!t.isContiguous() || t.offset != 0 || t.storage.length() != t.numel()) {
-            Tensor c = zeros(as, device(), shape);
-            Backends.of(t).copy(t, c);
-            t = c;
+        // A raw backend copy, not the recorded cast op: reading values must not record anything or trip the
+        // anomaly checks (which themselves read values through here).
+        Tensor t = this;
+        if (dtype() != as || !isContiguous() || offset != 0 || storage.length() != numel()) {
+            t = zeros(as, device(), shape);
+            Backends.of(this).copy(this, t);
         }
         return Backends.of(t).toHost(t.storage);
     }
@@ -333,7 +334,7 @@ public final class Tensor {
     @Override
     public String toString() {
         if (numel() > 64) return describe();
-        double[] v = Views.cast(detach(), DType.F64).contiguous().toDoubleArray();
+        double[] v = toDoubleArray();
         return describe() + " " + Arrays.toString(v);
     }
 

@@ -30,7 +30,7 @@ public final class Matmul {
             // Fold every leading dimension of a into M: one large product.
             int[] as = a.shape();
             int m = a.numel() / Math.max(1, k);
-            Tensor prod = be.matmul(Views.reshapeView(a.reshape(m, k), 1, m, k), Views.reshapeView(b, 1, k, b.size(1)));
+            Tensor prod = be.matmul(matrixLayout(Views.reshapeView(a.reshape(m, k), 1, m, k)), matrixLayout(Views.reshapeView(b, 1, k, b.size(1))));
             Flops.add(2L * m * k * b.size(1));
             int[] os = Arrays.copyOf(as, as.length);
             os[os.length - 1] = b.size(1);
@@ -41,7 +41,7 @@ public final class Matmul {
             int m = a.size(-2), n = b.size(-1), count = Shapes.numel(batch);
             Tensor a3 = flattenBatch(Views.broadcastView(a, concat(batch, m, k)), count, m, k);
             Tensor b3 = flattenBatch(Views.broadcastView(b, concat(batch, k, n)), count, k, n);
-            Tensor prod = be.matmul(a3, b3);
+            Tensor prod = be.matmul(matrixLayout(a3), matrixLayout(b3));
             Flops.add(2L * count * m * n * k);
             out = Views.reshapeView(prod, concat(batch, m, n));
         }
@@ -60,17 +60,32 @@ public final class Matmul {
 
     /** (batch..., r, c) to (count, r, c) without copying when the batch dimensions merge, else contiguous. */
     private static Tensor flattenBatch(Tensor t, int count, int r, int c) {
-        int[] strides = t.strides();
+        int[] shape = t.shape(), strides = t.strides();
         int rank = t.rank();
-        // The batch dims merge into one stride when each is a whole multiple of the next (or all are broadcast).
-        int batchStride = rank > 2 ? strides[rank - 3] : 0;
-        boolean merges = true;
-        for (int d = rank - 3; d > 0; d--) {
-            if (t.size(d - 1) != 1 && strides[d - 1] != strides[d] * t.size(d)) merges = false;
-        }
         if (rank == 2) return Views.strided(t, new int[] {1, r, c}, new int[] {0, strides[0], strides[1]}, t.offset());
-        if (merges) return Views.strided(t, new int[] {count, r, c}, new int[] {count == 1 ? 0 : batchStride, strides[rank - 2], strides[rank - 1]}, t.offset());
+        // Size-1 batch dims do not matter (their stride is arbitrary); the others merge into one stride when each
+        // is evenly spaced over the next (all broadcast, stride 0, also merges).
+        boolean merges = true;
+        int last = -1;
+        for (int d = 0; d < rank - 2; d++) {
+            if (shape[d] == 1) continue;
+            if (last >= 0 && strides[last] != strides[d] * shape[d]) merges = false;
+            last = d;
+        }
+        int batchStride = last >= 0 ? strides[last] : 0;
+        if (merges) return Views.strided(t, new int[] {count, r, c}, new int[] {batchStride, strides[rank - 2], strides[rank - 1]}, t.offset());
         return Views.reshapeView(t.contiguous(), count, r, c);
+    }
+
+    /**
+     * t (batch, r, c) itself when each matrix is row-major (unit column stride, row stride at least c) or
+     * column-major, as the backend contract requires; otherwise (e.g. a stride-0 gradient from sum()) a copy.
+     */
+    private static Tensor matrixLayout(Tensor t) {
+        int r = t.size(1), c = t.size(2), sr = t.stride(1), sc = t.stride(2);
+        boolean rowMajor = (sc == 1 || c == 1) && (sr >= c || r == 1);
+        boolean colMajor = (sr == 1 || r == 1) && (sc >= r || c == 1);
+        return rowMajor || colMajor ? t : t.contiguous();
     }
 
     private static int[] concat(int[] batch, int r, int c) {

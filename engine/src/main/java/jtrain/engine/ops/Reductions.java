@@ -25,6 +25,7 @@ public final class Reductions {
     }
 
     public static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
+        Checks.floating("mean", x); // an integer tensor would be scaled by (int) (1 / count) = 0
         boolean[] reduced = reducedMask("mean", x, dims);
         int count = 1;
         for (int d = 0; d < x.rank(); d++) if (reduced[d]) count *= x.size(d);

@@ -197,6 +197,7 @@ public final class Views {
     }
 
     public static Tensor expand(Tensor x, int... shape) {
+        if (Arrays.equals(shape, x.shape())) return x; // broadcastView would return x itself: recording it would loop
         Tensor out = broadcastView(x, shape);
         return Autograd.record("expand", out, new Tensor[] {x}, g -> new Tensor[] {Reductions.sumTo(g, x.shape())});
     }
@@ -217,8 +218,9 @@ public final class Views {
     }
 
     /** Joins tensors along dim (all other dimensions equal). */
-    public static Tensor concat(int dim, Tensor... xs) {
-        if (xs.length == 0) throw new IllegalArgumentException("concat: no tensors");
+    public static Tensor concat(int dim, Tensor... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("concat: no tensors");
+        Tensor[] xs = parts.clone(); // the graph keeps its own list: the caller may reuse its array
         Backend be = Checks.sameDeviceAndDtype("concat", xs);
         int d = Shapes.dim("concat", dim, xs[0].rank());
         int[] shape = xs[0].shape();

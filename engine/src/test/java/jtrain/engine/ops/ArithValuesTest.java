@@ -1,0 +1,76 @@
+package jtrain.engine.ops;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+import jtrain.engine.Erf;
+import jtrain.engine.Tensor;
+
+/** Forward values of the elementwise ops on small literal arrays, with broadcasting. */
+class ArithValuesTest {
+    private final Tensor a = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+
+    @Test
+    void broadcastingBinaryOps() {
+        Tensor row = Tensor.of(new float[] {10, 20, 30}, 3), col = Tensor.of(new float[] {1, 2}, 2, 1);
+        assertArrayEquals(new float[] {11, 22, 33, 14, 25, 36}, a.add(row).toFloatArray());
+        assertArrayEquals(new float[] {0, 1, 2, 2, 3, 4}, a.sub(col).toFloatArray());
+        assertArrayEquals(new float[] {1, 2, 3, 8, 10, 12}, a.mul(col).toFloatArray());
+        assertArrayEquals(new float[] {0.1f, 0.1f, 0.1f, 0.4f, 0.25f, 0.2f}, a.div(row).toFloatArray(), 1e-7f);
+        Tensor outer = col.mul(row); // (2,1) * (3) -> (2,3)
+        assertArrayEquals(new int[] {2, 3}, outer.shape());
+        assertArrayEquals(new float[] {10, 20, 30, 20, 40, 60}, outer.toFloatArray());
+        Tensor s = Tensor.of(new float[] {1, 2, 3}, 3, 1, 1).add(Tensor.of(new float[] {10, 20, 30, 40, 50, 60, 70, 80}, 2, 4));
+        assertArrayEquals(new int[] {3, 2, 4}, s.shape(), "(3,1,1)+(2,4) broadcasts to (3,2,4)");
+        assertEquals(83, s.get(2, 1, 3));
+    }
+
+    @Test
+    void scalarShorthands() {
+        assertArrayEquals(new float[] {3, 4, 5, 6, 7, 8}, a.add(2).toFloatArray());
+        assertArrayEquals(new float[] {-1, 0, 1, 2, 3, 4}, a.sub(2).toFloatArray());
+        assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, a.mul(2).toFloatArray());
+        assertArrayEquals(new float[] {0.5f, 1, 1.5f, 2, 2.5f, 3}, a.div(2).toFloatArray());
+        assertArrayEquals(new float[] {-1, -2, -3, -4, -5, -6}, a.neg().toFloatArray());
+    }
+
+    @Test
+    void unaryMath() {
+        Tensor x = Tensor.of(new float[] {1, 4, 9});
+        assertArrayEquals(new float[] {1, 2, 3}, x.sqrt().toFloatArray());
+        assertArrayEquals(new float[] {1, 16, 81}, x.pow(2).toFloatArray());
+        assertArrayEquals(new float[] {1, 0.5f, 1 / 3f}, x.pow(-0.5).toFloatArray(), 1e-7f);
+        assertArrayEquals(new float[] {0, (float) Math.log(4), (float) Math.log(9)}, x.log().toFloatArray(), 1e-6f);
+        assertArrayEquals(new float[] {1, (float) Math.E}, Tensor.of(new float[] {0, 1}).exp().toFloatArray(), 1e-6f);
+        assertArrayEquals(new float[] {0, (float) Math.tanh(1), -1}, Tensor.of(new float[] {0, 1, -100}).tanh().toFloatArray(), 1e-7f);
+        // GELU (erf form): 0 at 0, x*Phi(x); ~x for large x, ~0 for very negative x.
+        float[] g = Tensor.of(new float[] {0, 1, -1, 10, -10}).gelu().toFloatArray();
+        assertArrayEquals(new float[] {0, 0.8413447f, -0.15865526f, 10, 0}, g, 1e-6f);
+        // erf against reference values (C's erf), across the series' range and beyond its cut-off at 6.
+        double[][] erf = {{0.1, 0.1124629160182849}, {0.5, 0.5204998778130465}, {1, 0.8427007929497149},
+                {2, 0.9953222650189527}, {3, 0.9999779095030014}, {4.5, 0.9999999998033839}, {-2.5, -0.999593047982555},
+                {0, 0}, {7, 1}, {-30, -1}};
+        for (double[] e : erf) assertEquals(e[1], Erf.erf(e[0]), 2e-15, "erf(" + e[0] + ")");
+    }
+
+    @Test
+    void maximumPicksTheLargerAndSendsTiesToTheFirst() {
+        Tensor x = Tensor.of(new float[] {1, 5, 3}).requiresGrad(true), y = Tensor.of(new float[] {2, 4, 3}).requiresGrad(true);
+        Tensor m = Arith.maximum(x, y);
+        assertArrayEquals(new float[] {2, 5, 3}, m.toFloatArray());
+        m.sum().backward();
+        assertArrayEquals(new float[] {0, 1, 1}, x.grad().toFloatArray());
+        assertArrayEquals(new float[] {1, 0, 0}, y.grad().toFloatArray());
+    }
+
+    @Test
+    void resultsAreNewTensorsAndLeaveInputsUnchanged() {
+        Tensor b = a.add(1);
+        assertNotSame(a.storage(), b.storage());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, a.toFloatArray());
+        Tensor t = a.transpose(0, 1).mul(1);
+        assertTrue(t.isContiguous(), "elementwise results are contiguous even for strided inputs");
+        assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, t.toFloatArray());
+    }
+}
