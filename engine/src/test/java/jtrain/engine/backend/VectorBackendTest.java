@@ -121,10 +121,10 @@ class VectorBackendTest {
 
     @Test
     void geluIsAccurateInAbsoluteTerms() {
-        Tensor x = uniform(-10, 10, 100_003);
+        Tensor x = uniform(-10, 10, 20_003);
         double[] e = ref.unary(Unary.GELU, x).toDoubleArray(), a = vec.unary(Unary.GELU, x).toDoubleArray();
-        double[] eg = ref.binary(Binary.GELU_BACKWARD, x, Tensor.ones(100_003)).toDoubleArray();
-        double[] ag = vec.binary(Binary.GELU_BACKWARD, x, Tensor.ones(100_003)).toDoubleArray();
+        double[] eg = ref.binary(Binary.GELU_BACKWARD, x, Tensor.ones(20_003)).toDoubleArray();
+        double[] ag = vec.binary(Binary.GELU_BACKWARD, x, Tensor.ones(20_003)).toDoubleArray();
         double worst = 0, worstGrad = 0;
         for (int i = 0; i < e.length; i++) {
             // Besides the approximation (1.5e-7 in erf), a float result carries half an ulp of rounding.
@@ -212,7 +212,7 @@ class VectorBackendTest {
 
     @Test
     void reductionsOverTrailingLeadingAndMiddleDims() {
-        Tensor x2 = randn(17, 130), x3 = randn(3, 7, 33), big = randn(4096, 130);
+        Tensor x2 = randn(17, 130), x3 = randn(3, 7, 33), big = randn(1030, 130);
         Object[][] cases = {
                 {x2, new boolean[] {false, true}}, {x2, new boolean[] {true, false}}, {x2, new boolean[] {true, true}},
                 {x3, new boolean[] {false, true, false}}, {x3, new boolean[] {true, false, true}},
@@ -236,7 +236,7 @@ class VectorBackendTest {
 
     @Test
     void softmaxFamilyForwardAndBackward() {
-        for (int[] s : new int[][] {{7, 130}, {33, 1}, {3, 5, 17}, {600, 130}}) {
+        for (int[] s : new int[][] {{7, 130}, {33, 1}, {3, 5, 17}, {520, 130}}) {
             Tensor x = ref.binary(Binary.MUL, randn(s), Tensor.full(3, DType.F32, jtrain.engine.Device.CPU, s));
             Tensor gy = randn(s);
             Tensor y = ref.softmax(x), ly = ref.logSoftmax(x);
@@ -253,7 +253,7 @@ class VectorBackendTest {
 
     @Test
     void layerNormForwardAndBackward() {
-        for (int[] s : new int[][] {{17, 130}, {4, 7}, {2, 3, 33}, {600, 130}}) {
+        for (int[] s : new int[][] {{17, 130}, {4, 7}, {2, 3, 33}, {520, 130}}) {
             int c = s[s.length - 1];
             Tensor x = ref.binary(Binary.ADD, randn(s), Tensor.full(0.7, DType.F32, jtrain.engine.Device.CPU, s));
             Tensor gamma = randn(c), beta = randn(c), gy = randn(s);
