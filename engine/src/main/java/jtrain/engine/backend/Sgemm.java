@@ -40,7 +40,7 @@ final class Sgemm {
         int extent = splitRows ? m : n, unit = splitRows ? MR : NR;
         perBatch = Math.max(1, Math.min(perBatch, (extent + unit - 1) / unit));
         int parts = perBatch;
-        Parallel.forRange(batch * parts, 1, (from, to) -> {
+        Parallel.forRange(batch * parts, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int p = t / parts, part = t % parts;
                 int lo = blockEdge(extent, unit, parts, part), hi = blockEdge(extent, unit, parts, part + 1);

@@ -77,7 +77,7 @@ public class VectorBackend extends ReferenceBackend {
 
     @Override
     public Tensor where(Tensor cond, Tensor a, Tensor b) {
-        if (!f32(cond, a, b)) return super.where(cond, a, b);
+        if (!f32(a, b) || !(f32(cond) || i32(cond))) return super.where(cond, a, b);
         Tensor out = newTensor(DType.F32, a.shape());
         VectorElementwise.where(cond, a, b, out);
         return out;

@@ -171,14 +171,20 @@ final class VectorElementwise {
 
     // ---- where, in-place ----------------------------------------------------------------------------------------
 
-    /** out (contiguous) = cond != 0 ? a : b, all F32 views of out's shape. */
+    /** out (contiguous) = cond != 0 ? a : b for views of out's shape; a and b F32, cond F32 or I32. */
     static void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
-        float[] ca = f32(cond), aa = f32(a), ba = f32(b), oa = f32(out);
+        CpuStorage cst = (CpuStorage) cond.storage();
+        float[] cf = cst.f32, aa = f32(a), ba = f32(b), oa = f32(out);
+        int[] ci = cst.i32;
         Strided w = Strided.of(out, cond, a, b);
         int cs = w.innerStrides[1], as = w.innerStrides[2], bs = w.innerStrides[3];
         w.forEach(GRAIN, (o, len) -> {
             int oo = o[0], co = o[1], ao = o[2], bo = o[3];
-            for (int i = 0; i < len; i++) oa[oo + i] = ca[co + i * cs] != 0 ? aa[ao + i * as] : ba[bo + i * bs];
+            if (cf != null) {
+                for (int i = 0; i < len; i++) oa[oo + i] = cf[co + i * cs] != 0 ? aa[ao + i * as] : ba[bo + i * bs];
+            } else {
+                for (int i = 0; i < len; i++) oa[oo + i] = ci[co + i * cs] != 0 ? aa[ao + i * as] : ba[bo + i * bs];
+            }
         });
     }
 

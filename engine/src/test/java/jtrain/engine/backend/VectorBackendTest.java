@@ -176,6 +176,10 @@ class VectorBackendTest {
         Tensor cond = ref.binary(Binary.GT, randn(33, 17), Tensor.zeros(33, 17));
         Tensor a = transposed(33, 17), b = randn(33, 17);
         assertClose(ref.where(cond, a, b), vec.where(cond, a, b), 0, "where");
+        int[] bits = new int[17];
+        for (int i = 0; i < 17; i++) bits[i] = rng.nextInt(3) - 1;
+        Tensor intCond = Views.strided(Tensor.ofInts(bits, 17), new int[] {33, 17}, new int[] {0, 1}, 0);
+        assertClose(ref.where(intCond, a, b), vec.where(intCond, a, b), 0, "where with a broadcast I32 condition");
 
         // copy: transposed source, 3-d permutation, strided destination (a slice), broadcast source
         Tensor src = randn(7, 33, 17);
