@@ -1,8 +1,10 @@
 package jtrain.engine.backend;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -64,11 +66,33 @@ final class VectorNn {
         });
     }
 
-    /** The same counter-based draws as {@link ReferenceBackend#dropoutKeeps}, so masks match bit for bit. */
+    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+    /** Floats written per group of long lanes (8 with AVX-512). */
+    private static final VectorSpecies<Float> FS = VectorSpecies.of(float.class, VectorShape.forBitSize(LS.vectorBitSize() / 2));
+
+    /**
+     * The same counter-based draws as {@link ReferenceBackend#dropoutKeeps}, so masks match bit for bit: SplitMix64
+     * of seed + golden * (i + 1) in long lanes, then "u = (bits >>> 40) * 2^-24 >= p" evaluated exactly as the
+     * integer test "bits >>> 40 >= ceil(p * 2^24)" (p * 2^24 is exact in double, and the 24-bit draw is an integer).
+     */
     static void dropoutMask(float[] out, double p, long seed) {
         float keep = (float) (1 / (1 - p));
-        Parallel.forRange(out.length, VectorElementwise.GRAIN / 4, (from, to) -> {
-            for (int i = from; i < to; i++) out[i] = ReferenceBackend.dropoutKeeps(seed, i, p) ? keep : 0f;
+        long threshold = (long) Math.ceil(p * 0x1.0p24);
+        int n = out.length, lanes = LS.length();
+        long[] ramp = new long[lanes];
+        for (int j = 0; j < lanes; j++) ramp[j] = j;
+        LongVector laneIndex = LongVector.fromArray(LS, ramp, 0);
+        Parallel.forRange(n, VectorElementwise.GRAIN / 4, (from, to) -> {
+            int i = from;
+            for (; i <= to - lanes; i += lanes) {
+                LongVector z = laneIndex.add(i + 1L).mul(0x9E3779B97F4A7C15L).add(seed);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+                VectorMask<Float> kept = z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.GE, threshold).cast(FS);
+                FloatVector.zero(FS).blend(keep, kept).intoArray(out, i);
+            }
+            for (; i < to; i++) out[i] = ReferenceBackend.dropoutKeeps(seed, i, p) ? keep : 0f;
         });
     }
 }

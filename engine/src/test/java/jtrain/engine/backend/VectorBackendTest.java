@@ -301,6 +301,10 @@ class VectorBackendTest {
             float[] e = ref.dropoutMask(new int[] {n}, DType.F32, 0.1, 1234).toFloatArray();
             float[] a = vec.dropoutMask(new int[] {n}, DType.F32, 0.1, 1234).toFloatArray();
             assertArrayEquals(e, a, "dropout mask must be bit-identical (n=" + n + ")");
+            for (double p : new double[] {0, 0.5, 1.0 / 3}) {
+                assertArrayEquals(ref.dropoutMask(new int[] {n}, DType.F32, p, -7).toFloatArray(),
+                        vec.dropoutMask(new int[] {n}, DType.F32, p, -7).toFloatArray(), "dropout p=" + p + " n=" + n);
+            }
         }
 
         for (int n : new int[] {1, 33, 100_003}) {
