@@ -26,6 +26,9 @@ final class Sgemm {
     /** A strided matrix operand: element (p, i, j) lives at data[off + p*bs + i*rs + j*cs]. */
     record Operand(float[] data, int off, int bs, int rs, int cs) {}
 
+    /** MR floats of one column of A, for packing column-major A with vector copies. */
+    private static final VectorSpecies<Float> A_COLUMN = FloatVector.SPECIES_256;
+
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
 
     /** c (batch, m, n), contiguous and zero-filled, receives a (batch, m, k) times b (batch, k, n). */
@@ -104,7 +107,16 @@ final class Sgemm {
     private static void packA(Operand a, int p, int i0, int mc, int q0, int kc, float[] ap) {
         float[] d = a.data();
         int rs = a.rs(), cs = a.cs(), base = a.off() + p * a.bs() + q0 * cs;
-        for (int ir = 0; ir < mc; ir += MR) {
+        int full = rs == 1 && MR == A_COLUMN.length() ? mc / MR * MR : 0;
+        if (full > 0) {
+            // Column-major A (a transposed view): each depth step is a contiguous run of rows; copy it MR rows at a
+            // time into every panel, reading memory in order (one 4 KiB-strided column per panel would thrash the TLB).
+            for (int q = 0; q < kc; q++) {
+                int src = base + q * cs + i0, o = q * MR;
+                for (int ir = 0; ir < full; ir += MR) FloatVector.fromArray(A_COLUMN, d, src + ir).intoArray(ap, ir * kc + o);
+            }
+        }
+        for (int ir = full; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir), dst = ir * kc;
             if (mr < MR) java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
             if (cs == 1) {
@@ -114,7 +126,7 @@ final class Sgemm {
                     for (int q = 0; q < kc; q++) ap[dst + q * MR + r] = d[src + q];
                 }
             } else {
-                // Column-major (a transposed view) or general: read MR rows of one column at a time.
+                // Column-major tails or general strides: read the rows of one column at a time.
                 for (int q = 0; q < kc; q++) {
                     int src = base + q * cs + (i0 + ir) * rs, o = dst + q * MR;
                     for (int r = 0; r < mr; r++) ap[o + r] = d[src + r * rs];
