@@ -80,7 +80,8 @@ class VectorBackendTest {
     @Test
     void matmulMatchesReferenceForOddSizesAndLayouts() {
         int[][] sizes = {{1, 1, 1, 1}, {1, 7, 17, 33}, {2, 33, 130, 17}, {1, 130, 7, 1}, {3, 17, 33, 130},
-                {1, 20, 300, 70}, {1, 200, 100, 300}, {1, 3, 40, 9000}, {4, 40, 20, 50}};
+                {1, 20, 300, 70}, {1, 200, 100, 300}, {1, 3, 40, 9000}, {4, 40, 20, 50},
+                {1, 5, 50, 9000}, {3, 100, 64, 120}}; // the last two run on both threads (split by columns, by batch)
         for (int[] s : sizes) {
             for (int variant = 0; variant < 8; variant++) {
                 boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0, bcast = (variant & 4) != 0;
