@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Side-by-side SGEMM throughput: jtrain's vector backend and numpy/OpenBLAS (2 threads), interleaved a few rounds
+# so that both see the same background load on a shared machine. Run from the repository root after
+#   mvn -q -B package -pl benchmarks -am -DskipTests
+# Usage: benchmarks/scripts/sgemm_vs_openblas.sh [rounds] [sizes...]
+set -euo pipefail
+rounds=${1:-3}
+shift || true
+sizes=${*:-512 1024 2048}
+java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+date -u
+for r in $(seq "$rounds"); do
+  echo "== round $r"
+  echo "-- jtrain vector backend"
+  "$java" --add-modules jdk.incubator.vector -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" \
+    jtrain.bench.SgemmGflops $sizes 2>&1 | grep -v '^WARNING'
+  echo "-- numpy / OpenBLAS"
+  OPENBLAS_NUM_THREADS=2 /usr/bin/python3 benchmarks/scripts/openblas_sgemm.py $sizes
+done

@@ -1,0 +1,222 @@
+package jtrain.engine.backend;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision batched matrix product C = A·B in the GotoBLAS style: B is packed into panels NR columns wide
+ * and A into panels MR rows tall, with zero padding at the edges, so that the innermost kernel always multiplies an
+ * MR x kc panel by a kc x NR panel held in registers (MR * NR/L vector accumulators, FMA in float). Blocking keeps
+ * one packed B micro-panel in L1, the packed A block in L2 and the packed B block in L3.
+ *
+ * <p>Operands are described by (offset, batch stride, row stride, column stride), so row-major, column-major
+ * (transposed views) and broadcast batches (stride 0) need no copies beyond the packing every product does.
+ * Work is split across threads by blocks of rows (or of columns when there are few rows) and by batch entry.
+ */
+final class Sgemm {
+    private Sgemm() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Register tile: MR rows of A times NR = 2 vectors of columns of B (8 x 2 accumulators). */
+    static final int MR = 8, NR = 2 * L;
+    /** Cache blocks: KC deep (B micro-panel KC*NR floats fits L1), MC rows of A (fits L2), NC columns of B. */
+    private static final int KC = 256, MC = 128, NC = 4096;
+
+    /** A strided matrix operand: element (p, i, j) lives at data[off + p*bs + i*rs + j*cs]. */
+    record Operand(float[] data, int off, int bs, int rs, int cs) {}
+
+    /** MR floats of one column of A, for packing column-major A with vector copies. */
+    private static final VectorSpecies<Float> A_COLUMN = FloatVector.SPECIES_256;
+
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /** c (batch, m, n), contiguous and zero-filled, receives a (batch, m, k) times b (batch, k, n). */
+    static void multiply(int batch, int m, int n, int k, Operand a, Operand b, float[] c) {
+        if (batch == 0 || m == 0 || n == 0 || k == 0) return;
+        long flops = 2L * batch * m * n * k;
+        // Split rows (or columns when the product is short and wide) so that every thread gets work; tiny
+        // products stay on the calling thread because a hand-off costs tens of microseconds.
+        int threads = flops < (1 << 22) ? 1 : Parallel.THREADS;
+        int perBatch = batch >= 2 * threads ? 1 : Math.max(1, (threads + batch - 1) / batch);
+        boolean splitRows = m >= n || n < 2 * NR;
+        int extent = splitRows ? m : n, unit = splitRows ? MR : NR;
+        perBatch = Math.max(1, Math.min(perBatch, (extent + unit - 1) / unit));
+        int parts = perBatch;
+        Parallel.forRange(batch * parts, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int p = t / parts, part = t % parts;
+                int lo = blockEdge(extent, unit, parts, part), hi = blockEdge(extent, unit, parts, part + 1);
+                if (lo >= hi) continue;
+                if (splitRows) block(p, lo, hi, 0, n, n, k, a, b, c, m);
+                else block(p, 0, m, lo, hi, n, k, a, b, c, m);
+            }
+        });
+    }
+
+    /** Start of part 'part' of 'parts' over [0, extent), on multiples of unit. */
+    private static int blockEdge(int extent, int unit, int parts, int part) {
+        int units = (extent + unit - 1) / unit;
+        return Math.min(extent, (int) ((long) units * part / parts) * unit);
+    }
+
+    /** One thread's share: rows [m0, m1) and columns [n0, n1) of batch entry p. */
+    private static void block(int p, int m0, int m1, int n0, int n1, int ldc, int k, Operand a, Operand b, float[] c, int m) {
+        float[][] buf = BUFFERS.get();
+        int ncMax = Math.min(NC, roundUp(n1 - n0, NR)), mcMax = Math.min(MC, roundUp(m1 - m0, MR));
+        if (buf[0].length < KC * ncMax) buf[0] = new float[KC * ncMax];
+        if (buf[1].length < KC * mcMax) buf[1] = new float[KC * mcMax];
+        float[] bp = buf[0], ap = buf[1];
+        float[] tile = new float[MR * NR];
+        int cBase = p * m * ldc;
+        for (int jc = n0; jc < n1; jc += NC) {
+            int nc = Math.min(NC, n1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, p, pc, kc, jc, nc, bp);
+                for (int ic = m0; ic < m1; ic += MC) {
+                    int mc = Math.min(MC, m1 - ic);
+                    packA(a, p, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bo = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int co = cBase + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                kernel(kc, ap, ir * kc, bp, bo, c, co, ldc);
+                            } else {
+                                java.util.Arrays.fill(tile, 0f);
+                                kernel(kc, ap, ir * kc, bp, bo, tile, 0, NR);
+                                for (int r = 0; r < mr; r++) {
+                                    for (int q = 0; q < nr; q++) c[co + r * ldc + q] += tile[r * NR + q];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+
+    /** Packs rows [i0, i0+mc) x depth [q0, q0+kc) of A as MR-row panels: ap[panel*kc*MR + q*MR + r], zero-padded. */
+    private static void packA(Operand a, int p, int i0, int mc, int q0, int kc, float[] ap) {
+        float[] d = a.data();
+        int rs = a.rs(), cs = a.cs(), base = a.off() + p * a.bs() + q0 * cs;
+        int full = rs == 1 && MR == A_COLUMN.length() ? mc / MR * MR : 0;
+        if (full > 0) {
+            // Column-major A (a transposed view): each depth step is a contiguous run of rows; copy it MR rows at a
+            // time into every panel, reading memory in order (one 4 KiB-strided column per panel would thrash the TLB).
+            for (int q = 0; q < kc; q++) {
+                int src = base + q * cs + i0, o = q * MR;
+                for (int ir = 0; ir < full; ir += MR) FloatVector.fromArray(A_COLUMN, d, src + ir).intoArray(ap, ir * kc + o);
+            }
+        }
+        for (int ir = full; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir), dst = ir * kc;
+            if (mr < MR) java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
+            if (cs == 1) {
+                // Row-major A: read each row contiguously, scatter into the panel with stride MR.
+                for (int r = 0; r < mr; r++) {
+                    int src = base + (i0 + ir + r) * rs;
+                    for (int q = 0; q < kc; q++) ap[dst + q * MR + r] = d[src + q];
+                }
+            } else {
+                // Column-major tails or general strides: read the rows of one column at a time.
+                for (int q = 0; q < kc; q++) {
+                    int src = base + q * cs + (i0 + ir) * rs, o = dst + q * MR;
+                    for (int r = 0; r < mr; r++) ap[o + r] = d[src + r * rs];
+                }
+            }
+        }
+    }
+
+    /** Packs depth [q0, q0+kc) x columns [j0, j0+nc) of B as NR-column panels: bp[panel*kc*NR + q*NR + c]. */
+    private static void packB(Operand b, int p, int q0, int kc, int j0, int nc, float[] bp) {
+        float[] d = b.data();
+        int rs = b.rs(), cs = b.cs(), base = b.off() + p * b.bs() + q0 * rs;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr), dst = jr * kc;
+            if (cs == 1 && nr == NR) {
+                // Row-major B: each panel row is NR consecutive floats.
+                for (int q = 0; q < kc; q++) {
+                    int src = base + q * rs + j0 + jr, o = dst + q * NR;
+                    FloatVector.fromArray(S, d, src).intoArray(bp, o);
+                    FloatVector.fromArray(S, d, src + L).intoArray(bp, o + L);
+                }
+            } else if (rs == 1) {
+                // Column-major B (a transposed view): read each column contiguously.
+                if (nr < NR) java.util.Arrays.fill(bp, dst, dst + kc * NR, 0f);
+                for (int col = 0; col < nr; col++) {
+                    int src = base + (j0 + jr + col) * cs;
+                    for (int q = 0; q < kc; q++) bp[dst + q * NR + col] = d[src + q];
+                }
+            } else {
+                for (int q = 0; q < kc; q++) {
+                    int src = base + q * rs + (j0 + jr) * cs, o = dst + q * NR;
+                    for (int col = 0; col < nr; col++) bp[o + col] = d[src + col * cs];
+                    for (int col = nr; col < NR; col++) bp[o + col] = 0f;
+                }
+            }
+        }
+    }
+
+    /** c[co + r*ldc + j] += sum_q ap[ao + q*MR + r] * bp[bo + q*NR + j] for the full MR x NR tile. */
+    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        // Indices are affine in the loop counter q so that C2 can hoist the array bounds checks out of the loop.
+        for (int q = 0; q < kc; q++) {
+            int bq = bo + q * NR, aq = ao + q * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bq), b1 = FloatVector.fromArray(S, bp, bq + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[aq]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[aq + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[aq + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[aq + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[aq + 4]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[aq + 5]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[aq + 6]);
+            c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, ap[aq + 7]);
+            c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
+        }
+        // Written out rather than through a helper: passing vectors to a call that is not inlined boxes them.
+        int o;
+        o = co;
+        FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+        o = co + ldc;
+        FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+        o = co + 2 * ldc;
+        FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+        o = co + 3 * ldc;
+        FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+        o = co + 4 * ldc;
+        FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+        o = co + 5 * ldc;
+        FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+        o = co + 6 * ldc;
+        FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+        o = co + 7 * ldc;
+        FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+    }
+}

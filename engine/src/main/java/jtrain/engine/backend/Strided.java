@@ -1,0 +1,111 @@
+package jtrain.engine.backend;
+
+import jtrain.engine.Tensor;
+
+/**
+ * Walks several views of one shape together as "rows": dimensions of size 1 are dropped and neighbouring
+ * dimensions are merged wherever every operand lays them out as one (stride[d] == stride[d+1] * size[d+1]), so a
+ * contiguous tensor becomes one long row, a row-broadcast operand keeps a stride-0 outer dimension and a
+ * contiguous inner one, and a scalar broadcast becomes one row of stride 0. Kernels then only deal with the inner
+ * stride of each operand (1, 0 or anything) over spans of the last merged dimension.
+ */
+final class Strided {
+    /** Receives a span of len elements: operand k's first element is at offsets[k], then every inner[k]. */
+    @FunctionalInterface
+    interface Span {
+        void run(int[] offsets, int len);
+    }
+
+    private final int[] outerShape;
+    private final int[][] outerStrides;
+    private final int[] baseOffsets;
+    /** Elements in the inner (last merged) dimension. */
+    final int inner;
+    /** Inner stride of each operand. */
+    final int[] innerStrides;
+    /** Number of elements overall. */
+    final long total;
+
+    private Strided(int[] outerShape, int[][] outerStrides, int[] baseOffsets, int inner, int[] innerStrides, long total) {
+        this.outerShape = outerShape;
+        this.outerStrides = outerStrides;
+        this.baseOffsets = baseOffsets;
+        this.inner = inner;
+        this.innerStrides = innerStrides;
+        this.total = total;
+    }
+
+    /** The joint layout of tensors of one shape (only shape, strides and offset are used). */
+    static Strided of(Tensor... ts) {
+        int[] shape = ts[0].shape();
+        int k = ts.length;
+        int[] dims = new int[shape.length];
+        int[][] strides = new int[k][shape.length];
+        int rank = 0;
+        long total = 1;
+        for (int d = 0; d < shape.length; d++) {
+            total *= shape[d];
+            if (shape[d] == 1) continue;
+            boolean merge = rank > 0;
+            for (int t = 0; t < k && merge; t++) {
+                merge = strides[t][rank - 1] == ts[t].stride(d) * shape[d];
+            }
+            if (merge) {
+                dims[rank - 1] *= shape[d];
+                for (int t = 0; t < k; t++) strides[t][rank - 1] = ts[t].stride(d);
+            } else {
+                dims[rank] = shape[d];
+                for (int t = 0; t < k; t++) strides[t][rank] = ts[t].stride(d);
+                rank++;
+            }
+        }
+        int[] base = new int[k];
+        for (int t = 0; t < k; t++) base[t] = ts[t].offset();
+        if (rank == 0) { // a single element
+            return new Strided(new int[0], new int[k][0], base, total == 0 ? 0 : 1, new int[k], total);
+        }
+        int[] outer = java.util.Arrays.copyOf(dims, rank - 1);
+        int[][] outerStrides = new int[k][];
+        int[] innerStrides = new int[k];
+        for (int t = 0; t < k; t++) {
+            outerStrides[t] = java.util.Arrays.copyOf(strides[t], rank - 1);
+            innerStrides[t] = strides[t][rank - 1];
+        }
+        return new Strided(outer, outerStrides, base, dims[rank - 1], innerStrides, total);
+    }
+
+    /** True when operand t's elements form one dense run in row-major order. */
+    boolean dense(int t) {
+        return outerShape.length == 0 && innerStrides[t] == 1;
+    }
+
+    /**
+     * Calls body for every span of consecutive inner elements, splitting the elements across threads when there
+     * are at least 2 * grain of them (a span may then cover part of a row).
+     */
+    void forEach(int grain, Span body) {
+        if (total == 0) return;
+        if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("too many elements: " + total);
+        Parallel.forRange((int) total, grain, (from, to) -> walk(from, to, body));
+    }
+
+    private void walk(int from, int to, Span body) {
+        int k = baseOffsets.length;
+        int[] offsets = new int[k];
+        int row = from / inner, j = from % inner;
+        while (from < to) {
+            int len = Math.min(inner - j, to - from);
+            int rest = row;
+            for (int t = 0; t < k; t++) offsets[t] = baseOffsets[t] + j * innerStrides[t];
+            for (int d = outerShape.length - 1; d >= 0; d--) {
+                int c = rest % outerShape[d];
+                rest /= outerShape[d];
+                for (int t = 0; t < k; t++) offsets[t] += c * outerStrides[t][d];
+            }
+            body.run(offsets, len);
+            from += len;
+            row++;
+            j = 0;
+        }
+    }
+}

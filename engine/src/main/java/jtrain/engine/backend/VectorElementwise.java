@@ -1,0 +1,202 @@
+package jtrain.engine.backend;
+
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import jtrain.engine.CpuStorage;
+import jtrain.engine.Tensor;
+import jtrain.engine.backend.Backend.Binary;
+import jtrain.engine.backend.Backend.Unary;
+
+/**
+ * F32 elementwise kernels (copy, fill, unary, binary, where, in-place add and scale) over any strided views, via
+ * {@link Strided}: unit-stride spans are processed with vectors (masked tails), stride-0 operands as broadcast
+ * vectors, and other strides are first gathered into a small per-thread buffer.
+ *
+ * <p>Each op's vector body sits in a switch inside the span loop rather than behind a lambda: every vector value
+ * must stay inside one compiled method, since passing vectors through a call that is not inlined boxes them.
+ */
+final class VectorElementwise {
+    private VectorElementwise() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Elements per thread below which splitting across threads costs more than it saves. */
+    static final int GRAIN = 1 << 15;
+    /** Gathered (non-unit stride) operands are processed in chunks of this many elements. */
+    private static final int CHUNK = 1024;
+    private static final ThreadLocal<float[][]> GATHER = ThreadLocal.withInitial(() -> new float[][] {new float[CHUNK], new float[CHUNK]});
+
+    static float[] f32(Tensor t) {
+        return ((CpuStorage) t.storage()).f32;
+    }
+
+    // ---- copy and fill ----------------------------------------------------------------------------------------
+
+    static void copy(Tensor src, Tensor dst) {
+        float[] s = f32(src), d = f32(dst);
+        Strided w = Strided.of(dst, src);
+        int ds = w.innerStrides[0], ss = w.innerStrides[1];
+        w.forEach(GRAIN, (o, len) -> {
+            int od = o[0], os = o[1];
+            if (ds == 1 && ss == 1) {
+                System.arraycopy(s, os, d, od, len);
+            } else if (ss == 0 && ds == 1) {
+                Arrays.fill(d, od, od + len, s[os]);
+            } else {
+                for (int i = 0; i < len; i++) d[od + i * ds] = s[os + i * ss];
+            }
+        });
+    }
+
+    static void fill(Tensor dst, float value) {
+        float[] d = f32(dst);
+        Strided w = Strided.of(dst);
+        int ds = w.innerStrides[0];
+        w.forEach(GRAIN, (o, len) -> {
+            if (ds == 1) Arrays.fill(d, o[0], o[0] + len, value);
+            else for (int i = 0; i < len; i++) d[o[0] + i * ds] = value;
+        });
+    }
+
+    // ---- unary ------------------------------------------------------------------------------------------------
+
+    /** out (contiguous, same shape as x) = op(x). */
+    static void unary(Unary op, Tensor x, Tensor out) {
+        float[] xa = f32(x), oa = f32(out);
+        Strided w = Strided.of(out, x);
+        int xs = w.innerStrides[1];
+        w.forEach(GRAIN / 4, (o, len) -> {
+            for (int c = 0; c < len; c += CHUNK) {
+                int n = Math.min(CHUNK, len - c);
+                float[] src = xa;
+                int so = o[1] + c * xs;
+                if (xs != 1) {
+                    src = gather(0, xa, so, xs, n);
+                    so = 0;
+                }
+                unarySpan(op, src, so, oa, o[0] + c, n);
+            }
+        });
+    }
+
+    private static float[] gather(int which, float[] a, int off, int stride, int n) {
+        float[] buf = GATHER.get()[which];
+        for (int i = 0; i < n; i++) buf[i] = a[off + i * stride];
+        return buf;
+    }
+
+    private static void unarySpan(Unary op, float[] x, int xo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
+            FloatVector r = switch (op) {
+                case NEG -> v.neg();
+                case EXP -> v.lanewise(VectorOperators.EXP);
+                case LOG -> v.lanewise(VectorOperators.LOG);
+                case SQRT -> v.sqrt();
+                case RSQRT -> FloatVector.broadcast(S, 1f).div(v.sqrt());
+                case TANH -> v.lanewise(VectorOperators.TANH);
+                case GELU -> VectorMath.gelu(v);
+                case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
+                case SQUARE -> v.mul(v);
+                case ABS -> v.abs();
+            };
+            r.intoArray(out, oo + i, m);
+        }
+    }
+
+    // ---- binary -----------------------------------------------------------------------------------------------
+
+    /** out (contiguous) = op(a, b) for views of out's shape; out may be a itself (in-place accumulation). */
+    static void binary(Binary op, Tensor a, Tensor b, Tensor out) {
+        float[] aa = f32(a), ba = f32(b), oa = f32(out);
+        Strided w = Strided.of(out, a, b);
+        int as = w.innerStrides[1], bs = w.innerStrides[2];
+        w.forEach(GRAIN / 2, (o, len) -> {
+            for (int c = 0; c < len; c += CHUNK) {
+                int n = Math.min(CHUNK, len - c);
+                float[] x = aa, y = ba;
+                int xo = o[1] + c * as, yo = o[2] + c * bs;
+                if (as > 1 || as < 0) {
+                    x = gather(0, aa, xo, as, n);
+                    xo = 0;
+                }
+                if (bs > 1 || bs < 0) {
+                    y = gather(1, ba, yo, bs, n);
+                    yo = 0;
+                }
+                if (op == Binary.POW) {
+                    int xst = as == 0 ? 0 : 1, yst = bs == 0 ? 0 : 1, oo = o[0] + c;
+                    for (int i = 0; i < n; i++) out(oa, oo + i, Math.pow(x[xo + i * xst], y[yo + i * yst]));
+                } else {
+                    binarySpan(op, x, xo, as == 0, y, yo, bs == 0, oa, o[0] + c, n);
+                }
+            }
+        });
+    }
+
+    private static void out(float[] o, int i, double v) {
+        o[i] = (float) v;
+    }
+
+    private static void binarySpan(Binary op, float[] x, int xo, boolean xBroadcast, float[] y, int yo, boolean yBroadcast,
+                                   float[] out, int oo, int n) {
+        FloatVector xc = FloatVector.broadcast(S, x[xo]), yc = FloatVector.broadcast(S, y[yo]);
+        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector u = xBroadcast ? xc : FloatVector.fromArray(S, x, xo + i, m);
+            FloatVector v = yBroadcast ? yc : FloatVector.fromArray(S, y, yo + i, m);
+            FloatVector r = switch (op) {
+                case ADD -> u.add(v);
+                case SUB -> u.sub(v);
+                case MUL -> u.mul(v);
+                case DIV -> u.div(v);
+                case MAX -> u.max(v);
+                case MIN -> u.min(v);
+                case EQ -> zero.blend(one, u.compare(VectorOperators.EQ, v));
+                case GT -> zero.blend(one, u.compare(VectorOperators.GT, v));
+                case LT -> zero.blend(one, u.compare(VectorOperators.LT, v));
+                case GELU_BACKWARD -> v.mul(VectorMath.geluDerivative(u));
+                case POW -> throw new AssertionError("POW is computed in double");
+            };
+            r.intoArray(out, oo + i, m);
+        }
+    }
+
+    // ---- where, in-place ----------------------------------------------------------------------------------------
+
+    /** out (contiguous) = cond != 0 ? a : b for views of out's shape; a and b F32, cond F32 or I32. */
+    static void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        CpuStorage cst = (CpuStorage) cond.storage();
+        float[] cf = cst.f32, aa = f32(a), ba = f32(b), oa = f32(out);
+        int[] ci = cst.i32;
+        Strided w = Strided.of(out, cond, a, b);
+        int cs = w.innerStrides[1], as = w.innerStrides[2], bs = w.innerStrides[3];
+        w.forEach(GRAIN, (o, len) -> {
+            int oo = o[0], co = o[1], ao = o[2], bo = o[3];
+            if (cf != null) {
+                for (int i = 0; i < len; i++) oa[oo + i] = cf[co + i * cs] != 0 ? aa[ao + i * as] : ba[bo + i * bs];
+            } else {
+                for (int i = 0; i < len; i++) oa[oo + i] = ci[co + i * cs] != 0 ? aa[ao + i * as] : ba[bo + i * bs];
+            }
+        });
+    }
+
+    /** dst (contiguous) *= k. */
+    static void scale(Tensor dst, float k) {
+        float[] d = f32(dst);
+        int off = dst.offset();
+        Parallel.forRange(dst.numel(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, to);
+                FloatVector.fromArray(S, d, off + i, m).mul(k).intoArray(d, off + i, m);
+            }
+        });
+    }
+}

@@ -1,0 +1,201 @@
+package jtrain.engine.backend;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * F32 kernels that work row by row over the last dimension of dense arrays (rows x c, each operand at its own
+ * offset): softmax and log-softmax with their backward passes, LayerNorm forward/backward, and the cross-entropy
+ * pieces. Rows are independent, so threads split them; row statistics are reduced in float vector lanes.
+ */
+final class VectorRowOps {
+    private VectorRowOps() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** Runs body over row ranges, in parallel once there are enough elements. */
+    static void rows(int rows, int c, Parallel.Range body) {
+        Parallel.forRange(rows, Math.max(1, VectorElementwise.GRAIN / Math.max(1, c)), body);
+    }
+
+    /** Writes exp(x - shift) for the row into out and returns its sum. */
+    private static float expShifted(float[] x, int xo, float shift, float[] out, int oo, int c) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < c; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, c);
+            FloatVector e = FloatVector.fromArray(S, x, xo + j, m).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(out, oo + j, m);
+            acc = acc.add(e, m);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** log(sum(exp(row))) computed stably; -inf for a row of -inf. */
+    static float logSumExp(float[] x, int xo, int c, float[] scratch) {
+        float max = VectorReduce.max(x, xo, c);
+        if (max == Float.NEGATIVE_INFINITY) return max;
+        return max + (float) Math.log(expShifted(x, xo, max, scratch, 0, c));
+    }
+
+    static void softmax(float[] x, int xOff, float[] y, int rows, int c) {
+        rows(rows, c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int xo = xOff + r * c, yo = r * c;
+                float max = VectorReduce.max(x, xo, c);
+                float inv = 1f / expShifted(x, xo, max, y, yo, c);
+                for (int j = 0; j < c; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, c);
+                    FloatVector.fromArray(S, y, yo + j, m).mul(inv).intoArray(y, yo + j, m);
+                }
+            }
+        });
+    }
+
+    static void logSoftmax(float[] x, int xOff, float[] y, int rows, int c) {
+        rows(rows, c, (from, to) -> {
+            float[] scratch = new float[c];
+            for (int r = from; r < to; r++) {
+                int xo = xOff + r * c, yo = r * c;
+                float lse = logSumExp(x, xo, c, scratch);
+                for (int j = 0; j < c; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, c);
+                    FloatVector.fromArray(S, x, xo + j, m).sub(lse).intoArray(y, yo + j, m);
+                }
+            }
+        });
+    }
+
+    /** gx = y * (gy - sum(gy * y)). */
+    static void softmaxBackward(float[] y, int yOff, float[] gy, int gOff, float[] gx, int rows, int c) {
+        rows(rows, c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int yo = yOff + r * c, go = gOff + r * c, xo = r * c;
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = 0; j < c; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, c);
+                    acc = FloatVector.fromArray(S, y, yo + j, m).fma(FloatVector.fromArray(S, gy, go + j, m), acc);
+                }
+                float dot = acc.reduceLanes(VectorOperators.ADD);
+                for (int j = 0; j < c; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, c);
+                    FloatVector yv = FloatVector.fromArray(S, y, yo + j, m);
+                    yv.mul(FloatVector.fromArray(S, gy, go + j, m).sub(dot)).intoArray(gx, xo + j, m);
+                }
+            }
+        });
+    }
+
+    /** gx = gy - exp(y) * sum(gy). */
+    static void logSoftmaxBackward(float[] y, int yOff, float[] gy, int gOff, float[] gx, int rows, int c) {
+        rows(rows, c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int yo = yOff + r * c, go = gOff + r * c, xo = r * c;
+                float s = VectorReduce.sum(gy, go, c);
+                for (int j = 0; j < c; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, c);
+                    FloatVector e = FloatVector.fromArray(S, y, yo + j, m).lanewise(VectorOperators.EXP);
+                    FloatVector.fromArray(S, gy, go + j, m).sub(e.mul(s)).intoArray(gx, xo + j, m);
+                }
+            }
+        });
+    }
+
+    /** y = (x - mean) * rstd * gamma + beta per row; saves mean and rstd. gamma and beta are dense (c). */
+    static void layerNorm(float[] x, int xOff, float[] gamma, int gamOff, float[] beta, int betOff, double eps,
+                          float[] y, float[] mean, float[] rstd, int rows, int c) {
+        rows(rows, c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int xo = xOff + r * c, yo = r * c;
+                float mu = VectorReduce.sum(x, xo, c) / c;
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = 0; j < c; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, c);
+                    FloatVector d = FloatVector.fromArray(S, x, xo + j, m).sub(mu);
+                    acc = d.fma(d, acc).blend(acc, m.not());
+                }
+                float rs = (float) (1 / Math.sqrt(acc.reduceLanes(VectorOperators.ADD) / c + eps));
+                for (int j = 0; j < c; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, c);
+                    FloatVector xhat = FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
+                    xhat.fma(FloatVector.fromArray(S, gamma, gamOff + j, m), FloatVector.fromArray(S, beta, betOff + j, m))
+                            .intoArray(y, yo + j, m);
+                }
+                mean[r] = mu;
+                rstd[r] = rs;
+            }
+        });
+    }
+
+    /**
+     * gx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) with dxhat = gy * gamma; ggamma and gbeta
+     * (zeroed, length c) receive the column sums of gy * xhat and gy. Threads take fixed row ranges and their
+     * partial column sums are added in part order, so the result does not depend on timing.
+     */
+    static void layerNormBackward(float[] gy, int gOff, float[] x, int xOff, float[] gamma, int gamOff, float[] mean,
+                                  int mOff, float[] rstd, int rOff, float[] gx, float[] ggamma, float[] gbeta, int rows, int c) {
+        int parts = (long) rows * c >= 2L * VectorElementwise.GRAIN ? Math.min(Parallel.THREADS, rows) : 1;
+        float[][] pg = new float[parts][], pb = new float[parts][];
+        Parallel.forRange(parts, 1, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                float[] gg = p == 0 ? ggamma : new float[c], gb = p == 0 ? gbeta : new float[c];
+                pg[p] = gg;
+                pb[p] = gb;
+                int lo = (int) ((long) rows * p / parts), hi = (int) ((long) rows * (p + 1) / parts);
+                for (int r = lo; r < hi; r++) {
+                    layerNormBackwardRow(gy, gOff + r * c, x, xOff + r * c, gamma, gamOff, mean[mOff + r], rstd[rOff + r],
+                            gx, r * c, gg, gb, c);
+                }
+            }
+        });
+        for (int p = 1; p < parts; p++) {
+            for (int j = 0; j < c; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, c);
+                FloatVector.fromArray(S, ggamma, j, m).add(FloatVector.fromArray(S, pg[p], j, m)).intoArray(ggamma, j, m);
+                FloatVector.fromArray(S, gbeta, j, m).add(FloatVector.fromArray(S, pb[p], j, m)).intoArray(gbeta, j, m);
+            }
+        }
+    }
+
+    private static void layerNormBackwardRow(float[] gy, int go, float[] x, int xo, float[] gamma, int gamOff, float mu,
+                                             float rs, float[] gx, int oo, float[] gg, float[] gb, int c) {
+        FloatVector sDx = FloatVector.zero(S), sDxX = sDx;
+        for (int j = 0; j < c; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, c);
+            FloatVector g = FloatVector.fromArray(S, gy, go + j, m);
+            FloatVector xhat = FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
+            FloatVector dxhat = g.mul(FloatVector.fromArray(S, gamma, gamOff + j, m));
+            sDx = sDx.add(dxhat);
+            sDxX = dxhat.fma(xhat, sDxX);
+            g.fma(xhat, FloatVector.fromArray(S, gg, j, m)).intoArray(gg, j, m);
+            g.add(FloatVector.fromArray(S, gb, j, m)).intoArray(gb, j, m);
+        }
+        float meanDx = sDx.reduceLanes(VectorOperators.ADD) / c, meanDxX = sDxX.reduceLanes(VectorOperators.ADD) / c;
+        for (int j = 0; j < c; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, c);
+            FloatVector xhat = FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
+            FloatVector dxhat = FloatVector.fromArray(S, gy, go + j, m).mul(FloatVector.fromArray(S, gamma, gamOff + j, m));
+            dxhat.sub(meanDx).sub(xhat.mul(meanDxX)).mul(rs).intoArray(gx, oo + j, m);
+        }
+    }
+
+    /** g[i, :] = (softmax(logits[i]) - onehot(t_i)) * scale for rows whose target is not ignored (others stay 0). */
+    static void crossEntropyBackward(float[] x, int xOff, float[] lse, int lOff, int[] targets, int tOff, int ignoreIndex,
+                                     float scale, float[] g, int rows, int c) {
+        rows(rows, c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int t = targets[tOff + r];
+                if (t == ignoreIndex) continue;
+                int xo = xOff + r * c, go = r * c;
+                float l = lse[lOff + r];
+                for (int j = 0; j < c; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, c);
+                    FloatVector.fromArray(S, x, xo + j, m).sub(l).lanewise(VectorOperators.EXP).mul(scale).intoArray(g, go + j, m);
+                }
+                g[go + t] -= scale;
+            }
+        });
+    }
+}

@@ -1,0 +1,327 @@
+package jtrain.engine.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import jtrain.engine.DType;
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.engine.backend.Backend.Binary;
+import jtrain.engine.backend.Backend.Reduce;
+import jtrain.engine.backend.Backend.Unary;
+import jtrain.engine.ops.Views;
+
+/**
+ * Kernel-level check of every F32 kernel the vector backend overrides against the reference backend, called
+ * directly on the same random inputs. Sizes such as 1, 7, 17, 33 and 130 exercise vector tails; views exercise
+ * transposed, broadcast (stride 0) and sliced layouts.
+ *
+ * <p>Tolerances: elementwise and row kernels agree to 1e-5 of the largest |reference value| (float vs double
+ * arithmetic, vector exp/log/tanh within a few ulp, the GELU erf approximation within 1.5e-7 absolute); matrix
+ * products and reductions, which accumulate in float in a different order, agree to 1e-4 in relative L2 norm.
+ */
+class VectorBackendTest {
+    private static final double ELEMENTWISE = 1e-5, ACCUMULATED = 1e-4;
+
+    private final Backend ref = new ReferenceBackend();
+    private final Backend vec = new VectorBackend();
+    private final Rng rng = new Rng(42);
+
+    private Tensor randn(int... shape) {
+        return Tensor.randn(rng, shape);
+    }
+
+    private Tensor uniform(double lo, double hi, int... shape) {
+        return Tensor.rand(rng, lo, hi, DType.F32, shape);
+    }
+
+    /** The transpose of the last two dims of a fresh contiguous tensor, so the view has shape (..., r, c). */
+    private Tensor transposed(int r, int c) {
+        Tensor t = randn(c, r);
+        return Views.strided(t, new int[] {r, c}, new int[] {1, r}, 0);
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, double tol, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        double[] e = expected.contiguous().toDoubleArray(), a = actual.contiguous().toDoubleArray();
+        double max = 1e-30;
+        for (double v : e) if (Double.isFinite(v)) max = Math.max(max, Math.abs(v));
+        for (int i = 0; i < e.length; i++) {
+            boolean same = Double.isNaN(e[i]) ? Double.isNaN(a[i]) : Math.abs(e[i] - a[i]) <= tol * max;
+            if (!same) throw new AssertionError(what + ": element " + i + " expected " + e[i] + " but was " + a[i] + " (max |ref| " + max + ")");
+        }
+    }
+
+    private static void assertL2(Tensor expected, Tensor actual, double tol, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        double[] e = expected.contiguous().toDoubleArray(), a = actual.contiguous().toDoubleArray();
+        double diff = 0, norm = 1e-30;
+        for (int i = 0; i < e.length; i++) {
+            diff += (e[i] - a[i]) * (e[i] - a[i]);
+            norm += e[i] * e[i];
+        }
+        assertTrue(Math.sqrt(diff / norm) <= tol, what + ": relative L2 error " + Math.sqrt(diff / norm));
+    }
+
+    // ---- matmul -------------------------------------------------------------------------------------------------
+
+    private Tensor operand(int batch, int r, int c, boolean transposed, boolean broadcastBatch) {
+        int stored = broadcastBatch ? 1 : batch;
+        Tensor t = randn(stored, transposed ? c : r, transposed ? r : c);
+        int bs = broadcastBatch ? 0 : r * c;
+        int[] strides = transposed ? new int[] {bs, 1, r} : new int[] {bs, c, 1};
+        return Views.strided(t, new int[] {batch, r, c}, strides, 0);
+    }
+
+    @Test
+    void matmulMatchesReferenceForOddSizesAndLayouts() {
+        int[][] sizes = {{1, 1, 1, 1}, {1, 7, 17, 33}, {2, 33, 130, 17}, {1, 130, 7, 1}, {3, 17, 33, 130},
+                {1, 20, 300, 70}, {1, 200, 100, 300}, {1, 3, 40, 9000}, {4, 40, 20, 50},
+                {1, 5, 50, 9000}, {3, 100, 64, 120}}; // the last two run on both threads (split by columns, by batch)
+        for (int[] s : sizes) {
+            for (int variant = 0; variant < 8; variant++) {
+                boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0, bcast = (variant & 4) != 0;
+                if (variant > 0 && (long) s[0] * s[1] * s[2] * s[3] > 3_000_000) continue; // keep the reference quick
+                Tensor a = operand(s[0], s[1], s[2], ta, false), b = operand(s[0], s[2], s[3], tb, bcast);
+                String what = "matmul " + java.util.Arrays.toString(s) + " ta=" + ta + " tb=" + tb + " bcast=" + bcast;
+                assertL2(ref.matmul(a, b), vec.matmul(a, b), ACCUMULATED, what);
+            }
+        }
+    }
+
+    @Test
+    void matmulWithOffsetOperands() {
+        Tensor big = randn(5000);
+        Tensor a = Views.strided(big, new int[] {2, 9, 13}, new int[] {200, 13, 1}, 11);
+        Tensor b = Views.strided(big, new int[] {2, 13, 21}, new int[] {0, 1, 13}, 1000);
+        assertL2(ref.matmul(a, b), vec.matmul(a, b), ACCUMULATED, "matmul with offsets");
+    }
+
+    // ---- elementwise ------------------------------------------------------------------------------------------
+
+    @Test
+    void unaryOpsMatchOnContiguousAndTransposedInputs() {
+        for (Unary op : Unary.values()) {
+            boolean positive = op == Unary.LOG || op == Unary.SQRT || op == Unary.RSQRT || op == Unary.RECIPROCAL;
+            for (int[] s : new int[][] {{1}, {7, 33}, {130, 17}}) {
+                Tensor x = positive ? uniform(0.05, 4, s) : uniform(-6, 6, s);
+                assertClose(ref.unary(op, x), vec.unary(op, x), ELEMENTWISE, op + " " + java.util.Arrays.toString(s));
+            }
+            Tensor t = transposed(17, 33);
+            if (positive) { // |t| + 0.1 written back into the transposed view's storage
+                Tensor pos = ref.binary(Binary.ADD, ref.unary(Unary.ABS, t), Tensor.full(0.1, DType.F32, jtrain.engine.Device.CPU, 17, 33));
+                ref.copy(pos, t);
+            }
+            assertClose(ref.unary(op, t), vec.unary(op, t), ELEMENTWISE, op + " transposed");
+        }
+    }
+
+    @Test
+    void geluIsAccurateInAbsoluteTerms() {
+        Tensor x = uniform(-10, 10, 20_003);
+        double[] e = ref.unary(Unary.GELU, x).toDoubleArray(), a = vec.unary(Unary.GELU, x).toDoubleArray();
+        double[] eg = ref.binary(Binary.GELU_BACKWARD, x, Tensor.ones(20_003)).toDoubleArray();
+        double[] ag = vec.binary(Binary.GELU_BACKWARD, x, Tensor.ones(20_003)).toDoubleArray();
+        double worst = 0, worstGrad = 0;
+        for (int i = 0; i < e.length; i++) {
+            // Besides the approximation (1.5e-7 in erf), a float result carries half an ulp of rounding.
+            worst = Math.max(worst, Math.abs(e[i] - a[i]) - Math.ulp((float) e[i]));
+            worstGrad = Math.max(worstGrad, Math.abs(eg[i] - ag[i]) - Math.ulp((float) eg[i]));
+        }
+        assertTrue(worst <= 1e-6, "GELU max abs error " + worst);
+        assertTrue(worstGrad <= 1e-6, "GELU' max abs error " + worstGrad);
+    }
+
+    /** The layouts a binary kernel sees: same shape, row broadcast, column broadcast, scalar, transposed. */
+    private Tensor[][] binaryOperands(boolean positiveB) {
+        int r = 33, c = 130;
+        Tensor a = randn(r, c);
+        Tensor b = positiveB ? uniform(0.5, 2, r, c) : randn(r, c);
+        Tensor row = positiveB ? uniform(0.5, 2, c) : randn(c);
+        Tensor col = positiveB ? uniform(0.5, 2, r) : randn(r);
+        Tensor scalar = positiveB ? uniform(0.5, 2, 1) : randn(1);
+        Tensor t = transposed(r, c);
+        return new Tensor[][] {
+                {a, b},
+                {a, Views.strided(row, new int[] {r, c}, new int[] {0, 1}, 0)},
+                {a, Views.strided(col, new int[] {r, c}, new int[] {1, 0}, 0)},
+                {a, Views.strided(scalar, new int[] {r, c}, new int[] {0, 0}, 0)},
+                {Views.strided(scalar, new int[] {r, c}, new int[] {0, 0}, 0), positiveB ? b : a},
+                {t, b},
+                {randn(7), positiveB ? uniform(0.5, 2, 7) : randn(7)},
+        };
+    }
+
+    @Test
+    void binaryOpsMatchForEveryBroadcastLayout() {
+        for (Binary op : Binary.values()) {
+            boolean positive = op == Binary.DIV || op == Binary.POW;
+            Tensor[][] cases = binaryOperands(positive);
+            for (int k = 0; k < cases.length; k++) {
+                Tensor a = cases[k][0], b = cases[k][1];
+                if (op == Binary.POW) a = ref.unary(Unary.ABS, a);
+                assertClose(ref.binary(op, a, b), vec.binary(op, a, b), ELEMENTWISE, op + " layout " + k);
+            }
+            Tensor x = randn(17);
+            Tensor eq = x; // EQ must find equal elements too
+            assertClose(ref.binary(op, x, eq), vec.binary(op, x, eq), ELEMENTWISE, op + " equal operands");
+        }
+    }
+
+    @Test
+    void whereCopyFillAndInPlaceOps() {
+        Tensor cond = ref.binary(Binary.GT, randn(33, 17), Tensor.zeros(33, 17));
+        Tensor a = transposed(33, 17), b = randn(33, 17);
+        assertClose(ref.where(cond, a, b), vec.where(cond, a, b), 0, "where");
+        int[] bits = new int[17];
+        for (int i = 0; i < 17; i++) bits[i] = rng.nextInt(3) - 1;
+        Tensor intCond = Views.strided(Tensor.ofInts(bits, 17), new int[] {33, 17}, new int[] {0, 1}, 0);
+        assertClose(ref.where(intCond, a, b), vec.where(intCond, a, b), 0, "where with a broadcast I32 condition");
+
+        // copy: transposed source, 3-d permutation, strided destination (a slice), broadcast source
+        Tensor src = randn(7, 33, 17);
+        Tensor perm = Views.strided(src, new int[] {17, 7, 33}, new int[] {1, 33 * 17, 17}, 0);
+        for (Tensor s : new Tensor[] {a, perm, Views.strided(randn(17), new int[] {33, 17}, new int[] {0, 1}, 0)}) {
+            Tensor d1 = Tensor.zeros(s.shape()), d2 = Tensor.zeros(s.shape());
+            ref.copy(s, d1);
+            vec.copy(s, d2);
+            assertClose(d1, d2, 0, "copy");
+        }
+        Tensor wide1 = Tensor.zeros(33, 40), wide2 = Tensor.zeros(33, 40);
+        Tensor sub1 = Views.strided(wide1, new int[] {33, 17}, new int[] {40, 1}, 5), sub2 = Views.strided(wide2, new int[] {33, 17}, new int[] {40, 1}, 5);
+        ref.copy(b, sub1);
+        vec.copy(b, sub2);
+        assertClose(wide1, wide2, 0, "copy into a slice");
+        ref.fill(Views.strided(wide1, new int[] {33, 3}, new int[] {40, 7}, 1), 2.5);
+        vec.fill(Views.strided(wide2, new int[] {33, 3}, new int[] {40, 7}, 1), 2.5);
+        assertClose(wide1, wide2, 0, "strided fill");
+
+        Tensor acc1 = randn(33, 130);
+        Tensor acc2c = Tensor.zeros(33, 130);
+        ref.copy(acc1, acc2c);
+        Tensor row = Views.strided(randn(130), new int[] {33, 130}, new int[] {0, 1}, 0);
+        ref.addInPlace(acc1, row);
+        vec.addInPlace(acc2c, row);
+        assertClose(acc1, acc2c, ELEMENTWISE, "addInPlace");
+        Tensor k = Tensor.scalar(-0.37);
+        ref.scaleInPlace(acc1, k);
+        vec.scaleInPlace(acc2c, k);
+        assertClose(acc1, acc2c, ELEMENTWISE, "scaleInPlace");
+    }
+
+    // ---- reductions -------------------------------------------------------------------------------------------
+
+    @Test
+    void reductionsOverTrailingLeadingAndMiddleDims() {
+        Tensor x2 = randn(17, 130), x3 = randn(3, 7, 33), big = randn(1030, 130);
+        Object[][] cases = {
+                {x2, new boolean[] {false, true}}, {x2, new boolean[] {true, false}}, {x2, new boolean[] {true, true}},
+                {x3, new boolean[] {false, true, false}}, {x3, new boolean[] {true, false, true}},
+                {x3, new boolean[] {false, false, true}}, {transposed(33, 7), new boolean[] {true, false}},
+                {big, new boolean[] {true, false}}, {big, new boolean[] {false, true}}, {randn(1), new boolean[] {true}},
+        };
+        for (Reduce op : Reduce.values()) {
+            for (Object[] c : cases) {
+                Tensor x = (Tensor) c[0];
+                boolean[] red = (boolean[]) c[1];
+                assertL2(ref.reduce(op, x, red), vec.reduce(op, x, red), ACCUMULATED,
+                        op + " " + java.util.Arrays.toString(x.shape()) + " " + java.util.Arrays.toString(red));
+            }
+        }
+        for (Tensor x : new Tensor[] {randn(7), randn(100_003), transposed(33, 17)}) {
+            assertL2(ref.sumOfSquares(x), vec.sumOfSquares(x), ACCUMULATED, "sumOfSquares " + x.numel());
+        }
+    }
+
+    // ---- row kernels ----------------------------------------------------------------------------------------------
+
+    @Test
+    void softmaxFamilyForwardAndBackward() {
+        for (int[] s : new int[][] {{7, 130}, {33, 1}, {3, 5, 17}, {520, 130}}) {
+            Tensor x = ref.binary(Binary.MUL, randn(s), Tensor.full(3, DType.F32, jtrain.engine.Device.CPU, s));
+            Tensor gy = randn(s);
+            Tensor y = ref.softmax(x), ly = ref.logSoftmax(x);
+            String dims = java.util.Arrays.toString(s);
+            assertClose(y, vec.softmax(x), ELEMENTWISE, "softmax " + dims);
+            assertClose(ly, vec.logSoftmax(x), ELEMENTWISE, "logSoftmax " + dims);
+            assertClose(ref.softmaxBackward(y, gy), vec.softmaxBackward(y, gy), ELEMENTWISE, "softmaxBackward " + dims);
+            assertClose(ref.logSoftmaxBackward(ly, gy), vec.logSoftmaxBackward(ly, gy), ELEMENTWISE, "logSoftmaxBackward " + dims);
+        }
+        Tensor gyBroadcast = Views.strided(randn(17), new int[] {7, 17}, new int[] {0, 1}, 0);
+        Tensor y = ref.softmax(randn(7, 17));
+        assertClose(ref.softmaxBackward(y, gyBroadcast), vec.softmaxBackward(y, gyBroadcast), ELEMENTWISE, "softmaxBackward broadcast gy");
+    }
+
+    @Test
+    void layerNormForwardAndBackward() {
+        for (int[] s : new int[][] {{17, 130}, {4, 7}, {2, 3, 33}, {520, 130}}) {
+            int c = s[s.length - 1];
+            Tensor x = ref.binary(Binary.ADD, randn(s), Tensor.full(0.7, DType.F32, jtrain.engine.Device.CPU, s));
+            Tensor gamma = randn(c), beta = randn(c), gy = randn(s);
+            Tensor[] e = ref.layerNorm(x, gamma, beta, 1e-5), a = vec.layerNorm(x, gamma, beta, 1e-5);
+            String dims = java.util.Arrays.toString(s);
+            for (int i = 0; i < 3; i++) assertClose(e[i], a[i], ELEMENTWISE, "layerNorm output " + i + " " + dims);
+            Tensor[] eb = ref.layerNormBackward(gy, x, gamma, e[1], e[2]), ab = vec.layerNormBackward(gy, x, gamma, e[1], e[2]);
+            assertClose(eb[0], ab[0], ELEMENTWISE, "layerNorm gx " + dims);
+            assertL2(eb[1], ab[1], ACCUMULATED, "layerNorm ggamma " + dims);
+            assertL2(eb[2], ab[2], ACCUMULATED, "layerNorm gbeta " + dims);
+        }
+    }
+
+    @Test
+    void embeddingCrossEntropyDropoutAndAdamw() {
+        Tensor w = randn(50, 33);
+        Tensor ids = Tensor.ofInts(new int[] {3, 0, 49, 3, 3, 17, 8}, 7);
+        assertClose(ref.embedding(w, ids), vec.embedding(w, ids), 0, "embedding");
+        Tensor gy = randn(7, 33);
+        assertClose(ref.embeddingBackward(gy, ids, 50), vec.embeddingBackward(gy, ids, 50), ELEMENTWISE, "embeddingBackward");
+        Tensor bad = Tensor.ofInts(new int[] {1, 50}, 2);
+        assertThrows(IndexOutOfBoundsException.class, () -> vec.embedding(w, bad));
+        assertThrows(IndexOutOfBoundsException.class, () -> vec.embeddingBackward(randn(2, 33), bad, 50));
+
+        for (int c : new int[] {1, 17, 130}) {
+            int n = 9;
+            Tensor logits = ref.binary(Binary.MUL, randn(n, c), Tensor.full(4, DType.F32, jtrain.engine.Device.CPU, n, c));
+            int[] t = new int[n];
+            for (int i = 0; i < n; i++) t[i] = i % 3 == 1 ? -100 : rng.nextInt(c);
+            Tensor targets = Tensor.ofInts(t, n), gLoss = Tensor.scalar(1.7);
+            Tensor[] e = ref.crossEntropy(logits, targets, -100), a = vec.crossEntropy(logits, targets, -100);
+            assertClose(e[0], a[0], ELEMENTWISE, "crossEntropy loss c=" + c);
+            assertClose(e[1], a[1], ELEMENTWISE, "crossEntropy lse c=" + c);
+            assertClose(ref.crossEntropyBackward(logits, e[1], targets, -100, gLoss),
+                    vec.crossEntropyBackward(logits, e[1], targets, -100, gLoss), ELEMENTWISE, "crossEntropyBackward c=" + c);
+        }
+        Tensor allIgnored = Tensor.ofInts(new int[] {-100, -100}, 2);
+        assertEquals(0.0, vec.crossEntropy(randn(2, 5), allIgnored, -100)[0].item());
+
+        for (int n : new int[] {1, 17, 100_003}) {
+            float[] e = ref.dropoutMask(new int[] {n}, DType.F32, 0.1, 1234).toFloatArray();
+            float[] a = vec.dropoutMask(new int[] {n}, DType.F32, 0.1, 1234).toFloatArray();
+            assertArrayEquals(e, a, "dropout mask must be bit-identical (n=" + n + ")");
+            for (double p : new double[] {0, 0.5, 1.0 / 3}) {
+                assertArrayEquals(ref.dropoutMask(new int[] {n}, DType.F32, p, -7).toFloatArray(),
+                        vec.dropoutMask(new int[] {n}, DType.F32, p, -7).toFloatArray(), "dropout p=" + p + " n=" + n);
+            }
+        }
+
+        for (int n : new int[] {1, 33, 100_003}) {
+            Tensor p1 = randn(n), g = randn(n), m1 = randn(n), v1 = uniform(0, 1, n);
+            Tensor p2 = copyOf(p1), m2 = copyOf(m1), v2 = copyOf(v1);
+            ref.adamw(p1, g, m1, v1, 1e-3, 0.9, 0.999, 1e-8, 0.01, 0.19, 0.0199);
+            vec.adamw(p2, g, m2, v2, 1e-3, 0.9, 0.999, 1e-8, 0.01, 0.19, 0.0199);
+            assertClose(p1, p2, ELEMENTWISE, "adamw param n=" + n);
+            assertClose(m1, m2, ELEMENTWISE, "adamw m n=" + n);
+            assertClose(v1, v2, ELEMENTWISE, "adamw v n=" + n);
+        }
+    }
+
+    private Tensor copyOf(Tensor t) {
+        Tensor c = Tensor.zeros(t.shape());
+        ref.copy(t, c);
+        return c;
+    }
+}
