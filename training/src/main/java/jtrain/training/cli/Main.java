@@ -8,17 +8,35 @@ public final class Main {
 
     public static void main(String[] args) {
         String cmd = args.length == 0 ? "help" : args[0];
-        switch (cmd) {
-            case "help", "--help", "-h" -> System.out.println(usage());
-            case "tokenize" -> System.exit(TokenizeCommand.run(Arrays.copyOfRange(args, 1, args.length)));
-            case "fill-mask" -> System.exit(FillMaskCommand.run(Arrays.copyOfRange(args, 1, args.length)));
-            case "data" -> System.exit(DataCommand.run(Arrays.copyOfRange(args, 1, args.length)));
-            case "demo" -> System.exit(DemoCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        boolean debug = Arrays.asList(args).contains("--debug") || System.getenv("JTRAIN_DEBUG") != null;
+        if (debug) rest = Arrays.stream(rest).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        try {
+            System.exit(dispatch(cmd, rest));
+        } catch (Throwable t) {
+            // Commands report expected problems themselves; anything else still gets one line, not a stack trace.
+            if (debug) t.printStackTrace();
+            else System.err.println("trainer " + cmd + ": " + (t.getMessage() != null ? t.getMessage() : t.toString())
+                    + " (run with --debug for details)");
+            System.exit(2);
+        }
+    }
+
+    static int dispatch(String cmd, String[] rest) {
+        return switch (cmd) {
+            case "help", "--help", "-h" -> {
+                System.out.println(usage());
+                yield 0;
+            }
+            case "tokenize" -> TokenizeCommand.run(rest);
+            case "fill-mask" -> FillMaskCommand.run(rest);
+            case "data" -> DataCommand.run(rest);
+            case "demo" -> DemoCommand.run(rest);
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
-                System.exit(2);
+                yield 2;
             }
-        }
+        };
     }
 
     static String usage() {
@@ -26,6 +44,7 @@ public final class Main {
                 usage: ./trainer <command> [options]
                   demo            fetch Moby-Dick, train a tokenizer and a small BERT, fill masks (demo --help)
                   help            this text
+                (add --debug to any command for a stack trace on errors)
                   test            build and run the whole test suite
                   tokenize        show a model's tokens and ids for a text (--model DIR [--pair B] [--json] TEXT)
                   fill-mask       predict the tokens at [MASK] positions (--model DIR [--top-k 5] [--json] TEXT)
