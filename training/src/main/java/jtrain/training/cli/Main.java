@@ -22,7 +22,7 @@ public final class Main {
         }
     }
 
-    static int dispatch(String cmd, String[] rest) {
+    static int dispatch(String cmd, String[] rest) throws Exception {
         return switch (cmd) {
             case "help", "--help", "-h" -> {
                 System.out.println(usage());
@@ -32,6 +32,7 @@ public final class Main {
             case "fill-mask" -> FillMaskCommand.run(rest);
             case "data" -> DataCommand.run(rest);
             case "demo" -> DemoCommand.run(rest);
+            case "study" -> StudyCommand.run(rest);
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
                 yield 2;
@@ -42,6 +43,7 @@ public final class Main {
     static String usage() {
         return """
                 usage: ./trainer <command> [options]
+                  study           the pretraining-vs-fine-tuning study and its report (study --help)
                   demo            fetch Moby-Dick, train a tokenizer and a small BERT, fill masks (demo --help)
                   help            this text
                 (add --debug to any command for a stack trace on errors)

@@ -1,0 +1,45 @@
+package jtrain.training.study;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jtrain.engine.io.AtomicFiles;
+import jtrain.engine.io.Json;
+
+/**
+ * Makes the study resumable: each finished unit of work (a phase or one fine-tuning run) leaves a JSON result
+ * under results/, written atomically; a rerun reads it back instead of redoing the work.
+ */
+final class PhaseStore {
+    private final Path dir;
+
+    PhaseStore(Path outDir) {
+        this.dir = outDir.resolve("results");
+    }
+
+    /** The stored result of name, or the result of work (then stored). */
+    Map<String, Object> getOrRun(String name, Supplier<Map<String, Object>> work) {
+        Path f = dir.resolve(name + ".json");
+        try {
+            if (Files.exists(f)) return Json.parseObject(Files.readString(f), f.toString());
+            Map<String, Object> result = work.get();
+            Files.createDirectories(dir);
+            byte[] bytes = Json.writePretty(result).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            AtomicFiles.write(f, ch -> {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+            });
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(f + ": " + e.getMessage(), e);
+        }
+    }
+
+    boolean has(String name) {
+        return Files.exists(dir.resolve(name + ".json"));
+    }
+}

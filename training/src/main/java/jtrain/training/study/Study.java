@@ -1,0 +1,343 @@
+package jtrain.training.study;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jtrain.engine.Flops;
+import jtrain.engine.Rng;
+import jtrain.engine.backend.Backends;
+import jtrain.training.data.Document;
+import jtrain.training.data.Split;
+import jtrain.training.finetune.AuxMlm;
+import jtrain.training.finetune.EvalResult;
+import jtrain.training.finetune.FineTuneOptions;
+import jtrain.training.finetune.FineTuner;
+import jtrain.training.finetune.LabelVocab;
+import jtrain.training.finetune.MlmProbe;
+import jtrain.training.finetune.TaskData;
+import jtrain.training.finetune.TaskEncoder;
+import jtrain.training.finetune.TaskExample;
+import jtrain.training.finetune.TaskModels;
+import jtrain.training.pretrain.MlmBatch;
+import jtrain.training.pretrain.MlmEvaluator;
+import jtrain.training.pretrain.MlmMasking;
+import jtrain.training.pretrain.Packing;
+import jtrain.training.pretrain.Pretrainer;
+import jtrain.training.run.MetricsLog;
+import jtrain.training.run.Progress;
+import jtrain.training.tokenizer.BertTokenizer;
+import jtrain.training.tokenizer.EncodeOptions;
+import jtrain.training.tokenizer.TokenizerFiles;
+import jtrain.training.tokenizer.WordPieceTrainer;
+import jtrain.transformer.BertConfig;
+import jtrain.transformer.BertForMaskedLM;
+import jtrain.transformer.BertTask;
+import jtrain.transformer.HfCheckpoint;
+
+/**
+ * The pretraining-versus-fine-tuning study, end to end: tokenizer, MLM pretraining, fine-tuning of three tasks at
+ * several label budgets from the pretrained encoder and from scratch, forgetting under four fine-tuning variants,
+ * continual pretraining on e-mail, compute per phase. Every unit of work stores its result (see PhaseStore), so a
+ * rerun skips what is done. {@link StudyReport} turns the results into the report.
+ */
+public final class Study {
+    static final List<String> TASKS = List.of("pos", "genre", "spam");
+    static final double AUX_WEIGHT = 0.5;
+
+    private final StudyPreset p;
+    private final Path out;
+    private final long seed;
+    private final PrintStream log;
+    private final PhaseStore store;
+    private final Progress progress;
+
+    private BertTokenizer tok;
+    private Map<String, TaskData> tasks;
+    private List<int[]> pretrainSeqs, heldOutSeqs, emailSeqs;
+    private MlmEvaluator heldOutEval;
+
+    public Study(StudyPreset preset, Path out, long seed, PrintStream log) {
+        this.p = preset;
+        this.out = out;
+        this.seed = seed;
+        this.log = log;
+        this.store = new PhaseStore(out);
+        this.progress = new Progress(log, 30);
+    }
+
+    /** Runs (or resumes) every phase and returns the summary the report is built from. */
+    public Map<String, Object> run(StudyData data) throws IOException {
+        long t0 = System.nanoTime();
+        Files.createDirectories(out);
+        prepare(data);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("preset", p.name());
+        summary.put("model", p.model());
+        summary.put("seeds", p.seeds());
+        summary.put("device", "cpu (" + Backends.cpu().name() + " backend, " + Runtime.getRuntime().availableProcessors() + " threads)");
+        summary.put("pretraining", pretrain());
+        List<Object> runs = new ArrayList<>();
+        for (String task : TASKS) {
+            for (double budget : p.budgets()) {
+                for (String init : List.of("pretrained", "scratch")) {
+                    for (long s : p.seeds()) runs.add(finetune(task, budget, init, s, "full"));
+                }
+            }
+        }
+        summary.put("finetune", runs);
+        summary.put("forgetting", forgetting());
+        summary.put("continual", continual());
+        summary.put("study_seconds", (System.nanoTime() - t0) / 1e9);
+        return summary;
+    }
+
+    // ---- data ----------------------------------------------------------------------------------------------
+
+    private void prepare(StudyData data) throws IOException {
+        tasks = data.tasks();
+        Path tokDir = out.resolve("tokenizer");
+        if (Files.exists(tokDir.resolve(TokenizerFiles.VOCAB_TXT))) {
+            tok = TokenizerFiles.load(tokDir);
+        } else {
+            log.println("== tokenizer");
+            long t = System.nanoTime();
+            tok = new WordPieceTrainer().vocabSize(p.vocabSize()).minFrequency(2).train(data.pretrain().stream().map(Document::text).toList());
+            TokenizerFiles.save(tok, tokDir);
+            log.printf("WordPiece vocabulary of %,d tokens in %.1f s%n", tok.vocab().size(), (System.nanoTime() - t) / 1e9);
+        }
+        pretrainSeqs = pack(data.pretrain());
+        heldOutSeqs = cap(pack(data.heldOut()), p.evalCap() == 0 ? Integer.MAX_VALUE : Math.max(128, p.evalCap() / 2));
+        emailSeqs = pack(data.email());
+        heldOutEval = new MlmEvaluator(heldOutSeqs, mlmVocab(), new MlmMasking(0.15, false), 64, seed + 100);
+        log.printf("%,d pretraining, %,d held-out and %,d e-mail sequences of at most %d tokens%n",
+                pretrainSeqs.size(), heldOutSeqs.size(), emailSeqs.size(), p.maxLen());
+    }
+
+    private List<int[]> pack(List<Document> docs) {
+        List<int[]> ids = new ArrayList<>();
+        EncodeOptions plain = EncodeOptions.DEFAULT.withoutSpecialTokens();
+        for (Document d : docs) ids.add(tok.encode(d.text(), null, plain).ids());
+        return Packing.pack(ids, p.maxLen(), id(tok.specialTokens().cls()), id(tok.specialTokens().sep()), 8);
+    }
+
+    private int id(String token) {
+        return tok.vocab().id(token);
+    }
+
+    private MlmBatch.Vocab mlmVocab() {
+        java.util.Set<Integer> special = new java.util.HashSet<>();
+        for (String s : tok.specialTokens().all()) special.add(id(s));
+        boolean[] cont = new boolean[tok.vocab().size()];
+        for (int i = 0; i < cont.length; i++) cont[i] = tok.vocab().token(i).startsWith("##");
+        return new MlmBatch.Vocab(tok.vocab().size(), id(tok.specialTokens().pad()), id(tok.specialTokens().mask()), special, cont);
+    }
+
+    private static <T> List<T> cap(List<T> list, int n) {
+        return list.size() <= n ? list : list.subList(0, n);
+    }
+
+    // ---- phase 2: pretraining ------------------------------------------------------------------------------
+
+    Path pretrainedDir() {
+        return out.resolve("pretrain").resolve("model");
+    }
+
+    private Map<String, Object> pretrain() {
+        return store.getOrRun("pretrain", () -> {
+            log.println("== masked-LM pretraining: " + p.model() + ", " + p.pretrainSteps() + " steps of " + p.pretrainBatch() + " x " + p.maxLen());
+            BertConfig config = TaskModels.size(p.model(), tok.vocab().size(), p.maxLen());
+            BertForMaskedLM model = new BertForMaskedLM(config, new Rng(seed), new Rng(seed + 1));
+            MlmEvaluator.Result before = heldOutEval.evaluate(model);
+            Map<String, Object> r = mlmTrain(model, pretrainSeqs, p.pretrainSteps(), p.pretrainLr(), out.resolve("pretrain"));
+            r.put("eval_before", evalMap(before));
+            r.put("unlabeled_sequences", pretrainSeqs.size());
+            r.put("parameters", model.parameterCount());
+            save(model, pretrainedDir());
+            return r;
+        });
+    }
+
+    /** Trains model with MLM on seqs and returns what was measured (tokens, FLOPs, time, curve, final held-out eval). */
+    private Map<String, Object> mlmTrain(BertForMaskedLM model, List<int[]> seqs, int steps, double lr, Path runDir) {
+        Pretrainer.Options o = new Pretrainer.Options(p.pretrainBatch(), 1, steps, lr, Math.max(1, steps / 10), "linear",
+                0.01, 1.0, Math.max(1, steps / 40), Math.max(1, steps / 4), seed, new MlmMasking(0.15, false));
+        Pretrainer.Summary s;
+        try (MetricsLog metrics = new MetricsLog(runDir.resolve("metrics.jsonl"), false)) {
+            s = new Pretrainer(model, mlmVocab(), o).train(seqs, heldOutEval, metrics, progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("steps", steps);
+        r.put("tokens", s.tokens());
+        r.put("flops", s.flops());
+        r.put("seconds", s.seconds());
+        r.put("eval_after", evalMap(s.finalEval()));
+        List<Object> curve = new ArrayList<>();
+        for (double[] c : s.lossCurve()) curve.add(List.of(c[0], c[1]));
+        r.put("loss_curve", curve);
+        return r;
+    }
+
+    private static Map<String, Object> evalMap(MlmEvaluator.Result e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("loss", e.loss());
+        m.put("perplexity", e.perplexity());
+        m.put("accuracy", e.accuracy());
+        return m;
+    }
+
+    private void save(BertForMaskedLM model, Path dir) {
+        try {
+            HfCheckpoint.save(model, dir);
+            TokenizerFiles.save(tok, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- phase 3: fine-tuning ------------------------------------------------------------------------------
+
+    /** The metric a task is judged by: token accuracy for tagging, macro-F1 for the classification tasks. */
+    static String metricOf(String task) {
+        return task.equals("pos") ? "accuracy" : "macro_f1";
+    }
+
+    /**
+     * One fine-tuning run. init: "pretrained", "scratch" or "email" (after continual pretraining). variant: "full",
+     * "frozen" (embeddings + lower half of the layers), "hybrid" (auxiliary MLM on the task's unlabeled text) or
+     * "rehearsal" (auxiliary MLM on pretraining text).
+     */
+    private Map<String, Object> finetune(String task, double budget, String init, long s, String variant) {
+        String name = "ft-" + task + "-" + budgetName(budget) + "-" + init + "-" + variant + "-s" + s;
+        return store.getOrRun(name, () -> {
+            try {
+                return runFinetune(name, task, budget, init, s, variant);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    static String budgetName(double budget) {
+        return (budget * 100 == Math.rint(budget * 100) ? String.valueOf((int) Math.round(budget * 100)) : String.valueOf(budget * 100)) + "pct";
+    }
+
+    private Map<String, Object> runFinetune(String name, String task, double budget, String init, long s, String variant) throws IOException {
+        TaskData full = tasks.get(task), data = full.withLabelFraction(budget, s);
+        LabelVocab labels = full.labelVocab();
+        TaskEncoder enc = new TaskEncoder(tok, labels, p.maxLen());
+        List<TaskExample> train = data.encode(enc, Split.TRAIN).examples();
+        int cap = p.evalCap() == 0 ? Integer.MAX_VALUE : p.evalCap();
+        List<TaskExample> dev = cap(data.encode(enc, Split.DEV).examples(), cap), test = cap(data.encode(enc, Split.TEST).examples(), cap);
+
+        BertConfig config = TaskModels.size(p.model(), tok.vocab().size(), p.maxLen());
+        Path initDir = init.equals("email") ? out.resolve("continual").resolve("model") : pretrainedDir();
+        BertTask model = init.equals("scratch") ? TaskModels.fromScratch(data.kind(), config, labels, null, s)
+                : TaskModels.fromPretrained(data.kind(), initDir, labels, null, s);
+
+        FineTuneOptions o = new FineTuneOptions();
+        o.batchSize = p.ftBatch();
+        o.lr = p.ftLr();
+        o.seed = s;
+        o.metric = metricOf(task);
+        int perEpoch = (int) Math.ceil(train.size() / (double) p.ftBatch());
+        o.steps = Math.max(Math.min(30, p.ftMaxSteps()), Math.min(p.ftMaxSteps(), p.ftEpochs() * perEpoch));
+        o.evalEvery = Math.max(10, o.steps / 4);
+        o.patience = 2;
+        o.logEvery = Math.max(1, o.steps / 10);
+        if (variant.equals("frozen")) {
+            o.freezeEmbeddings = true;
+            o.freezeLayers = config.numHiddenLayers() / 2;
+        }
+        FineTuner tuner = new FineTuner(model, data.kind(), labels, id(tok.specialTokens().pad()), o);
+        if (variant.equals("hybrid") || variant.equals("rehearsal")) {
+            List<int[]> unlabeled = variant.equals("hybrid") ? pack(asDocuments(full.trainText())) : pretrainSeqs;
+            tuner.withAuxMlm(new AuxMlm(MlmProbe.on(model.bert, pretrainedDir()), unlabeled, mlmVocab(),
+                    new MlmMasking(0.15, false), AUX_WEIGHT, p.ftBatch(), s + 7));
+        }
+        log.printf("== fine-tune %s: %,d labelled examples, %d steps%n", name, train.size(), o.steps);
+        long flops0 = Flops.total(), t0 = System.nanoTime();
+        FineTuner.Result r;
+        try (MetricsLog metrics = new MetricsLog(out.resolve("finetune").resolve(name).resolve("metrics.jsonl"), false)) {
+            r = tuner.train(train, dev, metrics, progress);
+        }
+        EvalResult t = tuner.evaluate(test);
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("task", task);
+        res.put("budget", budget);
+        res.put("init", init);
+        res.put("variant", variant);
+        res.put("seed", s);
+        res.put("metric", metricOf(task));
+        res.put("labelled_examples", train.size());
+        res.put("steps", r.stepsRun());
+        res.put("examples_seen", (long) r.stepsRun() * p.ftBatch());
+        res.put("flops", Flops.total() - flops0);
+        res.put("seconds", (System.nanoTime() - t0) / 1e9);
+        res.put("test_accuracy", t.accuracy());
+        res.put("test_macro_f1", t.macroF1());
+        res.put("test_score", t.score(metricOf(task)));
+        res.put("dev_best", r.bestDev().score(metricOf(task)));
+        if (!init.equals("scratch")) res.put("mlm_after", evalMap(heldOutEval.evaluate(MlmProbe.on(model.bert, pretrainedDir()))).get("loss"));
+        log.printf("   test %s %.4f (accuracy %.4f) in %.0f s%n", metricOf(task), t.score(metricOf(task)), t.accuracy(),
+                (System.nanoTime() - t0) / 1e9);
+        return res;
+    }
+
+    private static List<Document> asDocuments(List<String> texts) {
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) docs.add(new Document("u" + i, "task", texts.get(i)));
+        return docs;
+    }
+
+    // ---- phase 4: forgetting -------------------------------------------------------------------------------
+
+    /** Held-out MLM loss of the encoder before and after fine-tuning genre classification (10% of labels) four ways. */
+    private List<Object> forgetting() {
+        List<Object> rows = new ArrayList<>();
+        Map<String, Object> pre = store.getOrRun("pretrain", () -> {
+            throw new IllegalStateException("pretraining result missing");
+        });
+        double before = ((Number) ((Map<?, ?>) pre.get("eval_after")).get("loss")).doubleValue();
+        for (String variant : List.of("full", "frozen", "hybrid", "rehearsal")) {
+            Map<String, Object> r = new LinkedHashMap<>(finetune("genre", 0.1, "pretrained", p.seeds().get(0), variant));
+            r.put("mlm_before", before);
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    // ---- phase 5: continual pretraining ---------------------------------------------------------------------
+
+    private Map<String, Object> continual() {
+        Map<String, Object> phase = store.getOrRun("continual-pretrain", () -> {
+            log.println("== continual pretraining on e-mail text: " + p.continualSteps() + " steps");
+            try {
+                BertForMaskedLM model = HfCheckpoint.loadMaskedLM(pretrainedDir());
+                Map<String, Object> r = mlmTrain(model, emailSeqs, p.continualSteps(), p.pretrainLr() / 2, out.resolve("continual"));
+                r.put("unlabeled_sequences", emailSeqs.size());
+                save(model, out.resolve("continual").resolve("model"));
+                return r;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        List<Object> runs = new ArrayList<>();
+        for (double budget : p.budgets()) {
+            if (budget >= 1) continue; // the question is about scarce labels
+            for (long s : p.seeds()) runs.add(finetune("spam", budget, "email", s, "full"));
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("pretraining", phase);
+        r.put("finetune", runs);
+        return r;
+    }
+}

@@ -1,0 +1,187 @@
+package jtrain.training.study;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jtrain.engine.io.Json;
+import jtrain.training.report.Chart;
+
+/**
+ * Turns the study's measured results into report.md, a self-contained report.html (plots embedded), PNG plots and
+ * summary.json (every number in the report, plus the claim verdicts).
+ */
+public final class StudyReport {
+    private final Map<String, Object> s;
+    private final StudyStats stats;
+
+    public StudyReport(Map<String, Object> summary) {
+        this.s = summary;
+        this.stats = new StudyStats(summary);
+    }
+
+    /** Writes everything into dir; returns the comparison table (Markdown) for the console. */
+    public String write(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("plots"));
+        List<String> plots = plots(dir.resolve("plots"));
+        List<Claims.Verdict> verdicts = Claims.judge(stats);
+        String table = comparisonTable();
+        Map<String, Object> summary = new LinkedHashMap<>(s);
+        summary.put("aggregates", stats.aggregates());
+        List<Object> claims = new ArrayList<>();
+        for (Claims.Verdict v : verdicts) claims.add(Map.of("claim", v.claim(), "verdict", v.verdict(), "evidence", v.evidence()));
+        summary.put("claims", claims);
+        Files.writeString(dir.resolve("summary.json"), Json.writePretty(summary));
+        String md = markdown(table, verdicts, plots);
+        Files.writeString(dir.resolve("report.md"), md);
+        Files.writeString(dir.resolve("report.html"), Html.of("Pre-training vs fine-tuning: measured", md, dir));
+        return table;
+    }
+
+    // ---- the article's table, with our numbers ---------------------------------------------------------------
+
+    String comparisonTable() {
+        StringBuilder t = new StringBuilder();
+        t.append("| Learning method | Data requirements | Computational cost | Task-specific knowledge | Transfer learning | Risk of catastrophic forgetting |\n");
+        t.append("|---|---|---|---|---|---|\n");
+        t.append("| Unsupervised pre-training | ").append(String.format("%,d unlabeled tokens, no labels", stats.pretrainTokens()))
+                .append(" | ").append(String.format("%s, %s", flops(stats.pretrainFlops()), secs(stats.pretrainSeconds())))
+                .append(" | ").append(String.format("none by itself (held-out MLM loss %.2f -> %.2f)", stats.mlmBefore(), stats.mlmAfterPretrain()))
+                .append(" | ").append(String.format("%+.3f mean test-score gain it gives fine-tuning", stats.meanGain()))
+                .append(" | n/a |\n");
+        t.append("| Supervised fine-tuning (from scratch) | ").append(stats.labelRange())
+                .append(" | ").append(String.format("%s, %s per run (mean)", flops(stats.meanFtFlops("scratch")), secs(stats.meanFtSeconds("scratch"))))
+                .append(" | ").append(stats.scoresAt("scratch", stats.maxBudget()))
+                .append(" | none (trained for one task) | n/a (nothing to forget) |\n");
+        t.append("| Pre-training + fine-tuning | the unlabeled tokens above + ").append(stats.labelRange())
+                .append(" | ").append(String.format("%s + %s per run", flops(stats.pretrainFlops()), flops(stats.meanFtFlops("pretrained"))))
+                .append(" | ").append(stats.scoresAt("pretrained", stats.maxBudget()))
+                .append(" | ").append(String.format("%+.3f at %s labels, %+.3f at %s", stats.meanGainAt(stats.minBudget()),
+                        pct(stats.minBudget()), stats.meanGainAt(stats.maxBudget()), pct(stats.maxBudget())))
+                .append(" | ").append(String.format("held-out MLM loss %+.2f after full fine-tuning (%s)", stats.forgettingIncrease("full"),
+                        stats.mitigationSummary()))
+                .append(" |\n");
+        return t.toString();
+    }
+
+    static String flops(double f) {
+        return f >= 1e15 ? String.format("%.2f PFLOP", f / 1e15) : f >= 1e12 ? String.format("%.2f TFLOP", f / 1e12) : String.format("%.1f GFLOP", f / 1e9);
+    }
+
+    static String secs(double s) {
+        return s >= 120 ? String.format("%.1f min", s / 60) : String.format("%.0f s", s);
+    }
+
+    static String pct(double budget) {
+        return String.format(budget < 0.1 ? "%.0f%%" : "%.0f%%", budget * 100);
+    }
+
+    // ---- Markdown ------------------------------------------------------------------------------------------
+
+    private String markdown(String table, List<Claims.Verdict> verdicts, List<String> plots) {
+        StringBuilder m = new StringBuilder();
+        m.append("# Pre-training vs fine-tuning, measured\n\n");
+        m.append(String.format("Preset `%s`, model %s, %s, seeds %s, %s in all. Every number below comes from runs of this study; "
+                + "`summary.json` holds them all and each run's `metrics.jsonl` is under `pretrain/`, `finetune/` and `continual/`.%n%n",
+                s.get("preset"), s.get("model"), s.get("device"), s.get("seeds"), secs(num(s.get("study_seconds")))));
+        m.append("## The article's comparison, with our numbers\n\n").append(table).append('\n');
+        m.append("## The article's claims\n\n| claim | verdict | evidence |\n|---|---|---|\n");
+        for (Claims.Verdict v : verdicts) m.append("| ").append(v.claim()).append(" | **").append(v.verdict()).append("** | ").append(v.evidence()).append(" |\n");
+        m.append("\n## Test scores by label budget\n\n").append(stats.budgetTable()).append('\n');
+        m.append("## Catastrophic forgetting (genre, 10% of labels)\n\n").append(stats.forgettingTable()).append('\n');
+        m.append("## Continual (domain-adaptive) pretraining on e-mail, then spam detection\n\n").append(stats.continualTable()).append('\n');
+        m.append("## Compute per phase\n\n").append(stats.computeTable()).append('\n');
+        m.append("## Plots\n\n");
+        for (String p : plots) m.append("![").append(p).append("](plots/").append(p).append(")\n\n");
+        m.append("Scores: token accuracy for POS tagging, macro-F1 for genre and spam. FLOPs are those of the matrix products, "
+                + "counted by the engine as they ran (forward and backward).\n");
+        return m.toString();
+    }
+
+    // ---- plots ---------------------------------------------------------------------------------------------
+
+    private List<String> plots(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        List<double[]> curve = stats.pretrainCurve();
+        double[] x = curve.stream().mapToDouble(c -> c[0]).toArray(), y = curve.stream().mapToDouble(c -> c[1]).toArray();
+        Chart.line(dir.resolve("pretraining-loss.png"), "MLM pretraining loss", "step", "training loss",
+                List.of(new Chart.Series("train (batch mean)", x, y)), false);
+        names.add("pretraining-loss.png");
+        for (String task : Study.TASKS) {
+            List<Chart.Series> series = new ArrayList<>();
+            for (String init : List.of("pretrained", "scratch")) {
+                double[] b = stats.budgets().stream().mapToDouble(d -> d * 100).toArray();
+                double[] v = stats.budgets().stream().mapToDouble(d -> stats.mean(task, d, init)).toArray();
+                series.add(new Chart.Series(init, b, v));
+            }
+            String f = "budget-" + task + ".png";
+            Chart.line(dir.resolve(f), task + ": test " + Study.metricOf(task) + " vs labels", "% of training labels (log)",
+                    Study.metricOf(task), series, true);
+            names.add(f);
+        }
+        List<String> variants = stats.forgettingVariants();
+        Chart.bars(dir.resolve("forgetting.png"), "Forgetting: held-out MLM loss increase", "loss increase", variants,
+                List.of(new Chart.Bars("genre, 10% labels", variants.stream().mapToDouble(stats::forgettingIncrease).toArray(), null)));
+        names.add("forgetting.png");
+        Map<String, Double> compute = stats.computeSeconds();
+        Chart.bars(dir.resolve("compute.png"), "Compute per phase", "minutes", new ArrayList<>(compute.keySet()),
+                List.of(new Chart.Bars("wall time", compute.values().stream().mapToDouble(v -> v / 60).toArray(), null)));
+        names.add("compute.png");
+        return names;
+    }
+
+    static double num(Object o) {
+        return o == null ? Double.NaN : ((Number) o).doubleValue();
+    }
+
+    /** A minimal Markdown-to-HTML rendering for the report (headings, tables, images embedded, paragraphs). */
+    static final class Html {
+        static String of(String title, String md, Path dir) throws IOException {
+            StringBuilder h = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title))
+                    .append("</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}"
+                            + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:4px 8px;text-align:left}"
+                            + "th{background:#eee}img{max-width:100%}</style></head><body>\n");
+            boolean inTable = false;
+            for (String line : md.split("\n")) {
+                if (line.startsWith("|")) {
+                    if (line.startsWith("|---")) continue;
+                    String[] cells = line.substring(1, line.length() - 1).split("\\|");
+                    String tag = inTable ? "td" : "th";
+                    if (!inTable) h.append("<table>");
+                    inTable = true;
+                    h.append("<tr>");
+                    for (String c : cells) h.append('<').append(tag).append('>').append(inline(c.trim())).append("</").append(tag).append('>');
+                    h.append("</tr>\n");
+                    continue;
+                }
+                if (inTable) {
+                    h.append("</table>\n");
+                    inTable = false;
+                }
+                if (line.startsWith("## ")) h.append("<h2>").append(esc(line.substring(3))).append("</h2>\n");
+                else if (line.startsWith("# ")) h.append("<h1>").append(esc(line.substring(2))).append("</h1>\n");
+                else if (line.startsWith("![")) {
+                    String file = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+                    byte[] png = Files.readAllBytes(dir.resolve(file));
+                    h.append("<p><img alt=\"").append(esc(file)).append("\" src=\"data:image/png;base64,")
+                            .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n");
+                } else if (!line.isBlank()) h.append("<p>").append(inline(line)).append("</p>\n");
+            }
+            if (inTable) h.append("</table>\n");
+            return h.append("</body></html>\n").toString();
+        }
+
+        private static String inline(String s) {
+            return esc(s).replaceAll("\\*\\*(.+?)\\*\\*", "<b>$1</b>").replaceAll("`(.+?)`", "<code>$1</code>");
+        }
+
+        private static String esc(String s) {
+            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package jtrain.training.study;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Aggregates over the study's stored results: means and spreads over seeds, gains, forgetting, compute. */
+final class StudyStats {
+    private final Map<String, Object> s;
+    private final List<Map<String, Object>> ft;
+
+    @SuppressWarnings("unchecked")
+    StudyStats(Map<String, Object> summary) {
+        this.s = summary;
+        this.ft = new ArrayList<>();
+        for (Object o : (List<Object>) summary.get("finetune")) ft.add((Map<String, Object>) o);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> obj(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    static double num(Object o) {
+        return StudyReport.num(o);
+    }
+
+    // ---- pretraining ---------------------------------------------------------------------------------------
+
+    Map<String, Object> pre() {
+        return obj(s.get("pretraining"));
+    }
+
+    long pretrainTokens() {
+        return (long) num(pre().get("tokens"));
+    }
+
+    double pretrainFlops() {
+        return num(pre().get("flops"));
+    }
+
+    double pretrainSeconds() {
+        return num(pre().get("seconds"));
+    }
+
+    double mlmBefore() {
+        return num(obj(pre().get("eval_before")).get("loss"));
+    }
+
+    double mlmAfterPretrain() {
+        return num(obj(pre().get("eval_after")).get("loss"));
+    }
+
+    List<double[]> pretrainCurve() {
+        List<double[]> c = new ArrayList<>();
+        for (Object o : (List<?>) pre().get("loss_curve")) {
+            List<?> p = (List<?>) o;
+            c.add(new double[] {num(p.get(0)), num(p.get(1))});
+        }
+        return c;
+    }
+
+    // ---- fine-tuning grid ------------------------------------------------------------------------------------
+
+    List<Double> budgets() {
+        return new ArrayList<>(new TreeSet<>(ft.stream().map(r -> num(r.get("budget"))).toList()));
+    }
+
+    double minBudget() {
+        return budgets().get(0);
+    }
+
+    double maxBudget() {
+        return budgets().get(budgets().size() - 1);
+    }
+
+    List<Double> scores(String task, double budget, String init) {
+        List<Double> v = new ArrayList<>();
+        for (Map<String, Object> r : ft) {
+            if (r.get("task").equals(task) && num(r.get("budget")) == budget && r.get("init").equals(init)) v.add(num(r.get("test_score")));
+        }
+        return v;
+    }
+
+    double mean(String task, double budget, String init) {
+        return scores(task, budget, init).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    double std(String task, double budget, String init) {
+        List<Double> v = scores(task, budget, init);
+        if (v.size() < 2) return 0;
+        double m = mean(task, budget, init), ss = 0;
+        for (double x : v) ss += (x - m) * (x - m);
+        return Math.sqrt(ss / (v.size() - 1));
+    }
+
+    String fmt(String task, double budget, String init) {
+        double sd = std(task, budget, init);
+        return sd > 0 ? String.format("%.3f ± %.3f", mean(task, budget, init), sd) : String.format("%.3f", mean(task, budget, init));
+    }
+
+    double gain(String task, double budget) {
+        return mean(task, budget, "pretrained") - mean(task, budget, "scratch");
+    }
+
+    double meanGainAt(double budget) {
+        return Study.TASKS.stream().mapToDouble(t -> gain(t, budget)).average().orElse(Double.NaN);
+    }
+
+    double meanGain() {
+        return budgets().stream().mapToDouble(this::meanGainAt).average().orElse(Double.NaN);
+    }
+
+    String scoresAt(String init, double budget) {
+        List<String> parts = new ArrayList<>();
+        for (String t : Study.TASKS) parts.add(t + " " + String.format("%.3f", mean(t, budget, init)));
+        return "test at " + StudyReport.pct(budget) + " labels: " + String.join(", ", parts);
+    }
+
+    String labelRange() {
+        long lo = Long.MAX_VALUE, hi = 0;
+        for (Map<String, Object> r : ft) {
+            if (!r.get("variant").equals("full")) continue;
+            long n = (long) num(r.get("labelled_examples"));
+            lo = Math.min(lo, n);
+            hi = Math.max(hi, n);
+        }
+        return String.format("%,d to %,d labelled examples per task", lo, hi);
+    }
+
+    double meanFtFlops(String init) {
+        return ft.stream().filter(r -> r.get("init").equals(init)).mapToDouble(r -> num(r.get("flops"))).average().orElse(Double.NaN);
+    }
+
+    double meanFtSeconds(String init) {
+        return ft.stream().filter(r -> r.get("init").equals(init)).mapToDouble(r -> num(r.get("seconds"))).average().orElse(Double.NaN);
+    }
+
+    String budgetTable() {
+        StringBuilder t = new StringBuilder("| task (score) | labels | labelled examples | pretrained | scratch | gain |\n|---|---|---|---|---|---|\n");
+        for (String task : Study.TASKS) {
+            for (double b : budgets()) {
+                long n = ft.stream().filter(r -> r.get("task").equals(task) && num(r.get("budget")) == b)
+                        .mapToLong(r -> (long) num(r.get("labelled_examples"))).findFirst().orElse(0);
+                t.append(String.format("| %s (%s) | %s | %,d | %s | %s | %+.3f |%n", task, Study.metricOf(task), StudyReport.pct(b), n,
+                        fmt(task, b, "pretrained"), fmt(task, b, "scratch"), gain(task, b)));
+            }
+        }
+        return t.toString();
+    }
+
+    // ---- forgetting ----------------------------------------------------------------------------------------
+
+    private List<Map<String, Object>> forgettingRows() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Object o : (List<?>) s.get("forgetting")) rows.add(obj(o));
+        return rows;
+    }
+
+    List<String> forgettingVariants() {
+        return forgettingRows().stream().map(r -> (String) r.get("variant")).toList();
+    }
+
+    double forgettingIncrease(String variant) {
+        for (Map<String, Object> r : forgettingRows()) {
+            if (r.get("variant").equals(variant)) return num(r.get("mlm_after")) - num(r.get("mlm_before"));
+        }
+        return Double.NaN;
+    }
+
+    double forgettingScore(String variant) {
+        for (Map<String, Object> r : forgettingRows()) if (r.get("variant").equals(variant)) return num(r.get("test_score"));
+        return Double.NaN;
+    }
+
+    String mitigationSummary() {
+        List<String> parts = new ArrayList<>();
+        for (String v : forgettingVariants()) if (!v.equals("full")) parts.add(String.format("%s %+.2f", v, forgettingIncrease(v)));
+        return String.join(", ", parts);
+    }
+
+    String forgettingTable() {
+        StringBuilder t = new StringBuilder("| fine-tuning variant | MLM loss before | after | increase | genre test macro-F1 |\n|---|---|---|---|---|\n");
+        for (Map<String, Object> r : forgettingRows()) {
+            t.append(String.format("| %s | %.3f | %.3f | %+.3f | %.3f |%n", r.get("variant"), num(r.get("mlm_before")),
+                    num(r.get("mlm_after")), num(r.get("mlm_after")) - num(r.get("mlm_before")), num(r.get("test_score"))));
+        }
+        return t.append("\nfull: all parameters; frozen: embeddings and the lower half of the layers fixed; hybrid: plus an auxiliary "
+                + "MLM loss (weight " + Study.AUX_WEIGHT + ") on the task's unlabeled text; rehearsal: the same on pretraining text.\n").toString();
+    }
+
+    // ---- continual pretraining -----------------------------------------------------------------------------
+
+    Map<String, Object> continual() {
+        return obj(s.get("continual"));
+    }
+
+    double continualMean(double budget) {
+        List<Double> v = new ArrayList<>();
+        for (Object o : (List<?>) continual().get("finetune")) {
+            Map<String, Object> r = obj(o);
+            if (num(r.get("budget")) == budget) v.add(num(r.get("test_score")));
+        }
+        return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    List<Double> continualBudgets() {
+        return budgets().stream().filter(b -> b < 1).toList();
+    }
+
+    String continualTable() {
+        Map<String, Object> ph = obj(continual().get("pretraining"));
+        StringBuilder t = new StringBuilder(String.format("Continued MLM for %d steps on %,d e-mail sequences (%,d tokens, %s).%n%n",
+                (long) num(ph.get("steps")), (long) num(ph.get("unlabeled_sequences")), (long) num(ph.get("tokens")),
+                StudyReport.secs(num(ph.get("seconds")))));
+        t.append("| spam labels | general encoder | e-mail-adapted encoder | difference |\n|---|---|---|---|\n");
+        for (double b : continualBudgets()) {
+            t.append(String.format("| %s | %.3f | %.3f | %+.3f |%n", StudyReport.pct(b), mean("spam", b, "pretrained"), continualMean(b),
+                    continualMean(b) - mean("spam", b, "pretrained")));
+        }
+        return t.toString();
+    }
+
+    // ---- compute -------------------------------------------------------------------------------------------
+
+    Map<String, Double> computeSeconds() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("pretraining", pretrainSeconds());
+        m.put("fine-tuning (all runs)", ft.stream().mapToDouble(r -> num(r.get("seconds"))).sum());
+        m.put("forgetting variants", forgettingRows().stream().filter(r -> !r.get("variant").equals("full")).mapToDouble(r -> num(r.get("seconds"))).sum());
+        Map<String, Object> ph = obj(continual().get("pretraining"));
+        double cont = num(ph.get("seconds"));
+        for (Object o : (List<?>) continual().get("finetune")) cont += num(obj(o).get("seconds"));
+        m.put("continual pretraining + spam runs", cont);
+        return m;
+    }
+
+    String computeTable() {
+        StringBuilder t = new StringBuilder("| phase | tokens / examples | FLOPs | wall time | device |\n|---|---|---|---|---|\n");
+        String dev = String.valueOf(s.get("device"));
+        t.append(String.format("| MLM pretraining | %,d tokens | %s | %s | %s |%n", pretrainTokens(), StudyReport.flops(pretrainFlops()),
+                StudyReport.secs(pretrainSeconds()), dev));
+        double ftFlops = ft.stream().mapToDouble(r -> num(r.get("flops"))).sum(), ftSec = ft.stream().mapToDouble(r -> num(r.get("seconds"))).sum();
+        long seen = ft.stream().mapToLong(r -> (long) num(r.get("examples_seen"))).sum();
+        t.append(String.format("| fine-tuning grid (%d runs) | %,d examples seen | %s | %s | %s |%n", ft.size(), seen,
+                StudyReport.flops(ftFlops), StudyReport.secs(ftSec), dev));
+        Map<String, Object> ph = obj(continual().get("pretraining"));
+        t.append(String.format("| continual MLM on e-mail | %,d tokens | %s | %s | %s |%n", (long) num(ph.get("tokens")),
+                StudyReport.flops(num(ph.get("flops"))), StudyReport.secs(num(ph.get("seconds"))), dev));
+        return t.toString();
+    }
+
+    /** The aggregate numbers the report quotes, for summary.json. */
+    Map<String, Object> aggregates() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        List<Object> rows = new ArrayList<>();
+        for (String task : Study.TASKS) {
+            for (double b : budgets()) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("task", task);
+                r.put("budget", b);
+                r.put("pretrained_mean", mean(task, b, "pretrained"));
+                r.put("pretrained_std", std(task, b, "pretrained"));
+                r.put("scratch_mean", mean(task, b, "scratch"));
+                r.put("scratch_std", std(task, b, "scratch"));
+                r.put("gain", gain(task, b));
+                rows.add(r);
+            }
+        }
+        a.put("by_task_and_budget", rows);
+        a.put("mean_gain", meanGain());
+        Map<String, Object> forgetting = new LinkedHashMap<>();
+        for (String v : forgettingVariants()) forgetting.put(v, forgettingIncrease(v));
+        a.put("forgetting_increase", forgetting);
+        Map<String, Object> cont = new LinkedHashMap<>();
+        for (double b : continualBudgets()) cont.put(String.valueOf(b), continualMean(b) - mean("spam", b, "pretrained"));
+        a.put("continual_gain", cont);
+        a.put("compute_seconds", computeSeconds());
+        return a;
+    }
+}

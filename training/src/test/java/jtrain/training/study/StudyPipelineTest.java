@@ -1,0 +1,115 @@
+package jtrain.training.study;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jtrain.engine.Rng;
+import jtrain.engine.io.Json;
+import jtrain.training.data.Document;
+import jtrain.training.data.Split;
+import jtrain.training.data.TaggedSentence;
+import jtrain.training.data.TextExample;
+import jtrain.training.finetune.TaskData;
+
+/** The whole study pipeline on tiny synthetic slices: report, plots and summary exist and agree with the runs' files. */
+class StudyPipelineTest {
+    @TempDir
+    Path out;
+
+    static final String[] NOUNS = {"whale", "ship", "sea", "captain", "money", "offer", "report", "city"};
+    static final String[] VERBS = {"sails", "sees", "buys", "sends", "wins", "reads"};
+
+    static String sentence(Rng r) {
+        return "the " + NOUNS[r.nextInt(NOUNS.length)] + " " + VERBS[r.nextInt(VERBS.length)] + " a " + NOUNS[r.nextInt(NOUNS.length)] + " .";
+    }
+
+    static StudyData tinyData() {
+        Rng r = new Rng(5);
+        List<Document> pre = new ArrayList<>(), held = new ArrayList<>(), mail = new ArrayList<>();
+        for (int i = 0; i < 40; i++) pre.add(new Document("p" + i, "synthetic", sentence(r) + " " + sentence(r) + " " + sentence(r)));
+        for (int i = 0; i < 8; i++) held.add(new Document("h" + i, "synthetic", sentence(r) + " " + sentence(r)));
+        for (int i = 0; i < 10; i++) mail.add(new Document("m" + i, "synthetic", "win money now " + sentence(r)));
+        Map<String, TaskData> tasks = new LinkedHashMap<>();
+        Map<Split, List<TaggedSentence>> pos = new EnumMap<>(Split.class);
+        Map<Split, List<TextExample>> genre = new EnumMap<>(Split.class), spam = new EnumMap<>(Split.class);
+        for (Split s : Split.values()) {
+            List<TaggedSentence> ps = new ArrayList<>();
+            List<TextExample> gs = new ArrayList<>(), ss = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String[] w = sentence(r).split(" ");
+                ps.add(new TaggedSentence(s + "d" + i, List.of(w), List.of("DET", "NOUN", "VERB", "DET", "NOUN", ".")));
+                boolean sea = i % 2 == 0;
+                gs.add(new TextExample(s + "g" + i, (sea ? "the whale sails the sea . " : "the city reads a report . ") + sentence(r), null, sea ? "fiction" : "news"));
+                ss.add(new TextExample(s + "s" + i, (sea ? "win money now " : "meeting notes ") + sentence(r), null, sea ? "spam" : "ham"));
+            }
+            pos.put(s, ps);
+            genre.put(s, gs);
+            spam.put(s, ss);
+        }
+        tasks.put("pos", TaskData.ofTagged("pos", pos));
+        tasks.put("genre", TaskData.ofTexts("genre", genre));
+        tasks.put("spam", TaskData.ofTexts("spam", spam));
+        return new StudyData(pre, held, mail, tasks);
+    }
+
+    static StudyPreset tinyPreset() {
+        return new StudyPreset("test", "1,16,2,32", 120, 24, 12, 8, 1e-3, List.of(0.5, 1.0), 6, 1, 8, 1e-3, 16, 4, List.of(1L));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void producesAReportPlotsAndASummaryThatMatchTheRuns() throws Exception {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Map<String, Object> summary = new Study(tinyPreset(), out, 1, quiet).run(tinyData());
+        String table = new StudyReport(summary).write(out);
+
+        assertTrue(table.startsWith("| Learning method | Data requirements | Computational cost | Task-specific knowledge | Transfer learning | Risk of catastrophic forgetting |"));
+        for (String f : List.of("report.md", "report.html", "summary.json", "plots/pretraining-loss.png", "plots/budget-pos.png",
+                "plots/budget-genre.png", "plots/budget-spam.png", "plots/forgetting.png", "plots/compute.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertTrue(Files.readString(out.resolve("report.html")).contains("data:image/png;base64,"), "plots embedded in the HTML");
+
+        Map<String, Object> saved = Json.parseObject(Files.readString(out.resolve("summary.json")), "summary.json");
+        List<Object> runs = (List<Object>) saved.get("finetune");
+        assertEquals(3 * 2 * 2, runs.size(), "3 tasks x 2 budgets x (pretrained, scratch)");
+        assertEquals(9, ((List<Object>) saved.get("claims")).size());
+        for (Object o : (List<Object>) saved.get("claims")) {
+            assertTrue(List.of("supported", "not supported", "mixed").contains(((Map<String, Object>) o).get("verdict")));
+        }
+
+        // The pretraining loss curve in the summary is the one in the run's metrics.jsonl.
+        List<String> lines = Files.readAllLines(out.resolve("pretrain/metrics.jsonl"));
+        List<Double> logged = new ArrayList<>();
+        for (String l : lines) {
+            Map<String, Object> m = Json.parseObject(l, "metrics.jsonl");
+            if (m.containsKey("loss")) logged.add(((Number) m.get("loss")).doubleValue());
+        }
+        List<Object> curve = (List<Object>) ((Map<String, Object>) saved.get("pretraining")).get("loss_curve");
+        assertEquals(logged.size(), curve.size());
+        for (int i = 0; i < curve.size(); i++) assertEquals(logged.get(i), ((Number) ((List<Object>) curve.get(i)).get(1)).doubleValue(), 1e-12);
+
+        // Each fine-tuning run left its metrics file.
+        for (Object o : runs) {
+            Map<String, Object> r = (Map<String, Object>) o;
+            String name = "ft-" + r.get("task") + "-" + Study.budgetName(((Number) r.get("budget")).doubleValue()) + "-" + r.get("init") + "-full-s1";
+            assertTrue(Files.exists(out.resolve("finetune").resolve(name).resolve("metrics.jsonl")), name);
+        }
+
+        // A rerun reuses every stored result: same numbers.
+        Map<String, Object> again = new Study(tinyPreset(), out, 1, quiet).run(tinyData());
+        assertEquals(Json.write(summary.get("finetune")), Json.write(again.get("finetune")));
+    }
+}
