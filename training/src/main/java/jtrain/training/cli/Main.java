@@ -32,6 +32,9 @@ public final class Main {
             case "fill-mask" -> FillMaskCommand.run(rest);
             case "data" -> DataCommand.run(rest);
             case "demo" -> DemoCommand.run(rest);
+            case "finetune" -> FinetuneCommand.run(rest);
+            case "eval" -> EvalCommand.run(rest);
+            case "predict" -> PredictCommand.run(rest);
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
                 yield 2;
@@ -49,6 +52,9 @@ public final class Main {
                   tokenize        show a model's tokens and ids for a text (--model DIR [--pair B] [--json] TEXT)
                   fill-mask       predict the tokens at [MASK] positions (--model DIR [--top-k 5] [--json] TEXT)
                   data            fetch the default datasets, show their counts (data --help)
+                  finetune        fine-tune a classifier or tagger (pos, genre, spam, your files) (finetune --help)
+                  eval            score a fine-tuned model on a task's dev or test split (eval --help)
+                  predict         label a text (or tag its words) with a fine-tuned model (--model DIR [--json] TEXT)
                 """;
     }
 }
