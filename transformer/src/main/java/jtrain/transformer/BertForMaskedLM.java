@@ -21,6 +21,17 @@ public final class BertForMaskedLM extends BertTask {
         bias = predictions.bias;
     }
 
+    /**
+     * An MLM head (freshly initialised from init) on an existing encoder, shared rather than copied: training either
+     * model moves the same weights, and the decoder stays tied to the shared word embeddings.
+     */
+    public BertForMaskedLM(BertModel sharedEncoder, Rng init, Rng dropoutRng) {
+        super(sharedEncoder, dropoutRng);
+        Predictions predictions = child("cls", new Cls(config, init)).predictions;
+        transform = predictions.transform;
+        bias = predictions.bias;
+    }
+
     @Override
     public String architecture() {
         return "BertForMaskedLM";

@@ -19,6 +19,16 @@ public abstract class BertTask extends Module {
         this.bert = child("bert", new BertModel(config, withPooler, init, dropoutRng));
     }
 
+    /**
+     * A head on an encoder another task already owns: both tasks then train one set of encoder parameters (e.g. an
+     * auxiliary masked-LM loss during fine-tuning). dropoutRng should be the generator the encoder was built with.
+     */
+    protected BertTask(BertModel sharedEncoder, Rng dropoutRng) {
+        this.config = sharedEncoder.config;
+        this.dropoutRng = dropoutRng;
+        this.bert = child("bert", sharedEncoder);
+    }
+
     /** HF's class name, written to config.json "architectures". */
     public abstract String architecture();
 

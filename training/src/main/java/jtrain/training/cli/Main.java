@@ -33,6 +33,9 @@ public final class Main {
             case "data" -> DataCommand.run(rest);
             case "demo" -> DemoCommand.run(rest);
             case "study" -> StudyCommand.run(rest);
+            case "finetune" -> FinetuneCommand.run(rest);
+            case "eval" -> EvalCommand.run(rest);
+            case "predict" -> PredictCommand.run(rest);
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
                 yield 2;
@@ -42,15 +45,17 @@ public final class Main {
 
     static String usage() {
         return """
-                usage: ./trainer <command> [options]
+                usage: ./trainer <command> [options]      (add --debug to any command for a stack trace on errors)
                   study           the pretraining-vs-fine-tuning study and its report (study --help)
                   demo            fetch Moby-Dick, train a tokenizer and a small BERT, fill masks (demo --help)
-                  help            this text
-                (add --debug to any command for a stack trace on errors)
-                  test            build and run the whole test suite
+                  data            fetch the default datasets, show their counts (data --help)
+                  finetune        fine-tune a classifier or tagger (pos, genre, spam, your files) (finetune --help)
+                  eval            score a fine-tuned model on a task's dev or test split (eval --help)
+                  predict         label a text (or tag its words) with a fine-tuned model (--model DIR [--json] TEXT)
                   tokenize        show a model's tokens and ids for a text (--model DIR [--pair B] [--json] TEXT)
                   fill-mask       predict the tokens at [MASK] positions (--model DIR [--top-k 5] [--json] TEXT)
-                  data            fetch the default datasets, show their counts (data --help)
+                  test            build and run the whole test suite
+                  help            this text
                 """;
     }
 }

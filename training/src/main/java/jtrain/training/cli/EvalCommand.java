@@ -1,0 +1,88 @@
+package jtrain.training.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import jtrain.engine.io.Json;
+import jtrain.training.data.DataCache;
+import jtrain.training.data.DataException;
+import jtrain.training.data.Split;
+import jtrain.training.data.Splits;
+import jtrain.training.finetune.EncodedSet;
+import jtrain.training.finetune.EvalResult;
+import jtrain.training.finetune.TaskData;
+import jtrain.training.finetune.TaskEncoder;
+import jtrain.training.finetune.TaskEvaluator;
+import jtrain.training.finetune.TaskModels;
+
+/** {@code ./trainer eval}: scores a fine-tuned folder on a task's dev or test split. */
+public final class EvalCommand {
+    static final String USAGE = """
+            usage: ./trainer eval --model DIR --task pos|genre|spam|seq|tok [--split dev|test] [--json]
+                     [--dev FILE | --test FILE (for seq/tok)] [--max-len 128] [--split-seed 42] [--cache DIR]
+              Prints accuracy, macro-F1 and loss (tagging: over words, scored on their first sub-token).""";
+
+    private static final Set<String> VALUED = Set.of("--model", "--task", "--split", "--dev", "--test", "--max-len", "--split-seed", "--cache");
+    private static final Set<String> SWITCHES = Set.of("--json", "-h", "--help");
+
+    private EvalCommand() {}
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            ArgList a = new ArgList(args, VALUED, SWITCHES);
+            if (a.has("--help") || a.has("-h")) {
+                out.println(USAGE);
+                return 0;
+            }
+            if (!a.positional().isEmpty()) throw new IllegalArgumentException("unexpected argument '" + a.positional().getFirst() + "'");
+            Path dir = Path.of(FinetuneCommand.required(a, "--model"));
+            String task = FinetuneCommand.required(a, "--task");
+            Split split = switch (a.string("--split", "dev").toLowerCase(Locale.ROOT)) {
+                case "dev" -> Split.DEV;
+                case "test" -> Split.TEST;
+                default -> throw new IllegalArgumentException("--split must be dev or test");
+            };
+            TaskModels.Loaded m = TaskModels.load(dir);
+            TaskData data = TaskData.load(task, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))),
+                    FinetuneCommand.userFiles(a), a.integer("--split-seed", (int) Splits.DEFAULT_SEED));
+            if (data.kind() != m.kind())
+                throw new IllegalArgumentException(dir + " is a " + m.kind().architecture + " model; task " + task + " needs " + data.kind().architecture);
+            if (data.size(split) == 0) throw new DataException(task + ": the " + split.lower() + " split is empty (--" + split.lower() + " FILE)");
+            int maxLen = Math.min(a.integer("--max-len", 128), m.model().config.maxPositionEmbeddings());
+            EncodedSet enc = data.encode(new TaskEncoder(m.tokenizer(), m.labels(), maxLen), split);
+            int padId = m.tokenizer().vocab().id(m.tokenizer().specialTokens().pad());
+            EvalResult r = TaskEvaluator.evaluate(m.model(), m.kind(), enc.examples(), m.labels().size(), 32, padId);
+            if (a.has("--json")) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("task", task);
+                j.put("split", split.lower());
+                j.put("examples", enc.size());
+                j.put("truncated", enc.truncated());
+                j.put("accuracy", r.accuracy());
+                j.put("macro_f1", r.macroF1());
+                j.put("loss", r.loss());
+                j.put("scored", r.scored());
+                out.println(Json.write(j));
+            } else {
+                out.printf("%s %s: %s%n", task, split.lower(), r.describe());
+                if (enc.truncated() > 0) out.printf("(%d of %d examples truncated to %d tokens)%n", enc.truncated(), enc.size(), maxLen);
+            }
+            return 0;
+        } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
+            err.println("trainer eval: " + e.getMessage());
+        } catch (IOException e) {
+            err.println("trainer eval: " + e.getMessage());
+        }
+        return 2;
+    }
+}

@@ -1,0 +1,226 @@
+package jtrain.training.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jtrain.engine.Rng;
+import jtrain.engine.io.Json;
+import jtrain.training.data.DataCache;
+import jtrain.training.data.DataException;
+import jtrain.training.data.Document;
+import jtrain.training.data.Split;
+import jtrain.training.data.Splits;
+import jtrain.training.data.UserData;
+import jtrain.training.finetune.AuxMlm;
+import jtrain.training.finetune.EncodedSet;
+import jtrain.training.finetune.EvalResult;
+import jtrain.training.finetune.FineTuneOptions;
+import jtrain.training.finetune.FineTuner;
+import jtrain.training.finetune.LabelVocab;
+import jtrain.training.finetune.MlmProbe;
+import jtrain.training.finetune.TaskData;
+import jtrain.training.finetune.TaskEncoder;
+import jtrain.training.finetune.TaskModels;
+import jtrain.training.pretrain.MlmMasking;
+import jtrain.training.run.MetricsLog;
+import jtrain.training.run.Progress;
+import jtrain.training.tokenizer.BertTokenizer;
+import jtrain.training.tokenizer.TokenizerFiles;
+import jtrain.transformer.BertConfig;
+import jtrain.transformer.BertForMaskedLM;
+import jtrain.transformer.BertTask;
+import jtrain.transformer.HfCheckpoint;
+
+/**
+ * {@code ./trainer finetune}: trains a sequence or token classifier from a pretrained folder (or from scratch, the
+ * baseline), evaluates on dev with early stopping, scores the best model on test and saves it as an HF folder.
+ */
+public final class FinetuneCommand {
+    static final String USAGE = """
+            usage: ./trainer finetune --task pos|genre|spam|seq|tok --out DIR
+                     [--train FILE --dev FILE [--test FILE]]        (seq: .jsonl/.tsv/.csv, tok: .conll)
+                     [--init DIR | --scratch (--init DIR | --tokenizer DIR --model tiny|mini|small|L,H,A,I)]
+                     [--label-fraction 1] [--epochs 3 | --steps N] [--batch 32] [--grad-accum 1] [--lr 5e-5]
+                     [--head-lr-scale 1] [--warmup 0.1] [--weight-decay 0.01] [--clip 1] [--dropout P]
+                     [--freeze-embeddings] [--freeze-layers N] [--aux-mlm-weight 0] [--aux-mlm-text FILE]
+                     [--max-len 128] [--eval-every N] [--patience 3] [--metric macro_f1|accuracy|loss]
+                     [--seed 1] [--split-seed 42] [--cache DIR]
+              --init DIR: start from a pretrained HF folder (its encoder and tokenizer; the classifier is new).
+              --scratch: same architecture, random weights (config from --init DIR, or --model with --tokenizer).
+              --label-fraction F: train on this fraction of the labelled training examples (dev/test unchanged).
+              --aux-mlm-weight W: add W x masked-LM loss on unlabeled text (the task's training text, or
+                --aux-mlm-text FILE: .txt paragraphs or .jsonl; give pretraining text for "rehearsal").
+              Writes DIR/metrics.jsonl, DIR/results.json and the best model to DIR/model.""";
+
+    private static final Set<String> VALUED = Set.of("--task", "--out", "--train", "--dev", "--test", "--init", "--tokenizer",
+            "--model", "--label-fraction", "--epochs", "--steps", "--batch", "--grad-accum", "--lr", "--head-lr-scale",
+            "--warmup", "--weight-decay", "--clip", "--dropout", "--freeze-layers", "--aux-mlm-weight", "--aux-mlm-text",
+            "--max-len", "--eval-every", "--patience", "--metric", "--seed", "--split-seed", "--cache");
+    private static final Set<String> SWITCHES = Set.of("--scratch", "--freeze-embeddings", "-h", "--help");
+
+    private FinetuneCommand() {}
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            ArgList a = new ArgList(args, VALUED, SWITCHES);
+            if (a.has("--help") || a.has("-h")) {
+                out.println(USAGE);
+                return 0;
+            }
+            if (!a.positional().isEmpty()) throw new IllegalArgumentException("unexpected argument '" + a.positional().getFirst() + "'");
+            finetune(a, out);
+            return 0;
+        } catch (IllegalArgumentException | IllegalStateException | DataException | ArithmeticException | UncheckedIOException e) {
+            err.println("trainer finetune: " + e.getMessage());
+        } catch (IOException e) {
+            err.println("trainer finetune: " + e.getMessage());
+        }
+        return 2;
+    }
+
+    static void finetune(ArgList a, PrintStream log) throws IOException {
+        String task = required(a, "--task");
+        Path out = Path.of(required(a, "--out"));
+        FineTuneOptions o = options(a);
+        int maxLen = a.integer("--max-len", 128);
+        double fraction = a.number("--label-fraction", 1);
+        Double dropout = a.has("--dropout") ? a.number("--dropout", 0.1) : null;
+        String init = a.string("--init", null);
+        boolean scratch = a.has("--scratch");
+        if (init == null && !scratch) throw new IllegalArgumentException("give --init DIR (pretrained folder) or --scratch");
+        if (scratch && init == null && (!a.has("--tokenizer") || !a.has("--model")))
+            throw new IllegalArgumentException("--scratch needs --init DIR (for its architecture and tokenizer) or --tokenizer DIR and --model SIZE");
+
+        TaskData data = TaskData.load(task, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), userFiles(a),
+                a.integer("--split-seed", (int) Splits.DEFAULT_SEED));
+        if (data.size(Split.TRAIN) == 0) throw new DataException(task + ": no training examples (--train FILE)");
+        if (data.size(Split.DEV) == 0) throw new DataException(task + ": no dev examples (--dev FILE)");
+        LabelVocab labels = data.labelVocab();
+        TaskData labelled = data.withLabelFraction(fraction, o.seed);
+        log.printf("%s: %,d training examples (label fraction %s of %,d), %,d dev, %,d test; %d labels%n", task,
+                labelled.size(Split.TRAIN), fraction, data.size(Split.TRAIN), data.size(Split.DEV), data.size(Split.TEST), labels.size());
+
+        BertTokenizer tok = TokenizerFiles.load(Path.of(init != null ? init : a.string("--tokenizer", null)));
+        BertTask model;
+        if (scratch) {
+            BertConfig config = init != null ? HfCheckpoint.readConfig(Path.of(init))
+                    : TaskModels.size(a.string("--model", "tiny"), tok.vocab().size(), Math.max(maxLen, 128));
+            model = TaskModels.fromScratch(data.kind(), config, labels, dropout, o.seed);
+        } else {
+            model = TaskModels.fromPretrained(data.kind(), Path.of(init), labels, dropout, o.seed);
+        }
+        if (maxLen > model.config.maxPositionEmbeddings())
+            throw new IllegalArgumentException("--max-len " + maxLen + " exceeds the model's " + model.config.maxPositionEmbeddings() + " positions");
+        log.printf("model: %s, %d layers, hidden %d, %,d parameters, %s%n", data.kind().architecture, model.config.numHiddenLayers(),
+                model.config.hiddenSize(), model.parameterCount(), scratch ? "random initialisation" : "encoder from " + init);
+
+        TaskEncoder encoder = new TaskEncoder(tok, labels, maxLen);
+        int padId = tok.vocab().id(tok.specialTokens().pad());
+        EncodedSet train = labelled.encode(encoder, Split.TRAIN), dev = labelled.encode(encoder, Split.DEV),
+                test = labelled.encode(encoder, Split.TEST);
+        for (var e : List.of(Map.entry("train", train), Map.entry("dev", dev), Map.entry("test", test))) {
+            if (e.getValue().truncated() > 0)
+                log.printf("%s: %,d of %,d examples truncated to %d tokens%s%n", e.getKey(), e.getValue().truncated(), e.getValue().size(),
+                        maxLen, e.getValue().lostWords() > 0 ? " (" + e.getValue().lostWords() + " words cut off, not scored)" : "");
+        }
+
+        FineTuner tuner = new FineTuner(model, data.kind(), labels, padId, o);
+        if (!tuner.frozenParameters().isEmpty()) log.printf("frozen: %d parameter tensors%n", tuner.frozenParameters().size());
+        if (o.auxMlmWeight > 0) tuner.withAuxMlm(auxMlm(a, model, tok, labelled, init, maxLen, o, log));
+
+        Files.createDirectories(out);
+        FineTuner.Result r;
+        try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), false)) {
+            r = tuner.train(train.examples(), dev.examples(), metrics, new Progress(log, 20));
+            EvalResult testResult = test.size() == 0 ? null : tuner.evaluate(test.examples());
+            Map<String, Object> fin = new LinkedHashMap<>();
+            fin.put("step", r.bestStep());
+            fin.putAll(r.bestDev().toMap("best_dev"));
+            if (testResult != null) fin.putAll(testResult.toMap("test"));
+            metrics.write(fin);
+            Path modelDir = out.resolve("model");
+            TaskModels.save(model, tok, modelDir);
+            writeResults(out, task, fraction, r, testResult, train, dev, test, labels);
+            log.printf("best dev (step %d of %d%s): %s%n", r.bestStep(), r.stepsRun(), r.stoppedEarly() ? ", stopped early" : "", r.bestDev().describe());
+            if (testResult != null) log.println("test with the best model: " + testResult.describe());
+            log.println("model saved to " + modelDir + "; try: ./trainer predict --model " + modelDir + " \"some text\"");
+        }
+    }
+
+    static FineTuneOptions options(ArgList a) {
+        FineTuneOptions o = new FineTuneOptions();
+        o.batchSize = a.integer("--batch", o.batchSize);
+        o.gradAccum = a.integer("--grad-accum", o.gradAccum);
+        o.epochs = a.integer("--epochs", o.epochs);
+        o.steps = a.integer("--steps", o.steps);
+        o.lr = a.number("--lr", o.lr);
+        o.headLrScale = a.number("--head-lr-scale", o.headLrScale);
+        o.warmupFraction = a.number("--warmup", o.warmupFraction);
+        o.weightDecay = a.number("--weight-decay", o.weightDecay);
+        o.clipNorm = a.number("--clip", o.clipNorm);
+        o.evalEvery = a.integer("--eval-every", o.evalEvery);
+        o.patience = a.integer("--patience", o.patience);
+        o.metric = a.string("--metric", o.metric);
+        o.freezeEmbeddings = a.has("--freeze-embeddings");
+        o.freezeLayers = a.integer("--freeze-layers", o.freezeLayers);
+        o.auxMlmWeight = a.number("--aux-mlm-weight", o.auxMlmWeight);
+        o.seed = a.integer("--seed", (int) o.seed);
+        return o;
+    }
+
+    /** The MLM head on the task model's encoder, pretrained head weights when --init has them, fed packed text. */
+    private static AuxMlm auxMlm(ArgList a, BertTask model, BertTokenizer tok, TaskData data, String init, int maxLen,
+                                 FineTuneOptions o, PrintStream log) throws IOException {
+        BertForMaskedLM head = new BertForMaskedLM(model.bert, new Rng(o.seed + 4), model.dropoutRng());
+        boolean pretrainedHead = init != null && !a.has("--scratch") && MlmProbe.loadHead(head, Path.of(init));
+        List<String> texts = new ArrayList<>();
+        String file = a.string("--aux-mlm-text", null);
+        if (file != null) for (Document d : UserData.documents(Path.of(file), true)) texts.add(d.text());
+        else texts.addAll(data.trainText());
+        List<int[]> seqs = DemoCommand.pack(tok, texts.stream().map(t -> new Document("aux", "aux", t)).toList(), maxLen);
+        log.printf("auxiliary MLM (weight %s): %,d packed sequences from %s, %s head%n", o.auxMlmWeight, seqs.size(),
+                file != null ? file : "the training text", pretrainedHead ? "pretrained" : "new");
+        return new AuxMlm(head, seqs, DemoCommand.mlmVocab(tok), new MlmMasking(0.15, false), o.auxMlmWeight,
+                o.auxMlmBatch > 0 ? o.auxMlmBatch : o.batchSize, o.seed + 3);
+    }
+
+    private static void writeResults(Path out, String task, double fraction, FineTuner.Result r, EvalResult test,
+                                     EncodedSet train, EncodedSet dev, EncodedSet testSet, LabelVocab labels) throws IOException {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("task", task);
+        j.put("labels", labels.names());
+        j.put("label_fraction", fraction);
+        j.put("train_examples", train.size());
+        j.put("truncated", Map.of("train", train.truncated(), "dev", dev.truncated(), "test", testSet.truncated()));
+        j.put("steps_run", r.stepsRun());
+        j.put("planned_steps", r.plannedSteps());
+        j.put("stopped_early", r.stoppedEarly());
+        j.put("best_step", r.bestStep());
+        j.putAll(r.bestDev().toMap("dev"));
+        if (test != null) j.putAll(test.toMap("test"));
+        Files.writeString(out.resolve("results.json"), Json.writePretty(j));
+    }
+
+    static TaskData.Files userFiles(ArgList a) {
+        String train = a.string("--train", null), dev = a.string("--dev", null), test = a.string("--test", null);
+        return new TaskData.Files(train == null ? null : Path.of(train), dev == null ? null : Path.of(dev), test == null ? null : Path.of(test));
+    }
+
+    static String required(ArgList a, String name) {
+        String v = a.string(name, null);
+        if (v == null) throw new IllegalArgumentException(name + " is required (see --help)");
+        return v;
+    }
+}

@@ -1,0 +1,55 @@
+package jtrain.training.finetune;
+
+/**
+ * Fine-tuning settings (the CLI's options), with the usual BERT fine-tuning defaults. A plain settings object:
+ * set the fields you need, then hand it to {@link FineTuner}.
+ */
+public final class FineTuneOptions {
+    /** Examples per micro-batch. */
+    public int batchSize = 32;
+    /** Micro-batches whose gradients are summed into one optimizer step. */
+    public int gradAccum = 1;
+    /** Passes over the training set; ignored when steps > 0. */
+    public int epochs = 3;
+    /** Optimizer steps; 0 means epochs × steps per epoch. */
+    public int steps = 0;
+    /** Peak learning rate of the encoder. */
+    public double lr = 5e-5;
+    /** The classifier (and pooler) learn at lr × headLrScale. */
+    public double headLrScale = 1;
+    /** Linear warm-up over this fraction of the steps, then linear decay to 0. */
+    public double warmupFraction = 0.1;
+    /** AdamW decoupled weight decay on matrices (not biases or LayerNorm). */
+    public double weightDecay = 0.01;
+    /** Global gradient-norm clip; 0 turns it off. */
+    public double clipNorm = 1.0;
+    /** Steps between dev evaluations; 0 means once per epoch. */
+    public int evalEvery = 0;
+    /** Stop after this many dev evaluations without improvement; 0 never stops early. */
+    public int patience = 3;
+    /** Dev metric that picks the best model: macro_f1, accuracy or loss. */
+    public String metric = "macro_f1";
+    /** Steps between training-loss lines in metrics.jsonl. */
+    public int logEvery = 10;
+    /** Freeze the embedding layer. */
+    public boolean freezeEmbeddings = false;
+    /** Freeze the lowest N encoder layers. */
+    public int freezeLayers = 0;
+    /** Weight w of the auxiliary masked-LM loss (total = task loss + w × MLM loss); 0 turns it off. */
+    public double auxMlmWeight = 0;
+    /** Unlabeled sequences per auxiliary MLM batch (0 = batchSize). */
+    public int auxMlmBatch = 0;
+    /** Seeds initialisation of new weights, dropout, shuffling and masking. */
+    public long seed = 1;
+
+    void validate() {
+        if (batchSize < 1 || gradAccum < 1) throw new IllegalArgumentException("batch size and gradient accumulation must be positive");
+        if (steps < 0 || (steps == 0 && epochs < 1)) throw new IllegalArgumentException("need --epochs >= 1 or --steps >= 1");
+        if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+        if (!(headLrScale >= 0)) throw new IllegalArgumentException("head learning-rate scale must be >= 0, got " + headLrScale);
+        if (!(warmupFraction >= 0 && warmupFraction <= 1)) throw new IllegalArgumentException("warm-up fraction must be in [0, 1]");
+        if (evalEvery < 0 || patience < 0 || logEvery < 1) throw new IllegalArgumentException("eval-every and patience must be >= 0");
+        if (!(auxMlmWeight >= 0)) throw new IllegalArgumentException("aux MLM weight must be >= 0, got " + auxMlmWeight);
+        new EvalResult(0, 0, 0, 0, null, null).score(metric); // rejects unknown metric names
+    }
+}

@@ -1,0 +1,34 @@
+package jtrain.training.finetune;
+
+import java.util.Arrays;
+import java.util.List;
+
+import jtrain.engine.Tensor;
+import jtrain.transformer.BertTask;
+
+/**
+ * Examples padded to the longest of the batch. labels is (B) for sequences and (B, T) for tagging, with -100 on
+ * padding so padded positions never count.
+ */
+public record TaskBatch(Tensor inputIds, Tensor typeIds, Tensor attentionMask, Tensor labels, int[] labelArray) {
+
+    public static TaskBatch of(List<TaskExample> examples, TaskKind kind, int padId) {
+        int b = examples.size(), t = 0;
+        for (TaskExample e : examples) t = Math.max(t, e.ids().length);
+        int[] ids = new int[b * t], types = new int[b * t], mask = new int[b * t];
+        int[] labels = new int[kind == TaskKind.SEQUENCE ? b : b * t];
+        Arrays.fill(ids, padId);
+        Arrays.fill(labels, BertTask.IGNORE_INDEX);
+        for (int i = 0; i < b; i++) {
+            TaskExample e = examples.get(i);
+            int n = e.ids().length;
+            System.arraycopy(e.ids(), 0, ids, i * t, n);
+            System.arraycopy(e.typeIds(), 0, types, i * t, n);
+            Arrays.fill(mask, i * t, i * t + n, 1);
+            if (kind == TaskKind.SEQUENCE) labels[i] = e.labels()[0];
+            else System.arraycopy(e.labels(), 0, labels, i * t, n);
+        }
+        Tensor labelTensor = kind == TaskKind.SEQUENCE ? Tensor.ofInts(labels, b) : Tensor.ofInts(labels, b, t);
+        return new TaskBatch(Tensor.ofInts(ids, b, t), Tensor.ofInts(types, b, t), Tensor.ofInts(mask, b, t), labelTensor, labels);
+    }
+}

@@ -1,0 +1,55 @@
+package jtrain.training.finetune;
+
+import java.util.List;
+
+import jtrain.engine.Autograd;
+import jtrain.engine.Tensor;
+import jtrain.transformer.BertTask;
+
+/** Runs a task model over encoded examples without gradients (dropout off) and scores its arg-max predictions. */
+public final class TaskEvaluator {
+    private TaskEvaluator() {}
+
+    public static EvalResult evaluate(BertTask model, TaskKind kind, List<TaskExample> examples, int numLabels, int batchSize, int padId) {
+        if (examples.isEmpty()) throw new IllegalArgumentException("nothing to evaluate: the split is empty");
+        boolean wasTraining = model.isTraining();
+        model.train(false);
+        int total = 0;
+        for (TaskExample e : examples) for (int l : e.labels()) if (l >= 0) total++;
+        int[] gold = new int[total], predicted = new int[total];
+        int k = 0;
+        double lossSum = 0;
+        try (var ng = Autograd.noGrad()) {
+            for (int from = 0; from < examples.size(); from += batchSize) {
+                TaskBatch b = TaskBatch.of(examples.subList(from, Math.min(examples.size(), from + batchSize)), kind, padId);
+                Tensor logits = model.logits(b.inputIds(), b.typeIds(), b.attentionMask());
+                int[] labels = b.labelArray();
+                int n = 0;
+                for (int l : labels) if (l >= 0) n++;
+                if (n == 0) continue;
+                lossSum += model.loss(logits, b.labels()).item() * n;
+                int[] argmax = argmax(logits.toFloatArray(), numLabels);
+                for (int i = 0; i < labels.length; i++) {
+                    if (labels[i] < 0) continue;
+                    gold[k] = labels[i];
+                    predicted[k++] = argmax[i];
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        return new EvalResult(total == 0 ? Double.NaN : lossSum / total, Metrics.accuracy(gold, predicted),
+                Metrics.macroF1(gold, predicted, numLabels), total, gold, predicted);
+    }
+
+    /** Row-wise arg-max of a flat (rows, width) array. */
+    static int[] argmax(float[] logits, int width) {
+        int[] out = new int[logits.length / width];
+        for (int r = 0; r < out.length; r++) {
+            int best = 0;
+            for (int j = 1; j < width; j++) if (logits[r * width + j] > logits[r * width + best]) best = j;
+            out[r] = best;
+        }
+        return out;
+    }
+}
