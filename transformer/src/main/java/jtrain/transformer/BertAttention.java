@@ -3,7 +3,6 @@ package jtrain.transformer;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.transformer.nn.Dropout;
-import jtrain.transformer.nn.LayerNorm;
 import jtrain.transformer.nn.Linear;
 import jtrain.transformer.nn.Module;
 
@@ -13,11 +12,11 @@ import jtrain.transformer.nn.Module;
  */
 final class BertAttention extends Module {
     private final SelfAttention self;
-    private final SelfOutput output;
+    private final ResidualOutput output;
 
     BertAttention(BertConfig c, Rng init, Rng dropoutRng) {
         self = child("self", new SelfAttention(c, init, dropoutRng));
-        output = child("output", new SelfOutput(c, init, dropoutRng));
+        output = child("output", new ResidualOutput(c, c.hiddenSize(), init, dropoutRng));
     }
 
     /** x (B, T, C), maskBias (B, 1, 1, T) additive -> (B, T, C). */
@@ -54,22 +53,6 @@ final class BertAttention extends Module {
 
         private Tensor splitHeads(Tensor x, int b, int t) {
             return x.reshape(b, t, heads, headDim).permute(0, 2, 1, 3);
-        }
-    }
-
-    static final class SelfOutput extends Module {
-        private final Linear dense;
-        private final LayerNorm layerNorm;
-        private final Dropout dropout;
-
-        SelfOutput(BertConfig c, Rng init, Rng dropoutRng) {
-            dense = child("dense", new Linear(c.hiddenSize(), c.hiddenSize(), c.initializerRange(), init));
-            layerNorm = child("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
-            dropout = child("dropout", new Dropout(c.hiddenDropoutProb(), dropoutRng));
-        }
-
-        Tensor forward(Tensor h, Tensor residual) {
-            return layerNorm.forward(dropout.forward(dense.forward(h)).add(residual));
         }
     }
 }

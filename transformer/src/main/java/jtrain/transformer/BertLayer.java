@@ -2,8 +2,6 @@ package jtrain.transformer;
 
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
-import jtrain.transformer.nn.Dropout;
-import jtrain.transformer.nn.LayerNorm;
 import jtrain.transformer.nn.Linear;
 import jtrain.transformer.nn.Module;
 
@@ -11,12 +9,12 @@ import jtrain.transformer.nn.Module;
 final class BertLayer extends Module {
     private final BertAttention attention;
     private final Linear intermediate;
-    private final FeedForwardOutput output;
+    private final ResidualOutput output;
 
     BertLayer(BertConfig c, Rng init, Rng dropoutRng) {
         attention = child("attention", new BertAttention(c, init, dropoutRng));
         intermediate = child("intermediate", new Intermediate(c, init)).dense;
-        output = child("output", new FeedForwardOutput(c, init, dropoutRng));
+        output = child("output", new ResidualOutput(c, c.intermediateSize(), init, dropoutRng));
     }
 
     /** x (B, T, C) -> (B, T, C). */
@@ -32,22 +30,6 @@ final class BertLayer extends Module {
 
         Intermediate(BertConfig c, Rng init) {
             dense = child("dense", new Linear(c.hiddenSize(), c.intermediateSize(), c.initializerRange(), init));
-        }
-    }
-
-    static final class FeedForwardOutput extends Module {
-        private final Linear dense;
-        private final LayerNorm layerNorm;
-        private final Dropout dropout;
-
-        FeedForwardOutput(BertConfig c, Rng init, Rng dropoutRng) {
-            dense = child("dense", new Linear(c.intermediateSize(), c.hiddenSize(), c.initializerRange(), init));
-            layerNorm = child("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
-            dropout = child("dropout", new Dropout(c.hiddenDropoutProb(), dropoutRng));
-        }
-
-        Tensor forward(Tensor h, Tensor residual) {
-            return layerNorm.forward(dropout.forward(dense.forward(h)).add(residual));
         }
     }
 }
