@@ -49,6 +49,27 @@ public final class BertForMaskedLM extends BertTask {
         return h.matmul(decoder.transpose(0, 1)).add(bias);
     }
 
+    /**
+     * The masked-LM loss computed only where labels are set: the hidden states of those positions are gathered
+     * first, so the vocabulary projection (often half of a small model's FLOPs) runs on about 15% of the tokens.
+     * Same value and gradients as loss(logits(...), labels).
+     */
+    public Tensor sparseLoss(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor labels) {
+        Tensor h = bert.forward(inputIds, tokenTypeIds, attentionMask, false).lastHidden();  // (B, T, C)
+        int[] lab = labels.toIntArray();
+        int count = 0;
+        for (int l : lab) if (l != IGNORE_INDEX) count++;
+        if (count == 0) return h.sum().mul(0); // nothing to predict: a zero loss that still back-propagates
+        int[] positions = new int[count], targets = new int[count];
+        for (int i = 0, k = 0; i < lab.length; i++) {
+            if (lab[i] == IGNORE_INDEX) continue;
+            positions[k] = i;
+            targets[k++] = lab[i];
+        }
+        Tensor picked = Nn.embedding(h.reshape(-1, h.size(-1)), Tensor.ofInts(positions, count).to(h.device()));  // (M, C)
+        return Nn.crossEntropy(predict(picked), Tensor.ofInts(targets, count).to(h.device()), IGNORE_INDEX);
+    }
+
     @Override
     public Tensor loss(Tensor logits, Tensor labels) {
         int v = logits.size(-1);
