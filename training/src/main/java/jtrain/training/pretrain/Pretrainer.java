@@ -140,6 +140,7 @@ public final class Pretrainer {
                 progress.println(String.format("step %d: held-out MLM loss %.4f, perplexity %.1f, masked-token accuracy %.1f%%",
                         step, last.loss(), last.perplexity(), 100 * last.accuracy()));
             }
+            s.flops = flopsAtStart + Flops.total() - flops0; // now including the evaluation, as a resumed run will count it
             hook.afterStep(s);
         }
         progress.done();

@@ -1,0 +1,92 @@
+package jtrain.training.run;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jtrain.engine.Autograd.AutoCloseable0;
+import jtrain.engine.backend.Backends;
+import jtrain.training.pretrain.PretrainConfig;
+
+/**
+ * The resume guarantee: on the CPU, a run interrupted after a checkpoint and resumed logs the same metrics (bit-identical
+ * doubles) and ends with the same weights and optimizer state as a run that was never interrupted.
+ */
+class ExactResumeTest {
+    @TempDir
+    Path tmp;
+
+    final PretrainConfig config = TinyRuns.config(12, 4, 10);
+
+    /*
+     * The reference backend sums in a fixed order. The vector backend's lane reductions (reduceLanes) may add in a
+     * different order once the JIT compiles them, so two runs in one JVM can differ in the last bits there.
+     */
+    AutoCloseable0 backend;
+
+    @BeforeEach
+    void fixedSummationOrder() {
+        backend = Backends.useCpu(Backends.byName("reference"));
+    }
+
+    @AfterEach
+    void restoreBackend() {
+        backend.close();
+    }
+
+    @Test
+    void aRunStoppedAfterAStepAndResumedMatchesAnUninterruptedOne() throws IOException {
+        Path whole = tmp.resolve("whole"), split = tmp.resolve("split");
+        TinyRuns.train(whole, config, TinyRuns.fresh());
+
+        TinyRuns.train(split, config, new PretrainRun.Invocation(false, 8, TinyRuns.quiet(), s -> {}));
+        assertEquals(8, lastStep(split), "the first invocation stops after step 8");
+        TinyRuns.train(split, config, TinyRuns.resume());
+
+        assertEquals(metricsWithoutTime(whole), metricsWithoutTime(split));
+        assertSameFinalCheckpoint(whole, split);
+    }
+
+    @Test
+    void aRunThatCrashesAfterItsLastCheckpointRepeatsTheLostStepsExactly() throws IOException {
+        Path whole = tmp.resolve("whole"), crashed = tmp.resolve("crashed");
+        TinyRuns.train(whole, config, TinyRuns.fresh());
+
+        // Steps 9 and 10 are trained and logged, then the process dies before the step-12 checkpoint.
+        var crashAt10 = new PretrainRun.Invocation(false, Integer.MAX_VALUE, TinyRuns.quiet(), s -> {
+            if (s.step == 10) throw new IllegalStateException("simulated crash");
+        });
+        assertThrows(IllegalStateException.class, () -> TinyRuns.train(crashed, config, crashAt10));
+        assertEquals(10, lastStep(crashed));
+
+        TinyRuns.train(crashed, config, TinyRuns.resume());
+        assertEquals(metricsWithoutTime(whole), metricsWithoutTime(crashed), "steps 9-10 are logged once, with the same values");
+        assertSameFinalCheckpoint(whole, crashed);
+    }
+
+    /** metrics.jsonl lines without the wall-clock field, the only one allowed to differ. */
+    static List<String> metricsWithoutTime(Path run) throws IOException {
+        return Files.readAllLines(run.resolve(RunFolder.METRICS)).stream().map(l -> l.replaceAll(",\"seconds\":[^,}]*", "")).toList();
+    }
+
+    static int lastStep(Path run) throws IOException {
+        List<String> lines = Files.readAllLines(run.resolve(RunFolder.METRICS));
+        String last = lines.get(lines.size() - 1);
+        return Integer.parseInt(last.replaceAll("^\\{\"step\":(\\d+).*", "$1"));
+    }
+
+    static void assertSameFinalCheckpoint(Path a, Path b) throws IOException {
+        Path ca = a.resolve("checkpoints/step-12"), cb = b.resolve("checkpoints/step-12");
+        for (String f : List.of("model.safetensors", Checkpointer.STATE_TENSORS)) {
+            assertEquals(-1, Files.mismatch(ca.resolve(f), cb.resolve(f)), f + " differs");
+        }
+    }
+}
