@@ -32,6 +32,8 @@ public final class Main {
             case "fill-mask" -> FillMaskCommand.run(rest);
             case "data" -> DataCommand.run(rest);
             case "demo" -> DemoCommand.run(rest);
+            case "pretrain" -> PretrainCommand.run(rest);
+            case "tokenizer" -> TokenizerCommand.run(rest);
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
                 yield 2;
@@ -49,6 +51,8 @@ public final class Main {
                   tokenize        show a model's tokens and ids for a text (--model DIR [--pair B] [--json] TEXT)
                   fill-mask       predict the tokens at [MASK] positions (--model DIR [--top-k 5] [--json] TEXT)
                   data            fetch the default datasets, show their counts (data --help)
+                  pretrain        masked-LM pretraining into a run folder, with checkpoints and --resume (pretrain --help)
+                  tokenizer       train a WordPiece tokenizer on a corpus (tokenizer train --help)
                 """;
     }
 }
