@@ -106,7 +106,7 @@ public final class PretrainCommand {
         var inv = new PretrainRun.Invocation(resume, stopAfter, new Progress(out, 30), s -> {});
         Pretrainer.Summary s = PretrainRun.run(folder, config, tok, train, heldOut, inv);
         if (s.finalEval() != null) {
-            out.printf("held-out MLM loss %.3f (perplexity %.1f), masked-token accuracy %.1f%%%n",
+            out.printf("last held-out evaluation: MLM loss %.3f (perplexity %.1f), masked-token accuracy %.1f%%%n",
                     s.finalEval().loss(), s.finalEval().perplexity(), 100 * s.finalEval().accuracy());
         }
         out.printf("%,d tokens in %s (%,.0f tokens/s); latest checkpoint %s%n", s.tokens(), Progress.duration(s.seconds()),
