@@ -58,7 +58,7 @@ public final class Pretrainer {
         void afterStep(TrainingState state);
     }
 
-    /** Trains from scratch without checkpoints. */
+    /** Trains from scratch without checkpoints (so the state need not hold the model's dropout rng). */
     public Summary train(List<int[]> train, MlmEvaluator evaluator, MetricsLog metrics, Progress progress) {
         return train(newState(train, new Rng(0)), train, evaluator, metrics, progress, s -> {}, o.steps());
     }

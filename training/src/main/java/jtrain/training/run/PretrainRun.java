@@ -47,9 +47,15 @@ public final class PretrainRun {
         TrainingState state = pretrainer.newState(train, dropoutRng);
         Checkpointer checkpointer = new Checkpointer(folder.checkpoints(), config.keep());
         if (inv.resume()) {
-            Path from = checkpointer.restore(state, model);
+            folder.readConfig(); // a clear error when the folder holds no run
+            if (checkpointer.latest().isPresent()) {
+                Path from = checkpointer.restore(state, model);
+                inv.progress().println("resuming from " + from + " (step " + state.step + " of " + config.steps() + ")");
+            } else {
+                // Killed before its first checkpoint: step 0 is rebuilt from the seed exactly, so start over.
+                inv.progress().println("no checkpoint yet in " + checkpointer.dir() + ": starting again from step 0");
+            }
             folder.truncateMetrics(state.step);
-            inv.progress().println("resuming from " + from + " (step " + state.step + " of " + config.steps() + ")");
         }
         MlmEvaluator evaluator = heldOut.isEmpty() ? null : new MlmEvaluator(heldOut, vocab, config.masking(), 64, config.seed() + 2);
         Pretrainer.StepHook hook = s -> {

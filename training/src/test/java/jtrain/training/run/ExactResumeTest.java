@@ -72,6 +72,20 @@ class ExactResumeTest {
         assertSameFinalCheckpoint(whole, crashed);
     }
 
+    @Test
+    void aRunThatCrashesBeforeItsFirstCheckpointStartsOverFromTheSeed() throws IOException {
+        Path whole = tmp.resolve("whole"), crashed = tmp.resolve("crashed");
+        TinyRuns.train(whole, config, TinyRuns.fresh());
+        var crashAt2 = new PretrainRun.Invocation(false, Integer.MAX_VALUE, TinyRuns.quiet(), s -> {
+            if (s.step == 2) throw new IllegalStateException("simulated crash");
+        });
+        assertThrows(IllegalStateException.class, () -> TinyRuns.train(crashed, config, crashAt2));
+
+        TinyRuns.train(crashed, config, TinyRuns.resume());
+        assertEquals(metricsWithoutTime(whole), metricsWithoutTime(crashed));
+        assertSameFinalCheckpoint(whole, crashed);
+    }
+
     /** metrics.jsonl lines without the wall-clock field, the only one allowed to differ. */
     static List<String> metricsWithoutTime(Path run) throws IOException {
         return Files.readAllLines(run.resolve(RunFolder.METRICS)).stream().map(l -> l.replaceAll(",\"seconds\":[^,}]*", "")).toList();
