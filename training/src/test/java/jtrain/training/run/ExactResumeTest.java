@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,35 +21,39 @@ import jtrain.training.pretrain.PretrainConfig;
  * doubles) and ends with the same weights and optimizer state as a run that was never interrupted.
  */
 class ExactResumeTest {
-    @TempDir
-    Path tmp;
+    static final PretrainConfig CONFIG = TinyRuns.config(12, 4, 10);
 
-    final PretrainConfig config = TinyRuns.config(12, 4, 10);
+    @TempDir
+    static Path runs;
+
+    /** The uninterrupted run that every interrupted one is compared with. */
+    static Path whole;
 
     /*
-     * The reference backend sums in a fixed order. The vector backend's lane reductions (reduceLanes) may add in a
-     * different order once the JIT compiles them, so two runs in one JVM can differ in the last bits there.
+     * The reference backend sums in a fixed order. With the vector backend two identical runs in one JVM can differ in
+     * the last bits (its lane reductions need not add lanes in the same order once JIT-compiled).
      */
-    AutoCloseable0 backend;
+    static AutoCloseable0 backend;
 
-    @BeforeEach
-    void fixedSummationOrder() {
+    @BeforeAll
+    static void trainWithoutInterruption() {
         backend = Backends.useCpu(Backends.byName("reference"));
+        whole = runs.resolve("whole");
+        TinyRuns.train(whole, CONFIG, TinyRuns.fresh());
     }
 
-    @AfterEach
-    void restoreBackend() {
+    @AfterAll
+    static void restoreBackend() {
         backend.close();
     }
 
     @Test
     void aRunStoppedAfterAStepAndResumedMatchesAnUninterruptedOne() throws IOException {
-        Path whole = tmp.resolve("whole"), split = tmp.resolve("split");
-        TinyRuns.train(whole, config, TinyRuns.fresh());
+        Path split = runs.resolve("split");
 
-        TinyRuns.train(split, config, new PretrainRun.Invocation(false, 8, TinyRuns.quiet(), s -> {}));
+        TinyRuns.train(split, CONFIG, new PretrainRun.Invocation(false, 8, TinyRuns.quiet(), s -> {}));
         assertEquals(8, lastStep(split), "the first invocation stops after step 8");
-        TinyRuns.train(split, config, TinyRuns.resume());
+        TinyRuns.train(split, CONFIG, TinyRuns.resume());
 
         assertEquals(metricsWithoutTime(whole), metricsWithoutTime(split));
         assertSameFinalCheckpoint(whole, split);
@@ -57,31 +61,29 @@ class ExactResumeTest {
 
     @Test
     void aRunThatCrashesAfterItsLastCheckpointRepeatsTheLostStepsExactly() throws IOException {
-        Path whole = tmp.resolve("whole"), crashed = tmp.resolve("crashed");
-        TinyRuns.train(whole, config, TinyRuns.fresh());
+        Path crashed = runs.resolve("crashed-at-10");
 
         // Steps 9 and 10 are trained and logged, then the process dies before the step-12 checkpoint.
         var crashAt10 = new PretrainRun.Invocation(false, Integer.MAX_VALUE, TinyRuns.quiet(), s -> {
             if (s.step == 10) throw new IllegalStateException("simulated crash");
         });
-        assertThrows(IllegalStateException.class, () -> TinyRuns.train(crashed, config, crashAt10));
+        assertThrows(IllegalStateException.class, () -> TinyRuns.train(crashed, CONFIG, crashAt10));
         assertEquals(10, lastStep(crashed));
 
-        TinyRuns.train(crashed, config, TinyRuns.resume());
+        TinyRuns.train(crashed, CONFIG, TinyRuns.resume());
         assertEquals(metricsWithoutTime(whole), metricsWithoutTime(crashed), "steps 9-10 are logged once, with the same values");
         assertSameFinalCheckpoint(whole, crashed);
     }
 
     @Test
     void aRunThatCrashesBeforeItsFirstCheckpointStartsOverFromTheSeed() throws IOException {
-        Path whole = tmp.resolve("whole"), crashed = tmp.resolve("crashed");
-        TinyRuns.train(whole, config, TinyRuns.fresh());
+        Path crashed = runs.resolve("crashed-at-2");
         var crashAt2 = new PretrainRun.Invocation(false, Integer.MAX_VALUE, TinyRuns.quiet(), s -> {
             if (s.step == 2) throw new IllegalStateException("simulated crash");
         });
-        assertThrows(IllegalStateException.class, () -> TinyRuns.train(crashed, config, crashAt2));
+        assertThrows(IllegalStateException.class, () -> TinyRuns.train(crashed, CONFIG, crashAt2));
 
-        TinyRuns.train(crashed, config, TinyRuns.resume());
+        TinyRuns.train(crashed, CONFIG, TinyRuns.resume());
         assertEquals(metricsWithoutTime(whole), metricsWithoutTime(crashed));
         assertSameFinalCheckpoint(whole, crashed);
     }
