@@ -32,8 +32,8 @@ import jtrain.transformer.StateDict;
 /**
  * Saves and restores checkpoints in RUN/checkpoints. Each {@code step-N} folder is a Hugging Face model folder
  * (config.json, model.safetensors, vocab.txt, tokenizer.json, ...) plus the trainer state: trainer_state.safetensors
- * (optimizer moments) and trainer_state.json (step, rng states, data position, and the size and SHA-256 of every
- * other file, so corruption or truncation is found on load). The file {@code latest} names the newest complete one.
+ * (optimizer moments) and trainer_state.json (step, rng states, data position, a SHA-256 of these fields, and the
+ * size and SHA-256 of every other file, so corruption or truncation is found on load). The file {@code latest} names the newest complete one.
  *
  * <p>A checkpoint is built in a hidden temporary folder, every file is forced to disk, the folder is renamed into
  * place and only then is {@code latest} replaced (atomically). A process killed at any moment therefore leaves
@@ -94,6 +94,7 @@ public final class Checkpointer {
             TokenizerFiles.save(tokenizer, tmp);
             Safetensors.write(tmp.resolve(STATE_TENSORS), state.optimizer.exportState(), Map.of("format", "jtrain-trainer-state"));
             Map<String, Object> json = state.toJson();
+            json.put("state_sha256", sha256(Json.write(json)));
             json.put("files", syncAndDescribe(tmp));
             RunFolder.writeAtomically(tmp.resolve(STATE_JSON), Json.writePretty(json).getBytes(StandardCharsets.UTF_8));
             hook.written(tmp.resolve(STATE_JSON));
@@ -140,6 +141,13 @@ public final class Checkpointer {
         }
         if (!(json.get("files") instanceof Map<?, ?> files) || files.isEmpty()) {
             throw new CheckpointException(stateFile + ": no file list, the checkpoint cannot be verified", null);
+        }
+        // The state's own fields are checked too: a changed digit there still parses.
+        Map<String, Object> fields = new LinkedHashMap<>(json);
+        fields.remove("files");
+        Object recorded = fields.remove("state_sha256");
+        if (!sha256(Json.write(fields)).equals(recorded)) {
+            throw new CheckpointException(stateFile + ": checksum mismatch, the file is corrupted", null);
         }
         for (Map.Entry<String, Object> e : ((Map<String, Object>) files).entrySet()) {
             Path f = cp.resolve(e.getKey());
@@ -237,6 +245,14 @@ public final class Checkpointer {
             ch.force(true);
         } catch (IOException e) {
             if (!folder) throw e; // some platforms cannot open folders; the files themselves are safe
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

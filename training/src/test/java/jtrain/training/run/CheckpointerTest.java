@@ -103,6 +103,16 @@ class CheckpointerTest {
     }
 
     @Test
+    void aChangedDigitInTheTrainerStateIsDetected() throws IOException {
+        TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
+        Path state = tmp.resolve("checkpoints/step-2/" + Checkpointer.STATE_JSON);
+        Files.writeString(state, Files.readString(state).replace("\"step\": 2,", "\"step\": 3,"));
+        Fixture f = fixture();
+        CheckpointException e = assertThrows(CheckpointException.class, () -> f.checkpointer().restore(f.state(), f.model()));
+        assertEquals(state + ": checksum mismatch, the file is corrupted", e.getMessage());
+    }
+
+    @Test
     void aDivergingRunStopsNamingTheStepAndKeepsTheLastGoodCheckpoint() {
         // After the step-4 checkpoint a weight becomes NaN, so the loss of step 5 is NaN.
         var poisonAt4 = new PretrainRun.Invocation(false, Integer.MAX_VALUE, TinyRuns.quiet(), s -> {
