@@ -40,7 +40,7 @@ public final class TokenizerCommand {
             List<String> corpus = null;
             int vocabSize = 8000, minFrequency = 2;
             long seed = 1;
-            String out_ = null, cache = null;
+            String outDir = null, cache = null;
             while (a.hasNext()) {
                 String o = a.next();
                 switch (o) {
@@ -48,7 +48,7 @@ public final class TokenizerCommand {
                     case "--vocab-size" -> vocabSize = CliArgs.integer(o, a.value(o));
                     case "--min-frequency" -> minFrequency = CliArgs.integer(o, a.value(o));
                     case "--seed" -> seed = CliArgs.longInteger(o, a.value(o));
-                    case "--out" -> out_ = a.value(o);
+                    case "--out" -> outDir = a.value(o);
                     case "--cache" -> cache = a.value(o);
                     case "-h", "--help" -> {
                         out.println(USAGE);
@@ -58,14 +58,14 @@ public final class TokenizerCommand {
                 }
             }
             if (corpus == null) throw new IllegalArgumentException("--corpus default|FILE... is required");
-            if (out_ == null) throw new IllegalArgumentException("--out DIR is required");
+            if (outDir == null) throw new IllegalArgumentException("--out DIR is required");
             if (vocabSize < 1 || minFrequency < 1) throw new IllegalArgumentException("--vocab-size and --min-frequency must be positive");
             PretrainCorpus c = CorpusSources.load(corpus, seed, cache, out);
             long t0 = System.nanoTime();
             BertTokenizer tok = train(c, vocabSize, minFrequency);
-            TokenizerFiles.save(tok, Path.of(out_));
+            TokenizerFiles.save(tok, Path.of(outDir));
             out.printf("WordPiece vocabulary of %,d tokens trained in %.1f s, saved to %s%n", tok.vocab().size(),
-                    (System.nanoTime() - t0) / 1e9, out_);
+                    (System.nanoTime() - t0) / 1e9, outDir);
             return 0;
         } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
             err.println("trainer tokenizer: " + e.getMessage());

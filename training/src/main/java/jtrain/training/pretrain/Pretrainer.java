@@ -103,6 +103,9 @@ public final class Pretrainer {
                 s.tokens += b.tokens();
             }
             double gradNorm = o.clipNorm() > 0 ? GradClip.clipGradNorm(s.optimizer.params(), o.clipNorm()) : Double.NaN;
+            if (o.clipNorm() > 0 && !Double.isFinite(gradNorm)) {
+                throw new ArithmeticException("gradient norm became " + gradNorm + " at step " + step + "; lower the learning rate");
+            }
             s.optimizer.step();
             s.optimizer.zeroGrad();
             s.step = step;
@@ -110,40 +113,50 @@ public final class Pretrainer {
 
             double seconds = (System.nanoTime() - start) / 1e9;
             if (step % o.logEvery() == 0 || step == o.steps()) {
-                double avg = s.lossSinceLog / s.microSinceLog;
-                curve.add(new double[] {step, avg, s.tokens});
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("step", step);
-                rec.put("loss", avg);
-                rec.put("lr", schedule.lr(step - 1));
-                rec.put("grad_norm", gradNorm);
-                rec.put("tokens", s.tokens);
-                rec.put("flops", s.flops);
-                rec.put("seconds", seconds);
-                if (metrics != null) metrics.write(rec);
-                s.lossSinceLog = 0;
-                s.microSinceLog = 0;
+                curve.add(logStep(s, schedule.lr(step - 1), gradNorm, seconds, metrics));
                 double tps = (s.tokens - tokensAtStart) / Math.max(seconds, 1e-9);
                 double eta = seconds / (step - firstStep + 1) * (o.steps() - step);
-                progress.update(String.format("step %d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  ETA %s", step, o.steps(), avg,
-                        schedule.lr(step - 1), tps, Progress.duration(eta)), step == o.steps());
+                progress.update(String.format("step %d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  ETA %s", step, o.steps(),
+                        curve.getLast()[1], schedule.lr(step - 1), tps, Progress.duration(eta)), step == o.steps());
             }
             if (evaluator != null && (step % o.evalEvery() == 0 || step == o.steps())) {
-                last = evaluator.evaluate(model);
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("step", step);
-                rec.put("eval_loss", last.loss());
-                rec.put("eval_perplexity", last.perplexity());
-                rec.put("eval_accuracy", last.accuracy());
-                rec.put("eval_predicted", last.predicted());
-                if (metrics != null) metrics.write(rec);
-                progress.println(String.format("step %d: held-out MLM loss %.4f, perplexity %.1f, masked-token accuracy %.1f%%",
-                        step, last.loss(), last.perplexity(), 100 * last.accuracy()));
+                last = evaluate(evaluator, step, metrics, progress);
             }
             s.flops = flopsAtStart + Flops.total() - flops0; // now including the evaluation, as a resumed run will count it
             hook.afterStep(s);
         }
         progress.done();
         return new Summary(last, s.tokens - tokensAtStart, s.flops - flopsAtStart, (System.nanoTime() - start) / 1e9, curve);
+    }
+
+    /** Writes the metrics line of a log step and starts a new averaging window; returns {step, loss, tokens}. */
+    private static double[] logStep(TrainingState s, double lr, double gradNorm, double seconds, MetricsLog metrics) {
+        double avg = s.lossSinceLog / s.microSinceLog;
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("step", s.step);
+        rec.put("loss", avg);
+        rec.put("lr", lr);
+        rec.put("grad_norm", gradNorm);
+        rec.put("tokens", s.tokens);
+        rec.put("flops", s.flops);
+        rec.put("seconds", seconds);
+        if (metrics != null) metrics.write(rec);
+        s.lossSinceLog = 0;
+        s.microSinceLog = 0;
+        return new double[] {s.step, avg, s.tokens};
+    }
+
+    private MlmEvaluator.Result evaluate(MlmEvaluator evaluator, int step, MetricsLog metrics, Progress progress) {
+        MlmEvaluator.Result r = evaluator.evaluate(model);
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("step", step);
+        rec.put("eval_loss", r.loss());
+        rec.put("eval_perplexity", r.perplexity());
+        rec.put("eval_accuracy", r.accuracy());
+        rec.put("eval_predicted", r.predicted());
+        if (metrics != null) metrics.write(rec);
+        progress.println(String.format("step %d: held-out MLM loss %.4f, perplexity %.1f, masked-token accuracy %.1f%%",
+                step, r.loss(), r.perplexity(), 100 * r.accuracy()));
+        return r;
     }
 }
