@@ -6,9 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import jtrain.engine.Rng;
 import jtrain.engine.backend.Backends;
@@ -153,11 +151,6 @@ public final class DemoCommand {
     }
 
     static MlmBatch.Vocab mlmVocab(BertTokenizer tok) {
-        Vocab v = tok.vocab();
-        Set<Integer> special = new HashSet<>();
-        for (String s : tok.specialTokens().all()) special.add(v.id(s));
-        boolean[] continuation = new boolean[v.size()];
-        for (int i = 0; i < v.size(); i++) continuation[i] = v.token(i).startsWith("##");
-        return new MlmBatch.Vocab(v.size(), v.id(tok.specialTokens().pad()), v.id(tok.specialTokens().mask()), special, continuation);
+        return MlmBatch.Vocab.of(tok);
     }
 }

@@ -36,6 +36,8 @@ public final class Main {
             case "finetune" -> FinetuneCommand.run(rest);
             case "eval" -> EvalCommand.run(rest);
             case "predict" -> PredictCommand.run(rest);
+            case "pretrain" -> PretrainCommand.run(rest);
+            case "tokenizer" -> TokenizerCommand.run(rest);
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
                 yield 2;
@@ -49,6 +51,8 @@ public final class Main {
                   study           the pretraining-vs-fine-tuning study and its report (study --help)
                   demo            fetch Moby-Dick, train a tokenizer and a small BERT, fill masks (demo --help)
                   data            fetch the default datasets, show their counts (data --help)
+                  tokenizer       train a WordPiece tokenizer on a corpus (tokenizer train --help)
+                  pretrain        masked-LM pretraining into a run folder, with checkpoints and --resume (pretrain --help)
                   finetune        fine-tune a classifier or tagger (pos, genre, spam, your files) (finetune --help)
                   eval            score a fine-tuned model on a task's dev or test split (eval --help)
                   predict         label a text (or tag its words) with a fine-tuned model (--model DIR [--json] TEXT)

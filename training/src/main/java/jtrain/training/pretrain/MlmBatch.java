@@ -5,6 +5,7 @@ import java.util.Set;
 
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.training.tokenizer.BertTokenizer;
 
 /**
  * One masked-LM batch: sequences padded to the longest, freshly masked.
@@ -18,7 +19,17 @@ import jtrain.engine.Tensor;
 public record MlmBatch(Tensor inputIds, Tensor attentionMask, Tensor labels, int tokens, int predicted) {
 
     /** The special ids masking must skip and the ids it inserts. */
-    public record Vocab(int size, int padId, int maskId, Set<Integer> special, boolean[] continuation) {}
+    public record Vocab(int size, int padId, int maskId, Set<Integer> special, boolean[] continuation) {
+        /** A tokenizer's special tokens and "##" continuation pieces. */
+        public static Vocab of(BertTokenizer tok) {
+            jtrain.training.tokenizer.Vocab v = tok.vocab();
+            Set<Integer> special = new java.util.HashSet<>();
+            for (String s : tok.specialTokens().all()) special.add(v.id(s));
+            boolean[] continuation = new boolean[v.size()];
+            for (int i = 0; i < v.size(); i++) continuation[i] = v.token(i).startsWith("##");
+            return new Vocab(v.size(), v.id(tok.specialTokens().pad()), v.id(tok.specialTokens().mask()), special, continuation);
+        }
+    }
 
     public static MlmBatch of(List<int[]> sequences, Vocab vocab, MlmMasking masking, Rng rng) {
         int b = sequences.size(), t = 0;

@@ -18,7 +18,8 @@ import jtrain.transformer.BertForMaskedLM;
 
 /**
  * Masked-LM pretraining: shuffled packed sequences, fresh masks every batch, AdamW with warm-up and decay, gradient
- * accumulation and global-norm clipping, periodic held-out evaluation, one metrics line per log/eval step.
+ * accumulation and global-norm clipping, periodic held-out evaluation, one metrics line per log/eval step. All that
+ * changes from step to step lives in a {@link TrainingState}, so a run can be checkpointed and resumed exactly.
  */
 public final class Pretrainer {
 
@@ -51,91 +52,111 @@ public final class Pretrainer {
         this.o = options;
     }
 
+    /** Called after every optimizer step (after its metrics and evaluation), e.g. to save a checkpoint. */
+    @FunctionalInterface
+    public interface StepHook {
+        void afterStep(TrainingState state);
+    }
+
+    /** Trains from scratch without checkpoints (so the state need not hold the model's dropout rng). */
     public Summary train(List<int[]> train, MlmEvaluator evaluator, MetricsLog metrics, Progress progress) {
+        return train(newState(train, new Rng(0)), train, evaluator, metrics, progress, s -> {}, o.steps());
+    }
+
+    /**
+     * The state of a run that has not started: AdamW over the model's parameters, the data rng seeded from the
+     * options. dropoutRng must be the generator the model was built with, so that a checkpoint captures it.
+     */
+    public TrainingState newState(List<int[]> train, Rng dropoutRng) {
+        AdamW opt = AdamW.withGroups(ParamGroup.decayMatricesOnly(model.parameters(), o.weightDecay()), o.lr(), 0.9, 0.999, 1e-8);
+        Rng rng = new Rng(o.seed());
+        return new TrainingState(opt, rng, dropoutRng, new DataOrder(train.size(), rng), DataOrder.fingerprint(train));
+    }
+
+    /** Trains from the state's step up to step stopAfter (or the last step), calling hook after every step. */
+    public Summary train(TrainingState s, List<int[]> train, MlmEvaluator evaluator, MetricsLog metrics, Progress progress,
+                         StepHook hook, int stopAfter) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training sequences");
         model.train(true);
-        AdamW opt = AdamW.withGroups(ParamGroup.decayMatricesOnly(model.parameters(), o.weightDecay()), o.lr(), 0.9, 0.999, 1e-8);
         LrSchedule schedule = LrSchedule.of(o.schedule(), o.lr(), o.warmupSteps(), o.steps(), 0);
-        Rng rng = new Rng(o.seed());
-        int[] order = shuffled(train.size(), rng);
-        int cursor = 0;
-        long tokens = 0, flops0 = Flops.total(), start = System.nanoTime();
-        double lossSinceLog = 0;
-        int microSinceLog = 0;
+        long flopsAtStart = s.flops, flops0 = Flops.total(), start = System.nanoTime(), tokensAtStart = s.tokens;
+        int firstStep = s.step + 1, lastStep = Math.min(o.steps(), stopAfter);
         List<double[]> curve = new ArrayList<>();
         MlmEvaluator.Result last = null;
-        for (int step = 1; step <= o.steps(); step++) {
-            schedule.apply(opt);
+        while (s.step < lastStep) {
+            int step = s.step + 1;
+            schedule.apply(s.optimizer);
             for (int micro = 0; micro < o.gradAccum(); micro++) {
                 List<int[]> seqs = new ArrayList<>(o.batchSize());
-                for (int i = 0; i < o.batchSize(); i++) {
-                    if (cursor == order.length) {
-                        order = shuffled(train.size(), rng);
-                        cursor = 0;
-                    }
-                    seqs.add(train.get(order[cursor++]));
-                }
-                MlmBatch b = MlmBatch.of(seqs, vocab, o.masking(), rng);
+                for (int i = 0; i < o.batchSize(); i++) seqs.add(train.get(s.order.next()));
+                MlmBatch b = MlmBatch.of(seqs, vocab, o.masking(), s.dataRng);
                 Tensor loss = model.loss(model.logits(b.inputIds(), null, b.attentionMask()), b.labels());
                 if (o.gradAccum() > 1) loss = loss.mul(1.0 / o.gradAccum());
-                loss.backward();
                 double value = loss.item() * o.gradAccum();
+                // Checked before the update, so the weights (and any checkpoint) stay those of the last good step.
                 if (!Double.isFinite(value)) {
                     throw new ArithmeticException("training loss became " + value + " at step " + step + "; lower the learning rate");
                 }
-                lossSinceLog += value;
-                microSinceLog++;
-                tokens += b.tokens();
+                loss.backward();
+                s.lossSinceLog += value;
+                s.microSinceLog++;
+                s.tokens += b.tokens();
             }
-            double gradNorm = o.clipNorm() > 0 ? GradClip.clipGradNorm(opt.params(), o.clipNorm()) : Double.NaN;
-            opt.step();
-            opt.zeroGrad();
+            double gradNorm = o.clipNorm() > 0 ? GradClip.clipGradNorm(s.optimizer.params(), o.clipNorm()) : Double.NaN;
+            if (o.clipNorm() > 0 && !Double.isFinite(gradNorm)) {
+                throw new ArithmeticException("gradient norm became " + gradNorm + " at step " + step + "; lower the learning rate");
+            }
+            s.optimizer.step();
+            s.optimizer.zeroGrad();
+            s.step = step;
+            s.flops = flopsAtStart + Flops.total() - flops0;
 
             double seconds = (System.nanoTime() - start) / 1e9;
             if (step % o.logEvery() == 0 || step == o.steps()) {
-                double avg = lossSinceLog / microSinceLog;
-                curve.add(new double[] {step, avg, tokens});
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("step", step);
-                rec.put("loss", avg);
-                rec.put("lr", schedule.lr(step - 1));
-                rec.put("grad_norm", gradNorm);
-                rec.put("tokens", tokens);
-                rec.put("flops", Flops.total() - flops0);
-                rec.put("seconds", seconds);
-                if (metrics != null) metrics.write(rec);
-                lossSinceLog = 0;
-                microSinceLog = 0;
-                double tps = tokens / Math.max(seconds, 1e-9);
-                progress.update(String.format("step %d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  ETA %s", step, o.steps(), avg,
-                        schedule.lr(step - 1), tps, Progress.duration(seconds / step * (o.steps() - step))), step == o.steps());
+                curve.add(logStep(s, schedule.lr(step - 1), gradNorm, seconds, metrics));
+                double tps = (s.tokens - tokensAtStart) / Math.max(seconds, 1e-9);
+                double eta = seconds / (step - firstStep + 1) * (o.steps() - step);
+                progress.update(String.format("step %d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  ETA %s", step, o.steps(),
+                        curve.getLast()[1], schedule.lr(step - 1), tps, Progress.duration(eta)), step == o.steps());
             }
             if (evaluator != null && (step % o.evalEvery() == 0 || step == o.steps())) {
-                last = evaluator.evaluate(model);
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("step", step);
-                rec.put("eval_loss", last.loss());
-                rec.put("eval_perplexity", last.perplexity());
-                rec.put("eval_accuracy", last.accuracy());
-                rec.put("eval_predicted", last.predicted());
-                if (metrics != null) metrics.write(rec);
-                progress.println(String.format("step %d: held-out MLM loss %.4f, perplexity %.1f, masked-token accuracy %.1f%%",
-                        step, last.loss(), last.perplexity(), 100 * last.accuracy()));
+                last = evaluate(evaluator, step, metrics, progress);
             }
+            s.flops = flopsAtStart + Flops.total() - flops0; // now including the evaluation, as a resumed run will count it
+            hook.afterStep(s);
         }
         progress.done();
-        return new Summary(last, tokens, Flops.total() - flops0, (System.nanoTime() - start) / 1e9, curve);
+        return new Summary(last, s.tokens - tokensAtStart, s.flops - flopsAtStart, (System.nanoTime() - start) / 1e9, curve);
     }
 
-    private static int[] shuffled(int n, Rng rng) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
+    /** Writes the metrics line of a log step and starts a new averaging window; returns {step, loss, tokens}. */
+    private static double[] logStep(TrainingState s, double lr, double gradNorm, double seconds, MetricsLog metrics) {
+        double avg = s.lossSinceLog / s.microSinceLog;
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("step", s.step);
+        rec.put("loss", avg);
+        rec.put("lr", lr);
+        rec.put("grad_norm", gradNorm);
+        rec.put("tokens", s.tokens);
+        rec.put("flops", s.flops);
+        rec.put("seconds", seconds);
+        if (metrics != null) metrics.write(rec);
+        s.lossSinceLog = 0;
+        s.microSinceLog = 0;
+        return new double[] {s.step, avg, s.tokens};
+    }
+
+    private MlmEvaluator.Result evaluate(MlmEvaluator evaluator, int step, MetricsLog metrics, Progress progress) {
+        MlmEvaluator.Result r = evaluator.evaluate(model);
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("step", step);
+        rec.put("eval_loss", r.loss());
+        rec.put("eval_perplexity", r.perplexity());
+        rec.put("eval_accuracy", r.accuracy());
+        rec.put("eval_predicted", r.predicted());
+        if (metrics != null) metrics.write(rec);
+        progress.println(String.format("step %d: held-out MLM loss %.4f, perplexity %.1f, masked-token accuracy %.1f%%",
+                step, r.loss(), r.perplexity(), 100 * r.accuracy()));
+        return r;
     }
 }

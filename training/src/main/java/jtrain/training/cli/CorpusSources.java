@@ -1,0 +1,47 @@
+package jtrain.training.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import jtrain.training.data.Brown;
+import jtrain.training.data.DataCache;
+import jtrain.training.data.DataException;
+import jtrain.training.data.Datasets;
+import jtrain.training.data.Document;
+import jtrain.training.data.MobyDick;
+import jtrain.training.data.PretrainCorpus;
+import jtrain.training.data.Sotu;
+import jtrain.training.data.UserData;
+
+/**
+ * The pretraining text named on a command line: "default" (Brown, SOTU and Moby-Dick from the data cache, without the
+ * evaluation documents of the downstream tasks) or user files (.txt paragraphs, .jsonl text fields). Both commands
+ * that read it split off the same held-out documents for a given seed, so a tokenizer never sees them either.
+ */
+final class CorpusSources {
+    private CorpusSources() {}
+
+    static PretrainCorpus load(List<String> sources, long seed, String cacheRoot, PrintStream log) {
+        PretrainCorpus corpus;
+        if (sources.equals(List.of("default"))) {
+            DataCache cache = DataCache.open(DataCache.defaultRoot(cacheRoot));
+            corpus = Datasets.pretrainCorpus(Brown.load(cache), List.of(), Sotu.load(cache), MobyDick.load(cache), seed, false);
+        } else {
+            if (sources.contains("default")) throw new IllegalArgumentException("use either 'default' or files, not both");
+            List<Document> docs = new ArrayList<>();
+            for (String s : sources) {
+                Path f = Path.of(s);
+                if (!Files.isRegularFile(f)) throw new DataException(f + ": no such file");
+                docs.addAll(UserData.documents(f, true));
+            }
+            corpus = PretrainCorpus.builder(seed).add(docs).build();
+        }
+        if (corpus.train().isEmpty()) throw new DataException("the corpus has no training documents");
+        log.printf("corpus: %,d training documents (%,d characters), %,d held out (%,d characters)%n",
+                corpus.train().size(), corpus.trainChars(), corpus.heldOut().size(), corpus.heldOutChars());
+        return corpus;
+    }
+}

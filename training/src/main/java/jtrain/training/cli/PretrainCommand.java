@@ -1,0 +1,181 @@
+package jtrain.training.cli;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jtrain.engine.backend.Backends;
+import jtrain.training.data.DataException;
+import jtrain.training.data.PretrainCorpus;
+import jtrain.training.pretrain.PretrainConfig;
+import jtrain.training.pretrain.Pretrainer;
+import jtrain.training.run.CheckpointException;
+import jtrain.training.run.Checkpointer;
+import jtrain.training.run.PretrainRun;
+import jtrain.training.run.Progress;
+import jtrain.training.run.RunFolder;
+import jtrain.training.tokenizer.BertTokenizer;
+import jtrain.training.tokenizer.TokenizerFiles;
+
+/** {@code ./trainer pretrain}: masked-LM pretraining into a run folder, with checkpoints and exact {@code --resume}. */
+public final class PretrainCommand {
+    static final String USAGE = """
+            usage: ./trainer pretrain --out RUN_DIR [--resume] [options]
+              --data default|FILE...   corpus: the standard one (./trainer data fetch) or .txt/.jsonl files [default]
+              --tokenizer DIR          a tokenizer folder; else one is trained on the corpus and saved in the run
+              --vocab-size N           vocabulary of a trained tokenizer [8000]    --min-frequency N  [2]
+              --model M                tiny, mini, small, base or L,H,A,I (layers,hidden,heads,intermediate) [mini]
+              --max-len N [128]  --batch N [32]  --grad-accum N [1]  --steps N [1000]  --lr X [5e-4]
+              --warmup N [steps/10]  --schedule linear|cosine|constant [linear]  --weight-decay X [0.01]
+              --clip X (0 = off) [1.0]  --whole-word  --seed S [1]  --device auto|cpu [auto]
+              --log-every N [10]  --eval-every N [200]  --save-every N [200]  --keep K checkpoints [3]
+              --resume                 continue RUN_DIR from its latest checkpoint, exactly as if never stopped
+              --stop-after N           stop this invocation after step N (a checkpoint is saved there)
+              --cache DIR              the data cache [~/.cache/jtrain/data]
+            RUN_DIR gets run_config.json, metrics.jsonl, tokenizer/ and checkpoints/step-N (HF layout + trainer state).""";
+
+    /** Options that change neither the model nor the batches, so a resumed run may set them anew. */
+    private static final Set<String> FREE_ON_RESUME = Set.of("keep", "device", "log_every", "eval_every", "save_every");
+
+    private PretrainCommand() {}
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            return pretrain(args, out);
+        } catch (IllegalArgumentException | IllegalStateException | DataException | ArithmeticException | CheckpointException
+                 | UncheckedIOException e) {
+            err.println("trainer pretrain: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int pretrain(String[] args, PrintStream out) {
+        Map<String, Object> given = new LinkedHashMap<>();
+        String outDir = null, cache = null;
+        boolean resume = false;
+        int stopAfter = Integer.MAX_VALUE;
+        CliArgs a = new CliArgs(args);
+        while (a.hasNext()) {
+            String o = a.next();
+            switch (o) {
+                case "-h", "--help" -> {
+                    out.println(USAGE);
+                    return 0;
+                }
+                case "--out" -> outDir = a.value(o);
+                case "--resume" -> resume = true;
+                case "--stop-after" -> stopAfter = CliArgs.integer(o, a.value(o));
+                case "--cache" -> cache = a.value(o);
+                case "--data" -> given.put("data", a.values(o));
+                case "--whole-word" -> given.put("whole_word", true);
+                case "--tokenizer", "--model", "--schedule", "--device" -> given.put(key(o), a.value(o));
+                case "--lr", "--weight-decay", "--clip" -> given.put(key(o), CliArgs.number(o, a.value(o)));
+                case "--seed" -> given.put("seed", CliArgs.longInteger(o, a.value(o)));
+                case "--vocab-size", "--min-frequency", "--max-len", "--batch", "--grad-accum", "--steps", "--warmup",
+                     "--log-every", "--eval-every", "--save-every", "--keep" -> given.put(key(o), CliArgs.integer(o, a.value(o)));
+                default -> throw new IllegalArgumentException("unknown option " + o + " (see ./trainer pretrain --help)");
+            }
+        }
+        if (outDir == null) throw new IllegalArgumentException("--out RUN_DIR is required (see ./trainer pretrain --help)");
+        if (stopAfter < 1) throw new IllegalArgumentException("--stop-after must be positive, got " + stopAfter);
+        RunFolder folder = new RunFolder(Path.of(outDir));
+        PretrainConfig config = resume ? resumedConfig(folder, given) : freshConfig(given);
+        if (!resume && folder.hasRun()) {
+            throw new IllegalArgumentException(outDir + " already holds a run; add --resume to continue it, or choose another --out");
+        }
+
+        PretrainCorpus corpus = CorpusSources.load(config.data(), config.seed(), cache, out);
+        BertTokenizer tok = tokenizer(config, folder, resume, corpus, out);
+        List<int[]> train = DemoCommand.pack(tok, corpus.train(), config.maxLen());
+        List<int[]> heldOut = corpus.heldOut().isEmpty() ? List.of() : DemoCommand.pack(tok, corpus.heldOut(), config.maxLen());
+        if (train.isEmpty()) throw new IllegalArgumentException("the corpus is too small for one training sequence");
+        out.printf("%,d training and %,d held-out sequences of up to %d tokens%s%n", train.size(), heldOut.size(), config.maxLen(),
+                heldOut.isEmpty() ? " (no held-out text: no evaluation)" : "");
+        int[] shape = PretrainConfig.modelShape(config.model());
+        out.printf("model: %d layers, hidden %d, %d heads, intermediate %d, vocabulary %,d; %s backend; run folder %s%n",
+                shape[0], shape[1], shape[2], shape[3], tok.vocab().size(), Backends.cpu().name(), folder.dir());
+
+        var inv = new PretrainRun.Invocation(resume, stopAfter, new Progress(out, 30), s -> {});
+        Pretrainer.Summary s = PretrainRun.run(folder, config, tok, train, heldOut, inv);
+        if (s.finalEval() != null) {
+            out.printf("last held-out evaluation: MLM loss %.3f (perplexity %.1f), masked-token accuracy %.1f%%%n",
+                    s.finalEval().loss(), s.finalEval().perplexity(), 100 * s.finalEval().accuracy());
+        }
+        out.printf("%,d tokens in %s (%,.0f tokens/s); latest checkpoint %s%n", s.tokens(), Progress.duration(s.seconds()),
+                s.tokens() / Math.max(s.seconds(), 1e-9),
+                new Checkpointer(folder.checkpoints(), config.keep()).latest().map(Path::toString).orElse("none"));
+        return 0;
+    }
+
+    private static String key(String option) {
+        return option.substring(2).replace('-', '_');
+    }
+
+    private static PretrainConfig freshConfig(Map<String, Object> given) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("data", List.of("default"));
+        j.put("tokenizer", null);
+        j.put("vocab_size", 8000);
+        j.put("min_frequency", 2);
+        j.put("model", "mini");
+        j.put("max_len", 128);
+        j.put("batch", 32);
+        j.put("grad_accum", 1);
+        j.put("steps", 1000);
+        j.put("lr", 5e-4);
+        j.put("schedule", "linear");
+        j.put("weight_decay", 0.01);
+        j.put("clip", 1.0);
+        j.put("whole_word", false);
+        j.put("log_every", 10);
+        j.put("eval_every", 200);
+        j.put("save_every", 200);
+        j.put("keep", 3);
+        j.put("seed", 1L);
+        j.put("device", "auto");
+        j.putAll(given);
+        int steps = ((Number) j.get("steps")).intValue();
+        j.putIfAbsent("warmup", Math.max(0, steps / 10));
+        // Logging, evaluating or saving less often than the run is long would leave it silent: clamp to the run.
+        for (String k : List.of("log_every", "eval_every", "save_every")) {
+            if (!given.containsKey(k)) j.put(k, Math.min(((Number) j.get(k)).intValue(), steps));
+        }
+        return PretrainConfig.fromJson(j, "options");
+    }
+
+    /** The run's saved options; options given again must agree, except those that do not change the training. */
+    private static PretrainConfig resumedConfig(RunFolder folder, Map<String, Object> given) {
+        Map<String, Object> saved = folder.readConfig();
+        PretrainConfig savedConfig = PretrainConfig.fromJson(saved, folder.runConfig().toString());
+        Map<String, Object> normalised = savedConfig.toJson();
+        Map<String, Object> j = new LinkedHashMap<>(normalised);
+        j.putAll(given);
+        PretrainConfig config = PretrainConfig.fromJson(j, "options");
+        Map<String, Object> now = config.toJson();
+        for (String k : now.keySet()) {
+            if (!FREE_ON_RESUME.contains(k) && !String.valueOf(now.get(k)).equals(String.valueOf(normalised.get(k)))) {
+                throw new IllegalArgumentException("--" + k.replace('_', '-') + " " + now.get(k) + " differs from the run's "
+                        + normalised.get(k) + " (" + folder.runConfig() + "); a resumed run keeps its options");
+            }
+        }
+        return config;
+    }
+
+    private static BertTokenizer tokenizer(PretrainConfig config, RunFolder folder, boolean resume, PretrainCorpus corpus, PrintStream out) {
+        if (resume) return TokenizerFiles.load(folder.tokenizer());
+        if (config.tokenizer() != null) return TokenizerFiles.load(Path.of(config.tokenizer()));
+        long t0 = System.nanoTime();
+        BertTokenizer tok = TokenizerCommand.train(corpus, config.vocabSize(), config.minFrequency());
+        out.printf("WordPiece vocabulary of %,d tokens trained in %.1f s (saved in the run's tokenizer/)%n", tok.vocab().size(),
+                (System.nanoTime() - t0) / 1e9);
+        return tok;
+    }
+}

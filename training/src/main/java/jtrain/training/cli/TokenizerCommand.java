@@ -1,0 +1,80 @@
+package jtrain.training.cli;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import jtrain.training.data.DataException;
+import jtrain.training.data.Document;
+import jtrain.training.data.PretrainCorpus;
+import jtrain.training.tokenizer.BertTokenizer;
+import jtrain.training.tokenizer.TokenizerFiles;
+import jtrain.training.tokenizer.WordPieceTrainer;
+
+/** {@code ./trainer tokenizer train}: a WordPiece vocabulary from a corpus, saved as vocab.txt and tokenizer.json. */
+public final class TokenizerCommand {
+    static final String USAGE = """
+            usage: ./trainer tokenizer train --corpus default|FILE... [--vocab-size 8000] [--min-frequency 2]
+                                             [--seed 1] [--cache DIR] --out DIR
+              Trains a BERT WordPiece tokenizer on the training documents of the corpus: 'default' is the standard
+              pretraining corpus (./trainer data fetch first), FILEs are .txt (paragraphs) or .jsonl (text field).
+              The held-out documents that ./trainer pretrain evaluates on (same --seed) are left out.""";
+
+    private TokenizerCommand() {}
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            CliArgs a = new CliArgs(args);
+            if (!a.hasNext()) throw new IllegalArgumentException("missing subcommand (train)\n" + USAGE);
+            String sub = a.next();
+            if (sub.equals("--help") || sub.equals("-h") || sub.equals("help")) {
+                out.println(USAGE);
+                return 0;
+            }
+            if (!sub.equals("train")) throw new IllegalArgumentException("unknown subcommand '" + sub + "' (expected train)");
+            List<String> corpus = null;
+            int vocabSize = 8000, minFrequency = 2;
+            long seed = 1;
+            String outDir = null, cache = null;
+            while (a.hasNext()) {
+                String o = a.next();
+                switch (o) {
+                    case "--corpus" -> corpus = a.values(o);
+                    case "--vocab-size" -> vocabSize = CliArgs.integer(o, a.value(o));
+                    case "--min-frequency" -> minFrequency = CliArgs.integer(o, a.value(o));
+                    case "--seed" -> seed = CliArgs.longInteger(o, a.value(o));
+                    case "--out" -> outDir = a.value(o);
+                    case "--cache" -> cache = a.value(o);
+                    case "-h", "--help" -> {
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + o + " (see ./trainer tokenizer --help)");
+                }
+            }
+            if (corpus == null) throw new IllegalArgumentException("--corpus default|FILE... is required");
+            if (outDir == null) throw new IllegalArgumentException("--out DIR is required");
+            if (vocabSize < 1 || minFrequency < 1) throw new IllegalArgumentException("--vocab-size and --min-frequency must be positive");
+            PretrainCorpus c = CorpusSources.load(corpus, seed, cache, out);
+            long t0 = System.nanoTime();
+            BertTokenizer tok = train(c, vocabSize, minFrequency);
+            TokenizerFiles.save(tok, Path.of(outDir));
+            out.printf("WordPiece vocabulary of %,d tokens trained in %.1f s, saved to %s%n", tok.vocab().size(),
+                    (System.nanoTime() - t0) / 1e9, outDir);
+            return 0;
+        } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
+            err.println("trainer tokenizer: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    static BertTokenizer train(PretrainCorpus corpus, int vocabSize, int minFrequency) {
+        return new WordPieceTrainer().vocabSize(vocabSize).minFrequency(minFrequency)
+                .train(corpus.train().stream().map(Document::text).toList());
+    }
+}

@@ -1,0 +1,80 @@
+package jtrain.training.pretrain;
+
+import java.util.List;
+
+import jtrain.engine.Rng;
+
+/**
+ * The order in which training sequences are visited: a fresh shuffle each epoch, drawn from the run's data rng.
+ * Its position is three numbers (epoch, the rng state the epoch's shuffle started from, cursor), so a checkpoint can
+ * record it compactly and a resumed run continues with exactly the sequence it would have taken next.
+ */
+public final class DataOrder {
+    private final int size;
+    private final Rng rng;
+    private int[] order;
+    private long shuffleState;
+    private int epoch;
+    private int cursor;
+
+    /** Where the order stands; shuffleState regenerates the current epoch's permutation. */
+    public record Position(int epoch, long shuffleState, int cursor) {}
+
+    /** Shuffles the first epoch immediately (drawing from rng), as training starts. */
+    public DataOrder(int size, Rng rng) {
+        if (size < 1) throw new IllegalArgumentException("no training sequences");
+        this.size = size;
+        this.rng = rng;
+        shuffle();
+    }
+
+    /** The index of the next sequence; a new epoch is shuffled when the current one is used up. */
+    public int next() {
+        if (cursor == order.length) {
+            epoch++;
+            shuffle();
+        }
+        return order[cursor++];
+    }
+
+    public Position position() {
+        return new Position(epoch, shuffleState, cursor);
+    }
+
+    /** Continues from a saved position; the shared rng itself is restored by its owner. */
+    public void restore(Position p) {
+        if (p.cursor() < 0 || p.cursor() > size) throw new IllegalArgumentException("data cursor " + p.cursor() + " outside 0.." + size);
+        order = permutation(size, new Rng(p.shuffleState()));
+        shuffleState = p.shuffleState();
+        epoch = p.epoch();
+        cursor = p.cursor();
+    }
+
+    private void shuffle() {
+        shuffleState = rng.state();
+        order = permutation(size, rng);
+        cursor = 0;
+    }
+
+    private static int[] permutation(int n, Rng rng) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+
+    /** A hash of the sequences, so resuming on different data (another tokenizer, corpus or max length) is caught. */
+    public static String fingerprint(List<int[]> sequences) {
+        long h = 0xcbf29ce484222325L;
+        for (int[] s : sequences) {
+            h = (h ^ s.length) * 0x100000001b3L;
+            for (int id : s) h = (h ^ id) * 0x100000001b3L;
+        }
+        return sequences.size() + ":" + Long.toHexString(h);
+    }
+}

@@ -1,0 +1,146 @@
+package jtrain.training.pretrain;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jtrain.transformer.BertConfig;
+
+/**
+ * Every option of a pretraining run. It is saved as the run folder's run_config.json, so a run can be resumed or
+ * reproduced from that file alone.
+ *
+ * @param data         "default" (the standard pretraining corpus) or user files
+ * @param tokenizer    a tokenizer folder, or null to train one on the training documents
+ * @param model        tiny, mini, small, base, or "L,H,A,I" (layers, hidden, heads, intermediate)
+ * @param warmup       warm-up steps
+ * @param logEvery     steps between metrics lines
+ * @param saveEvery    steps between checkpoints (the last step is always saved)
+ * @param keep         checkpoints kept (older ones are deleted)
+ */
+public record PretrainConfig(List<String> data, String tokenizer, int vocabSize, int minFrequency, String model,
+                             int maxLen, int batch, int gradAccum, int steps, double lr, int warmup, String schedule,
+                             double weightDecay, double clip, boolean wholeWord, int logEvery, int evalEvery,
+                             int saveEvery, int keep, long seed, String device) {
+
+    public PretrainConfig {
+        data = List.copyOf(data);
+        if (data.isEmpty()) throw new IllegalArgumentException("--data needs 'default' or at least one file");
+        positive("--vocab-size", vocabSize);
+        positive("--min-frequency", minFrequency);
+        if (maxLen < 8) throw new IllegalArgumentException("--max-len must be at least 8, got " + maxLen);
+        positive("--batch", batch);
+        positive("--grad-accum", gradAccum);
+        positive("--steps", steps);
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
+        if (warmup < 0 || warmup > steps) throw new IllegalArgumentException("--warmup must be between 0 and --steps (" + steps + "), got " + warmup);
+        if (!List.of("linear", "cosine", "constant").contains(schedule)) {
+            throw new IllegalArgumentException("--schedule must be linear, cosine or constant, got '" + schedule + "'");
+        }
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("--weight-decay must be >= 0, got " + weightDecay);
+        if (!(clip >= 0)) throw new IllegalArgumentException("--clip must be >= 0 (0 = off), got " + clip);
+        positive("--log-every", logEvery);
+        positive("--eval-every", evalEvery);
+        positive("--save-every", saveEvery);
+        positive("--keep", keep);
+        modelShape(model);
+        if (device.equals("cuda")) throw new IllegalArgumentException("CUDA backend not available yet (use --device cpu or auto)");
+        if (!device.equals("auto") && !device.equals("cpu")) throw new IllegalArgumentException("--device must be auto or cpu, got '" + device + "'");
+    }
+
+    private static void positive(String option, int v) {
+        if (v < 1) throw new IllegalArgumentException(option + " must be positive, got " + v);
+    }
+
+    /** Layers, hidden size, heads and intermediate size of a named or explicit model shape. */
+    public static int[] modelShape(String model) {
+        return switch (model.toLowerCase(Locale.ROOT)) {
+            case "tiny" -> new int[] {2, 128, 2, 512};
+            case "mini" -> new int[] {4, 256, 4, 1024};
+            case "small" -> new int[] {4, 512, 8, 2048};
+            case "base" -> new int[] {12, 768, 12, 3072};
+            default -> {
+                String[] parts = model.split(",");
+                if (parts.length != 4) throw new IllegalArgumentException("--model must be tiny, mini, small, base or L,H,A,I, got '" + model + "'");
+                int[] shape = new int[4];
+                for (int i = 0; i < 4; i++) {
+                    try {
+                        shape[i] = Integer.parseInt(parts[i].trim());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--model L,H,A,I needs four integers, got '" + model + "'");
+                    }
+                    if (shape[i] < 1) throw new IllegalArgumentException("--model L,H,A,I needs positive sizes, got '" + model + "'");
+                }
+                if (shape[1] % shape[2] != 0) throw new IllegalArgumentException("--model: hidden size " + shape[1] + " is not a multiple of the " + shape[2] + " heads");
+                yield shape;
+            }
+        };
+    }
+
+    public BertConfig bertConfig(int vocab) {
+        int[] s = modelShape(model);
+        return BertConfig.of(vocab, s[0], s[1], s[2], s[3]).withMaxPositions(maxLen);
+    }
+
+    public MlmMasking masking() {
+        return new MlmMasking(0.15, wholeWord);
+    }
+
+    public Pretrainer.Options options() {
+        return new Pretrainer.Options(batch, gradAccum, steps, lr, warmup, schedule, weightDecay, clip, logEvery, evalEvery, seed, masking());
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("data", data);
+        j.put("tokenizer", tokenizer);
+        j.put("vocab_size", vocabSize);
+        j.put("min_frequency", minFrequency);
+        j.put("model", model);
+        j.put("max_len", maxLen);
+        j.put("batch", batch);
+        j.put("grad_accum", gradAccum);
+        j.put("steps", steps);
+        j.put("lr", lr);
+        j.put("warmup", warmup);
+        j.put("schedule", schedule);
+        j.put("weight_decay", weightDecay);
+        j.put("clip", clip);
+        j.put("whole_word", wholeWord);
+        j.put("log_every", logEvery);
+        j.put("eval_every", evalEvery);
+        j.put("save_every", saveEvery);
+        j.put("keep", keep);
+        j.put("seed", seed);
+        j.put("device", device);
+        return j;
+    }
+
+    public static PretrainConfig fromJson(Map<String, Object> j, String source) {
+        try {
+            List<String> data = new ArrayList<>();
+            for (Object o : (List<?>) req(j, "data", source)) data.add((String) o);
+            return new PretrainConfig(data, (String) j.get("tokenizer"), num(j, "vocab_size", source).intValue(),
+                    num(j, "min_frequency", source).intValue(), (String) req(j, "model", source), num(j, "max_len", source).intValue(),
+                    num(j, "batch", source).intValue(), num(j, "grad_accum", source).intValue(), num(j, "steps", source).intValue(),
+                    num(j, "lr", source).doubleValue(), num(j, "warmup", source).intValue(), (String) req(j, "schedule", source),
+                    num(j, "weight_decay", source).doubleValue(), num(j, "clip", source).doubleValue(),
+                    (Boolean) req(j, "whole_word", source), num(j, "log_every", source).intValue(),
+                    num(j, "eval_every", source).intValue(), num(j, "save_every", source).intValue(), num(j, "keep", source).intValue(),
+                    num(j, "seed", source).longValue(), (String) req(j, "device", source));
+        } catch (ClassCastException e) {
+            throw new IllegalArgumentException(source + ": a field has the wrong type: " + e.getMessage());
+        }
+    }
+
+    private static Object req(Map<String, Object> j, String key, String source) {
+        if (!j.containsKey(key) || j.get(key) == null) throw new IllegalArgumentException(source + ": missing field '" + key + "'");
+        return j.get(key);
+    }
+
+    private static Number num(Map<String, Object> j, String key, String source) {
+        return (Number) req(j, key, source);
+    }
+}

@@ -1,0 +1,282 @@
+package jtrain.training.run;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import jtrain.engine.io.Json;
+import jtrain.engine.io.Safetensors;
+import jtrain.training.pretrain.TrainingState;
+import jtrain.training.tokenizer.BertTokenizer;
+import jtrain.training.tokenizer.TokenizerFiles;
+import jtrain.transformer.BertForMaskedLM;
+import jtrain.transformer.HfCheckpoint;
+import jtrain.transformer.StateDict;
+
+/**
+ * Saves and restores checkpoints in RUN/checkpoints. Each {@code step-N} folder is a Hugging Face model folder
+ * (config.json, model.safetensors, vocab.txt, tokenizer.json, ...) plus the trainer state: trainer_state.safetensors
+ * (optimizer moments) and trainer_state.json (step, rng states, data position, a SHA-256 of these fields, and the
+ * size and SHA-256 of every other file, so corruption or truncation is found on load). The file {@code latest} names the newest complete one.
+ *
+ * <p>A checkpoint is built in a hidden temporary folder, every file is forced to disk, the folder is renamed into
+ * place and only then is {@code latest} replaced (atomically). A process killed at any moment therefore leaves
+ * {@code latest} naming a complete checkpoint, and a failed save leaves the previous one untouched.
+ */
+public final class Checkpointer {
+    public static final String STATE_JSON = "trainer_state.json";
+    public static final String STATE_TENSORS = "trainer_state.safetensors";
+    public static final String LATEST = "latest";
+    private static final String PREFIX = "step-";
+
+    /** Sees every file of a checkpoint once written; tests use it to make a write fail as a full disk would. */
+    @FunctionalInterface
+    interface FileHook {
+        void written(Path file) throws IOException;
+    }
+
+    private final Path dir;
+    private final int keep;
+    private final FileHook hook;
+
+    public Checkpointer(Path dir, int keep) {
+        this(dir, keep, f -> {});
+    }
+
+    Checkpointer(Path dir, int keep, FileHook hook) {
+        if (keep < 1) throw new IllegalArgumentException("must keep at least one checkpoint, not " + keep);
+        this.dir = dir;
+        this.keep = keep;
+        this.hook = hook;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The checkpoint {@code latest} names, if any. */
+    public Optional<Path> latest() {
+        Path pointer = dir.resolve(LATEST);
+        if (!Files.exists(pointer)) return Optional.empty();
+        try {
+            String name = Files.readString(pointer, StandardCharsets.UTF_8).trim();
+            if (!name.matches(PREFIX + "\\d+")) throw new IllegalStateException(pointer + ": does not name a checkpoint ('" + name + "')");
+            return Optional.of(dir.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(pointer + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Saves the state after its step; returns the checkpoint folder. */
+    public Path save(TrainingState state, BertForMaskedLM model, BertTokenizer tokenizer) {
+        String name = PREFIX + state.step;
+        Path target = dir.resolve(name);
+        Path tmp = dir.resolve("." + name + ".tmp-" + System.nanoTime());
+        try {
+            Files.createDirectories(tmp);
+            HfCheckpoint.save(model, tmp);
+            TokenizerFiles.save(tokenizer, tmp);
+            Safetensors.write(tmp.resolve(STATE_TENSORS), state.optimizer.exportState(), Map.of("format", "jtrain-trainer-state"));
+            Map<String, Object> json = state.toJson();
+            json.put("state_sha256", sha256(Json.write(json)));
+            json.put("files", syncAndDescribe(tmp));
+            RunFolder.writeAtomically(tmp.resolve(STATE_JSON), Json.writePretty(json).getBytes(StandardCharsets.UTF_8));
+            hook.written(tmp.resolve(STATE_JSON));
+            sync(tmp);
+            replaceDirectory(tmp, target);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            String previous = latest().map(p -> "; the last complete checkpoint " + p + " is intact").orElse("");
+            throw new CheckpointException("could not save checkpoint " + target + ": " + message(e) + previous, e);
+        }
+        RunFolder.writeAtomically(dir.resolve(LATEST), (name + "\n").getBytes(StandardCharsets.UTF_8));
+        prune();
+        return target;
+    }
+
+    /**
+     * Loads the latest checkpoint into a model and a fresh state of the same run (built as for step 0), after checking
+     * every file against its recorded size and checksum. Returns the checkpoint folder.
+     */
+    public Path restore(TrainingState state, BertForMaskedLM model) {
+        Path cp = latest().orElseThrow(() -> new CheckpointException("no checkpoint to resume from in " + dir, null));
+        Map<String, Object> json = verify(cp);
+        try {
+            StateDict.load(model, Safetensors.read(cp.resolve(HfCheckpoint.WEIGHTS))).requireLoaded(cp.resolve(HfCheckpoint.WEIGHTS).toString());
+            String source = cp.resolve(STATE_JSON).toString();
+            state.restore(json, source);
+            long optimizerSteps = ((Number) json.get("optimizer_steps")).longValue();
+            state.optimizer.importState(Safetensors.read(cp.resolve(STATE_TENSORS)), optimizerSteps);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(e.getMessage(), e);
+        }
+        return cp;
+    }
+
+    /** The checkpoint's trainer_state.json, once every file it lists has its recorded size and SHA-256. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> verify(Path cp) {
+        Path stateFile = cp.resolve(STATE_JSON);
+        Map<String, Object> json;
+        try {
+            json = Json.parseObject(Files.readString(stateFile, StandardCharsets.UTF_8), stateFile.toString());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CheckpointException(stateFile + ": unreadable, the checkpoint is incomplete or corrupted (" + message(e) + ")", e);
+        }
+        if (!(json.get("files") instanceof Map<?, ?> files) || files.isEmpty()) {
+            throw new CheckpointException(stateFile + ": no file list, the checkpoint cannot be verified", null);
+        }
+        // The state's own fields are checked too: a changed digit there still parses.
+        Map<String, Object> fields = new LinkedHashMap<>(json);
+        fields.remove("files");
+        Object recorded = fields.remove("state_sha256");
+        if (!sha256(Json.write(fields)).equals(recorded)) {
+            throw new CheckpointException(stateFile + ": checksum mismatch, the file is corrupted", null);
+        }
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) files).entrySet()) {
+            Path f = cp.resolve(e.getKey());
+            Map<String, Object> info = (Map<String, Object>) e.getValue();
+            long expected = ((Number) info.get("size")).longValue();
+            try {
+                if (!Files.exists(f)) throw new CheckpointException(f + ": missing from the checkpoint", null);
+                long size = Files.size(f);
+                if (size != expected) {
+                    throw new CheckpointException(f + ": " + size + " bytes but " + expected + " were saved (truncated or corrupted)", null);
+                }
+                if (!sha256(f).equals(info.get("sha256"))) {
+                    throw new CheckpointException(f + ": checksum mismatch, the file is corrupted", null);
+                }
+            } catch (IOException ex) {
+                throw new CheckpointException(f + ": cannot read: " + ex.getMessage(), ex);
+            }
+        }
+        return json;
+    }
+
+    /** Forces each file to disk and records its size and checksum, in name order. */
+    private Map<String, Object> syncAndDescribe(Path folder) throws IOException {
+        Map<String, Object> files = new LinkedHashMap<>();
+        for (Path f : list(folder)) {
+            if (f.getFileName().toString().equals(STATE_JSON)) continue;
+            sync(f);
+            hook.written(f);
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("size", Files.size(f));
+            info.put("sha256", sha256(f));
+            files.put(f.getFileName().toString(), info);
+        }
+        return files;
+    }
+
+    /** Renames the finished folder into place; a same-named leftover (from a run resumed before it) is replaced. */
+    private void replaceDirectory(Path tmp, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = dir.resolve("." + target.getFileName() + ".old-" + System.nanoTime());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        sync(dir);
+        if (old != null) deleteTree(old);
+    }
+
+    /** Deletes all but the newest `keep` checkpoints (never the latest) and leftovers of interrupted saves. */
+    private void prune() {
+        Optional<Path> latest = latest();
+        List<Path> checkpoints = new ArrayList<>();
+        try {
+            for (Path p : list(dir)) {
+                String n = p.getFileName().toString();
+                if (n.matches(PREFIX + "\\d+") && Files.isDirectory(p)) checkpoints.add(p);
+                else if (n.startsWith("." + PREFIX)) deleteTree(p);
+            }
+        } catch (IOException e) {
+            return; // pruning is housekeeping; the checkpoint itself is safe
+        }
+        checkpoints.sort(Comparator.comparingLong(Checkpointer::stepOf).reversed());
+        for (int i = keep; i < checkpoints.size(); i++) {
+            if (latest.isEmpty() || !checkpoints.get(i).equals(latest.get())) deleteTree(checkpoints.get(i));
+        }
+    }
+
+    /** The step-N folders present, oldest first. */
+    public List<Path> checkpoints() {
+        try {
+            List<Path> out = new ArrayList<>();
+            if (!Files.isDirectory(dir)) return out;
+            for (Path p : list(dir)) if (p.getFileName().toString().matches(PREFIX + "\\d+")) out.add(p);
+            out.sort(Comparator.comparingLong(Checkpointer::stepOf));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long stepOf(Path p) {
+        return Long.parseLong(p.getFileName().toString().substring(PREFIX.length()));
+    }
+
+    private static List<Path> list(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.sorted().toList();
+        }
+    }
+
+    /** fsync of a file or a folder (for a folder: its entries, so a rename survives a power cut where supported). */
+    private static void sync(Path p) throws IOException {
+        boolean folder = Files.isDirectory(p);
+        try (FileChannel ch = FileChannel.open(p, folder ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!folder) throw e; // some platforms cannot open folders; the files themselves are safe
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        } catch (IOException e) {
+            // leftovers are hidden and removed by the next prune
+        }
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+}

@@ -1,0 +1,84 @@
+package jtrain.training.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import jtrain.engine.Rng;
+import jtrain.training.pretrain.MlmBatch;
+import jtrain.training.pretrain.MlmEvaluator;
+import jtrain.training.pretrain.PretrainConfig;
+import jtrain.training.pretrain.Pretrainer;
+import jtrain.training.pretrain.TrainingState;
+import jtrain.training.tokenizer.BertTokenizer;
+import jtrain.training.tokenizer.TokenizerFiles;
+import jtrain.transformer.BertForMaskedLM;
+
+/**
+ * A pretraining run in a run folder: starts it (writing run_config.json and the tokenizer) or resumes it from its
+ * latest checkpoint, trains, and checkpoints every saveEvery steps, at the last step and where the invocation stops.
+ */
+public final class PretrainRun {
+    private PretrainRun() {}
+
+    /**
+     * How this process takes part in the run.
+     *
+     * @param resume    continue from the latest checkpoint instead of starting
+     * @param stopAfter the last step this invocation trains (a checkpoint is saved there); Integer.MAX_VALUE for all
+     * @param afterStep called after each step and its checkpoint (tests simulate crashes with it)
+     */
+    public record Invocation(boolean resume, int stopAfter, Progress progress, Pretrainer.StepHook afterStep) {
+        public static Invocation of(boolean resume, Progress progress) {
+            return new Invocation(resume, Integer.MAX_VALUE, progress, s -> {});
+        }
+    }
+
+    /** Trains; train and heldOut are the packed sequences (held-out may be empty: no evaluation). */
+    public static Pretrainer.Summary run(RunFolder folder, PretrainConfig config, BertTokenizer tokenizer,
+                                         List<int[]> train, List<int[]> heldOut, Invocation inv) {
+        if (!inv.resume()) start(folder, config, tokenizer);
+        // The model is built exactly as at step 0 even when resuming, so parameters (and optimizer indices) line up.
+        Rng dropoutRng = new Rng(config.seed() + 1);
+        BertForMaskedLM model = new BertForMaskedLM(config.bertConfig(tokenizer.vocab().size()), new Rng(config.seed()), dropoutRng);
+        MlmBatch.Vocab vocab = MlmBatch.Vocab.of(tokenizer);
+        Pretrainer pretrainer = new Pretrainer(model, vocab, config.options());
+        TrainingState state = pretrainer.newState(train, dropoutRng);
+        Checkpointer checkpointer = new Checkpointer(folder.checkpoints(), config.keep());
+        if (inv.resume()) {
+            folder.readConfig(); // a clear error when the folder holds no run
+            if (checkpointer.latest().isPresent()) {
+                Path from = checkpointer.restore(state, model);
+                inv.progress().println("resuming from " + from + " (step " + state.step + " of " + config.steps() + ")");
+            } else {
+                // Killed before its first checkpoint: step 0 is rebuilt from the seed exactly, so start over.
+                inv.progress().println("no checkpoint yet in " + checkpointer.dir() + ": starting again from step 0");
+            }
+            folder.truncateMetrics(state.step);
+        }
+        MlmEvaluator evaluator = heldOut.isEmpty() ? null : new MlmEvaluator(heldOut, vocab, config.masking(), 64, config.seed() + 2);
+        Pretrainer.StepHook hook = s -> {
+            if (s.step % config.saveEvery() == 0 || s.step == config.steps() || s.step == inv.stopAfter()) {
+                checkpointer.save(s, model, tokenizer);
+            }
+            inv.afterStep().afterStep(s);
+        };
+        try (MetricsLog metrics = new MetricsLog(folder.metrics(), inv.resume())) {
+            return pretrainer.train(state, train, evaluator, metrics, inv.progress(), hook, inv.stopAfter());
+        } catch (ArithmeticException e) {
+            throw new ArithmeticException(e.getMessage() + "; " + checkpointer.latest()
+                    .map(p -> "the last good checkpoint is " + p).orElse("no checkpoint was saved yet"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(folder.metrics() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void start(RunFolder folder, PretrainConfig config, BertTokenizer tokenizer) {
+        if (folder.hasRun()) {
+            throw new IllegalArgumentException(folder.dir() + " already holds a run; add --resume to continue it, or choose another --out");
+        }
+        folder.writeConfig(config.toJson());
+        TokenizerFiles.save(tokenizer, folder.tokenizer());
+    }
+}

@@ -1,0 +1,93 @@
+package jtrain.training.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jtrain.engine.io.AtomicFiles;
+import jtrain.engine.io.Json;
+
+/**
+ * A training run's folder: run_config.json (every option, to resume or reproduce the run), metrics.jsonl (one line
+ * per log or evaluation step), tokenizer/ (the run's tokenizer) and checkpoints/ (see {@link Checkpointer}).
+ */
+public record RunFolder(Path dir) {
+    public static final String RUN_CONFIG = "run_config.json";
+    public static final String METRICS = "metrics.jsonl";
+
+    public Path runConfig() {
+        return dir.resolve(RUN_CONFIG);
+    }
+
+    public Path metrics() {
+        return dir.resolve(METRICS);
+    }
+
+    public Path tokenizer() {
+        return dir.resolve("tokenizer");
+    }
+
+    public Path checkpoints() {
+        return dir.resolve("checkpoints");
+    }
+
+    public boolean hasRun() {
+        return Files.exists(runConfig());
+    }
+
+    public void writeConfig(Map<String, Object> config) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run folder " + dir + ": " + e.getMessage(), e);
+        }
+        writeAtomically(runConfig(), Json.writePretty(config).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Map<String, Object> readConfig() {
+        if (!hasRun()) throw new IllegalArgumentException(dir + " holds no run to resume (no " + RUN_CONFIG + ")");
+        try {
+            return Json.parseObject(Files.readString(runConfig()), runConfig().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(runConfig() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Drops the metrics lines after the given step: a run that crashed after its last checkpoint logged steps that the
+     * resumed run will log again. A torn last line (killed mid-write) is dropped too.
+     */
+    public void truncateMetrics(int lastStep) {
+        Path f = metrics();
+        if (!Files.exists(f)) return;
+        try {
+            List<String> keep = new ArrayList<>();
+            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                Object step;
+                try {
+                    step = Json.parseObject(line, f.toString()).get("step");
+                } catch (IllegalArgumentException torn) {
+                    continue;
+                }
+                if (step instanceof Number n && n.longValue() <= lastStep) keep.add(line);
+            }
+            byte[] bytes = keep.isEmpty() ? new byte[0] : (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8);
+            writeAtomically(f, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the file's content all at once (temporary file, fsync, rename). */
+    static void writeAtomically(Path file, byte[] bytes) {
+        AtomicFiles.write(file, ch -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
+        });
+    }
+}

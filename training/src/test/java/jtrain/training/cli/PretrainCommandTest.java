@@ -1,0 +1,148 @@
+package jtrain.training.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jtrain.engine.Rng;
+import jtrain.training.run.Checkpointer;
+import jtrain.training.tokenizer.TokenizerFiles;
+import jtrain.transformer.HfCheckpoint;
+
+/** ./trainer pretrain and ./trainer tokenizer train on a small synthetic corpus file. */
+class PretrainCommandTest {
+    @TempDir
+    Path tmp;
+
+    /** Exit code, stdout and stderr of one command. */
+    record Result(int code, String out, String err) {}
+
+    static Result pretrain(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = PretrainCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Paragraphs of random sentences over a small vocabulary. */
+    Path corpus() throws IOException {
+        String[] words = {"the", "old", "whale", "ship", "sea", "captain", "sailed", "white", "deep", "harpoon", "crew", "storm",
+                "island", "rope", "mast", "wave", "salt", "night", "morning", "boat", "line", "watched", "north", "south"};
+        Rng r = new Rng(11);
+        List<String> paragraphs = new ArrayList<>();
+        for (int p = 0; p < 80; p++) {
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < 40; w++) sb.append(words[r.nextInt(words.length)]).append(w % 8 == 7 ? ". " : " ");
+            paragraphs.add(sb.toString().trim());
+        }
+        Path f = tmp.resolve("corpus.txt");
+        Files.writeString(f, String.join("\n\n", paragraphs) + "\n");
+        return f;
+    }
+
+    String[] tinyRun(Path corpus, Path run, String... extra) {
+        List<String> a = new ArrayList<>(List.of("--data", corpus.toString(), "--model", "1,32,2,64", "--max-len", "32",
+                "--batch", "4", "--steps", "6", "--vocab-size", "150", "--min-frequency", "1", "--eval-every", "3",
+                "--save-every", "3", "--log-every", "1", "--out", run.toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void pretrainWritesARunFolderWhoseCheckpointsAreHfModelFolders() throws IOException {
+        Path run = tmp.resolve("run");
+        Result r = pretrain(tinyRun(corpus(), run));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("held-out MLM loss"), r.out());
+
+        assertTrue(Files.readString(run.resolve("run_config.json")).contains("\"model\": \"1,32,2,64\""));
+        assertEquals(6 + 2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "a line per step and per evaluation");
+        Path last = run.resolve("checkpoints/step-6");
+        assertEquals("step-6", Files.readString(run.resolve("checkpoints/latest")).trim());
+        Checkpointer.verify(last);
+        assertTrue(TokenizerFiles.load(run.resolve("tokenizer")).vocab().size() <= 150, "the trained tokenizer is kept in the run");
+        // Any checkpoint loads like a Hugging Face folder: weights, config and tokenizer.
+        assertNotNull(HfCheckpoint.loadMaskedLM(last));
+        assertNotNull(TokenizerFiles.load(last));
+    }
+
+    @Test
+    void resumeContinuesAStoppedRunAndRefusesChangedOptions() throws IOException {
+        Path corpus = corpus(), run = tmp.resolve("run");
+        assertEquals(0, pretrain(tinyRun(corpus, run, "--stop-after", "3")).code());
+        assertEquals("step-3", Files.readString(run.resolve("checkpoints/latest")).trim());
+
+        Result changed = pretrain("--out", run.toString(), "--resume", "--lr", "0.1");
+        assertEquals(2, changed.code());
+        assertTrue(changed.err().contains("--lr 0.1 differs from the run's 5.0E-4"), changed.err());
+
+        Result resumed = pretrain("--out", run.toString(), "--resume");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming from"), resumed.out());
+        assertEquals("step-6", Files.readString(run.resolve("checkpoints/latest")).trim());
+        assertEquals(6 + 2, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void startingOverAnExistingRunIsRefused() throws IOException {
+        Path corpus = corpus(), run = tmp.resolve("run");
+        assertEquals(0, pretrain(tinyRun(corpus, run, "--steps", "1")).code());
+        Result again = pretrain(tinyRun(corpus, run, "--steps", "1"));
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already holds a run; add --resume"), again.err());
+    }
+
+    @Test
+    void badArgumentsGiveOneLineAndExitCode2() {
+        String out = tmp.resolve("x").toString();
+        assertError("--out RUN_DIR is required", "--steps", "5");
+        assertError("unknown option --bogus", "--bogus", "--out", out);
+        assertError("--steps needs an integer, got 'ten'", "--steps", "ten", "--out", out);
+        assertError("--lr needs a value", "--out", out, "--lr");
+        assertError("CUDA backend not available yet", "--device", "cuda", "--out", out);
+        assertError("--model must be tiny, mini, small, base or L,H,A,I, got 'huge'", "--model", "huge", "--out", out);
+        assertError("--schedule must be linear, cosine or constant", "--schedule", "exp", "--out", out);
+        assertError("holds no run to resume", "--resume", "--out", out);
+        assertError("no such file", "--data", tmp.resolve("missing.txt").toString(), "--out", out);
+    }
+
+    @Test
+    void helpIsPrintedWithExitCode0() {
+        Result r = pretrain("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--resume"));
+    }
+
+    @Test
+    void tokenizerTrainSavesALoadableTokenizer() throws IOException {
+        Path dir = tmp.resolve("tok");
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = TokenizerCommand.run(new String[] {"train", "--corpus", corpus().toString(), "--vocab-size", "120",
+                "--min-frequency", "1", "--out", dir.toString()}, new PrintStream(out), new PrintStream(err));
+        assertEquals(0, code, err.toString());
+        assertTrue(Files.exists(dir.resolve("vocab.txt")) && Files.exists(dir.resolve("tokenizer.json")));
+        assertTrue(TokenizerFiles.load(dir).vocab().size() <= 120);
+
+        err.reset();
+        assertEquals(2, TokenizerCommand.run(new String[] {"train", "--out", dir.toString()}, new PrintStream(out), new PrintStream(err)));
+        assertEquals("trainer tokenizer: --corpus default|FILE... is required", err.toString().trim());
+    }
+
+    void assertError(String expected, String... args) {
+        Result r = pretrain(args);
+        assertEquals(2, r.code(), "exit code for " + List.of(args));
+        assertTrue(r.err().startsWith("trainer pretrain: ") && r.err().contains(expected), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    }
+}

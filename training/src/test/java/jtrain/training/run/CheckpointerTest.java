@@ -1,0 +1,140 @@
+package jtrain.training.run;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.training.pretrain.MlmBatch;
+import jtrain.training.pretrain.PretrainConfig;
+import jtrain.training.pretrain.Pretrainer;
+import jtrain.training.pretrain.TrainingState;
+import jtrain.transformer.BertForMaskedLM;
+
+/** Checkpoints survive failed saves, are verified on load, and only the newest few are kept. */
+class CheckpointerTest {
+    @TempDir
+    Path tmp;
+
+    final PretrainConfig config = TinyRuns.config(6, 2, 2);
+
+    @Test
+    void aRunKeepsTheLastKCheckpointsAndPointsLatestAtTheNewest() throws IOException {
+        TinyRuns.train(tmp, config, TinyRuns.fresh());
+        Checkpointer ck = new Checkpointer(tmp.resolve("checkpoints"), 2);
+        assertEquals(List.of(tmp.resolve("checkpoints/step-4"), tmp.resolve("checkpoints/step-6")), ck.checkpoints());
+        assertEquals(tmp.resolve("checkpoints/step-6"), ck.latest().orElseThrow());
+        Path cp = ck.latest().orElseThrow();
+        for (String f : List.of("config.json", "model.safetensors", "vocab.txt", "tokenizer.json", Checkpointer.STATE_TENSORS, Checkpointer.STATE_JSON)) {
+            assertTrue(Files.exists(cp.resolve(f)), f + " is in the checkpoint");
+        }
+        assertTrue(Files.exists(tmp.resolve(RunFolder.RUN_CONFIG)));
+        try (var files = Files.list(tmp.resolve("checkpoints"))) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary folders are left behind");
+        }
+    }
+
+    @Test
+    void aFailedSaveReportsTheCauseAndLeavesThePreviousCheckpointIntact() throws IOException {
+        TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
+        Path previous = tmp.resolve("checkpoints/step-2");
+        Fixture f = fixture();
+        f.checkpointer().restore(f.state(), f.model());
+
+        // The weights file fails as it would on a full disk.
+        Checkpointer failing = new Checkpointer(tmp.resolve("checkpoints"), 2, file -> {
+            if (file.getFileName().toString().equals("model.safetensors")) throw new IOException("No space left on device");
+        });
+        f.state().step = 3;
+        CheckpointException e = assertThrows(CheckpointException.class, () -> failing.save(f.state(), f.model(), TinyRuns.TOKENIZER));
+        assertTrue(e.getMessage().contains("step-3") && e.getMessage().contains("No space left on device"), e.getMessage());
+        assertTrue(e.getMessage().contains(previous + " is intact"), e.getMessage());
+
+        assertEquals(previous, failing.latest().orElseThrow());
+        assertEquals(List.of(previous), failing.checkpoints());
+        Checkpointer.verify(previous);
+        try (var files = Files.list(tmp.resolve("checkpoints"))) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".")), "the half-written folder is removed");
+        }
+    }
+
+    @Test
+    void aTruncatedFileIsNamedOnLoad() throws IOException {
+        TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
+        Path weights = tmp.resolve("checkpoints/step-2/model.safetensors");
+        try (FileChannel ch = FileChannel.open(weights, StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() / 2);
+        }
+        Fixture f = fixture();
+        CheckpointException e = assertThrows(CheckpointException.class, () -> f.checkpointer().restore(f.state(), f.model()));
+        assertTrue(e.getMessage().startsWith(weights.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void aCorruptedFileIsNamedOnLoad() throws IOException {
+        TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
+        Path moments = tmp.resolve("checkpoints/step-2/" + Checkpointer.STATE_TENSORS);
+        byte[] bytes = Files.readAllBytes(moments);
+        bytes[bytes.length - 3] ^= 0x40; // one flipped bit in the optimizer moments
+        Files.write(moments, bytes);
+        Fixture f = fixture();
+        CheckpointException e = assertThrows(CheckpointException.class, () -> f.checkpointer().restore(f.state(), f.model()));
+        assertEquals(moments + ": checksum mismatch, the file is corrupted", e.getMessage());
+    }
+
+    @Test
+    void anUnreadableTrainerStateIsNamedOnLoad() throws IOException {
+        TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
+        Path state = tmp.resolve("checkpoints/step-2/" + Checkpointer.STATE_JSON);
+        String json = Files.readString(state);
+        Files.writeString(state, json.substring(0, json.length() / 2));
+        Fixture f = fixture();
+        CheckpointException e = assertThrows(CheckpointException.class, () -> f.checkpointer().restore(f.state(), f.model()));
+        assertTrue(e.getMessage().startsWith(state + ": unreadable"), e.getMessage());
+    }
+
+    @Test
+    void aChangedDigitInTheTrainerStateIsDetected() throws IOException {
+        TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
+        Path state = tmp.resolve("checkpoints/step-2/" + Checkpointer.STATE_JSON);
+        Files.writeString(state, Files.readString(state).replace("\"step\": 2,", "\"step\": 3,"));
+        Fixture f = fixture();
+        CheckpointException e = assertThrows(CheckpointException.class, () -> f.checkpointer().restore(f.state(), f.model()));
+        assertEquals(state + ": checksum mismatch, the file is corrupted", e.getMessage());
+    }
+
+    @Test
+    void aDivergingRunStopsNamingTheStepAndKeepsTheLastGoodCheckpoint() {
+        // After the step-4 checkpoint a weight becomes NaN, so the loss of step 5 is NaN.
+        var poisonAt4 = new PretrainRun.Invocation(false, Integer.MAX_VALUE, TinyRuns.quiet(), s -> {
+            if (s.step == 4) {
+                Tensor w = s.optimizer.params().get(0);
+                w.backend().fill(w, Double.NaN);
+            }
+        });
+        ArithmeticException e = assertThrows(ArithmeticException.class, () -> TinyRuns.train(tmp, config, poisonAt4));
+        assertTrue(e.getMessage().contains("NaN at step 5"), e.getMessage());
+        assertTrue(e.getMessage().contains("the last good checkpoint is " + tmp.resolve("checkpoints/step-4")), e.getMessage());
+        Checkpointer.verify(tmp.resolve("checkpoints/step-4"));
+    }
+
+    /** A model and fresh state of the run in tmp, as a resume builds them. */
+    record Fixture(BertForMaskedLM model, TrainingState state, Checkpointer checkpointer) {}
+
+    Fixture fixture() {
+        PretrainConfig c = TinyRuns.config(2, 2, 2);
+        Rng dropout = new Rng(c.seed() + 1);
+        BertForMaskedLM model = new BertForMaskedLM(c.bertConfig(TinyRuns.TOKENIZER.vocab().size()), new Rng(c.seed()), dropout);
+        TrainingState state = new Pretrainer(model, MlmBatch.Vocab.of(TinyRuns.TOKENIZER), c.options()).newState(TinyRuns.TRAIN, dropout);
+        return new Fixture(model, state, new Checkpointer(tmp.resolve("checkpoints"), c.keep()));
+    }
+}
