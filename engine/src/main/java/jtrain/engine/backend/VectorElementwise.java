@@ -96,11 +96,11 @@ final class VectorElementwise {
             FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
             FloatVector r = switch (op) {
                 case NEG -> v.neg();
-                case EXP -> v.lanewise(VectorOperators.EXP);
-                case LOG -> v.lanewise(VectorOperators.LOG);
+                case EXP -> VectorMath.exp(v);
+                case LOG -> logExact(v); // scalar Math.log: the same bits interpreted and compiled
                 case SQRT -> v.sqrt();
                 case RSQRT -> FloatVector.broadcast(S, 1f).div(v.sqrt());
-                case TANH -> v.lanewise(VectorOperators.TANH);
+                case TANH -> VectorMath.tanh(v);
                 case GELU -> VectorMath.gelu(v);
                 case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
                 case SQUARE -> v.mul(v);
@@ -108,6 +108,12 @@ final class VectorElementwise {
             };
             r.intoArray(out, oo + i, m);
         }
+    }
+
+    private static FloatVector logExact(FloatVector v) {
+        float[] lanes = v.toArray();
+        for (int i = 0; i < lanes.length; i++) lanes[i] = (float) Math.log(lanes[i]);
+        return FloatVector.fromArray(S, lanes, 0);
     }
 
     // ---- binary -----------------------------------------------------------------------------------------------

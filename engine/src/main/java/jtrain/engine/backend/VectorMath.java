@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vectorised special functions in float that the Vector API lacks: the normal CDF (through erfc) for the exact
- * GELU and its derivative. exp, log and tanh come from the Vector API itself (SVML on x86).
+ * GELU and its derivative, and exp/tanh that give the same bits interpreted and compiled (see exp).
  */
 final class VectorMath {
     private VectorMath() {}
@@ -21,9 +21,49 @@ final class VectorMath {
             A5 = 1.061405429f;
     private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2)), INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
+    /**
+     * The sum of the lanes, left to right. reduceLanes(ADD) leaves the order unspecified, and the order differs
+     * between interpreted and JIT-compiled code, so two identical runs could differ in the last bits; training must
+     * be repeatable (exact resume), so every float sum over lanes goes through here.
+     */
+    static float sumLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0;
+        for (float x : lanes) s += x;
+        return s;
+    }
+
+    // exp(x) = 2^n * exp(r) with n = round(x / ln 2) and |r| <= ln(2)/2; exp(r) by its Taylor series to r^7
+    // (truncation error below 3e-9 relative). Only add, mul, fma and integer ops: these are exactly defined, so the
+    // result is the same whether the Vector API code runs interpreted or JIT-compiled, unlike lanewise(EXP), whose
+    // interpreted fallback and compiled intrinsic round differently (which made repeated runs differ).
+    private static final float LOG2E = 1.44269504f, LN2_HI = 0.693145752f, LN2_LO = 1.42860677e-6f;
+    private static final float ROUND_MAGIC = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
+    private static final float EXP_MAX = 88.3762626647949f, EXP_MIN = -87.33654475f;
+
+    /** e^x in float, within about 2 ulp; 0 below e^-87.3 and +Infinity above e^88.4 (NaN stays NaN). */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector n = xc.mul(LOG2E).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+        FloatVector r = n.mul(-LN2_HI).add(xc).sub(n.mul(LN2_LO));
+        FloatVector p = r.mul(1f / 5040).add(1f / 720).mul(r).add(1f / 120).mul(r).add(1f / 24).mul(r).add(1f / 6)
+                .mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+        FloatVector scale = ((jdk.incubator.vector.IntVector) n.convert(VectorOperators.F2I, 0)).add(127)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = p.mul(scale);
+        e = e.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
+        e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
+        return e.blend(x, x.compare(VectorOperators.NE, x)); // NaN in, NaN out
+    }
+
+    /** tanh(x) = 1 - 2 / (e^(2x) + 1), through the deterministic exp. */
+    static FloatVector tanh(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(x.mul(2f)).add(1f)));
+    }
+
     /** exp(-x^2/2), needed by both Phi and the GELU derivative. */
     private static FloatVector gaussian(FloatVector x) {
-        return x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP);
+        return exp(x.mul(x).mul(-0.5f));
     }
 
     /** Phi(x) = 0.5 (1 + erf(x / sqrt 2)) given g = exp(-x^2/2). */

@@ -76,7 +76,7 @@ final class VectorReduce {
             VectorMask<Float> m = S.indexInRange(i, n);
             a0 = a0.add(FloatVector.fromArray(S, x, off + i, m));
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        return VectorMath.sumLanes(a0.add(a1).add(a2.add(a3)));
     }
 
     /** Maximum of n >= 1 floats from off (NaN if any is NaN, like Math.max). */
@@ -111,7 +111,7 @@ final class VectorReduce {
                 FloatVector v = FloatVector.fromArray(S, x, base + i, m);
                 a0 = v.fma(v, a0);
             }
-            total += a0.add(a1).reduceLanes(VectorOperators.ADD);
+            total += VectorMath.sumLanes(a0.add(a1));
         }
         return total;
     }

@@ -26,11 +26,11 @@ final class VectorRowOps {
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < c; j += L) {
             VectorMask<Float> m = S.indexInRange(j, c);
-            FloatVector e = FloatVector.fromArray(S, x, xo + j, m).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xo + j, m).sub(shift));
             e.intoArray(out, oo + j, m);
             acc = acc.add(e, m);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sumLanes(acc);
     }
 
     /** log(sum(exp(row))) computed stably; -inf for a row of -inf. */
@@ -78,7 +78,7 @@ final class VectorRowOps {
                     VectorMask<Float> m = S.indexInRange(j, c);
                     acc = FloatVector.fromArray(S, y, yo + j, m).fma(FloatVector.fromArray(S, gy, go + j, m), acc);
                 }
-                float dot = acc.reduceLanes(VectorOperators.ADD);
+                float dot = VectorMath.sumLanes(acc);
                 for (int j = 0; j < c; j += L) {
                     VectorMask<Float> m = S.indexInRange(j, c);
                     FloatVector yv = FloatVector.fromArray(S, y, yo + j, m);
@@ -96,7 +96,7 @@ final class VectorRowOps {
                 float s = VectorReduce.sum(gy, go, c);
                 for (int j = 0; j < c; j += L) {
                     VectorMask<Float> m = S.indexInRange(j, c);
-                    FloatVector e = FloatVector.fromArray(S, y, yo + j, m).lanewise(VectorOperators.EXP);
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, y, yo + j, m));
                     FloatVector.fromArray(S, gy, go + j, m).sub(e.mul(s)).intoArray(gx, xo + j, m);
                 }
             }
@@ -116,7 +116,7 @@ final class VectorRowOps {
                     FloatVector d = FloatVector.fromArray(S, x, xo + j, m).sub(mu);
                     acc = d.fma(d, acc).blend(acc, m.not());
                 }
-                float rs = (float) (1 / Math.sqrt(acc.reduceLanes(VectorOperators.ADD) / c + eps));
+                float rs = (float) (1 / Math.sqrt(VectorMath.sumLanes(acc) / c + eps));
                 for (int j = 0; j < c; j += L) {
                     VectorMask<Float> m = S.indexInRange(j, c);
                     FloatVector xhat = FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
@@ -172,7 +172,7 @@ final class VectorRowOps {
             g.fma(xhat, FloatVector.fromArray(S, gg, j, m)).intoArray(gg, j, m);
             g.add(FloatVector.fromArray(S, gb, j, m)).intoArray(gb, j, m);
         }
-        float meanDx = sDx.reduceLanes(VectorOperators.ADD) / c, meanDxX = sDxX.reduceLanes(VectorOperators.ADD) / c;
+        float meanDx = VectorMath.sumLanes(sDx) / c, meanDxX = VectorMath.sumLanes(sDxX) / c;
         for (int j = 0; j < c; j += L) {
             VectorMask<Float> m = S.indexInRange(j, c);
             FloatVector xhat = FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
@@ -192,7 +192,7 @@ final class VectorRowOps {
                 float l = lse[lOff + r];
                 for (int j = 0; j < c; j += L) {
                     VectorMask<Float> m = S.indexInRange(j, c);
-                    FloatVector.fromArray(S, x, xo + j, m).sub(l).lanewise(VectorOperators.EXP).mul(scale).intoArray(g, go + j, m);
+                    VectorMath.exp(FloatVector.fromArray(S, x, xo + j, m).sub(l)).mul(scale).intoArray(g, go + j, m);
                 }
                 g[go + t] -= scale;
             }

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
 
 import jtrain.engine.Autograd.AutoCloseable0;
 import jtrain.engine.backend.Backends;
@@ -20,31 +20,36 @@ import jtrain.training.pretrain.PretrainConfig;
  * The resume guarantee: on the CPU, a run interrupted after a checkpoint and resumed logs the same metrics (bit-identical
  * doubles) and ends with the same weights and optimizer state as a run that was never interrupted.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExactResumeTest {
     static final PretrainConfig CONFIG = TinyRuns.config(12, 4, 10);
 
-    @TempDir
-    static Path runs;
+    /** The backend the runs compute on; ExactResumeVectorTest repeats everything with the vector backend. */
+    String backendName() {
+        return "reference";
+    }
+
+    Path runs;
 
     /** The uninterrupted run that every interrupted one is compared with. */
-    static Path whole;
+    Path whole;
 
-    /*
-     * The reference backend sums in a fixed order. With the vector backend two identical runs in one JVM can differ in
-     * the last bits (its lane reductions need not add lanes in the same order once JIT-compiled).
-     */
-    static AutoCloseable0 backend;
+    AutoCloseable0 backend;
 
     @BeforeAll
-    static void trainWithoutInterruption() {
-        backend = Backends.useCpu(Backends.byName("reference"));
+    void trainWithoutInterruption() throws IOException {
+        runs = Files.createTempDirectory("exact-resume-" + backendName());
+        backend = Backends.useCpu(Backends.byName(backendName()));
         whole = runs.resolve("whole");
         TinyRuns.train(whole, CONFIG, TinyRuns.fresh());
     }
 
     @AfterAll
-    static void restoreBackend() {
+    void restoreBackend() throws IOException {
         backend.close();
+        try (var files = Files.walk(runs)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @Test
