@@ -66,6 +66,6 @@ public final class AuxMlm {
             batch.add(sequences.get(order[cursor++]));
         }
         MlmBatch b = MlmBatch.of(batch, vocab, masking, rng);
-        return model.loss(model.logits(b.inputIds(), null, b.attentionMask()), b.labels());
+        return model.sparseLoss(b.inputIds(), null, b.attentionMask(), b.labels());
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import jtrain.engine.Autograd;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.engine.ops.Nn;
 import jtrain.transformer.BertForMaskedLM;
 
 /**
@@ -39,10 +40,11 @@ public final class MlmEvaluator {
             for (int from = 0; from < sequences.size(); from += batchSize) {
                 MlmBatch b = MlmBatch.of(sequences.subList(from, Math.min(sequences.size(), from + batchSize)), vocab, masking, rng);
                 if (b.predicted() == 0) continue;
-                Tensor logits = model.logits(b.inputIds(), null, b.attentionMask());
-                lossSum += model.loss(logits, b.labels()).item() * b.predicted();
-                predicted += b.predicted();
-                correct += countCorrect(logits, b.labels().toIntArray());
+                Tensor logits = model.maskedLogits(b.inputIds(), null, b.attentionMask(), b.labels());  // (M, V)
+                int[] targets = BertForMaskedLM.labelledTargets(b.labels());
+                lossSum += Nn.crossEntropy(logits, Tensor.ofInts(targets, targets.length), MlmMasking.IGNORE).item() * targets.length;
+                predicted += targets.length;
+                correct += countCorrect(logits, targets);
             }
         } finally {
             model.train(wasTraining);
@@ -51,15 +53,15 @@ public final class MlmEvaluator {
         return new Result(loss, Math.exp(loss), predicted == 0 ? Double.NaN : (double) correct / predicted, predicted);
     }
 
-    private static long countCorrect(Tensor logits, int[] labels) {
+    /** Rows of logits whose arg-max is the target. */
+    private static long countCorrect(Tensor logits, int[] targets) {
         int v = logits.size(-1);
         float[] l = logits.toFloatArray();
         long correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] == MlmMasking.IGNORE) continue;
+        for (int i = 0; i < targets.length; i++) {
             int best = 0;
             for (int j = 1; j < v; j++) if (l[i * v + j] > l[i * v + best]) best = j;
-            if (best == labels[i]) correct++;
+            if (best == targets[i]) correct++;
         }
         return correct;
     }

@@ -90,7 +90,7 @@ public final class Pretrainer {
                 List<int[]> seqs = new ArrayList<>(o.batchSize());
                 for (int i = 0; i < o.batchSize(); i++) seqs.add(train.get(s.order.next()));
                 MlmBatch b = MlmBatch.of(seqs, vocab, o.masking(), s.dataRng);
-                Tensor loss = model.loss(model.logits(b.inputIds(), null, b.attentionMask()), b.labels());
+                Tensor loss = model.sparseLoss(b.inputIds(), null, b.attentionMask(), b.labels());
                 if (o.gradAccum() > 1) loss = loss.mul(1.0 / o.gradAccum());
                 double value = loss.item() * o.gradAccum();
                 // Checked before the update, so the weights (and any checkpoint) stay those of the last good step.

@@ -113,7 +113,7 @@ public final class Study {
             log.printf("WordPiece vocabulary of %,d tokens in %.1f s%n", tok.vocab().size(), (System.nanoTime() - t) / 1e9);
         }
         pretrainSeqs = pack(data.pretrain());
-        heldOutSeqs = cap(pack(data.heldOut()), p.evalCap() == 0 ? Integer.MAX_VALUE : Math.max(128, p.evalCap() / 2));
+        heldOutSeqs = spread(pack(data.heldOut()), p.evalCap() == 0 ? Integer.MAX_VALUE : Math.max(128, p.evalCap() / 2));
         emailSeqs = pack(data.email());
         heldOutEval = new MlmEvaluator(heldOutSeqs, mlmVocab(), new MlmMasking(0.15, false), 64, seed + 100);
         log.printf("%,d pretraining, %,d held-out and %,d e-mail sequences of at most %d tokens%n",
@@ -139,8 +139,15 @@ public final class Study {
         return new MlmBatch.Vocab(tok.vocab().size(), id(tok.specialTokens().pad()), id(tok.specialTokens().mask()), special, cont);
     }
 
-    private static <T> List<T> cap(List<T> list, int n) {
-        return list.size() <= n ? list : list.subList(0, n);
+    /**
+     * At most n items spread evenly over the list. Examples come grouped by document (and so by genre or sender), so
+     * the first n would be a few documents only; every k-th one samples them all, the same way on every run.
+     */
+    static <T> List<T> spread(List<T> list, int n) {
+        if (list.size() <= n) return list;
+        List<T> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(list.get((int) ((long) i * list.size() / n)));
+        return out;
     }
 
     // ---- phase 2: pretraining ------------------------------------------------------------------------------
@@ -236,7 +243,7 @@ public final class Study {
         TaskEncoder enc = new TaskEncoder(tok, labels, p.maxLen());
         List<TaskExample> train = data.encode(enc, Split.TRAIN).examples();
         int cap = p.evalCap() == 0 ? Integer.MAX_VALUE : p.evalCap();
-        List<TaskExample> dev = cap(data.encode(enc, Split.DEV).examples(), cap), test = cap(data.encode(enc, Split.TEST).examples(), cap);
+        List<TaskExample> dev = spread(data.encode(enc, Split.DEV).examples(), cap), test = spread(data.encode(enc, Split.TEST).examples(), cap);
 
         BertConfig config = TaskModels.size(p.model(), tok.vocab().size(), p.maxLen());
         Path initDir = init.equals("email") ? out.resolve("continual").resolve("model") : pretrainedDir();
