@@ -47,7 +47,9 @@ public final class EvalCommand {
             if (!a.positional().isEmpty()) throw new IllegalArgumentException("unexpected argument '" + a.positional().getFirst() + "'");
             Path dir = Path.of(FinetuneCommand.required(a, "--model"));
             String task = FinetuneCommand.required(a, "--task");
-            Split split = switch (a.string("--split", "dev").toLowerCase(Locale.ROOT)) {
+            // Given only a --test file, that is the split to score.
+            String defaultSplit = a.has("--test") && !a.has("--dev") ? "test" : "dev";
+            Split split = switch (a.string("--split", defaultSplit).toLowerCase(Locale.ROOT)) {
                 case "dev" -> Split.DEV;
                 case "test" -> Split.TEST;
                 default -> throw new IllegalArgumentException("--split must be dev or test");

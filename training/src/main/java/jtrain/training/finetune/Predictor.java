@@ -42,9 +42,9 @@ public final class Predictor {
     public List<WordTag> tag(String text) {
         require(TaskKind.TOKEN);
         List<String> words = Arrays.asList(text.strip().split("\\s+"));
-        List<String> noTags = new ArrayList<>();
-        for (int i = 0; i < words.size(); i++) noTags.add(null);
-        TaskExample e = encoder.tagged(List.of(new TaggedSentence("input", words, noTags))).examples().getFirst();
+        // The encoder wants a tag per word; any known one will do, since only the predictions are read.
+        List<String> placeholders = java.util.Collections.nCopies(words.size(), m.labels().name(0));
+        TaskExample e = encoder.tagged(List.of(new TaggedSentence("input", words, placeholders))).examples().getFirst();
         float[] p = probabilities(e);
         int l = m.labels().size();
         List<WordTag> out = new ArrayList<>();

@@ -1,0 +1,234 @@
+package jtrain.training.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.engine.io.Json;
+import jtrain.engine.io.Safetensors;
+
+/**
+ * ./trainer finetune, eval and predict on small user files: a sequence task (is the sentence about the sea or the
+ * land?) and a tagging task (is the word a noun or a verb?), both learnable from the words alone, from a checkpoint
+ * pretrained here and from scratch.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FinetuneCommandTest {
+    static final String[] SEA = {"whale", "ship", "wave", "harpoon", "mast", "sail", "tide", "reef"};
+    static final String[] LAND = {"field", "horse", "barn", "wheat", "plough", "hill", "fence", "cart"};
+    static final String[] VERBS = {"sees", "pulls", "finds", "paints", "holds", "loves"};
+
+    @TempDir
+    Path tmp;
+    Path pretrained;
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(BiFunction<PrintStream, PrintStream, Integer> command) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = command.apply(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Result finetune(String... args) {
+        return run((o, e) -> FinetuneCommand.run(args, o, e));
+    }
+
+    static Result eval(String... args) {
+        return run((o, e) -> EvalCommand.run(args, o, e));
+    }
+
+    static Result predict(String... args) {
+        return run((o, e) -> PredictCommand.run(args, o, e));
+    }
+
+    /** "the whale sees the ship" style sentences, nouns all from one topic. */
+    static String sentence(Rng r, String[] topic) {
+        return "the " + topic[r.nextInt(topic.length)] + " " + VERBS[r.nextInt(VERBS.length)] + " the " + topic[r.nextInt(topic.length)];
+    }
+
+    /** JSONL lines {"text": ..., "label": sea|land}. */
+    Path seqFile(String name, int n, long seed) throws IOException {
+        Rng r = new Rng(seed);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            boolean sea = r.nextInt(2) == 0;
+            lines.add(Json.write(Map.of("text", sentence(r, sea ? SEA : LAND), "label", sea ? "sea" : "land")));
+        }
+        return Files.write(tmp.resolve(name), lines);
+    }
+
+    /** CoNLL: one "word<TAB>tag" per line (DET, NOUN, VERB), a blank line after each sentence. */
+    Path conllFile(String name, int n, long seed) throws IOException {
+        Rng r = new Rng(seed);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            for (String w : sentence(r, r.nextInt(2) == 0 ? SEA : LAND).split(" ")) {
+                String tag = w.equals("the") ? "DET" : List.of(VERBS).contains(w) ? "VERB" : "NOUN";
+                sb.append(w).append('\t').append(tag).append('\n');
+            }
+            sb.append('\n');
+        }
+        return Files.writeString(tmp.resolve(name), sb);
+    }
+
+    /** One tiny MLM pretraining on text of both topics, shared by the tests (its last checkpoint is an HF folder). */
+    @BeforeAll
+    void pretrainOnce(@TempDir Path dir) throws IOException {
+        Rng r = new Rng(3);
+        List<String> paragraphs = new ArrayList<>();
+        for (int p = 0; p < 60; p++) {
+            StringBuilder sb = new StringBuilder();
+            for (int s = 0; s < 6; s++) sb.append(sentence(r, p % 2 == 0 ? SEA : LAND)).append(". ");
+            paragraphs.add(sb.toString().trim());
+        }
+        Path corpus = Files.writeString(dir.resolve("corpus.txt"), String.join("\n\n", paragraphs) + "\n");
+        Path run = dir.resolve("run");
+        String[] args = {"--data", corpus.toString(), "--model", "1,32,2,64", "--max-len", "32", "--batch", "8", "--steps", "20",
+                "--lr", "2e-3", "--vocab-size", "100", "--min-frequency", "1", "--eval-every", "20", "--save-every", "20",
+                "--out", run.toString()};
+        Result r0 = run((o, e) -> PretrainCommand.run(args, o, e));
+        assertEquals(0, r0.code(), r0.err());
+        pretrained = run.resolve("checkpoints/step-20");
+    }
+
+    String[] seqArgs(Path out, String... extra) throws IOException {
+        List<String> a = new ArrayList<>(List.of("--task", "seq", "--train", seqFile("train.jsonl", 96, 1).toString(),
+                "--dev", seqFile("dev.jsonl", 32, 2).toString(), "--test", seqFile("test.jsonl", 32, 3).toString(),
+                "--max-len", "16", "--batch", "8", "--steps", "60", "--eval-every", "20", "--lr", "3e-3", "--out", out.toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void fineTunedClassifierLearnsTheTaskAndIsUsableByEvalAndPredict() throws IOException {
+        Path out = tmp.resolve("seq");
+        Result r = finetune(seqArgs(out, "--init", pretrained.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("encoder from " + pretrained), r.out());
+
+        Map<String, Object> results = Json.parseObject(Files.readString(out.resolve("results.json")), "results.json");
+        assertEquals(60, ((Number) results.get("steps_run")).intValue());
+        double testAccuracy = ((Number) results.get("test_accuracy")).doubleValue();
+        assertTrue(testAccuracy >= 0.9, "the topic words decide the label: test accuracy " + testAccuracy);
+        assertTrue(Files.readAllLines(out.resolve("metrics.jsonl")).size() > 3, "train and dev lines");
+
+        Result e = eval("--model", out.resolve("model").toString(), "--task", "seq", "--test", tmp.resolve("test.jsonl").toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        assertEquals(testAccuracy, ((Number) Json.parseObject(e.out(), "eval").get("accuracy")).doubleValue(), 1e-9, e.out());
+
+        Result p = predict("--model", out.resolve("model").toString(), "--json", "the whale holds the harpoon");
+        assertEquals(0, p.code(), p.err());
+        Map<String, Object> label = Json.parseObject(p.out(), "predict");
+        assertEquals("sea", label.get("label"));
+        @SuppressWarnings("unchecked") Map<String, Object> probs = (Map<String, Object>) label.get("probabilities");
+        double sum = probs.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).sum();
+        assertEquals(1.0, sum, 1e-5, "probabilities of all labels sum to one");
+    }
+
+    @Test
+    void scratchBaselineHasTheSameArchitectureWithRandomWeights() throws IOException {
+        Path out = tmp.resolve("scratch");
+        Result r = finetune(seqArgs(out, "--scratch", "--init", pretrained.toString(), "--steps", "4"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("random initialisation"), r.out());
+        Map<String, Tensor> pre = Safetensors.read(pretrained.resolve("model.safetensors"));
+        Map<String, Tensor> fine = Safetensors.read(out.resolve("model/model.safetensors"));
+        String key = "bert.encoder.layer.0.attention.self.query.weight";
+        assertArrayEquals(pre.get(key).shape(), fine.get(key).shape());
+        assertTrue(meanAbsDifference(pre.get(key), fine.get(key)) > 0.005, "the pretrained weights were not loaded");
+    }
+
+    @Test
+    void frozenEmbeddingsAndLayersKeepTheirPretrainedWeights() throws IOException {
+        Path out = tmp.resolve("frozen");
+        Result r = finetune(seqArgs(out, "--init", pretrained.toString(), "--steps", "5", "--freeze-embeddings", "--freeze-layers", "1"));
+        assertEquals(0, r.code(), r.err());
+        Map<String, Tensor> pre = Safetensors.read(pretrained.resolve("model.safetensors"));
+        Map<String, Tensor> fine = Safetensors.read(out.resolve("model/model.safetensors"));
+        for (String k : List.of("bert.embeddings.word_embeddings.weight", "bert.encoder.layer.0.output.dense.weight"))
+            assertArrayEquals(pre.get(k).toFloatArray(), fine.get(k).toFloatArray(), k + " is frozen");
+        assertTrue(fine.keySet().stream().anyMatch(k -> k.startsWith("classifier.")), "the new head is trained and saved");
+    }
+
+    @Test
+    void auxiliaryMlmLossRunsAlongsideTheTask() throws IOException {
+        Path out = tmp.resolve("aux");
+        Result r = finetune(seqArgs(out, "--init", pretrained.toString(), "--steps", "6", "--aux-mlm-weight", "0.5"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("auxiliary MLM (weight 0.5)") && r.out().contains("pretrained head"), r.out());
+        assertTrue(Files.readString(out.resolve("metrics.jsonl")).contains("\"mlm_loss\""), "the auxiliary loss is logged");
+    }
+
+    @Test
+    void taggerLabelsTheFirstSubTokenOfEachWord() throws IOException {
+        Path out = tmp.resolve("tok");
+        Result r = finetune("--task", "tok", "--init", pretrained.toString(), "--train", conllFile("train.conll", 96, 4).toString(),
+                "--dev", conllFile("dev.conll", 24, 5).toString(), "--max-len", "16", "--batch", "8", "--steps", "60",
+                "--eval-every", "30", "--lr", "3e-3", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        double devAccuracy = ((Number) Json.parseObject(Files.readString(out.resolve("results.json")), "results.json").get("dev_accuracy")).doubleValue();
+        assertTrue(devAccuracy >= 0.9, "DET/NOUN/VERB follow from the word: dev token accuracy " + devAccuracy);
+
+        Result p = predict("--model", out.resolve("model").toString(), "the horse pulls the cart");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("horse") && p.out().contains("NOUN") && p.out().contains("VERB"), p.out());
+    }
+
+    @Test
+    void badInputGivesOneErrorLineNamingTheFault() throws IOException {
+        String init = pretrained.toString();
+        Path dev = seqFile("dev.jsonl", 8, 2), out = tmp.resolve("bad");
+
+        Path malformed = Files.writeString(tmp.resolve("malformed.jsonl"), "{\"text\": \"a whale\", \"label\": \"sea\"}\n{\"text\": oops\n");
+        assertError(finetune("--task", "seq", "--init", init, "--train", malformed.toString(), "--dev", dev.toString(), "--out", out.toString()),
+                "malformed.jsonl:2");
+
+        Path empty = Files.writeString(tmp.resolve("empty.jsonl"), "");
+        assertError(finetune("--task", "seq", "--init", init, "--train", empty.toString(), "--dev", dev.toString(), "--out", out.toString()),
+                "empty.jsonl");
+        assertError(finetune("--task", "seq", "--init", init, "--train", tmp.resolve("missing.jsonl").toString(), "--dev", dev.toString(),
+                "--out", out.toString()), "missing.jsonl");
+        assertError(finetune("--task", "seq", "--train", dev.toString(), "--dev", dev.toString(), "--out", out.toString()),
+                "give --init DIR (pretrained folder) or --scratch");
+        assertError(finetune(seqArgs(out, "--init", init, "--label-fraction", "0")), "--label-fraction must be in (0, 1]");
+        assertError(finetune(seqArgs(out, "--init", init, "--max-len", "4096")), "--max-len 4096 exceeds the model's");
+
+        // A model trained on sea/land, evaluated on a file with a label it never saw.
+        Path model = tmp.resolve("seq-model");
+        assertEquals(0, finetune(seqArgs(model, "--init", init, "--steps", "2")).code());
+        Path unseen = Files.writeString(tmp.resolve("unseen.jsonl"), "{\"text\": \"the sky\", \"label\": \"air\"}\n");
+        assertError(eval("--model", model.resolve("model").toString(), "--task", "seq", "--test", unseen.toString()), "air");
+        assertError(predict("--model", tmp.resolve("nothing-here").toString(), "some text"), "nothing-here");
+    }
+
+    static void assertError(Result r, String expected) {
+        assertEquals(2, r.code(), "exit code; stderr: " + r.err());
+        assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    }
+
+    static double meanAbsDifference(Tensor a, Tensor b) {
+        float[] x = a.toFloatArray(), y = b.toFloatArray();
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) sum += Math.abs(x[i] - y[i]);
+        return sum / x.length;
+    }
+}
