@@ -24,9 +24,7 @@ import jtrain.training.pretrain.Pretrainer;
 import jtrain.training.run.MetricsLog;
 import jtrain.training.run.Progress;
 import jtrain.training.tokenizer.BertTokenizer;
-import jtrain.training.tokenizer.EncodeOptions;
 import jtrain.training.tokenizer.TokenizerFiles;
-import jtrain.training.tokenizer.Vocab;
 import jtrain.training.tokenizer.WordPieceTrainer;
 import jtrain.transformer.BertConfig;
 import jtrain.transformer.BertForMaskedLM;
@@ -98,13 +96,13 @@ public final class DemoCommand {
         log.printf("WordPiece vocabulary of %,d tokens trained in %.1f s%n", tok.vocab().size(), (System.nanoTime() - t0) / 1e9);
 
         int maxLen = 64;
-        List<int[]> train = pack(tok, corpus.train(), maxLen), heldOut = pack(tok, corpus.heldOut(), maxLen);
+        List<int[]> train = Packing.packDocuments(tok, corpus.train(), maxLen), heldOut = Packing.packDocuments(tok, corpus.heldOut(), maxLen);
         log.printf("%,d training and %,d held-out sequences of %d tokens%n", train.size(), heldOut.size(), maxLen);
 
         log.println("== masked-LM pretraining (" + Backends.cpu().name() + " backend)");
         BertConfig config = BertConfig.of(tok.vocab().size(), 2, 128, 2, 512).withMaxPositions(maxLen);
         BertForMaskedLM model = new BertForMaskedLM(config, new Rng(seed), new Rng(seed + 1));
-        MlmBatch.Vocab vocab = mlmVocab(tok);
+        MlmBatch.Vocab vocab = MlmBatch.Vocab.of(tok);
         MlmMasking masking = new MlmMasking(0.15, false);
         MlmEvaluator evaluator = new MlmEvaluator(heldOut, vocab, masking, 64, seed + 2);
         MlmEvaluator.Result before = evaluator.evaluate(model);
@@ -140,17 +138,5 @@ public final class DemoCommand {
         }
         log.printf("done in %s; try: ./trainer fill-mask --model %s \"It was the [MASK] whale.\"%n",
                 Progress.duration((System.nanoTime() - t0) / 1e9), modelDir);
-    }
-
-    static List<int[]> pack(BertTokenizer tok, List<Document> docs, int maxLen) {
-        List<int[]> tokenised = new ArrayList<>();
-        EncodeOptions noSpecial = EncodeOptions.DEFAULT.withoutSpecialTokens();
-        for (Document d : docs) tokenised.add(tok.encode(d.text(), null, noSpecial).ids());
-        Vocab v = tok.vocab();
-        return Packing.pack(tokenised, maxLen, v.id(tok.specialTokens().cls()), v.id(tok.specialTokens().sep()), 8);
-    }
-
-    static MlmBatch.Vocab mlmVocab(BertTokenizer tok) {
-        return MlmBatch.Vocab.of(tok);
     }
 }

@@ -13,6 +13,8 @@ import java.util.Set;
 
 import jtrain.engine.Rng;
 import jtrain.engine.io.Json;
+import jtrain.training.pretrain.MlmBatch;
+import jtrain.training.pretrain.Packing;
 import jtrain.training.data.DataCache;
 import jtrain.training.data.DataException;
 import jtrain.training.data.Document;
@@ -189,10 +191,10 @@ public final class FinetuneCommand {
         String file = a.string("--aux-mlm-text", null);
         if (file != null) for (Document d : UserData.documents(Path.of(file), true)) texts.add(d.text());
         else texts.addAll(data.trainText());
-        List<int[]> seqs = DemoCommand.pack(tok, texts.stream().map(t -> new Document("aux", "aux", t)).toList(), maxLen);
+        List<int[]> seqs = Packing.packDocuments(tok, texts.stream().map(t -> new Document("aux", "aux", t)).toList(), maxLen);
         log.printf("auxiliary MLM (weight %s): %,d packed sequences from %s, %s head%n", o.auxMlmWeight, seqs.size(),
                 file != null ? file : "the training text", pretrainedHead ? "pretrained" : "new");
-        return new AuxMlm(head, seqs, DemoCommand.mlmVocab(tok), new MlmMasking(0.15, false), o.auxMlmWeight,
+        return new AuxMlm(head, seqs, MlmBatch.Vocab.of(tok), new MlmMasking(0.15, false), o.auxMlmWeight,
                 o.auxMlmBatch > 0 ? o.auxMlmBatch : o.batchSize, o.seed + 3);
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jtrain.engine.backend.Backends;
+import jtrain.training.pretrain.Packing;
 import jtrain.training.data.DataException;
 import jtrain.training.data.PretrainCorpus;
 import jtrain.training.pretrain.PretrainConfig;
@@ -94,8 +95,8 @@ public final class PretrainCommand {
 
         PretrainCorpus corpus = CorpusSources.load(config.data(), config.seed(), cache, out);
         BertTokenizer tok = tokenizer(config, folder, resume, corpus, out);
-        List<int[]> train = DemoCommand.pack(tok, corpus.train(), config.maxLen());
-        List<int[]> heldOut = corpus.heldOut().isEmpty() ? List.of() : DemoCommand.pack(tok, corpus.heldOut(), config.maxLen());
+        List<int[]> train = Packing.packDocuments(tok, corpus.train(), config.maxLen());
+        List<int[]> heldOut = corpus.heldOut().isEmpty() ? List.of() : Packing.packDocuments(tok, corpus.heldOut(), config.maxLen());
         if (train.isEmpty()) throw new IllegalArgumentException("the corpus is too small for one training sequence");
         out.printf("%,d training and %,d held-out sequences of up to %d tokens%s%n", train.size(), heldOut.size(), config.maxLen(),
                 heldOut.isEmpty() ? " (no held-out text: no evaluation)" : "");

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.training.pretrain.DataOrder;
 import jtrain.training.pretrain.MlmBatch;
 import jtrain.training.pretrain.MlmMasking;
 import jtrain.transformer.BertForMaskedLM;
@@ -36,7 +37,7 @@ public final class AuxMlm {
         this.weight = weight;
         this.batchSize = batchSize;
         this.rng = new Rng(seed);
-        this.order = Shuffle.permutation(sequences.size(), rng);
+        this.order = DataOrder.permutation(sequences.size(), rng);
     }
 
     public BertForMaskedLM model() {
@@ -60,7 +61,7 @@ public final class AuxMlm {
         List<int[]> batch = new ArrayList<>(batchSize);
         while (batch.size() < batchSize) {
             if (cursor == order.length) {
-                order = Shuffle.permutation(sequences.size(), rng);
+                order = DataOrder.permutation(sequences.size(), rng);
                 cursor = 0;
             }
             batch.add(sequences.get(order[cursor++]));

@@ -11,6 +11,7 @@ import jtrain.engine.optim.AdamW;
 import jtrain.engine.optim.GradClip;
 import jtrain.engine.optim.LrSchedule;
 import jtrain.engine.optim.ParamGroup;
+import jtrain.training.pretrain.DataOrder;
 import jtrain.training.run.MetricsLog;
 import jtrain.training.run.Progress;
 import jtrain.transformer.BertModel;
@@ -102,7 +103,7 @@ public final class FineTuner {
         AdamW opt = AdamW.withGroups(groups, o.lr, 0.9, 0.999, 1e-8);
         LrSchedule schedule = LrSchedule.linear(o.lr, Math.round(o.warmupFraction * total), total);
         Rng rng = new Rng(o.seed + 2);
-        int[] order = Shuffle.permutation(train.size(), rng);
+        int[] order = DataOrder.permutation(train.size(), rng);
         int cursor = 0;
         model.train(true);
         if (aux != null) aux.model().train(true);
@@ -122,7 +123,7 @@ public final class FineTuner {
                 List<TaskExample> batch = new ArrayList<>(o.batchSize);
                 for (int i = 0; i < o.batchSize && i < train.size(); i++) {
                     if (cursor == order.length) {
-                        order = Shuffle.permutation(train.size(), rng);
+                        order = DataOrder.permutation(train.size(), rng);
                         cursor = 0;
                     }
                     batch.add(train.get(order[cursor++]));

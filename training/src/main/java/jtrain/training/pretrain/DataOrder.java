@@ -56,7 +56,8 @@ public final class DataOrder {
         cursor = 0;
     }
 
-    private static int[] permutation(int n, Rng rng) {
+    /** A Fisher-Yates permutation of 0..n-1 from rng, so an order is a function of the seed alone. */
+    public static int[] permutation(int n, Rng rng) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) a[i] = i;
         for (int i = n - 1; i > 0; i--) {

@@ -3,6 +3,10 @@ package jtrain.training.pretrain;
 import java.util.ArrayList;
 import java.util.List;
 
+import jtrain.training.data.Document;
+import jtrain.training.tokenizer.BertTokenizer;
+import jtrain.training.tokenizer.EncodeOptions;
+
 /**
  * Packs tokenised documents into fixed-length training sequences: the documents' tokens are joined with [SEP]
  * between documents and cut into blocks of maxLen-2, each wrapped as [CLS] block [SEP], so no position is wasted
@@ -10,6 +14,15 @@ import java.util.List;
  */
 public final class Packing {
     private Packing() {}
+
+    /** Tokenises each document (no special tokens) and packs them with the tokenizer's [CLS]/[SEP]; see pack. */
+    public static List<int[]> packDocuments(BertTokenizer tok, List<Document> docs, int maxLen) {
+        List<int[]> ids = new ArrayList<>();
+        EncodeOptions plain = EncodeOptions.DEFAULT.withoutSpecialTokens();
+        for (Document d : docs) ids.add(tok.encode(d.text(), null, plain).ids());
+        var v = tok.vocab();
+        return pack(ids, maxLen, v.id(tok.specialTokens().cls()), v.id(tok.specialTokens().sep()), 8);
+    }
 
     /** Sequences of at most maxLen ids (only the last may be shorter); blocks shorter than minLen are dropped. */
     public static List<int[]> pack(Iterable<int[]> documents, int maxLen, int clsId, int sepId, int minLen) {

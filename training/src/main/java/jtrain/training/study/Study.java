@@ -33,7 +33,6 @@ import jtrain.training.pretrain.Pretrainer;
 import jtrain.training.run.MetricsLog;
 import jtrain.training.run.Progress;
 import jtrain.training.tokenizer.BertTokenizer;
-import jtrain.training.tokenizer.EncodeOptions;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.training.tokenizer.WordPieceTrainer;
 import jtrain.transformer.BertConfig;
@@ -121,10 +120,7 @@ public final class Study {
     }
 
     private List<int[]> pack(List<Document> docs) {
-        List<int[]> ids = new ArrayList<>();
-        EncodeOptions plain = EncodeOptions.DEFAULT.withoutSpecialTokens();
-        for (Document d : docs) ids.add(tok.encode(d.text(), null, plain).ids());
-        return Packing.pack(ids, p.maxLen(), id(tok.specialTokens().cls()), id(tok.specialTokens().sep()), 8);
+        return Packing.packDocuments(tok, docs, p.maxLen());
     }
 
     private int id(String token) {
@@ -132,11 +128,7 @@ public final class Study {
     }
 
     private MlmBatch.Vocab mlmVocab() {
-        java.util.Set<Integer> special = new java.util.HashSet<>();
-        for (String s : tok.specialTokens().all()) special.add(id(s));
-        boolean[] cont = new boolean[tok.vocab().size()];
-        for (int i = 0; i < cont.length; i++) cont[i] = tok.vocab().token(i).startsWith("##");
-        return new MlmBatch.Vocab(tok.vocab().size(), id(tok.specialTokens().pad()), id(tok.specialTokens().mask()), special, cont);
+        return MlmBatch.Vocab.of(tok);
     }
 
     /**
