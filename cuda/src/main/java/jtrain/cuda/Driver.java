@@ -117,6 +117,14 @@ class Driver {
      */
     void launch2d(String kernel, int gridX, int gridY, int blockX, Object... args) {
         signatures.check(kernel, args);
+        if (gridX < 1 || gridY < 1 || gridY > 65535 || blockX < 1 || blockX > 1024) {
+            throw new IllegalArgumentException(kernel + ": bad launch shape grid (" + gridX + ", " + gridY + ") block " + blockX);
+        }
+        enqueue(kernel, gridX, gridY, blockX, args);
+    }
+
+    /** Packs the arguments (each a pointer to its value) and calls cuLaunchKernel on the default stream. */
+    protected void enqueue(String kernel, int gridX, int gridY, int blockX, Object[] args) {
         makeCurrent();
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {

@@ -51,7 +51,7 @@ final class Gemm {
     }
 
     /** One operand's matrices, as cuBLAS sees them: op (N or T), leading dimension, batch stride (elements). */
-    private record Operand(int op, int ld, long batchStride) {
+    record Operand(int op, int ld, long batchStride) {
         /**
          * For t (batch, r, c): row-major memory read column-major is t^T (c x r, ld = row stride): op N gives t^T.
          * Column-major memory read column-major is t (r x c, ld = column stride): op T gives t^T. A leading
