@@ -9,9 +9,18 @@ import jtrain.engine.Device;
 public final class Devices {
     private Devices() {}
 
-    /** Like {@link #select(String, PrintStream)} with notes on stderr. */
-    public static Device select(String choice) {
-        return select(choice, System.err);
+    private static boolean noted;
+
+    /** Like {@link #select(String, PrintStream)} with the note on stderr, printed once per JVM however often it is asked. */
+    public static synchronized Device select(String choice) {
+        if (noted) return select(choice, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        java.io.ByteArrayOutputStream note = new java.io.ByteArrayOutputStream();
+        Device d = select(choice, new PrintStream(note, true, java.nio.charset.StandardCharsets.UTF_8));
+        if (note.size() > 0) {
+            System.err.print(note.toString(java.nio.charset.StandardCharsets.UTF_8));
+            noted = true;
+        }
+        return d;
     }
 
     /**
