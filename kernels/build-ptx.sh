@@ -2,12 +2,15 @@
 # Compiles every src/main/cuda/*.cu to PTX for sm_90 (warnings are errors) into OUT/jtrain/kernels/, and writes
 # OUT/jtrain/kernels/build-info.properties saying which nvcc built them. Without nvcc it builds nothing, says so
 # in that file (the CUDA backend then reports "no PTX in the jar") and still succeeds.
-# usage: build-ptx.sh SRC_DIR OUT_DIR        (Maven runs it in generate-resources; NVCC=path overrides the search)
+# usage: build-ptx.sh SRC_DIR OUT_DIR        (Maven runs it in generate-resources; NVCC=path overrides the search,
+#                                            NVCC=none builds as if there were no nvcc)
 set -euo pipefail
 src="$1"; out="$2/jtrain/kernels"
 mkdir -p "$out"
 nvcc="${NVCC:-}"
-if [ -z "$nvcc" ]; then
+if [ "$nvcc" = none ]; then
+  nvcc=""
+elif [ -z "$nvcc" ]; then
   for c in nvcc /usr/local/bin/nvcc /usr/local/cuda/bin/nvcc; do
     if command -v "$c" >/dev/null 2>&1; then nvcc="$(command -v "$c")"; break; fi
   done
