@@ -3,7 +3,7 @@
 #
 #   scripts/gpu-check.sh prepare   here: builds the cuda module (nvcc needed for the PTX), collects its jars, a
 #                                  jlinked Java runtime (../shared/tools/device-jre.sh) and the PyTorch reference
-#                                  script into .device/ (git-ignored through .git/info/exclude)
+#                                  script into .device/ (git-ignored by .gitignore)
 #   scripts/gpu-check.sh run       there, from the repository root with .device/ carried: runs CudaSelfTest (every
 #                                  kernel against the CPU reference, a BERT forward/backward against the CPU), then
 #                                  the BERT-base MLM training-step benchmark in FP32 and TF32 next to
@@ -21,8 +21,6 @@ prepare() {
   [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
   export PATH="${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin:$PATH"
   cd "$here"
-  exclude="$(git rev-parse --git-path info/exclude)"
-  grep -qx '/.device/' "$exclude" 2>/dev/null || echo '/.device/' >>"$exclude"
   mvn -q -B -o package -DskipTests -pl cuda -am
   grep -q '^kernels=.\+' kernels/target/classes/jtrain/kernels/build-info.properties \
     || { echo "the kernels were built without nvcc: no PTX, nothing to run on a GPU" >&2; exit 1; }
