@@ -19,7 +19,7 @@ import jtrain.engine.ops.Views;
  * instance methods are shorthands for the differentiable ops in {@code jtrain.engine.ops}.
  */
 public final class Tensor {
-    private final Storage storage;
+    private Storage storage; // replaced only by moveTo, for parameters
     private final int[] shape;
     private final int[] strides;
     private final int offset;
@@ -241,6 +241,20 @@ public final class Tensor {
     /** This tensor on another device (the same tensor when already there). */
     public Tensor to(Device target) {
         return Views.toDevice(this, target);
+    }
+
+    /**
+     * Moves a contiguous leaf's data to another device in place, dropping its gradient. Modules hold their
+     * parameters in final fields, so moving a model means moving each parameter's storage.
+     */
+    public void moveTo(Device target) {
+        if (device().equals(target)) return;
+        if (!isLeaf()) throw new IllegalStateException("moveTo: " + describe() + " is not a leaf; use to(Device)");
+        if (!isContiguous() || offset != 0 || storage.length() != numel()) {
+            throw new IllegalStateException("moveTo: " + describe() + " is a view; only whole contiguous tensors move in place");
+        }
+        storage = Backends.forDevice(target).fromHost(Backends.of(this).toHost(storage));
+        grad = null;
     }
 
     /** This tensor converted to another dtype (the same tensor when already of it); differentiable between floats. */

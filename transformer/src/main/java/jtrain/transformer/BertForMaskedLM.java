@@ -86,7 +86,7 @@ public final class BertForMaskedLM extends BertTask {
     @Override
     public Tensor loss(Tensor logits, Tensor labels) {
         int v = logits.size(-1);
-        return Nn.crossEntropy(logits.reshape(-1, v), labels.reshape(-1), IGNORE_INDEX);
+        return Nn.crossEntropy(logits.reshape(-1, v), labels.reshape(-1).to(logits.device()), IGNORE_INDEX);
     }
 
     static final class Cls extends Module {

@@ -33,6 +33,6 @@ public final class BertForSequenceClassification extends BertTask {
     /** labels (B). */
     @Override
     public Tensor loss(Tensor logits, Tensor labels) {
-        return Nn.crossEntropy(logits, labels.reshape(-1), IGNORE_INDEX);
+        return Nn.crossEntropy(logits, labels.reshape(-1).to(logits.device()), IGNORE_INDEX);
     }
 }

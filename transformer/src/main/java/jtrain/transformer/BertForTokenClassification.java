@@ -34,6 +34,6 @@ public final class BertForTokenClassification extends BertTask {
     @Override
     public Tensor loss(Tensor logits, Tensor labels) {
         int l = logits.size(-1);
-        return Nn.crossEntropy(logits.reshape(-1, l), labels.reshape(-1), IGNORE_INDEX);
+        return Nn.crossEntropy(logits.reshape(-1, l), labels.reshape(-1).to(logits.device()), IGNORE_INDEX);
     }
 }

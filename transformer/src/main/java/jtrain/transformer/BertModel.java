@@ -34,6 +34,11 @@ public final class BertModel extends Module {
      */
     public Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean keepHiddenStates) {
         if (inputIds.rank() != 2) throw new IllegalArgumentException("input_ids must be (batch, seq), got " + inputIds.describe());
+        // Inputs follow the model, so callers can keep their batches on the host whatever device the model is on.
+        jtrain.engine.Device device = embeddings.wordEmbeddings.weight.device();
+        inputIds = inputIds.to(device);
+        if (tokenTypeIds != null) tokenTypeIds = tokenTypeIds.to(device);
+        if (attentionMask != null) attentionMask = attentionMask.to(device);
         int b = inputIds.size(0), t = inputIds.size(1);
         if (tokenTypeIds == null) tokenTypeIds = Tensor.zeros(DType.I32, inputIds.device(), b, t);
         Tensor maskBias = attentionMask == null ? Tensor.zeros(DType.F32, inputIds.device(), b, 1, 1, t) : maskBias(attentionMask);

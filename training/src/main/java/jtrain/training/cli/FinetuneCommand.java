@@ -54,7 +54,7 @@ public final class FinetuneCommand {
                      [--head-lr-scale 1] [--warmup 0.1] [--weight-decay 0.01] [--clip 1] [--dropout P]
                      [--freeze-embeddings] [--freeze-layers N] [--aux-mlm-weight 0] [--aux-mlm-text FILE]
                      [--max-len 128] [--eval-every N] [--patience 3] [--metric macro_f1|accuracy|loss]
-                     [--seed 1] [--split-seed 42] [--cache DIR]
+                     [--seed 1] [--split-seed 42] [--cache DIR] [--device auto|cpu|cuda]
               --init DIR: start from a pretrained HF folder (its encoder and tokenizer; the classifier is new).
               --scratch: same architecture, random weights (config from --init DIR, or --model with --tokenizer).
               --label-fraction F: train on this fraction of the labelled training examples (dev/test unchanged).
@@ -65,7 +65,7 @@ public final class FinetuneCommand {
     private static final Set<String> VALUED = Set.of("--task", "--out", "--train", "--dev", "--test", "--init", "--tokenizer",
             "--model", "--label-fraction", "--epochs", "--steps", "--batch", "--grad-accum", "--lr", "--head-lr-scale",
             "--warmup", "--weight-decay", "--clip", "--dropout", "--freeze-layers", "--aux-mlm-weight", "--aux-mlm-text",
-            "--max-len", "--eval-every", "--patience", "--metric", "--seed", "--split-seed", "--cache");
+            "--max-len", "--eval-every", "--patience", "--metric", "--seed", "--split-seed", "--cache", "--device");
     private static final Set<String> SWITCHES = Set.of("--scratch", "--freeze-embeddings", "-h", "--help");
 
     private FinetuneCommand() {}
@@ -123,6 +123,7 @@ public final class FinetuneCommand {
         } else {
             model = TaskModels.fromPretrained(data.kind(), Path.of(init), labels, dropout, o.seed);
         }
+        model.to(jtrain.cuda.Devices.select(a.string("--device", "auto")));
         if (maxLen > model.config.maxPositionEmbeddings())
             throw new IllegalArgumentException("--max-len " + maxLen + " exceeds the model's " + model.config.maxPositionEmbeddings() + " positions");
         log.printf("model: %s, %d layers, hidden %d, %,d parameters, %s%n", data.kind().architecture, model.config.numHiddenLayers(),
@@ -186,6 +187,7 @@ public final class FinetuneCommand {
     private static AuxMlm auxMlm(ArgList a, BertTask model, BertTokenizer tok, TaskData data, String init, int maxLen,
                                  FineTuneOptions o, PrintStream log) throws IOException {
         BertForMaskedLM head = new BertForMaskedLM(model.bert, new Rng(o.seed + 4), model.dropoutRng());
+        head.to(model.bert.embeddings.wordEmbeddings.weight.device()); // the new head joins the shared encoder's device
         boolean pretrainedHead = init != null && !a.has("--scratch") && MlmProbe.loadHead(head, Path.of(init));
         List<String> texts = new ArrayList<>();
         String file = a.string("--aux-mlm-text", null);

@@ -32,7 +32,7 @@ public final class PretrainCommand {
               --model M                tiny, mini, small, base or L,H,A,I (layers,hidden,heads,intermediate) [mini]
               --max-len N [128]  --batch N [32]  --grad-accum N [1]  --steps N [1000]  --lr X [5e-4]
               --warmup N [steps/10]  --schedule linear|cosine|constant [linear]  --weight-decay X [0.01]
-              --clip X (0 = off) [1.0]  --whole-word  --seed S [1]  --device auto|cpu [auto]
+              --clip X (0 = off) [1.0]  --whole-word  --seed S [1]  --device auto|cpu|cuda [auto]
               --log-every N [10]  --eval-every N [200]  --save-every N [200]  --keep K checkpoints [3]
               --resume                 continue RUN_DIR from its latest checkpoint, exactly as if never stopped
               --stop-after N           stop this invocation after step N (a checkpoint is saved there)
@@ -92,6 +92,7 @@ public final class PretrainCommand {
         if (!resume && folder.hasRun()) {
             throw new IllegalArgumentException(outDir + " already holds a run; add --resume to continue it, or choose another --out");
         }
+        jtrain.engine.Device device = jtrain.cuda.Devices.select(config.device()); // fails now, before any data work
 
         PretrainCorpus corpus = CorpusSources.load(config.data(), config.seed(), cache, out);
         BertTokenizer tok = tokenizer(config, folder, resume, corpus, out);
@@ -102,7 +103,7 @@ public final class PretrainCommand {
                 heldOut.isEmpty() ? " (no held-out text: no evaluation)" : "");
         int[] shape = PretrainConfig.modelShape(config.model());
         out.printf("model: %d layers, hidden %d, %d heads, intermediate %d, vocabulary %,d; %s backend; run folder %s%n",
-                shape[0], shape[1], shape[2], shape[3], tok.vocab().size(), Backends.cpu().name(), folder.dir());
+                shape[0], shape[1], shape[2], shape[3], tok.vocab().size(), Backends.forDevice(device).name(), folder.dir());
 
         var inv = new PretrainRun.Invocation(resume, stopAfter, new Progress(out, 30), s -> {});
         Pretrainer.Summary s = PretrainRun.run(folder, config, tok, train, heldOut, inv);

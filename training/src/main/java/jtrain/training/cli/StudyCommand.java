@@ -41,13 +41,12 @@ public final class StudyCommand {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
             }
         }
-        if (device.equals("cuda")) throw new IllegalArgumentException("--device cuda: the CUDA backend is not available yet (use cpu or auto)");
-        if (!device.equals("cpu") && !device.equals("auto")) throw new IllegalArgumentException("--device must be auto, cpu or cuda, got " + device);
+        jtrain.engine.Device target = jtrain.cuda.Devices.select(device);
         StudyPreset p = StudyPreset.of(preset);
         if (out == null) out = Path.of("runs", "study-" + p.name());
         System.out.println("study preset " + p.name() + " -> " + out);
         StudyData data = StudyData.load(DataCache.open(DataCache.defaultRoot(cache)), from, System.out);
-        Map<String, Object> summary = new Study(p, out, seed, System.out).run(data);
+        Map<String, Object> summary = new Study(p, out, seed, System.out).on(target).run(data);
         String table = new StudyReport(summary).write(out);
         System.out.println();
         System.out.println("report: " + out.resolve("report.md") + " and " + out.resolve("report.html"));

@@ -46,8 +46,9 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
         positive("--save-every", saveEvery);
         positive("--keep", keep);
         modelShape(model);
-        if (device.equals("cuda")) throw new IllegalArgumentException("CUDA backend not available yet (use --device cpu or auto)");
-        if (!device.equals("auto") && !device.equals("cpu")) throw new IllegalArgumentException("--device must be auto or cpu, got '" + device + "'");
+        if (!device.equals("auto") && !device.equals("cpu") && !device.equals("cuda")) {
+            throw new IllegalArgumentException("--device must be auto, cpu or cuda, got '" + device + "'");
+        }
     }
 
     private static void positive(String option, int v) {

@@ -42,6 +42,7 @@ public final class PretrainRun {
         // The model is built exactly as at step 0 even when resuming, so parameters (and optimizer indices) line up.
         Rng dropoutRng = new Rng(config.seed() + 1);
         BertForMaskedLM model = new BertForMaskedLM(config.bertConfig(tokenizer.vocab().size()), new Rng(config.seed()), dropoutRng);
+        model.to(jtrain.cuda.Devices.select(config.device()));
         MlmBatch.Vocab vocab = MlmBatch.Vocab.of(tokenizer);
         Pretrainer pretrainer = new Pretrainer(model, vocab, config.options());
         TrainingState state = pretrainer.newState(train, dropoutRng);

@@ -71,6 +71,14 @@ public final class Study {
         this.progress = new Progress(log, 30);
     }
 
+    private jtrain.engine.Device device = jtrain.engine.Device.CPU;
+
+    /** Trains and evaluates on this device (the CPU by default); returns this study. */
+    public Study on(jtrain.engine.Device target) {
+        this.device = target;
+        return this;
+    }
+
     /** Runs (or resumes) every phase and returns the summary the report is built from. */
     public Map<String, Object> run(StudyData data) throws IOException {
         long t0 = System.nanoTime();
@@ -80,7 +88,8 @@ public final class Study {
         summary.put("preset", p.name());
         summary.put("model", p.model());
         summary.put("seeds", p.seeds());
-        summary.put("device", "cpu (" + Backends.cpu().name() + " backend, " + Runtime.getRuntime().availableProcessors() + " threads)");
+        summary.put("device", device.isCpu() ? "cpu (" + Backends.cpu().name() + " backend, " + Runtime.getRuntime().availableProcessors() + " threads)"
+                : device + " (" + Backends.forDevice(device).name() + " backend)");
         summary.put("pretraining", pretrain());
         List<Object> runs = new ArrayList<>();
         for (String task : TASKS) {
@@ -153,6 +162,7 @@ public final class Study {
             log.println("== masked-LM pretraining: " + p.model() + ", " + p.pretrainSteps() + " steps of " + p.pretrainBatch() + " x " + p.maxLen());
             BertConfig config = TaskModels.size(p.model(), tok.vocab().size(), p.maxLen());
             BertForMaskedLM model = new BertForMaskedLM(config, new Rng(seed), new Rng(seed + 1));
+            model.to(device);
             MlmEvaluator.Result before = heldOutEval.evaluate(model);
             Map<String, Object> r = mlmTrain(model, pretrainSeqs, p.pretrainSteps(), p.pretrainLr(), out.resolve("pretrain"));
             r.put("eval_before", evalMap(before));
@@ -241,6 +251,7 @@ public final class Study {
         Path initDir = init.equals("email") ? out.resolve("continual").resolve("model") : pretrainedDir();
         BertTask model = init.equals("scratch") ? TaskModels.fromScratch(data.kind(), config, labels, null, s)
                 : TaskModels.fromPretrained(data.kind(), initDir, labels, null, s);
+        model.to(device);
 
         FineTuneOptions o = new FineTuneOptions();
         o.batchSize = p.ftBatch();
@@ -321,6 +332,7 @@ public final class Study {
             log.println("== continual pretraining on e-mail text: " + p.continualSteps() + " steps");
             try {
                 BertForMaskedLM model = HfCheckpoint.loadMaskedLM(pretrainedDir());
+                model.to(device);
                 Map<String, Object> r = mlmTrain(model, emailSeqs, p.continualSteps(), p.pretrainLr() / 2, out.resolve("continual"));
                 r.put("unlabeled_sequences", emailSeqs.size());
                 save(model, out.resolve("continual").resolve("model"));

@@ -109,7 +109,7 @@ class PretrainCommandTest {
         assertError("unknown option --bogus", "--bogus", "--out", out);
         assertError("--steps needs an integer, got 'ten'", "--steps", "ten", "--out", out);
         assertError("--lr needs a value", "--out", out, "--lr");
-        assertError("CUDA backend not available yet", "--device", "cuda", "--out", out);
+        if (!jtrain.cuda.Cuda.tryInit().available()) assertError("--device cuda: " + jtrain.cuda.Cuda.tryInit().reason(), "--device", "cuda", "--out", out);
         assertError("--model must be tiny, mini, small, base or L,H,A,I, got 'huge'", "--model", "huge", "--out", out);
         assertError("--schedule must be linear, cosine or constant", "--schedule", "exp", "--out", out);
         assertError("holds no run to resume", "--resume", "--out", out);

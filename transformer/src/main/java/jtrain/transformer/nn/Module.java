@@ -59,6 +59,12 @@ public abstract class Module {
         return training;
     }
 
+    /** Moves every parameter to device in place (gradients are dropped); returns this module. */
+    public Module to(jtrain.engine.Device device) {
+        for (Tensor p : parameters()) p.moveTo(device);
+        return this;
+    }
+
     public long parameterCount() {
         long n = 0;
         for (Tensor t : namedParameters().values()) n += t.numel();

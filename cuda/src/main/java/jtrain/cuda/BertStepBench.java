@@ -1,0 +1,91 @@
+package jtrain.cuda;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import jtrain.engine.Device;
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.engine.optim.AdamW;
+import jtrain.transformer.BertConfig;
+import jtrain.transformer.BertForMaskedLM;
+
+/**
+ * Training-step throughput of BertForMaskedLM (sparse MLM loss, AdamW) on the GPU, measured like
+ * shared/bench/torch_bert_gpu.py so the two print comparable JSON lines: random ids in [5, V), 15% of positions
+ * labelled, warm-up steps, then timed steps between device synchronisations. Self-contained on purpose (a
+ * general ./trainer bench is being built elsewhere; this is to be unified with it).
+ * usage: BertStepBench [--model base|small|mini|tiny|L,H,A,I] [--vocab 30522] [--batch 64] [--seq 128]
+ *                      [--modes fp32,tf32] [--steps 10] [--warmup 3] [--device cuda|cpu]
+ */
+public final class BertStepBench {
+    private BertStepBench() {}
+
+    private static final Map<String, int[]> SIZES = Map.of(
+            "base", new int[] {12, 768, 12, 3072}, "small", new int[] {4, 512, 8, 2048},
+            "mini", new int[] {4, 256, 4, 1024}, "tiny", new int[] {2, 128, 2, 512});
+
+    public static void main(String[] argv) {
+        Map<String, String> a = new LinkedHashMap<>(Map.of("model", "base", "vocab", "30522", "batch", "64", "seq", "128",
+                "modes", "fp32,tf32", "steps", "10", "warmup", "3", "device", "cuda"));
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            if (!argv[i].startsWith("--") || !a.containsKey(argv[i].substring(2))) throw new IllegalArgumentException("unknown option " + argv[i]);
+            a.put(argv[i].substring(2), argv[i + 1]);
+        }
+        String model = a.get("model");
+        int[] s = SIZES.containsKey(model) ? SIZES.get(model) : java.util.Arrays.stream(model.split(",")).mapToInt(Integer::parseInt).toArray();
+        int layers = s[0], hidden = s[1], heads = s[2], inter = s[3];
+        int vocab = Integer.parseInt(a.get("vocab")), batch = Integer.parseInt(a.get("batch")), seq = Integer.parseInt(a.get("seq"));
+        int steps = Integer.parseInt(a.get("steps")), warmup = Integer.parseInt(a.get("warmup"));
+        Device device = Devices.select(a.get("device"));
+        CudaBackend cuda = device.isCpu() ? null : Cuda.tryInit().backend();
+
+        for (String mode : a.get("modes").split(",")) {
+            if (cuda != null) cuda.setTf32(mode.equals("tf32"));
+            else if (!mode.equals("fp32")) continue; // TF32 is a GPU mode
+            BertConfig config = BertConfig.of(vocab, layers, hidden, heads, inter).withMaxPositions(Math.max(512, seq));
+            BertForMaskedLM m = new BertForMaskedLM(config, new Rng(0), new Rng(1));
+            m.to(device);
+            m.train(true);
+            AdamW opt = new AdamW(m.parameters(), 1e-4, 0.9, 0.999, 1e-8, 0.01);
+            Rng rng = new Rng(2);
+            int[] ids = new int[batch * seq], labels = new int[batch * seq];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = 5 + rng.nextInt(vocab - 5);
+                labels[i] = rng.nextDouble() < 0.15 ? ids[i] : -100;
+            }
+            Tensor input = Tensor.ofInts(ids, batch, seq).to(device);
+            Tensor lab = Tensor.ofInts(labels, batch, seq); // stays on the host: the sparse loss reads it there
+            Runnable step = () -> {
+                Tensor loss = m.sparseLoss(input, null, null, lab);
+                loss.backward();
+                opt.step();
+                opt.zeroGrad();
+            };
+            for (int i = 0; i < warmup; i++) step.run();
+            sync(cuda);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) step.run();
+            sync(cuda);
+            double sec = (System.nanoTime() - t0) / 1e9 / steps;
+            long n = m.parameterCount();
+            long emb = (long) vocab * hidden + (long) config.maxPositionEmbeddings() * hidden + (long) config.typeVocabSize() * hidden;
+            double flopsPerToken = 6.0 * (n - emb) + 6.0 * hidden * vocab + 12.0 * layers * seq * hidden; // torch_bert_gpu.py's count
+            System.out.printf(Locale.ROOT, "{\"jtrain\": \"%s\", \"gpu\": \"%s\", \"L\": %d, \"H\": %d, \"A\": %d, \"I\": %d, \"V\": %d, \"B\": %d, \"T\": %d, "
+                            + "\"mode\": \"%s\", \"step_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, \"memory\": \"%s\"}%n",
+                    cuda == null ? "cpu" : "cuda", cuda == null ? "-" : cuda.deviceName(), layers, hidden, heads, inter, vocab, batch, seq,
+                    mode, sec * 1e3, Math.round(batch * seq / sec), flopsPerToken * batch * seq / sec / 1e12,
+                    cuda == null ? "-" : cuda.memorySummary());
+            if (cuda != null) {
+                // Drop this mode's model before the next one allocates its own.
+                System.gc();
+                cuda.emptyCache();
+            }
+        }
+    }
+
+    private static void sync(CudaBackend cuda) {
+        if (cuda != null) cuda.synchronize();
+    }
+}

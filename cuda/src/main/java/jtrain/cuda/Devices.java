@@ -1,0 +1,50 @@
+package jtrain.cuda;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+import jtrain.engine.Device;
+
+/** Turns a --device choice into a Device: "cpu", "cuda" (the GPU or an error saying why not) or "auto". */
+public final class Devices {
+    private Devices() {}
+
+    private static boolean noted;
+
+    /** Like {@link #select(String, PrintStream)} with the note on stderr, printed once per JVM however often it is asked. */
+    public static synchronized Device select(String choice) {
+        if (noted) return select(choice, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        java.io.ByteArrayOutputStream note = new java.io.ByteArrayOutputStream();
+        Device d = select(choice, new PrintStream(note, true, java.nio.charset.StandardCharsets.UTF_8));
+        if (note.size() > 0) {
+            System.err.print(note.toString(java.nio.charset.StandardCharsets.UTF_8));
+            noted = true;
+        }
+        return d;
+    }
+
+    /**
+     * "cpu" gives the CPU; "cuda" (or "cuda:0") the GPU, or an IllegalStateException saying why it is unavailable;
+     * "auto" the GPU when one works, else the CPU with one line on notes saying why.
+     */
+    public static Device select(String choice, PrintStream notes) {
+        String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
+        switch (c) {
+            case "cpu":
+                return Device.CPU;
+            case "cuda", "cuda:0", "gpu": {
+                Cuda.Status s = Cuda.tryInit();
+                if (!s.available()) throw new IllegalStateException("--device cuda: " + s.reason());
+                return s.backend().device();
+            }
+            case "auto": {
+                Cuda.Status s = Cuda.tryInit();
+                if (s.available()) return s.backend().device();
+                notes.println("device: cpu (no GPU: " + s.reason() + ")");
+                return Device.CPU;
+            }
+            default:
+                throw new IllegalArgumentException("unknown device '" + choice + "' (expected auto, cpu or cuda)");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package jtrain.cuda;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import jtrain.engine.Tensor;
+
+/**
+ * Batched F32 matrix products with cuBLAS (column-major). A row-major product C = A B is computed as the
+ * column-major C^T = B^T A^T: each operand's memory, read column-major, already is its transpose when it is
+ * row-major, or needs op T when it is column-major. One cublasSgemmStridedBatched call covers the batch (stride 0
+ * for a broadcast operand). TF32 is a math-mode switch on the handle.
+ */
+final class Gemm {
+    private final MemorySegment handle;
+    private final MemorySegment one, zero;
+    private boolean tf32;
+
+    Gemm(boolean tf32) {
+        Arena arena = Arena.global();
+        MemorySegment slot = arena.allocate(ValueLayout.ADDRESS);
+        check("cublasCreate_v2", Cublas.cublasCreate_v2(slot));
+        handle = slot.get(ValueLayout.ADDRESS, 0);
+        // The backend's one stream is the legacy default stream (NULL), which is also cuBLAS's default.
+        check("cublasSetStream_v2", Cublas.cublasSetStream_v2(handle, MemorySegment.NULL));
+        one = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f);
+        zero = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f);
+        setTf32(tf32);
+    }
+
+    static void check(String function, int status) {
+        if (status != Cublas.CUBLAS_STATUS_SUCCESS) {
+            String text;
+            try {
+                text = Cublas.cublasGetStatusString(status).reinterpret(200).getString(0);
+            } catch (RuntimeException e) {
+                text = "status " + status;
+            }
+            throw new CudaException(function + " failed: " + text + " (" + status + ")");
+        }
+    }
+
+    void setTf32(boolean enabled) {
+        check("cublasSetMathMode", Cublas.cublasSetMathMode(handle, enabled ? Cublas.CUBLAS_TF32_TENSOR_OP_MATH : Cublas.CUBLAS_DEFAULT_MATH));
+        tf32 = enabled;
+    }
+
+    boolean tf32() {
+        return tf32;
+    }
+
+    /** One operand's matrices, as cuBLAS sees them: op (N or T), leading dimension, batch stride (elements). */
+    record Operand(int op, int ld, long batchStride) {
+        /**
+         * For t (batch, r, c): row-major memory read column-major is t^T (c x r, ld = row stride): op N gives t^T.
+         * Column-major memory read column-major is t (r x c, ld = column stride): op T gives t^T. A leading
+         * dimension that is never stepped over (one row, or one column) is set to the smallest legal value.
+         */
+        static Operand transposeOf(Tensor t) {
+            int r = t.size(1), c = t.size(2), sr = t.stride(1), sc = t.stride(2);
+            if (rowMajor(r, c, sr, sc)) return new Operand(Cublas.CUBLAS_OP_N, r == 1 ? Math.max(c, 1) : sr, t.stride(0));
+            return new Operand(Cublas.CUBLAS_OP_T, c == 1 ? Math.max(r, 1) : sc, t.stride(0));
+        }
+    }
+
+    private static boolean rowMajor(int r, int c, int sr, int sc) {
+        return (sc == 1 || c == 1) && (sr >= c || r == 1);
+    }
+
+    private static boolean colMajor(int r, int c, int sr, int sc) {
+        return (sr == 1 || r == 1) && (sc >= r || c == 1);
+    }
+
+    /** Whether cuBLAS can read t (batch, r, c) as it is (as Matmul.matrixLayout promises the backend). */
+    static boolean isMatrixLayout(Tensor t) {
+        int r = t.size(1), c = t.size(2), sr = t.stride(1), sc = t.stride(2);
+        return rowMajor(r, c, sr, sc) || colMajor(r, c, sr, sc);
+    }
+
+    /** out (batch, m, n) contiguous = a (batch, m, k) times b (batch, k, n); addresses include the views' offsets. */
+    void multiply(Tensor a, long aAddress, Tensor b, long bAddress, long outAddress) {
+        int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
+        Operand opB = Operand.transposeOf(b); // cuBLAS's first operand: B^T, n x k
+        Operand opA = Operand.transposeOf(a); // cuBLAS's second operand: A^T, k x m
+        check("cublasSgemmStridedBatched", Cublas.cublasSgemmStridedBatched(handle, opB.op(), opA.op(), n, m, k, one,
+                MemorySegment.ofAddress(bAddress), opB.ld(), opB.batchStride(),
+                MemorySegment.ofAddress(aAddress), opA.ld(), opA.batchStride(),
+                zero, MemorySegment.ofAddress(outAddress), n, (long) m * n, batch));
+        if (Driver.SYNC) Driver.check("cuCtxSynchronize after cublasSgemmStridedBatched", jcuda.driver.JCudaDriver.cuCtxSynchronize());
+    }
+}

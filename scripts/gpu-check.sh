@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# GPU checks of the CUDA backend, in two halves (the GPU machine has no JDK, no Maven and no network):
+#
+#   scripts/gpu-check.sh prepare   here: builds the cuda module (nvcc needed for the PTX), collects its jars, a
+#                                  jlinked Java runtime (../shared/tools/device-jre.sh) and the PyTorch reference
+#                                  script into .device/ (git-ignored by .gitignore)
+#   scripts/gpu-check.sh run       there, from the repository root with .device/ carried: runs CudaSelfTest (every
+#                                  kernel against the CPU reference, a BERT forward/backward against the CPU), then
+#                                  the BERT-base MLM training-step benchmark in FP32 and TF32 next to
+#                                  torch_bert_gpu.py, and prints a short table last. Logs go to $OUT when set.
+#
+# With the device tool: run(command="bash scripts/gpu-check.sh run", carry=[".device"], timeout_s=600).
+# Environment for run: BENCH_ARGS (default "--model base --batch 64 --seq 128 --steps 10"), SKIP_TORCH=1.
+set -uo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+dev="$here/.device"
+
+prepare() {
+  set -e
+  # Java 25 (the project's release); the machine default may be older.
+  [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+  export PATH="${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin:$PATH"
+  cd "$here"
+  mvn -q -B -o package -DskipTests -pl cuda -am
+  grep -q '^kernels=.\+' kernels/target/classes/jtrain/kernels/build-info.properties \
+    || { echo "the kernels were built without nvcc: no PTX, nothing to run on a GPU" >&2; exit 1; }
+  rm -rf "$dev/gpu-check"; mkdir -p "$dev/gpu-check/lib"
+  cp cuda/target/cuda.jar cuda/target/lib/*.jar "$dev/gpu-check/lib/"
+  cp "$here/../shared/bench/torch_bert_gpu.py" "$dev/gpu-check/" 2>/dev/null \
+    || echo "note: ../shared/bench/torch_bert_gpu.py not found; run will skip the PyTorch reference" >&2
+  [ -f "$dev/jre.tgz" ] || bash "$here/../shared/tools/device-jre.sh" "$dev/jre.tgz"
+  du -sh "$dev"
+}
+
+run() {
+  cd "$here"
+  out="${OUT:-/tmp/gpu-check-out}"; mkdir -p "$out"
+  [ -x /tmp/jre/bin/java ] || tar xzf "$dev/jre.tgz" -C /tmp || { echo "no $dev/jre.tgz: run 'prepare' first and carry .device" >&2; exit 2; }
+  export LD_LIBRARY_PATH="/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  java=(/tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx48g
+        -cp "$dev/gpu-check/lib/*")
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | tee "$out/gpu.txt"
+
+  echo "== CudaSelfTest (each kernel vs the CPU reference; BERT forward/backward vs the CPU)"
+  timeout 240 "${java[@]}" jtrain.cuda.CudaSelfTest 2>&1 | tee "$out/selftest.txt"
+  selftest=${PIPESTATUS[0]}
+
+  echo "== BERT MLM training step: jtrain"
+  bench_args=${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10}
+  # shellcheck disable=SC2086
+  timeout 240 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
+
+  if [ -z "${SKIP_TORCH:-}" ] && [ -f "$dev/gpu-check/torch_bert_gpu.py" ]; then
+    echo "== BERT MLM training step: PyTorch"
+    # shellcheck disable=SC2086
+    PYTHONUNBUFFERED=1 timeout 180 python3 "$dev/gpu-check/torch_bert_gpu.py" $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-torch.txt"
+  fi
+
+  echo "== summary"
+  grep -E '^(FAIL|[0-9]+ checks)' "$out/selftest.txt" || echo "self-test printed no summary (exit $selftest)"
+  python3 - "$out/bench-jtrain.txt" "$out/bench-torch.txt" <<'PY'
+import json, sys
+def rows(path):
+    try:
+        return {r["mode"]: r for r in (json.loads(l) for l in open(path) if l.startswith("{"))}
+    except OSError:
+        return {}
+j, t = rows(sys.argv[1]), rows(sys.argv[2])
+print(f"{'mode':6} {'jtrain tok/s':>13} {'torch tok/s':>12} {'jtrain/torch':>13} {'jtrain ms':>10} {'torch ms':>9}")
+for mode in ("fp32", "tf32"):
+    a, b = j.get(mode), t.get(mode)
+    ratio = f"{a['tokens_per_s'] / b['tokens_per_s']:.2f}" if a and b else "-"
+    print(f"{mode:6} {a['tokens_per_s'] if a else '-':>13} {b['tokens_per_s'] if b else '-':>12} {ratio:>13} "
+          f"{a['step_ms'] if a else '-':>10} {b['step_ms'] if b else '-':>9}")
+PY
+  exit "$selftest"
+}
+
+case "${1:-}" in
+  prepare) prepare ;;
+  run) run ;;
+  *) echo "usage: $0 prepare|run" >&2; exit 2 ;;
+esac
