@@ -23,17 +23,33 @@ final class PhaseStore {
 
     /** The stored result of name, or the result of work (then stored). */
     Map<String, Object> getOrRun(String name, Supplier<Map<String, Object>> work) {
+        Map<String, Object> stored = get(name);
+        if (stored != null) return stored;
+        Map<String, Object> result = work.get();
+        put(name, result);
+        return result;
+    }
+
+    /** The stored result of name, or null. */
+    Map<String, Object> get(String name) {
         Path f = dir.resolve(name + ".json");
         try {
-            if (Files.exists(f)) return Json.parseObject(Files.readString(f), f.toString());
-            Map<String, Object> result = work.get();
+            return Files.exists(f) ? Json.parseObject(Files.readString(f), f.toString()) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores (or replaces) the result of name, atomically. */
+    void put(String name, Map<String, Object> result) {
+        Path f = dir.resolve(name + ".json");
+        try {
             Files.createDirectories(dir);
             byte[] bytes = Json.writePretty(result).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             AtomicFiles.write(f, ch -> {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
                 while (b.hasRemaining()) ch.write(b);
             });
-            return result;
         } catch (IOException e) {
             throw new UncheckedIOException(f + ": " + e.getMessage(), e);
         }

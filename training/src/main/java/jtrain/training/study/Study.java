@@ -90,6 +90,7 @@ public final class Study {
         summary.put("seeds", p.seeds());
         summary.put("device", device.isCpu() ? "cpu (" + Backends.cpu().name() + " backend, " + Runtime.getRuntime().availableProcessors() + " threads)"
                 : device + " (" + Backends.forDevice(device).name() + " backend)");
+        summary.put("finetune_settings", new java.util.TreeMap<>(Map.of("epochs", p.ftEpochs(), "max_steps", p.ftMaxSteps(), "batch", p.ftBatch(), "lr", p.ftLr())));
         summary.put("pretraining", pretrain());
         List<Object> runs = new ArrayList<>();
         for (String task : TASKS) {
@@ -102,7 +103,13 @@ public final class Study {
         summary.put("finetune", runs);
         summary.put("forgetting", forgetting());
         summary.put("continual", continual());
-        summary.put("study_seconds", (System.nanoTime() - t0) / 1e9);
+        // Wall time over every invocation: a resumed study adds its own time to that of the earlier ones.
+        Map<String, Object> time = store.get("wall-time");
+        List<Object> invocations = new ArrayList<>(time == null ? List.of() : (List<?>) time.get("invocations_seconds"));
+        invocations.add((System.nanoTime() - t0) / 1e9);
+        store.put("wall-time", Map.of("invocations_seconds", invocations));
+        summary.put("study_seconds", invocations.stream().mapToDouble(x -> ((Number) x).doubleValue()).sum());
+        summary.put("invocations", invocations.size());
         return summary;
     }
 

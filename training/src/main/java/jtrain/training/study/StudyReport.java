@@ -86,13 +86,21 @@ public final class StudyReport {
     private String markdown(String table, List<Claims.Verdict> verdicts, List<String> plots) {
         StringBuilder m = new StringBuilder();
         m.append("# Pre-training vs fine-tuning, measured\n\n");
-        m.append(String.format("Preset `%s`, model %s, %s, seeds %s, %s in all. Every number below comes from runs of this study; "
-                + "`summary.json` holds them all and each run's `metrics.jsonl` is under `pretrain/`, `finetune/` and `continual/`.%n%n",
-                s.get("preset"), s.get("model"), s.get("device"), s.get("seeds"), secs(num(s.get("study_seconds")))));
+        int invocations = s.get("invocations") instanceof Number n ? n.intValue() : 1;
+        m.append(String.format("Preset `%s`, model %s, %s, seeds %s, %s of wall time in all%s. Every number below comes from runs of "
+                + "this study; `summary.json` holds them all and each run's `metrics.jsonl` is under `pretrain/`, `finetune/` and `continual/`.%n%n",
+                s.get("preset"), s.get("model"), s.get("device"), s.get("seeds"), secs(num(s.get("study_seconds"))),
+                invocations > 1 ? " (over " + invocations + " invocations: the study was resumed)" : ""));
         m.append("## The article's comparison, with our numbers\n\n").append(table).append('\n');
         m.append("## The article's claims\n\n| claim | verdict | evidence |\n|---|---|---|\n");
         for (Claims.Verdict v : verdicts) m.append("| ").append(v.claim()).append(" | **").append(v.verdict()).append("** | ").append(v.evidence()).append(" |\n");
         m.append("\n## Test scores by label budget\n\n").append(stats.budgetTable()).append('\n');
+        if (s.get("finetune_settings") instanceof Map<?, ?> ft) {
+            m.append(String.format("Every fine-tuning run: %s epochs over its labelled examples but at most %s steps of %s, "
+                    + "learning rate %s, the same for pretrained and scratch; so the larger budgets are not trained longer, "
+                    + "they see more distinct examples. Dev-set early stopping; test scored with the best dev model.%n%n",
+                    ft.get("epochs"), ft.get("max_steps"), ft.get("batch"), ft.get("lr")));
+        }
         m.append("## Catastrophic forgetting (genre, 10% of labels)\n\n").append(stats.forgettingTable()).append('\n');
         m.append("## Continual (domain-adaptive) pretraining on e-mail, then spam detection\n\n").append(stats.continualTable()).append('\n');
         m.append("## Compute per phase\n\n").append(stats.computeTable()).append('\n');
