@@ -71,6 +71,11 @@ public final class Autograd {
         anomalyMode = on;
     }
 
+    /** True while backward() runs the ops' gradient closures on this thread (profilers label those calls). */
+    public static boolean inBackward() {
+        return IN_BACKWARD.get()[0];
+    }
+
     public static boolean anomalyMode() {
         return anomalyMode;
     }
