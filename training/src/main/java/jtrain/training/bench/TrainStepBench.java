@@ -31,7 +31,7 @@ public final class TrainStepBench {
      */
     public record Result(Options options, String backend, int threads, double stepMs, double minStepMs, double tokensPerS,
                          long flopsPerStep, double gflops, double peakGflops, long peakRssBytes, long peakHeapAfterGcBytes,
-                         long gcCount, long gcMs, long parameters, double loss, List<ProfilingBackend.Entry> breakdown,
+                         long liveHeapAfterForwardBytes, long gcCount, long gcMs, long parameters, double loss, List<ProfilingBackend.Entry> breakdown,
                          String table) {
         public double mfu() {
             return gflops / peakGflops;
@@ -64,13 +64,14 @@ public final class TrainStepBench {
                 min = Math.min(min, (System.nanoTime() - s0) / 1e6);
             }
             long wall = System.nanoTime() - t0;
+            long liveAfterForward = liveHeapAfterForward(model, opt, batch, o.sparse());
             long flops = (Flops.total() - flops0) / o.steps();
             long[] gc1 = MemoryProbe.gcCountAndMillis();
             double stepMs = wall / 1e6 / o.steps();
             double gflops = flops / (stepMs / 1e3) / 1e9;
             return new Result(o, base.name(), jtrain.engine.backend.Parallel.THREADS, stepMs, min,
                     (double) o.batch() * o.seq() / (stepMs / 1e3), flops, gflops, peak, MemoryProbe.peakRssBytes(),
-                    memory.peakHeapAfterGcBytes(), gc1[0] - gc0[0], gc1[1] - gc0[1], model.parameterCount(), loss,
+                    memory.peakHeapAfterGcBytes(), liveAfterForward, gc1[0] - gc0[0], gc1[1] - gc0[1], model.parameterCount(), loss,
                     profiler == null ? List.of() : profiler.entries(), profiler == null ? "" : profiler.table(wall, o.steps()));
         }
     }
@@ -83,6 +84,21 @@ public final class TrainStepBench {
         opt.step();
         opt.zeroGrad();
         return loss.item();
+    }
+
+    /**
+     * Heap in use at the end of a forward pass, after a full collection: what the step must hold (weights, optimizer
+     * state, saved activations, the loss's inputs) once garbage is gone. An extra, untimed step.
+     */
+    private static long liveHeapAfterForward(BertForMaskedLM model, AdamW opt, Tensor[] batch, boolean sparse) {
+        Tensor ids = batch[0], labels = batch[1];
+        Tensor loss = sparse ? model.sparseLoss(ids, null, null, labels) : model.loss(model.logits(ids, null, null), labels);
+        System.gc();
+        long used = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        loss.backward();
+        opt.step();
+        opt.zeroGrad();
+        return used;
     }
 
     /** {input ids, labels}: ids uniform in [5, V); 15% of positions labelled with their id, the rest -100. */

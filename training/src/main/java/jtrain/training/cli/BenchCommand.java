@@ -112,8 +112,8 @@ public final class BenchCommand {
                 r.gflops(), r.flopsPerStep() / 1e9));
         sb.append(String.format(Locale.ROOT, "MFU         %.1f%% of %.1f GFLOP/s (best of 8 SGEMMs %d^3 on this machine, measured now)%n",
                 100 * r.mfu(), r.peakGflops(), 1024));
-        sb.append(String.format(Locale.ROOT, "memory      peak RSS (VmHWM) %,d MB; peak heap in use after GC %,d MB%n",
-                r.peakRssBytes() >> 20, r.peakHeapAfterGcBytes() >> 20));
+        sb.append(String.format(Locale.ROOT, "memory      peak RSS (VmHWM) %,d MB; live heap at the end of forward %,d MB (after a full GC);"
+                + " peak heap in use after any GC %,d MB%n", r.peakRssBytes() >> 20, r.liveHeapAfterForwardBytes() >> 20, r.peakHeapAfterGcBytes() >> 20));
         sb.append(String.format(Locale.ROOT, "GC          %d collections, %d ms in the timed steps (%.1f%%)%n",
                 r.gcCount(), r.gcMs(), 100.0 * r.gcMs() / (r.stepMs() * o.steps())));
         sb.append(String.format(Locale.ROOT, "loss        %.4f%n", r.loss()));
@@ -144,6 +144,7 @@ public final class BenchCommand {
         j.put("peak_gflops", round(r.peakGflops(), 1));
         j.put("mfu", round(r.mfu(), 4));
         j.put("peak_rss_mb", r.peakRssBytes() >> 20);
+        j.put("live_heap_after_forward_mb", r.liveHeapAfterForwardBytes() >> 20);
         j.put("peak_heap_after_gc_mb", r.peakHeapAfterGcBytes() >> 20);
         j.put("gc_count", r.gcCount());
         j.put("gc_ms", r.gcMs());
