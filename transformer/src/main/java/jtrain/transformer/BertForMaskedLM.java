@@ -4,6 +4,7 @@ import jtrain.engine.DType;
 import jtrain.engine.Device;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.engine.ops.Matmul;
 import jtrain.engine.ops.Nn;
 import jtrain.transformer.nn.LayerNorm;
 import jtrain.transformer.nn.Linear;
@@ -46,7 +47,7 @@ public final class BertForMaskedLM extends BertTask {
     public Tensor predict(Tensor hidden) {
         Tensor h = transform.forward(hidden);
         Tensor decoder = bert.embeddings.wordEmbeddings.weight;   // (V, C), tied
-        return h.matmul(decoder.transpose(0, 1)).add(bias);
+        return Matmul.linear(h, decoder, bias);
     }
 
     /**

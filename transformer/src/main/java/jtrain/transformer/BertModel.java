@@ -36,7 +36,7 @@ public final class BertModel extends Module {
         if (inputIds.rank() != 2) throw new IllegalArgumentException("input_ids must be (batch, seq), got " + inputIds.describe());
         int b = inputIds.size(0), t = inputIds.size(1);
         if (tokenTypeIds == null) tokenTypeIds = Tensor.zeros(DType.I32, inputIds.device(), b, t);
-        Tensor maskBias = attentionMask == null ? Tensor.zeros(DType.F32, inputIds.device(), b, 1, 1, t) : maskBias(attentionMask);
+        Tensor maskBias = attentionMask == null ? null : maskBias(attentionMask);   // null: every position attends
         List<Tensor> states = keepHiddenStates ? new ArrayList<>() : null;
         Tensor h = embeddings.forward(inputIds, tokenTypeIds);   // (B, T, C)
         if (states != null) states.add(h);

@@ -111,6 +111,8 @@ public final class ProfilingBackend implements Backend {
     @Override public void scaleInPlace(Tensor dst, Tensor s) { timedRun("scaleInPlace", () -> inner.scaleInPlace(dst, s)); }
     @Override public Tensor reduce(Reduce op, Tensor x, boolean[] r) { return timed("reduce_" + lower(op), () -> inner.reduce(op, x, r)); }
     @Override public Tensor matmul(Tensor a, Tensor b) { return timed("matmul", () -> inner.matmul(a, b)); }
+    @Override public Tensor matmulBias(Tensor a, Tensor b, Tensor bias) { return timed("matmul_bias", () -> inner.matmulBias(a, b, bias)); }
+    @Override public Tensor dropout(Tensor x, double p, long seed) { return timed("dropout", () -> inner.dropout(x, p, seed)); }
     @Override public Tensor softmax(Tensor x) { return timed("softmax", () -> inner.softmax(x)); }
     @Override public Tensor softmaxBackward(Tensor y, Tensor gy) { return timed("softmax_backward", () -> inner.softmaxBackward(y, gy)); }
     @Override public Tensor logSoftmax(Tensor x) { return timed("log_softmax", () -> inner.logSoftmax(x)); }

@@ -47,15 +47,15 @@ public final class Nn {
 
     /**
      * Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1-p). The mask is a
-     * function of (seed, element index) only, so a run is reproducible on every backend.
+     * function of (seed, element index) only, so a run is reproducible on every backend, and the backward pass
+     * regenerates it from the seed instead of keeping it in memory.
      */
     public static Tensor dropout(Tensor x, double p, long seed, boolean training) {
         if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout: probability " + p + " outside [0, 1)");
         if (!training || p == 0) return x;
         Backend be = Checks.supported("dropout", x);
-        Tensor mask = be.dropoutMask(x.shape(), x.dtype(), p, seed);
-        Tensor out = be.binary(Backend.Binary.MUL, x, mask);
-        return Autograd.record("dropout", out, new Tensor[] {x}, g -> new Tensor[] {be.binary(Backend.Binary.MUL, g, mask)});
+        Tensor out = be.dropout(x, p, seed);
+        return Autograd.record("dropout", out, new Tensor[] {x}, g -> new Tensor[] {be.dropout(g.contiguous(), p, seed)});
     }
 
     /** Rows of weight (V, D) picked by integer ids of any shape: result (ids..., D). */
