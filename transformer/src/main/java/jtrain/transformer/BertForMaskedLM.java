@@ -84,6 +84,17 @@ public final class BertForMaskedLM extends BertTask {
         return Nn.crossEntropy(logits, Tensor.ofInts(targets, targets.length).to(logits.device()), IGNORE_INDEX);
     }
 
+    /**
+     * The masked-LM loss with logits at every position, as HF and PyTorch compute it: the same value and gradients
+     * as loss(logits(...), labels), through {@link Nn#linearCrossEntropy}, which keeps the (B*T, V) logits inside
+     * the op and back-propagates through the labelled rows only.
+     */
+    public Tensor fullLoss(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor labels) {
+        Tensor h = transform.forward(bert.forward(inputIds, tokenTypeIds, attentionMask, false).lastHidden());
+        Tensor decoder = bert.embeddings.wordEmbeddings.weight;
+        return Nn.linearCrossEntropy(h.reshape(-1, h.size(-1)), decoder, bias, labels.reshape(-1).to(h.device()), IGNORE_INDEX);
+    }
+
     @Override
     public Tensor loss(Tensor logits, Tensor labels) {
         int v = logits.size(-1);

@@ -110,7 +110,7 @@ public final class BenchCommand {
         sb.append(String.format(Locale.ROOT, "step        %.1f ms (fastest %.1f ms)%n", r.stepMs(), r.minStepMs()));
         sb.append(String.format(Locale.ROOT, "GFLOP/s     %.1f (%.1f GFLOP per step, counted by the engine from the matrix products it ran)%n",
                 r.gflops(), r.flopsPerStep() / 1e9));
-        sb.append(String.format(Locale.ROOT, "MFU         %.1f%% of %.1f GFLOP/s (best of 8 SGEMMs %d^3 on this machine, measured now)%n",
+        sb.append(String.format(Locale.ROOT, "MFU         %.1f%% of %.1f GFLOP/s (best of 16 SGEMMs %d^3 on this machine, before and after the steps)%n",
                 100 * r.mfu(), r.peakGflops(), 1024));
         sb.append(String.format(Locale.ROOT, "memory      peak RSS (VmHWM) %,d MB; live heap at the end of forward %,d MB (after a full GC);"
                 + " peak heap in use after any GC %,d MB%n", r.peakRssBytes() >> 20, r.liveHeapAfterForwardBytes() >> 20, r.peakHeapAfterGcBytes() >> 20));
