@@ -40,16 +40,36 @@ public final class TrainStepBench {
 
     private TrainStepBench() {}
 
+    /** A model, its optimizer and one batch, ready to train: what each measured step works on (JMH uses it too). */
+    public static final class Session {
+        final BertForMaskedLM model;
+        final AdamW opt;
+        final Tensor[] batch;
+        final boolean sparse;
+
+        public Session(Options o) {
+            BertConfig config = BertConfig.of(o.vocab(), o.layers(), o.hidden(), o.heads(), o.intermediate())
+                    .withMaxPositions(Math.max(512, o.seq()));
+            model = new BertForMaskedLM(config, new Rng(0), new Rng(1));
+            model.train(true);
+            opt = AdamW.withGroups(ParamGroup.decayMatricesOnly(model.parameters(), 0.01), 1e-4, 0.9, 0.999, 1e-8);
+            batch = batch(o, new Rng(2));
+            sparse = o.sparse();
+        }
+
+        /** One full training step; returns the loss. */
+        public double step() {
+            return TrainStepBench.step(model, opt, batch, sparse);
+        }
+    }
+
     public static Result run(Options o) {
         Backend base = Backends.cpu();
         double peak = CpuPeak.measure(base, 8);  // best of 8 now and 8 after the steps
-        BertConfig config = BertConfig.of(o.vocab(), o.layers(), o.hidden(), o.heads(), o.intermediate())
-                .withMaxPositions(Math.max(512, o.seq()));
-        Rng rng = new Rng(0);
-        BertForMaskedLM model = new BertForMaskedLM(config, rng, new Rng(1));
-        model.train(true);
-        AdamW opt = AdamW.withGroups(ParamGroup.decayMatricesOnly(model.parameters(), 0.01), 1e-4, 0.9, 0.999, 1e-8);
-        Tensor[] batch = batch(o, new Rng(2));
+        Session session = new Session(o);
+        BertForMaskedLM model = session.model;
+        AdamW opt = session.opt;
+        Tensor[] batch = session.batch;
         ProfilingBackend profiler = o.profile() ? new ProfilingBackend(base) : null;
         try (MemoryProbe memory = new MemoryProbe();
              var installed = profiler != null ? Backends.useCpu(profiler) : Backends.useCpu(base)) {
