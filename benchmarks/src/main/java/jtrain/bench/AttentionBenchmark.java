@@ -40,7 +40,8 @@ public class AttentionBenchmark {
     public String shape;
 
     private Backend be;
-    private Tensor q, k, v;
+    private Tensor q, k, v; // (B, T, C) leaves; the head views are made in each call, as in the model
+    private int heads, headDim;
 
     @Setup
     public void setup() {
@@ -48,18 +49,19 @@ public class AttentionBenchmark {
         String[] p = shape.split("x");
         int b = Integer.parseInt(p[0]), h = Integer.parseInt(p[1]), t = Integer.parseInt(p[2]), d = Integer.parseInt(p[3]);
         Rng rng = new Rng(3);
-        q = heads(Tensor.randn(rng, b, t, h * d), h, d);
-        k = heads(Tensor.randn(rng, b, t, h * d), h, d);
-        v = heads(Tensor.randn(rng, b, t, h * d), h, d);
+        heads = h;
+        headDim = d;
+        q = Tensor.randn(rng, b, t, h * d).requiresGrad(true);
+        k = Tensor.randn(rng, b, t, h * d).requiresGrad(true);
+        v = Tensor.randn(rng, b, t, h * d).requiresGrad(true);
     }
 
-    private static Tensor heads(Tensor x, int h, int d) {
-        Tensor leaf = x.requiresGrad(true);
-        return leaf.reshape(x.size(0), x.size(1), h, d).permute(0, 2, 1, 3);
+    private Tensor heads(Tensor x) {
+        return x.reshape(x.size(0), x.size(1), heads, headDim).permute(0, 2, 1, 3);
     }
 
     private Tensor attention() {
-        return Nn.dropout(q.matmul(k.transpose(-1, -2)).softmax(), 0.1, 5, true).matmul(v);
+        return Nn.dropout(heads(q).matmul(heads(k).transpose(-1, -2)).softmax(), 0.1, 5, true).matmul(heads(v));
     }
 
     @Benchmark
@@ -74,6 +76,9 @@ public class AttentionBenchmark {
         try (var use = Backends.useCpu(be)) {
             Tensor loss = attention().sum();
             loss.backward();
+            q.zeroGrad();
+            k.zeroGrad();
+            v.zeroGrad();
             return loss;
         }
     }
