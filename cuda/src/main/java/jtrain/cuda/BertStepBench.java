@@ -12,12 +12,13 @@ import jtrain.transformer.BertConfig;
 import jtrain.transformer.BertForMaskedLM;
 
 /**
- * Training-step throughput of BertForMaskedLM (sparse MLM loss, AdamW) on the GPU, measured like
+ * Training-step throughput of BertForMaskedLM (MLM loss, AdamW) on the GPU, measured like
  * shared/bench/torch_bert_gpu.py so the two print comparable JSON lines: random ids in [5, V), 15% of positions
  * labelled, warm-up steps, then timed steps between device synchronisations. Self-contained on purpose (a
  * general ./trainer bench is being built elsewhere; this is to be unified with it).
  * usage: BertStepBench [--model base|small|mini|tiny|L,H,A,I] [--vocab 30522] [--batch 64] [--seq 128]
- *                      [--modes fp32,tf32] [--steps 10] [--warmup 3] [--device cuda|cpu]
+ *                      [--modes fp32,tf32] [--steps 10] [--warmup 3] [--device cuda|cpu] [--loss full|sparse]
+ * --loss full (the default) computes logits at every position like the PyTorch script; sparse only at the labelled 15%.
  */
 public final class BertStepBench {
     private BertStepBench() {}
@@ -28,7 +29,7 @@ public final class BertStepBench {
 
     public static void main(String[] argv) {
         Map<String, String> a = new LinkedHashMap<>(Map.of("model", "base", "vocab", "30522", "batch", "64", "seq", "128",
-                "modes", "fp32,tf32", "steps", "10", "warmup", "3", "device", "cuda"));
+                "modes", "fp32,tf32", "steps", "10", "warmup", "3", "device", "cuda", "loss", "full"));
         for (int i = 0; i + 1 < argv.length; i += 2) {
             if (!argv[i].startsWith("--") || !a.containsKey(argv[i].substring(2))) throw new IllegalArgumentException("unknown option " + argv[i]);
             a.put(argv[i].substring(2), argv[i + 1]);
@@ -38,6 +39,11 @@ public final class BertStepBench {
         int layers = s[0], hidden = s[1], heads = s[2], inter = s[3];
         int vocab = Integer.parseInt(a.get("vocab")), batch = Integer.parseInt(a.get("batch")), seq = Integer.parseInt(a.get("seq"));
         int steps = Integer.parseInt(a.get("steps")), warmup = Integer.parseInt(a.get("warmup"));
+        boolean sparse = switch (a.get("loss")) {
+            case "full" -> false;
+            case "sparse" -> true;
+            default -> throw new IllegalArgumentException("--loss must be full or sparse, got " + a.get("loss"));
+        };
         Device device = Devices.select(a.get("device"));
         CudaBackend cuda = device.isCpu() ? null : Cuda.tryInit().backend();
 
@@ -58,7 +64,7 @@ public final class BertStepBench {
             Tensor input = Tensor.ofInts(ids, batch, seq).to(device);
             Tensor lab = Tensor.ofInts(labels, batch, seq); // stays on the host: the sparse loss reads it there
             Runnable step = () -> {
-                Tensor loss = m.sparseLoss(input, null, null, lab);
+                Tensor loss = sparse ? m.sparseLoss(input, null, null, lab) : m.fullLoss(input, null, null, lab);
                 loss.backward();
                 opt.step();
                 opt.zeroGrad();
@@ -73,9 +79,9 @@ public final class BertStepBench {
             long emb = (long) vocab * hidden + (long) config.maxPositionEmbeddings() * hidden + (long) config.typeVocabSize() * hidden;
             double flopsPerToken = 6.0 * (n - emb) + 6.0 * hidden * vocab + 12.0 * layers * seq * hidden; // torch_bert_gpu.py's count
             System.out.printf(Locale.ROOT, "{\"jtrain\": \"%s\", \"gpu\": \"%s\", \"L\": %d, \"H\": %d, \"A\": %d, \"I\": %d, \"V\": %d, \"B\": %d, \"T\": %d, "
-                            + "\"mode\": \"%s\", \"step_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, \"memory\": \"%s\"}%n",
+                            + "\"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, \"memory\": \"%s\"}%n",
                     cuda == null ? "cpu" : "cuda", cuda == null ? "-" : cuda.deviceName(), layers, hidden, heads, inter, vocab, batch, seq,
-                    mode, sec * 1e3, Math.round(batch * seq / sec), flopsPerToken * batch * seq / sec / 1e12,
+                    mode, sparse ? "sparse" : "full", sec * 1e3, Math.round(batch * seq / sec), flopsPerToken * batch * seq / sec / 1e12,
                     cuda == null ? "-" : cuda.memorySummary());
             if (cuda != null) {
                 // Drop this mode's model before the next one allocates its own.

@@ -22,16 +22,29 @@ public final class Autograd {
         Tensor[] apply(Tensor gradOutput);
     }
 
-    /** One recorded op: its name (for error messages), inputs and backward closure. */
+    /**
+     * One recorded op: its name (for error messages), where each input's gradient goes, and the backward closure.
+     * An edge is the input's own Node when the input is an op result, the input tensor itself when it is a leaf that
+     * needs a gradient, or null. Op results are not referenced, so an intermediate tensor stays in memory only while
+     * something (a closure that saved it, the caller) still holds it, as in PyTorch.
+     */
     public static final class Node {
         public final String op;
-        final Tensor[] inputs;
+        final Object[] edges;
+        final int[][] inputShapes;
         Backward backward;
 
         Node(String op, Tensor[] inputs, Backward backward) {
             this.op = op;
-            this.inputs = inputs;
             this.backward = backward;
+            edges = new Object[inputs.length];
+            inputShapes = new int[inputs.length][];
+            for (int i = 0; i < inputs.length; i++) {
+                Tensor t = inputs[i];
+                if (t == null || !t.requiresGrad()) continue;
+                edges[i] = t.gradFn() != null ? t.gradFn() : t;
+                inputShapes[i] = t.shape();
+            }
         }
     }
 
@@ -71,6 +84,11 @@ public final class Autograd {
         anomalyMode = on;
     }
 
+    /** True while backward() runs the ops' gradient closures on this thread (profilers label those calls). */
+    public static boolean inBackward() {
+        return IN_BACKWARD.get()[0];
+    }
+
     public static boolean anomalyMode() {
         return anomalyMode;
     }
@@ -103,9 +121,14 @@ public final class Autograd {
     static void backward(Tensor root) {
         if (!root.requiresGrad()) throw new IllegalStateException("backward: the tensor does not require a gradient (no parameter reached it)");
         if (root.numel() != 1) throw new ShapeException("backward: needs a scalar, got shape " + Shapes.str(root.shape()));
-        List<Tensor> order = topologicalOrder(root);
-        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(root, Tensor.full(1, root.dtype(), root.device(), root.shape()));
+        Tensor one = Tensor.full(1, root.dtype(), root.device(), root.shape());
+        if (root.gradFn() == null) {
+            accumulateLeaf(root, one);
+            return;
+        }
+        List<Object> order = topologicalOrder(root.gradFn());
+        Map<Object, Tensor> grads = new IdentityHashMap<>(); // gradient waiting at each node's output or leaf
+        grads.put(root.gradFn(), one);
         // In anomaly mode the gradients a closure returns are checked under the name of the op it belongs to; the
         // ops it uses internally (e.g. the div in sqrt's backward) are not checked, so the error names 'sqrt'.
         boolean[] inBackward = IN_BACKWARD.get();
@@ -113,27 +136,27 @@ public final class Autograd {
         inBackward[0] = true;
         try (var ng = noGrad()) {
             for (int k = order.size() - 1; k >= 0; k--) {
-                Tensor t = order.get(k);
-                Tensor g = grads.remove(t);
+                Object vertex = order.get(k);
+                Tensor g = grads.remove(vertex);
                 if (g == null) continue;
-                Node node = t.gradFn();
-                if (node == null) {
-                    accumulateLeaf(t, g);
+                if (vertex instanceof Tensor leaf) {
+                    accumulateLeaf(leaf, g);
                     continue;
                 }
+                Node node = (Node) vertex;
                 if (node.backward == null) {
                     throw new IllegalStateException("backward: the graph through '" + node.op + "' was already used and freed; "
                             + "run the forward pass again");
                 }
                 Tensor[] inGrads = node.backward.apply(g);
                 node.backward = null; // frees the tensors the closure saved
-                for (int i = 0; i < node.inputs.length; i++) {
-                    Tensor in = node.inputs[i];
-                    if (in == null || !in.requiresGrad() || inGrads[i] == null) continue;
+                for (int i = 0; i < node.edges.length; i++) {
+                    Object in = node.edges[i];
+                    if (in == null || inGrads[i] == null) continue;
                     Tensor gi = inGrads[i];
-                    if (!java.util.Arrays.equals(gi.shape(), in.shape())) {
+                    if (!java.util.Arrays.equals(gi.shape(), node.inputShapes[i])) {
                         throw new ShapeException("backward of '" + node.op + "': gradient shape " + Shapes.str(gi.shape())
-                                + " differs from input shape " + Shapes.str(in.shape()));
+                                + " differs from input shape " + Shapes.str(node.inputShapes[i]));
                     }
                     if (anomalyMode) checkFinite(node.op, gi, "backward");
                     Tensor prev = grads.get(in);
@@ -156,25 +179,23 @@ public final class Autograd {
         }
     }
 
-    /** Tensors reachable from root through grad_fn links, inputs before the ops that use them. */
-    private static List<Tensor> topologicalOrder(Tensor root) {
-        List<Tensor> order = new ArrayList<>();
-        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
-        ArrayDeque<Object[]> stack = new ArrayDeque<>(); // {tensor, next input index}
+    /** Nodes and leaves reachable from root through the edges, inputs before the ops that use them. */
+    private static List<Object> topologicalOrder(Node root) {
+        List<Object> order = new ArrayList<>();
+        Map<Object, Boolean> visited = new IdentityHashMap<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>(); // {vertex, next edge index}
         stack.push(new Object[] {root, 0});
         visited.put(root, true);
         while (!stack.isEmpty()) {
             Object[] top = stack.peek();
-            Tensor t = (Tensor) top[0];
             int i = (Integer) top[1];
-            Node node = t.gradFn();
-            if (node != null && i < node.inputs.length) {
+            if (top[0] instanceof Node node && i < node.edges.length) {
                 top[1] = i + 1;
-                Tensor in = node.inputs[i];
-                if (in != null && in.requiresGrad() && visited.put(in, true) == null) stack.push(new Object[] {in, 0});
+                Object in = node.edges[i];
+                if (in != null && visited.put(in, true) == null) stack.push(new Object[] {in, 0});
             } else {
                 stack.pop();
-                order.add(t);
+                order.add(top[0]);
             }
         }
         return order;

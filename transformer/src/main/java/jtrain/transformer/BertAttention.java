@@ -19,7 +19,7 @@ final class BertAttention extends Module {
         output = child("output", new ResidualOutput(c, c.hiddenSize(), init, dropoutRng));
     }
 
-    /** x (B, T, C), maskBias (B, 1, 1, T) additive -> (B, T, C). */
+    /** x (B, T, C), maskBias (B, 1, 1, T) additive or null (no padding) -> (B, T, C). */
     Tensor forward(Tensor x, Tensor maskBias) {
         return output.forward(self.forward(x, maskBias), x);
     }
@@ -40,12 +40,12 @@ final class BertAttention extends Module {
 
         Tensor forward(Tensor x, Tensor maskBias) {
             int b = x.size(0), t = x.size(1);
-            Tensor q = splitHeads(query.forward(x), b, t);                  // (B, H, T, D)
+            // The 1/sqrt(D) scale is applied to q (T x C values) rather than to the scores (T x T per head).
+            Tensor q = splitHeads(query.forward(x).mul(1.0 / Math.sqrt(headDim)), b, t);   // (B, H, T, D)
             Tensor k = splitHeads(key.forward(x), b, t);
             Tensor v = splitHeads(value.forward(x), b, t);
-            Tensor scores = q.matmul(k.transpose(-1, -2))                   // (B, H, T, T)
-                    .mul(1.0 / Math.sqrt(headDim))
-                    .add(maskBias);
+            Tensor scores = q.matmul(k.transpose(-1, -2));                  // (B, H, T, T)
+            if (maskBias != null) scores = scores.add(maskBias);
             Tensor probs = dropout.forward(scores.softmax());
             Tensor ctx = probs.matmul(v);                                   // (B, H, T, D)
             return ctx.permute(0, 2, 1, 3).reshape(b, t, heads * headDim);  // (B, T, C)

@@ -4,6 +4,7 @@ import jtrain.engine.DType;
 import jtrain.engine.Device;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.engine.ops.Matmul;
 import jtrain.engine.ops.Nn;
 import jtrain.transformer.nn.LayerNorm;
 import jtrain.transformer.nn.Linear;
@@ -46,7 +47,7 @@ public final class BertForMaskedLM extends BertTask {
     public Tensor predict(Tensor hidden) {
         Tensor h = transform.forward(hidden);
         Tensor decoder = bert.embeddings.wordEmbeddings.weight;   // (V, C), tied
-        return h.matmul(decoder.transpose(0, 1)).add(bias);
+        return Matmul.linear(h, decoder, bias);
     }
 
     /**
@@ -81,6 +82,17 @@ public final class BertForMaskedLM extends BertTask {
         }
         int[] targets = labelledTargets(labels);
         return Nn.crossEntropy(logits, Tensor.ofInts(targets, targets.length).to(logits.device()), IGNORE_INDEX);
+    }
+
+    /**
+     * The masked-LM loss with logits at every position, as HF and PyTorch compute it: the same value and gradients
+     * as loss(logits(...), labels), through {@link Nn#linearCrossEntropy}, which keeps the (B*T, V) logits inside
+     * the op and back-propagates through the labelled rows only.
+     */
+    public Tensor fullLoss(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor labels) {
+        Tensor h = transform.forward(bert.forward(inputIds, tokenTypeIds, attentionMask, false).lastHidden());
+        Tensor decoder = bert.embeddings.wordEmbeddings.weight;
+        return Nn.linearCrossEntropy(h.reshape(-1, h.size(-1)), decoder, bias, labels.reshape(-1).to(h.device()), IGNORE_INDEX);
     }
 
     @Override

@@ -41,7 +41,7 @@ public final class BertModel extends Module {
         if (attentionMask != null) attentionMask = attentionMask.to(device);
         int b = inputIds.size(0), t = inputIds.size(1);
         if (tokenTypeIds == null) tokenTypeIds = Tensor.zeros(DType.I32, inputIds.device(), b, t);
-        Tensor maskBias = attentionMask == null ? Tensor.zeros(DType.F32, inputIds.device(), b, 1, 1, t) : maskBias(attentionMask);
+        Tensor maskBias = attentionMask == null ? null : maskBias(attentionMask);   // null: every position attends
         List<Tensor> states = keepHiddenStates ? new ArrayList<>() : null;
         Tensor h = embeddings.forward(inputIds, tokenTypeIds);   // (B, T, C)
         if (states != null) states.add(h);

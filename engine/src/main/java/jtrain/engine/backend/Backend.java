@@ -82,6 +82,16 @@ public interface Backend {
      */
     Tensor matmul(Tensor a, Tensor b);
 
+    /**
+     * matmul(a, b) with bias (N, contiguous) added to every row of every product: a linear layer in one pass over
+     * the output. The default adds afterwards; a backend may start its accumulators from the bias instead.
+     */
+    default Tensor matmulBias(Tensor a, Tensor b, Tensor bias) {
+        Tensor prod = matmul(a, b);
+        Tensor rows = new Tensor(bias.storage(), prod.shape(), new int[] {0, 0, bias.stride(0)}, bias.offset());
+        return binary(Binary.ADD, prod, rows);
+    }
+
     // ---- fused kernels -------------------------------------------------------------------------------------
 
     /** Softmax over the last dimension of a contiguous tensor. */
@@ -125,6 +135,11 @@ public interface Backend {
      * generator keyed by (seed, i), so every backend produces the same mask.
      */
     Tensor dropoutMask(int[] shape, DType dtype, double p, long seed);
+
+    /** x * dropoutMask(x.shape(), x.dtype(), p, seed); a backend may apply the mask without materialising it. */
+    default Tensor dropout(Tensor x, double p, long seed) {
+        return binary(Binary.MUL, x, dropoutMask(x.shape(), x.dtype(), p, seed));
+    }
 
     /** Sum of squares of all elements, as a one-element tensor (for global gradient-norm clipping). */
     Tensor sumOfSquares(Tensor x);

@@ -76,9 +76,17 @@ final class VectorNn {
      * integer test "bits >>> 40 >= ceil(p * 2^24)" (p * 2^24 is exact in double, and the 24-bit draw is an integer).
      */
     static void dropoutMask(float[] out, double p, long seed) {
+        dropout(null, 0, out, out.length, p, seed);
+    }
+
+    /**
+     * out[i] = x[i] * mask[i] for i < n (mask as in dropoutMask), or the mask itself when x is null: applying dropout
+     * this way needs no mask tensor, and the backward pass regenerates the mask from the seed.
+     */
+    static void dropout(float[] x, int xOff, float[] out, int n, double p, long seed) {
         float keep = (float) (1 / (1 - p));
         long threshold = (long) Math.ceil(p * 0x1.0p24);
-        int n = out.length, lanes = LS.length();
+        int lanes = LS.length();
         long[] ramp = new long[lanes];
         for (int j = 0; j < lanes; j++) ramp[j] = j;
         LongVector laneIndex = LongVector.fromArray(LS, ramp, 0);
@@ -90,9 +98,14 @@ final class VectorNn {
                 z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
                 z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
                 VectorMask<Float> kept = z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.GE, threshold).cast(FS);
-                FloatVector.zero(FS).blend(keep, kept).intoArray(out, i);
+                FloatVector mask = FloatVector.zero(FS).blend(keep, kept);
+                if (x != null) mask = FloatVector.fromArray(FS, x, xOff + i).mul(mask);
+                mask.intoArray(out, i);
             }
-            for (; i < to; i++) out[i] = ReferenceBackend.dropoutKeeps(seed, i, p) ? keep : 0f;
+            for (; i < to; i++) {
+                float mask = ReferenceBackend.dropoutKeeps(seed, i, p) ? keep : 0f;
+                out[i] = x != null ? x[xOff + i] * mask : mask;
+            }
         });
     }
 }

@@ -11,30 +11,40 @@ import jtrain.engine.backend.Backend.Unary;
 public final class Arith {
     private Arith() {}
 
+    // The backward closures capture only what their formulas read (shapes, or the other operand when this one needs
+    // a gradient), so that the operands of a sum, say, are not kept in memory until the backward pass.
+
     public static Tensor add(Tensor a, Tensor b) {
         Tensor out = broadcastBinary("add", Binary.ADD, a, b);
+        int[] as = a.shape(), bs = b.shape();
         return Autograd.record("add", out, new Tensor[] {a, b},
-                g -> new Tensor[] {Reductions.sumTo(g, a.shape()), Reductions.sumTo(g, b.shape())});
+                g -> new Tensor[] {Reductions.sumTo(g, as), Reductions.sumTo(g, bs)});
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor out = broadcastBinary("sub", Binary.SUB, a, b);
+        int[] as = a.shape(), bs = b.shape();
         return Autograd.record("sub", out, new Tensor[] {a, b},
-                g -> new Tensor[] {Reductions.sumTo(g, a.shape()), Reductions.sumTo(neg(g), b.shape())});
+                g -> new Tensor[] {Reductions.sumTo(g, as), Reductions.sumTo(neg(g), bs)});
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor out = broadcastBinary("mul", Binary.MUL, a, b);
+        int[] as = a.shape(), bs = b.shape();
+        Tensor forA = a.requiresGrad() ? b : null, forB = b.requiresGrad() ? a : null;
         return Autograd.record("mul", out, new Tensor[] {a, b}, g -> new Tensor[] {
-                a.requiresGrad() ? Reductions.sumTo(mul(g, b), a.shape()) : null,
-                b.requiresGrad() ? Reductions.sumTo(mul(g, a), b.shape()) : null});
+                forA != null ? Reductions.sumTo(mul(g, forA), as) : null,
+                forB != null ? Reductions.sumTo(mul(g, forB), bs) : null});
     }
 
     public static Tensor div(Tensor a, Tensor b) {
         Tensor out = broadcastBinary("div", Binary.DIV, a, b);
+        int[] as = a.shape(), bs = b.shape();
+        boolean gradA = a.requiresGrad(), gradB = b.requiresGrad();
+        Tensor savedOut = gradB ? out : null;
         return Autograd.record("div", out, new Tensor[] {a, b}, g -> new Tensor[] {
-                a.requiresGrad() ? Reductions.sumTo(div(g, b), a.shape()) : null,
-                b.requiresGrad() ? Reductions.sumTo(neg(div(mul(g, out), b)), b.shape()) : null});
+                gradA ? Reductions.sumTo(div(g, b), as) : null,
+                gradB ? Reductions.sumTo(neg(div(mul(g, savedOut), b)), bs) : null});
     }
 
     public static Tensor add(Tensor a, double s) {

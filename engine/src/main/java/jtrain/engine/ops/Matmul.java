@@ -50,6 +50,39 @@ public final class Matmul {
                 b.requiresGrad() ? gradB(a, g, b.shape()) : null});
     }
 
+    /**
+     * A linear layer, x (..., in) times weight (out, in) transposed plus bias (out, may be null), as torch's
+     * F.linear: one product whose accumulators start from the bias, so no separate sum is materialised. The
+     * backward saves only x and weight: gx = g W, gW = g^T x (transposed views, no copies), gbias = column sums of g.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Backend be = bias == null ? Checks.sameDeviceAndDtype("linear", x, weight) : Checks.sameDeviceAndDtype("linear", x, weight, bias);
+        int in = x.size(-1), out = weight.size(0);
+        if (weight.rank() != 2 || weight.size(1) != in || (bias != null && (bias.rank() != 1 || bias.size(0) != out))) {
+            throw new ShapeException("linear: input " + Shapes.str(x.shape()) + " needs weight [" + "out, " + in + "] and bias [out], got "
+                    + Shapes.str(weight.shape()) + (bias == null ? "" : " and " + Shapes.str(bias.shape())));
+        }
+        int m = x.numel() / Math.max(1, in);
+        Tensor x2 = matrixLayout(Views.reshapeView(x.detach().reshape(m, in), 1, m, in));
+        Tensor wt = Views.strided(weight.detach(), new int[] {1, in, out}, new int[] {0, weight.stride(1), weight.stride(0)}, weight.offset());
+        wt = matrixLayout(wt);
+        Tensor prod = bias == null ? be.matmul(x2, wt) : be.matmulBias(x2, wt, bias.contiguous().detach());
+        Flops.add(2L * m * in * out);
+        int[] os = x.shape();
+        os[os.length - 1] = out;
+        Tensor y = Views.reshapeView(prod, os);
+        int[] xShape = x.shape();
+        boolean gradX = x.requiresGrad(), gradW = weight.requiresGrad(), gradBias = bias != null && bias.requiresGrad();
+        Tensor savedX = gradW ? x2 : null, savedW = gradX ? weight.detach() : null;
+        return Autograd.record("linear", y, new Tensor[] {x, weight, bias}, g -> {
+            Tensor g2 = g.reshape(m, out);
+            return new Tensor[] {
+                    gradX ? matmul(g2, savedW).reshape(xShape) : null,
+                    gradW ? matmul(g2.transpose(0, 1), Views.reshapeView(savedX, m, in)) : null,
+                    gradBias ? Reductions.sum(g2, new int[] {0}, false) : null};
+        });
+    }
+
     private static Tensor gradB(Tensor a, Tensor g, int[] bShape) {
         if (bShape.length == 2) {
             int k = a.size(-1), n = g.size(-1), m = a.numel() / Math.max(1, k);

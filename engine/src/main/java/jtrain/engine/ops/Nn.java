@@ -47,15 +47,15 @@ public final class Nn {
 
     /**
      * Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1-p). The mask is a
-     * function of (seed, element index) only, so a run is reproducible on every backend.
+     * function of (seed, element index) only, so a run is reproducible on every backend, and the backward pass
+     * regenerates it from the seed instead of keeping it in memory.
      */
     public static Tensor dropout(Tensor x, double p, long seed, boolean training) {
         if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout: probability " + p + " outside [0, 1)");
         if (!training || p == 0) return x;
         Backend be = Checks.supported("dropout", x);
-        Tensor mask = be.dropoutMask(x.shape(), x.dtype(), p, seed);
-        Tensor out = be.binary(Backend.Binary.MUL, x, mask);
-        return Autograd.record("dropout", out, new Tensor[] {x}, g -> new Tensor[] {be.binary(Backend.Binary.MUL, g, mask)});
+        Tensor out = be.dropout(x, p, seed);
+        return Autograd.record("dropout", out, new Tensor[] {x}, g -> new Tensor[] {be.dropout(g.contiguous(), p, seed)});
     }
 
     /** Rows of weight (V, D) picked by integer ids of any shape: result (ids..., D). */
@@ -87,6 +87,46 @@ public final class Nn {
         Tensor lse = r[1];
         return Autograd.record("cross_entropy", r[0], new Tensor[] {logits},
                 g -> new Tensor[] {be.crossEntropyBackward(lc, lse, tc, ignoreIndex, g)});
+    }
+
+    /**
+     * crossEntropy(linear(h, weight, bias), targets) as one op: logits (N, V) at every row of h (N, C), as HF and
+     * PyTorch compute a masked-LM loss, but with the logits kept inside the op. Rows whose target is ignoreIndex get
+     * a zero gradient, so the backward pass works on the labelled rows only: their logits are gathered, and the two
+     * products of the backward run on those M rows instead of all N (the same gradients as the dense formulation).
+     */
+    public static Tensor linearCrossEntropy(Tensor h, Tensor weight, Tensor bias, Tensor targets, int ignoreIndex) {
+        Checks.rank("linear_cross_entropy input", h, 2);
+        Checks.dtype("linear_cross_entropy targets", targets, DType.I32);
+        if (targets.rank() != 1 || targets.size(0) != h.size(0)) {
+            throw new ShapeException("linear_cross_entropy: input " + Shapes.str(h.shape()) + " needs targets of shape ["
+                    + h.size(0) + "], got " + Shapes.str(targets.shape()));
+        }
+        Tensor logits;
+        try (var ng = Autograd.noGrad()) {
+            logits = Matmul.linear(h, weight, bias);
+        }
+        Backend be = Checks.sameDevice("linear_cross_entropy", logits, targets);
+        Tensor tc = targets.contiguous();
+        Tensor[] r = be.crossEntropy(logits, tc, ignoreIndex);
+        int[] t = tc.toIntArray();
+        int[] labelled = java.util.stream.IntStream.range(0, t.length).filter(i -> t[i] != ignoreIndex).toArray();
+        Tensor[] saved = {logits, r[1]}; // released by the backward pass as soon as it has read them
+        return Autograd.record("linear_cross_entropy", r[0], new Tensor[] {h, weight, bias}, g -> {
+            if (labelled.length == 0) return new Tensor[3]; // nothing scored: no gradient
+            Tensor rows = Tensor.ofInts(labelled, labelled.length).to(h.device());
+            Tensor pickedLogits = be.embedding(saved[0], rows);                             // (M, V)
+            Tensor pickedLse = be.embedding(saved[1].reshape(-1, 1), rows).reshape(-1);    // (M)
+            saved[0] = saved[1] = null;
+            int[] pickedTargets = java.util.Arrays.stream(labelled).map(i -> t[i]).toArray();
+            Tensor gLogits = be.crossEntropyBackward(pickedLogits, pickedLse,
+                    Tensor.ofInts(pickedTargets, pickedTargets.length).to(h.device()), ignoreIndex, g);   // (M, V)
+            Tensor hc = h.detach().contiguous(), w = weight.detach();
+            return new Tensor[] {
+                    h.requiresGrad() ? be.embeddingBackward(Matmul.matmul(gLogits, w), rows, h.size(0)) : null,
+                    weight.requiresGrad() ? Matmul.matmul(gLogits.transpose(0, 1), be.embedding(hc, rows)) : null,
+                    bias != null && bias.requiresGrad() ? Reductions.sum(gLogits, new int[] {0}, false) : null};
+        });
     }
 
     /** cond != 0 ? a : b, broadcasting all three. */

@@ -119,7 +119,8 @@ public final class Views {
         if (Arrays.equals(target, x.shape())) return x;
         int[] strides = viewStrides(x.shape(), x.strides(), target);
         Tensor out = strides != null ? strided(x, target, strides, x.offset()) : reshapeView(copyOf(x), target);
-        return Autograd.record("reshape", out, new Tensor[] {x}, g -> new Tensor[] {g.reshape(x.shape())});
+        int[] xs = x.shape(); // the shape only: a copied x need not stay in memory
+        return Autograd.record("reshape", out, new Tensor[] {x}, g -> new Tensor[] {g.reshape(xs)});
     }
 
     private static Tensor copyOf(Tensor x) {
@@ -189,8 +190,9 @@ public final class Views {
         int[] shape = x.shape();
         shape[d] = end - start;
         Tensor out = strided(x, shape, x.strides(), x.offset() + start * x.stride(d));
+        int[] xs = x.shape();
         return Autograd.record("slice", out, new Tensor[] {x}, g -> {
-            Tensor full = Tensor.zeros(g.dtype(), g.device(), x.shape());
+            Tensor full = Tensor.zeros(g.dtype(), g.device(), xs);
             Backends.of(full).copy(g, strided(full, shape, full.strides(), start * full.stride(d)));
             return new Tensor[] {full};
         });
@@ -199,7 +201,8 @@ public final class Views {
     public static Tensor expand(Tensor x, int... shape) {
         if (Arrays.equals(shape, x.shape())) return x; // broadcastView would return x itself: recording it would loop
         Tensor out = broadcastView(x, shape);
-        return Autograd.record("expand", out, new Tensor[] {x}, g -> new Tensor[] {Reductions.sumTo(g, x.shape())});
+        int[] xs = x.shape();
+        return Autograd.record("expand", out, new Tensor[] {x}, g -> new Tensor[] {Reductions.sumTo(g, xs)});
     }
 
     public static Tensor unsqueeze(Tensor x, int dim) {

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import jtrain.engine.Autograd;
 import jtrain.engine.DType;
+import jtrain.engine.Phase;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backend;
 
@@ -28,7 +29,7 @@ public final class GradClip {
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Tensor> unique = new ArrayList<>();
         for (Tensor p : params) if (seen.add(p)) unique.add(p);
-        try (var ng = Autograd.noGrad()) {
+        try (var ng = Autograd.noGrad(); var phase = Phase.enter("optimizer")) {
             Tensor total = null;
             for (Tensor p : unique) {
                 Tensor g = p.grad();

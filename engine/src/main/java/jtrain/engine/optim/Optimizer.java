@@ -12,6 +12,7 @@ import java.util.Set;
 import jtrain.engine.Autograd;
 import jtrain.engine.DType;
 import jtrain.engine.Device;
+import jtrain.engine.Phase;
 import jtrain.engine.Shapes;
 import jtrain.engine.Tensor;
 
@@ -74,7 +75,7 @@ public abstract class Optimizer {
 
     /** One update of every parameter that has a gradient; parameters without one are left alone (as in torch). */
     public void step() {
-        try (var ng = Autograd.noGrad()) {
+        try (var ng = Autograd.noGrad(); var phase = Phase.enter("optimizer")) {
             int index = 0;
             for (ParamGroup g : groups) {
                 for (Tensor p : g.params()) {

@@ -101,6 +101,18 @@ class VectorBackendTest {
         assertL2(ref.matmul(a, b), vec.matmul(a, b), ACCUMULATED, "matmul with offsets");
     }
 
+    @Test
+    void matmulBiasAddsTheBiasToEveryRow() {
+        for (int[] s : new int[][] {{1, 7, 17, 33}, {2, 40, 20, 50}, {1, 130, 70, 300}}) {
+            Tensor a = operand(s[0], s[1], s[2], false, false), b = operand(s[0], s[2], s[3], true, false);
+            Tensor bias = Views.strided(randn(2 * s[3]), new int[] {s[3]}, new int[] {2}, 1); // strided bias too
+            Tensor expected = ref.matmulBias(a, b, bias);
+            assertL2(expected, vec.matmulBias(a, b, bias), ACCUMULATED, "matmulBias " + java.util.Arrays.toString(s));
+            assertL2(expected, ref.binary(Binary.ADD, ref.matmul(a, b), Views.broadcastView(bias, expected.shape())),
+                    ACCUMULATED, "reference matmulBias is matmul + bias");
+        }
+    }
+
     // ---- elementwise ------------------------------------------------------------------------------------------
 
     @Test
@@ -306,6 +318,13 @@ class VectorBackendTest {
                 assertArrayEquals(ref.dropoutMask(new int[] {n}, DType.F32, p, -7).toFloatArray(),
                         vec.dropoutMask(new int[] {n}, DType.F32, p, -7).toFloatArray(), "dropout p=" + p + " n=" + n);
             }
+        }
+
+        for (int n : new int[] {1, 17, 100_003}) {
+            Tensor x = randn(n);
+            float[] e = ref.binary(Binary.MUL, x, ref.dropoutMask(new int[] {n}, DType.F32, 0.3, 99)).toFloatArray();
+            assertArrayEquals(e, vec.dropout(x, 0.3, 99).toFloatArray(), "fused dropout is x * mask, bit for bit (n=" + n + ")");
+            assertArrayEquals(e, ref.dropout(x, 0.3, 99).toFloatArray());
         }
 
         for (int n : new int[] {1, 33, 100_003}) {

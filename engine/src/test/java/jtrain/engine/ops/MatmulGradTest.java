@@ -36,6 +36,16 @@ class MatmulGradTest {
     }
 
     @Test
+    void linearOpWithAndWithoutBias() {
+        check("linear (B,T,C) W(N,C) b(N)", in -> Matmul.linear(in[0], in[1], in[2]), randn(40, 2, 3, 4), randn(41, 5, 4), randn(42, 5));
+        check("linear without bias", in -> Matmul.linear(in[0], in[1], null), randn(43, 3, 4), randn(44, 5, 4));
+        check("linear of a permuted input, transposed weight", in -> Matmul.linear(in[0], in[1], in[2]),
+                leaf(randn(45, 3, 2, 4).permute(1, 0, 2)), leaf(randn(46, 4, 5).transpose(0, 1)), randn(47, 5));
+        Tensor x = randn(48, 2, 3, 4), w = randn(49, 5, 4), b = randn(50, 5);
+        assertArrayEquals(x.matmul(w.transpose(0, 1)).add(b).toFloatArray(), Matmul.linear(x, w, b).toFloatArray(), 1e-5f);
+    }
+
+    @Test
     void batchedWithBroadcastBatchDims() {
         check("(2,3,4)@(2,4,5)", in -> in[0].matmul(in[1]), randn(20, 2, 3, 4), randn(21, 2, 4, 5));
         check("(2,1,3,4)@(3,4,5)", in -> in[0].matmul(in[1]), randn(22, 2, 1, 3, 4), randn(23, 3, 4, 5));

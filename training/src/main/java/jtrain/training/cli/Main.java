@@ -38,6 +38,7 @@ public final class Main {
             case "predict" -> PredictCommand.run(rest);
             case "pretrain" -> PretrainCommand.run(rest);
             case "tokenizer" -> TokenizerCommand.run(rest);
+            case "bench" -> BenchCommand.run(rest);
             default -> {
                 System.err.println("trainer: unknown command '" + cmd + "'\n" + usage());
                 yield 2;
@@ -56,6 +57,7 @@ public final class Main {
                   finetune        fine-tune a classifier or tagger (pos, genre, spam, your files) (finetune --help)
                   eval            score a fine-tuned model on a task's dev or test split (eval --help)
                   predict         label a text (or tag its words) with a fine-tuned model (--model DIR [--json] TEXT)
+                  bench           time MLM training steps: tokens/s, GFLOP/s, MFU, memory, per-op breakdown (bench --help)
                   tokenize        show a model's tokens and ids for a text (--model DIR [--pair B] [--json] TEXT)
                   fill-mask       predict the tokens at [MASK] positions (--model DIR [--top-k 5] [--json] TEXT)
                   test            build and run the whole test suite

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.Set;
 
 import jtrain.engine.backend.Backends;
-import jtrain.training.pretrain.Packing;
+import jtrain.engine.backend.ProfilingBackend;
 import jtrain.training.data.DataException;
 import jtrain.training.data.PretrainCorpus;
+import jtrain.training.pretrain.Packing;
 import jtrain.training.pretrain.PretrainConfig;
 import jtrain.training.pretrain.Pretrainer;
 import jtrain.training.run.CheckpointException;
@@ -37,6 +38,7 @@ public final class PretrainCommand {
               --resume                 continue RUN_DIR from its latest checkpoint, exactly as if never stopped
               --stop-after N           stop this invocation after step N (a checkpoint is saved there)
               --cache DIR              the data cache [~/.cache/jtrain/data]
+              --profile                time every engine primitive (forward, backward, optimizer, eval); table at the end
             RUN_DIR gets run_config.json, metrics.jsonl, tokenizer/ and checkpoints/step-N (HF layout + trainer state).""";
 
     /** Options that change neither the model nor the batches, so a resumed run may set them anew. */
@@ -62,6 +64,7 @@ public final class PretrainCommand {
         Map<String, Object> given = new LinkedHashMap<>();
         String outDir = null, cache = null;
         boolean resume = false;
+        ProfilingBackend profiler = null;
         int stopAfter = Integer.MAX_VALUE;
         CliArgs a = new CliArgs(args);
         while (a.hasNext()) {
@@ -73,6 +76,7 @@ public final class PretrainCommand {
                 }
                 case "--out" -> outDir = a.value(o);
                 case "--resume" -> resume = true;
+                case "--profile" -> profiler = new ProfilingBackend(Backends.cpu());
                 case "--stop-after" -> stopAfter = CliArgs.integer(o, a.value(o));
                 case "--cache" -> cache = a.value(o);
                 case "--data" -> given.put("data", a.values(o));
@@ -106,7 +110,15 @@ public final class PretrainCommand {
                 shape[0], shape[1], shape[2], shape[3], tok.vocab().size(), Backends.forDevice(device).name(), folder.dir());
 
         var inv = new PretrainRun.Invocation(resume, stopAfter, new Progress(out, 30), s -> {});
-        Pretrainer.Summary s = PretrainRun.run(folder, config, tok, train, heldOut, inv);
+        Pretrainer.Summary s;
+        long t0 = System.nanoTime();
+        try (var installed = Backends.useCpu(profiler != null ? profiler : Backends.cpu())) {
+            s = PretrainRun.run(folder, config, tok, train, heldOut, inv);
+        }
+        if (profiler != null) {
+            out.println("time by engine primitive over the whole run (checkpoints and data preparation are outside primitives):");
+            out.print(profiler.table(System.nanoTime() - t0, 1).replace("calls/step", "calls").replace("   ms/step", "        ms"));
+        }
         if (s.finalEval() != null) {
             out.printf("last held-out evaluation: MLM loss %.3f (perplexity %.1f), masked-token accuracy %.1f%%%n",
                     s.finalEval().loss(), s.finalEval().perplexity(), 100 * s.finalEval().accuracy());

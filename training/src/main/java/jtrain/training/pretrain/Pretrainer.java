@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import jtrain.engine.Flops;
+import jtrain.engine.Phase;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.optim.AdamW;
@@ -147,7 +148,10 @@ public final class Pretrainer {
     }
 
     private MlmEvaluator.Result evaluate(MlmEvaluator evaluator, int step, MetricsLog metrics, Progress progress) {
-        MlmEvaluator.Result r = evaluator.evaluate(model);
+        MlmEvaluator.Result r;
+        try (var phase = Phase.enter("eval")) {
+            r = evaluator.evaluate(model);
+        }
         Map<String, Object> rec = new LinkedHashMap<>();
         rec.put("step", step);
         rec.put("eval_loss", r.loss());

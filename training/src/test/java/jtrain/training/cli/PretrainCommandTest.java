@@ -77,6 +77,15 @@ class PretrainCommandTest {
     }
 
     @Test
+    void profilePrintsTheTimeOfEachPrimitiveByPhase() throws IOException {
+        Result r = pretrain(tinyRun(corpus(), tmp.resolve("run"), "--profile"));
+        assertEquals(0, r.code(), r.err());
+        for (String row : List.of("forward    matmul", "backward   matmul", "optimizer  adamw", "eval       matmul", "outside primitives")) {
+            assertTrue(r.out().contains(row), row + " in\n" + r.out());
+        }
+    }
+
+    @Test
     void resumeContinuesAStoppedRunAndRefusesChangedOptions() throws IOException {
         Path corpus = corpus(), run = tmp.resolve("run");
         assertEquals(0, pretrain(tinyRun(corpus, run, "--stop-after", "3")).code());

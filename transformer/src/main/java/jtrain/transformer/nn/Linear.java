@@ -4,6 +4,7 @@ import jtrain.engine.DType;
 import jtrain.engine.Device;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.engine.ops.Matmul;
 
 /** y = x W^T + b with W of shape (out, in), as torch.nn.Linear; initialised N(0, std), bias 0 (BERT's scheme). */
 public final class Linear extends Module {
@@ -17,6 +18,6 @@ public final class Linear extends Module {
 
     /** x (..., in) -> (..., out). */
     public Tensor forward(Tensor x) {
-        return x.matmul(weight.transpose(0, 1)).add(bias);
+        return Matmul.linear(x, weight, bias);
     }
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Side-by-side BERT MLM training-step throughput: ./trainer bench and PyTorch's reference script on the same shapes,
+# alternated for a few rounds so both see the same background load on a shared machine. Peak memory: PyTorch's max
+# RSS from /usr/bin/time, ours VmHWM (both: the process's resident-set high-water mark).
+# Usage (repository root): benchmarks/scripts/bench_vs_torch.sh [rounds] [configs...]   configs: tiny mini small base
+set -euo pipefail
+rounds=${1:-2}
+shift || true
+configs=${*:-tiny mini}
+torch_script=${TORCH_BENCH:-/work/shared/bench/torch_bert_cpu.py}
+shape() { case $1 in tiny) echo "2 128 2 512";; mini) echo "4 256 4 1024";; small) echo "4 512 8 2048";; base) echo "12 768 12 3072";; esac; }
+V=${VOCAB:-8192} B=${BATCH:-32} T=${SEQ:-128}
+date -u; nproc; uptime
+for r in $(seq "$rounds"); do
+  for c in $configs; do
+    read -r L H A I <<<"$(shape "$c")"
+    torch_json=$( { /usr/bin/time -f "maxrss_kb=%M" /usr/bin/python3 "$torch_script" "$L" "$H" "$A" "$I" "$V" "$B" "$T" 2; } 2>&1 )
+    ours=$(./trainer bench --model "$c" --vocab "$V" --batch "$B" --seq "$T" --steps 5 --no-profile --json)
+    sparse=$(./trainer bench --model "$c" --vocab "$V" --batch "$B" --seq "$T" --steps 5 --no-profile --json --sparse)
+    TORCH="$torch_json" OURS="$ours" SPARSE="$sparse" CFG="$c" ROUND="$r" /usr/bin/python3 - <<'PY'
+import json, os, re
+t = json.loads([l for l in os.environ["TORCH"].splitlines() if l.startswith("{")][0])
+rss = int(re.search(r"maxrss_kb=(\d+)", os.environ["TORCH"]).group(1)) // 1024
+o, s = json.loads(os.environ["OURS"]), json.loads(os.environ["SPARSE"])
+print(f"round {os.environ['ROUND']} {os.environ['CFG']:5s} torch {t['tokens_per_s']:7,.0f} tok/s {rss:5d} MB | "
+      f"ours(full) {o['tokens_per_s']:7,.0f} tok/s {o['peak_rss_mb']:5d} MB {o['gflops']:6.1f} GFLOP/s MFU {100*o['mfu']:4.1f}% "
+      f"ratio {o['tokens_per_s']/t['tokens_per_s']:.2f}x | ours(sparse) {s['tokens_per_s']:7,.0f} tok/s "
+      f"ratio {s['tokens_per_s']/t['tokens_per_s']:.2f}x")
+PY
+  done
+done
+uptime

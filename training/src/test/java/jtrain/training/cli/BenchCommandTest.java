@@ -1,0 +1,64 @@
+package jtrain.training.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import jtrain.engine.io.Json;
+import org.junit.jupiter.api.Test;
+
+/** ./trainer bench on a very small model: the JSON keys, a breakdown that adds up, clear errors for GPU options. */
+class BenchCommandTest {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+
+    int run(String... args) {
+        return BenchCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void jsonHasThroughputFlopsAndABreakdownThatAddsUp() {
+        assertEquals(0, run("--model", "1,32,2,64", "--vocab", "50", "--batch", "2", "--seq", "8", "--steps", "2", "--warmup", "1", "--json"),
+                err.toString());
+        Map<String, Object> j = (Map<String, Object>) Json.parse(out.toString(StandardCharsets.UTF_8).trim());
+        for (String key : List.of("tokens_per_s", "step_ms", "gflops", "mfu", "peak_rss_mb", "flops_per_step")) {
+            assertTrue(((Number) j.get(key)).doubleValue() > 0, key + " in " + j);
+        }
+        assertEquals("all", j.get("loss_positions"));
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) j.get("breakdown");
+        assertTrue(rows.stream().anyMatch(r -> r.get("phase").equals("forward") && r.get("op").equals("matmul")), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.get("phase").equals("backward") && r.get("op").equals("matmul")), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.get("phase").equals("optimizer") && r.get("op").equals("adamw")), rows.toString());
+        double primitives = rows.stream().mapToDouble(r -> ((Number) r.get("ms_per_step")).doubleValue()).sum();
+        double outside = ((Number) j.get("outside_primitives_ms_per_step")).doubleValue();
+        double step = ((Number) j.get("step_ms")).doubleValue();
+        assertTrue(primitives > 0 && primitives <= step * 1.001, primitives + " of " + step);
+        assertEquals(step, primitives + outside, step * 0.01 + 0.01);
+    }
+
+    @Test
+    void sparseLossAndTextOutput() {
+        assertEquals(0, run("--model", "1,32,2,64", "--vocab", "50", "--batch", "2", "--seq", "8", "--steps", "1", "--warmup", "0", "--sparse"),
+                err.toString());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("tokens/s") && text.contains("labelled positions only") && text.contains("outside primitives"), text);
+    }
+
+    @Test
+    void gpuOptionsAnswerWithAClearError() {
+        assertEquals(2, run("--device", "cuda", "--precision", "bf16"));
+        assertTrue(err.toString().contains("bf16 is not implemented on the CUDA backend"), err.toString());
+        err.reset();
+        org.junit.jupiter.api.Assumptions.assumeFalse(jtrain.cuda.Cuda.tryInit().available(), "a GPU is present: the no-GPU message is not shown");
+        assertEquals(2, run("--device", "cuda"));
+        assertTrue(err.toString().contains("--device cuda: "), err.toString());
+        err.reset();
+        assertEquals(2, run("--precision", "tf32"));
+        assertTrue(err.toString().contains("needs --device cuda"), err.toString());
+    }
+}
