@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The size of a study run. quick: a small model and short runs that finish in about 15 minutes on 2 CPU cores;
- * standard: about an hour on the CPU; full: for a GPU. Everything else (data, splits, phases) is the same.
+ * standard: about 40 minutes on the CPU; full: for a GPU. Everything else (data, splits, phases) is the same.
  *
  * @param model           encoder size: "tiny", "mini", "small", "base" or "L,H,A,I"
  * @param vocabSize       WordPiece vocabulary trained on the pretraining corpus
