@@ -2,11 +2,9 @@ package jtrain.bench;
 
 import java.util.concurrent.TimeUnit;
 
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -46,17 +44,6 @@ public class LinearBenchmark {
     private Tensor x, wT, bias, g, gT, w, xAsB;
     private long kiloflop;
 
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Work {
-        public long kiloflop;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            kiloflop = 0;
-        }
-    }
-
     @Setup
     public void setup() {
         be = Backends.byName(backend);
@@ -75,19 +62,19 @@ public class LinearBenchmark {
     }
 
     @Benchmark
-    public Tensor forwardWithBias(Work work) {
+    public Tensor forwardWithBias(FlopWork work) {
         work.kiloflop += kiloflop;
         return be.matmulBias(x, wT, bias);
     }
 
     @Benchmark
-    public Tensor backwardInput(Work work) {
+    public Tensor backwardInput(FlopWork work) {
         work.kiloflop += kiloflop;
         return be.matmul(g, w);
     }
 
     @Benchmark
-    public Tensor backwardWeight(Work work) {
+    public Tensor backwardWeight(FlopWork work) {
         work.kiloflop += kiloflop;
         return be.matmul(gT, xAsB);
     }

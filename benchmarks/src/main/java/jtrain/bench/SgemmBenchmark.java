@@ -2,7 +2,6 @@ package jtrain.bench;
 
 import java.util.concurrent.TimeUnit;
 
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -11,7 +10,6 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
@@ -43,18 +41,6 @@ public class SgemmBenchmark {
     private Tensor a, b;
     private long kiloflopPerProduct;
 
-    /** Work done, in units of 1000 floating-point operations; JMH reports it per microsecond, i.e. in GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Work {
-        public long kiloflop;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            kiloflop = 0;
-        }
-    }
-
     @Setup
     public void setup() {
         String[] p = shape.split("x");
@@ -66,7 +52,7 @@ public class SgemmBenchmark {
     }
 
     @Benchmark
-    public Tensor matmul(Work work) {
+    public Tensor matmul(FlopWork work) {
         work.kiloflop += kiloflopPerProduct;
         return backend.matmul(a, b);
     }

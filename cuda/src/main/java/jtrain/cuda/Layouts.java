@@ -1,11 +1,11 @@
 package jtrain.cuda;
 
 import jtrain.engine.Tensor;
+import jtrain.engine.backend.MergedDims;
 
 /**
  * Packs tensor layouts into the int structs the kernels take by value (see kernels' common.cuh and reduce.cu).
- * Dimensions of size 1 are dropped and neighbouring dimensions merged wherever every operand lays them out as one,
- * so a contiguous tensor becomes rank 1 and a broadcast bias rank 2: the kernels divide less, and shapes of any
+ * Dimensions are merged as on the CPU ({@link MergedDims}), so a contiguous tensor becomes rank 1 and a broadcast bias rank 2: the kernels divide less, and shapes of any
  * rank fit the kernels' limit of 8 merged dimensions in practice.
  */
 final class Layouts {
@@ -22,22 +22,10 @@ final class Layouts {
         if (ts.length > 3) throw new IllegalArgumentException("a Layout holds at most 3 operands");
         int[] shape = ts[0].shape();
         int k = ts.length;
-        int[] dims = new int[shape.length];
-        int[][] strides = new int[k][shape.length];
-        int rank = 0;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] == 1) continue;
-            boolean merge = rank > 0;
-            for (int t = 0; t < k && merge; t++) merge = strides[t][rank - 1] == ts[t].stride(d) * shape[d];
-            if (merge) {
-                dims[rank - 1] *= shape[d];
-                for (int t = 0; t < k; t++) strides[t][rank - 1] = ts[t].stride(d);
-            } else {
-                dims[rank] = shape[d];
-                for (int t = 0; t < k; t++) strides[t][rank] = ts[t].stride(d);
-                rank++;
-            }
-        }
+        MergedDims m = MergedDims.of(ts);
+        int rank = m.rank();
+        int[] dims = m.dims();
+        int[][] strides = m.strides();
         checkRank(rank, shape);
         int[] packed = new int[LAYOUT_INTS];
         packed[0] = rank;

@@ -3,8 +3,7 @@ package jtrain.engine.backend;
 import jtrain.engine.Tensor;
 
 /**
- * Walks several views of one shape together as "rows": dimensions of size 1 are dropped and neighbouring
- * dimensions are merged wherever every operand lays them out as one (stride[d] == stride[d+1] * size[d+1]), so a
+ * Walks several views of one shape together as "rows" of their merged dimensions ({@link MergedDims}), so a
  * contiguous tensor becomes one long row, a row-broadcast operand keeps a stride-0 outer dimension and a
  * contiguous inner one, and a scalar broadcast becomes one row of stride 0. Kernels then only deal with the inner
  * stride of each operand (1, 0 or anything) over spans of the last merged dimension.
@@ -37,28 +36,13 @@ final class Strided {
 
     /** The joint layout of tensors of one shape (only shape, strides and offset are used). */
     static Strided of(Tensor... ts) {
-        int[] shape = ts[0].shape();
         int k = ts.length;
-        int[] dims = new int[shape.length];
-        int[][] strides = new int[k][shape.length];
-        int rank = 0;
         long total = 1;
-        for (int d = 0; d < shape.length; d++) {
-            total *= shape[d];
-            if (shape[d] == 1) continue;
-            boolean merge = rank > 0;
-            for (int t = 0; t < k && merge; t++) {
-                merge = strides[t][rank - 1] == ts[t].stride(d) * shape[d];
-            }
-            if (merge) {
-                dims[rank - 1] *= shape[d];
-                for (int t = 0; t < k; t++) strides[t][rank - 1] = ts[t].stride(d);
-            } else {
-                dims[rank] = shape[d];
-                for (int t = 0; t < k; t++) strides[t][rank] = ts[t].stride(d);
-                rank++;
-            }
-        }
+        for (int size : ts[0].shape()) total *= size;
+        MergedDims m = MergedDims.of(ts);
+        int rank = m.rank();
+        int[] dims = m.dims();
+        int[][] strides = m.strides();
         int[] base = new int[k];
         for (int t = 0; t < k; t++) base[t] = ts[t].offset();
         if (rank == 0) { // a single element
