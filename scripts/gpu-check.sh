@@ -5,7 +5,8 @@
 #                                  jlinked Java runtime (../shared/tools/device-jre.sh) and the PyTorch reference
 #                                  script into .device/ (git-ignored by .gitignore)
 #   scripts/gpu-check.sh run       there, from the repository root with .device/ carried: runs CudaSelfTest (every
-#                                  kernel against the CPU reference, a BERT forward/backward against the CPU), then
+#                                  kernel against the CPU reference, a BERT forward/backward against the CPU, the
+#                                  HuggingFace golden batch), then
 #                                  the BERT-base MLM training-step benchmark in FP32 and TF32 next to
 #                                  torch_bert_gpu.py, and prints a short table last. Logs go to $OUT when set.
 #
@@ -26,6 +27,8 @@ prepare() {
     || { echo "the kernels were built without nvcc: no PTX, nothing to run on a GPU" >&2; exit 1; }
   rm -rf "$dev/gpu-check"; mkdir -p "$dev/gpu-check/lib"
   cp cuda/target/cuda.jar cuda/target/lib/*.jar "$dev/gpu-check/lib/"
+  cp -rL "$here/../shared/golden/hf-bert-tiny/random-init" "$dev/gpu-check/golden" 2>/dev/null \
+    || echo "note: ../shared/golden/hf-bert-tiny not found; run will skip the golden batch" >&2
   cp "$here/../shared/bench/torch_bert_gpu.py" "$dev/gpu-check/" 2>/dev/null \
     || echo "note: ../shared/bench/torch_bert_gpu.py not found; run will skip the PyTorch reference" >&2
   [ -f "$dev/jre.tgz" ] || bash "$here/../shared/tools/device-jre.sh" "$dev/jre.tgz"
@@ -41,8 +44,9 @@ run() {
         -cp "$dev/gpu-check/lib/*")
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | tee "$out/gpu.txt"
 
-  echo "== CudaSelfTest (each kernel vs the CPU reference; BERT forward/backward vs the CPU)"
-  timeout 240 "${java[@]}" jtrain.cuda.CudaSelfTest 2>&1 | tee "$out/selftest.txt"
+  echo "== CudaSelfTest (each kernel vs the CPU reference; BERT forward/backward vs the CPU; the golden batch)"
+  golden=(); [ -d "$dev/gpu-check/golden" ] && golden=(--golden "$dev/gpu-check/golden")
+  timeout 240 "${java[@]}" jtrain.cuda.CudaSelfTest "${golden[@]}" 2>&1 | tee "$out/selftest.txt"
   selftest=${PIPESTATUS[0]}
 
   echo "== BERT MLM training step: jtrain"

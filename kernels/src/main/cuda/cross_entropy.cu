@@ -2,12 +2,17 @@
 // ignoreIndex, as a mean over the counted rows (0 when none counts):
 //   rows:     lse[i] = logsumexp(logits[i, :]); rowLoss[i] = lse[i] - logits[i, t_i]; rowCount[i] = 1 (0 if ignored)
 //   finish:   loss = sum(rowLoss) / sum(rowCount)                      (one block: no host synchronisation)
-//   count:    count = number of rows whose target is not ignored       (one block)
+//   count:    count = number of rows whose target is counted           (one block)
 //   backward: g[i, j] = (exp(logits[i, j] - lse[i]) - [j == t_i]) * gLoss / count; ignored rows get 0
 // Out-of-range targets are recorded (see common.cuh) and count as ignored.
 // Launch: rows kernel one block per row (grid-stride), blockDim a multiple of 32; finish/count ONE block;
 // backward 1-D grid-stride over N * C.
 #include "common.cuh"
+
+// Whether a row's target counts: not the ignore index, and inside [0, C) (a bad one is recorded by the rows kernel).
+__device__ __forceinline__ bool counted_target(int t, int ignoreIndex, int C) {
+    return t != ignoreIndex && t >= 0 && t < C;
+}
 
 extern "C" __global__ void cross_entropy_rows_f32(int N, int C, int ignoreIndex, const float* __restrict__ logits,
                                                   const int* __restrict__ targets, float* __restrict__ lse,
@@ -26,11 +31,8 @@ extern "C" __global__ void cross_entropy_rows_f32(int N, int C, int ignoreIndex,
             float l = m == -INFINITY ? m : m + logf(s);
             lse[row] = l;
             int t = targets[row];
-            bool counted = t != ignoreIndex;
-            if (counted && (t < 0 || t >= C)) {
-                record_error(err, ERR_CROSS_ENTROPY_TARGET, t, row, C);
-                counted = false;
-            }
+            bool counted = counted_target(t, ignoreIndex, C);
+            if (!counted && t != ignoreIndex) record_error(err, ERR_CROSS_ENTROPY_TARGET, t, row, C);
             rowLoss[row] = counted ? l - xr[t] : 0.0f;
             rowCount[row] = counted ? 1.0f : 0.0f;
         }
@@ -50,11 +52,11 @@ extern "C" __global__ void cross_entropy_finish_f32(int N, const float* __restri
     if (threadIdx.x == 0) loss[0] = count == 0.0f ? 0.0f : total / count;
 }
 
-extern "C" __global__ void cross_entropy_count_f32(int N, int ignoreIndex, const int* __restrict__ targets,
+extern "C" __global__ void cross_entropy_count_f32(int N, int C, int ignoreIndex, const int* __restrict__ targets,
                                                    float* __restrict__ count) {
     __shared__ float scratch[33];
     float c = 0.0f;
-    for (int i = threadIdx.x; i < N; i += blockDim.x) c += targets[i] != ignoreIndex ? 1.0f : 0.0f;
+    for (int i = threadIdx.x; i < N; i += blockDim.x) c += counted_target(targets[i], ignoreIndex, C) ? 1.0f : 0.0f;
     c = block_sum(c, scratch);
     if (threadIdx.x == 0) count[0] = c;
 }
@@ -69,7 +71,7 @@ extern "C" __global__ void cross_entropy_backward_f32(int N, int C, int ignoreIn
         long long i = k / C;
         int j = (int) (k - i * C);
         int t = targets[i];
-        if (t == ignoreIndex) {
+        if (!counted_target(t, ignoreIndex, C)) {
             g[k] = 0.0f;
         } else {
             float p = expf(logits[k] - lse[i]);

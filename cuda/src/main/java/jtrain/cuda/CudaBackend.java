@@ -3,7 +3,6 @@ package jtrain.cuda;
 import java.lang.ref.Reference;
 import java.util.Arrays;
 
-import jcuda.Pointer;
 import jtrain.engine.CpuStorage;
 import jtrain.engine.DType;
 import jtrain.engine.Device;
@@ -157,10 +156,10 @@ public final class CudaBackend implements Backend {
     @Override
     public Storage fromHost(CpuStorage host) {
         DType dtype = host.dtype();
-        Pointer src = switch (dtype) {
-            case F32 -> Pointer.to(host.f32);
-            case I32 -> Pointer.to(host.i32);
-            case BF16 -> Pointer.to(host.bf16);
+        Object src = switch (dtype) {
+            case F32 -> host.f32;
+            case I32 -> host.i32;
+            case BF16 -> host.bf16;
             case F64 -> throw new IllegalArgumentException("the cuda backend holds no F64 tensors; convert to F32 before moving to the GPU");
         };
         driver.makeCurrent();
@@ -173,10 +172,10 @@ public final class CudaBackend implements Backend {
     public CpuStorage toHost(Storage storage) {
         CudaStorage s = (CudaStorage) storage;
         CpuStorage host = CpuStorage.allocate(s.dtype(), s.length());
-        Pointer dst = switch (s.dtype()) {
-            case F32 -> Pointer.to(host.f32);
-            case I32 -> Pointer.to(host.i32);
-            case BF16 -> Pointer.to(host.bf16);
+        Object dst = switch (s.dtype()) {
+            case F32 -> host.f32;
+            case I32 -> host.i32;
+            case BF16 -> host.bf16;
             case F64 -> throw new IllegalStateException("unreachable: no F64 on the device");
         };
         driver.copyToHost(dst, s.address(), (long) s.length() * s.dtype().bytes);
@@ -502,7 +501,7 @@ public final class CudaBackend implements Backend {
         int n = logits.size(0), c = logits.size(1);
         Tensor g = empty(DType.F32, n, c);
         long count = allocator.allocate(4);
-        driver.launch("cross_entropy_count_f32", 1, 1024, n, ignoreIndex, addr(dt), count);
+        driver.launch("cross_entropy_count_f32", 1, 1024, n, c, ignoreIndex, addr(dt), count);
         launch1d("cross_entropy_backward_f32", (long) n * c, n, c, ignoreIndex, addr(dl), addr(dlse), addr(dt), addr(gLoss), count, addr(g));
         allocator.release(count, 4);
         keep(logits, logSumExp, targets, gLoss, dl, dlse, dt, g);

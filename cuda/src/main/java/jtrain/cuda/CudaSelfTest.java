@@ -9,9 +9,10 @@ import jtrain.engine.backend.Backends;
 
 /**
  * The GPU checks without Maven or JUnit (for a machine with only a Java runtime, see scripts/gpu-check.sh): every
- * {@link OpChecks} check, the bad-id report, and the BERT forward/backward comparison ({@link BertCheck}); prints a
- * table and exits 0 when all pass, 1 when one fails, 2 when there is no usable GPU.
- * usage: java -cp ... jtrain.cuda.CudaSelfTest [--no-bert]
+ * {@link OpChecks} check, the bad-id report, the BERT forward/backward comparison ({@link BertCheck}) and, given
+ * the golden folder (../shared/golden/hf-bert-tiny/random-init), the HuggingFace golden batch ({@link GoldenCheck});
+ * prints a table and exits 0 when all pass, 1 when one fails, 2 when there is no usable GPU.
+ * usage: java -cp ... jtrain.cuda.CudaSelfTest [--no-bert] [--golden DIR]
  */
 public final class CudaSelfTest {
     private CudaSelfTest() {}
@@ -36,6 +37,13 @@ public final class CudaSelfTest {
         print(bad);
         if (!List.of(args).contains("--no-bert")) {
             for (OpChecks.Result r : BertCheck.run(cuda)) {
+                results.add(r);
+                print(r);
+            }
+        }
+        int golden = List.of(args).indexOf("--golden");
+        if (golden >= 0 && golden + 1 < args.length) {
+            for (OpChecks.Result r : GoldenCheck.run(cuda, java.nio.file.Path.of(args[golden + 1]))) {
                 results.add(r);
                 print(r);
             }

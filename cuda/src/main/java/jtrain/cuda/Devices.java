@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 import jtrain.engine.Device;
+import jtrain.engine.backend.Backends;
 
 /** Turns a --device choice into a Device: "cpu", "cuda" (the GPU or an error saying why not) or "auto". */
 public final class Devices {
@@ -25,7 +26,8 @@ public final class Devices {
 
     /**
      * "cpu" gives the CPU; "cuda" (or "cuda:0") the GPU, or an IllegalStateException saying why it is unavailable;
-     * "auto" the GPU when one works, else the CPU with one line on notes saying why.
+     * "auto" the GPU when one works, else the CPU with one line on notes saying why. A CUDA backend the application
+     * registered itself (tests register an emulated GPU) is used as it is.
      */
     public static Device select(String choice, PrintStream notes) {
         String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
@@ -33,11 +35,13 @@ public final class Devices {
             case "cpu":
                 return Device.CPU;
             case "cuda", "cuda:0", "gpu": {
+                if (Backends.registeredCuda() != null) return Backends.registeredCuda().device();
                 Cuda.Status s = Cuda.tryInit();
                 if (!s.available()) throw new IllegalStateException("--device cuda: " + s.reason());
                 return s.backend().device();
             }
             case "auto": {
+                if (Backends.registeredCuda() != null) return Backends.registeredCuda().device();
                 Cuda.Status s = Cuda.tryInit();
                 if (s.available()) return s.backend().device();
                 notes.println("device: cpu (no GPU: " + s.reason() + ")");

@@ -67,13 +67,16 @@ class Driver {
         check("cuMemsetD8(error record)", JCudaDriver.cuMemsetD8(err, (byte) 0, 16));
     }
 
-    /** For tests without a GPU: no context; subclasses override the calls that would reach the device. */
-    protected Driver(String deviceName, int multiprocessors, long totalMemory, Map<String, byte[]> ptxModules) {
+    /**
+     * For tests without a GPU: no context; subclasses override the calls that would reach the device. errorRecord
+     * is the address of the 16-byte error record in the subclass's memory.
+     */
+    protected Driver(String deviceName, int multiprocessors, long totalMemory, Map<String, byte[]> ptxModules, long errorRecord) {
         this.signatures = new KernelSignatures(ptxModules);
         this.deviceName = deviceName;
         this.multiprocessors = multiprocessors;
         this.totalMemory = totalMemory;
-        this.errorRecord = 16;
+        this.errorRecord = errorRecord;
     }
 
     static void check(String function, int rc) {
@@ -154,15 +157,25 @@ class Driver {
         throw new CudaException("cuModuleGetFunction: no kernel '" + kernel + "' in the loaded PTX modules");
     }
 
-    void copyToDevice(long dst, Pointer src, long bytes) {
+    /** Copies the first bytes bytes of a host array (float[], int[] or short[]) to device address dst. */
+    void copyToDevice(long dst, Object hostArray, long bytes) {
         makeCurrent();
-        if (bytes > 0) check("cuMemcpyHtoD", JCudaDriver.cuMemcpyHtoD(DevicePointer.at(dst), src, bytes));
+        if (bytes > 0) check("cuMemcpyHtoD", JCudaDriver.cuMemcpyHtoD(DevicePointer.at(dst), hostPointer(hostArray), bytes));
     }
 
-    /** Synchronous: waits for all earlier work on the stream, so the host sees its results. */
-    void copyToHost(Pointer dst, long src, long bytes) {
+    /** Synchronous: waits for all earlier work on the stream, so the host array (float[], int[] or short[]) sees its results. */
+    void copyToHost(Object hostArray, long src, long bytes) {
         makeCurrent();
-        if (bytes > 0) check("cuMemcpyDtoH", JCudaDriver.cuMemcpyDtoH(dst, DevicePointer.at(src), bytes));
+        if (bytes > 0) check("cuMemcpyDtoH", JCudaDriver.cuMemcpyDtoH(hostPointer(hostArray), DevicePointer.at(src), bytes));
+    }
+
+    private static Pointer hostPointer(Object array) {
+        return switch (array) {
+            case float[] a -> Pointer.to(a);
+            case int[] a -> Pointer.to(a);
+            case short[] a -> Pointer.to(a);
+            default -> throw new IllegalArgumentException("not a host array of float, int or short: " + array);
+        };
     }
 
     void zero(long dst, long bytes) {
@@ -182,9 +195,9 @@ class Driver {
     /** Throws (once) for a bad id that a kernel recorded since the last check; call after a synchronising copy. */
     void checkDeviceErrors() {
         int[] rec = new int[4];
-        copyToHost(Pointer.to(rec), errorRecord, 16);
+        copyToHost(rec, errorRecord(), 16);
         if (rec[0] == 0) return;
-        zero(errorRecord, 16);
+        zero(errorRecord(), 16);
         String op = switch (rec[0]) {
             case 1 -> "embedding";
             case 2 -> "embedding backward";

@@ -12,7 +12,7 @@ import jtrain.engine.Tensor;
  * row-major, or needs op T when it is column-major. One cublasSgemmStridedBatched call covers the batch (stride 0
  * for a broadcast operand). TF32 is a math-mode switch on the handle.
  */
-final class Gemm {
+class Gemm {
     private final MemorySegment handle;
     private final MemorySegment one, zero;
     private boolean tf32;
@@ -29,6 +29,11 @@ final class Gemm {
         setTf32(tf32);
     }
 
+    /** For tests without a GPU: no cuBLAS handle; a subclass overrides the two calls that reach cuBLAS. */
+    protected Gemm() {
+        handle = one = zero = null;
+    }
+
     static void check(String function, int status) {
         if (status != Cublas.CUBLAS_STATUS_SUCCESS) {
             String text;
@@ -42,8 +47,12 @@ final class Gemm {
     }
 
     void setTf32(boolean enabled) {
-        check("cublasSetMathMode", Cublas.cublasSetMathMode(handle, enabled ? Cublas.CUBLAS_TF32_TENSOR_OP_MATH : Cublas.CUBLAS_DEFAULT_MATH));
+        setMathMode(enabled);
         tf32 = enabled;
+    }
+
+    protected void setMathMode(boolean tf32) {
+        check("cublasSetMathMode", Cublas.cublasSetMathMode(handle, tf32 ? Cublas.CUBLAS_TF32_TENSOR_OP_MATH : Cublas.CUBLAS_DEFAULT_MATH));
     }
 
     boolean tf32() {
@@ -83,10 +92,16 @@ final class Gemm {
         int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
         Operand opB = Operand.transposeOf(b); // cuBLAS's first operand: B^T, n x k
         Operand opA = Operand.transposeOf(a); // cuBLAS's second operand: A^T, k x m
-        check("cublasSgemmStridedBatched", Cublas.cublasSgemmStridedBatched(handle, opB.op(), opA.op(), n, m, k, one,
-                MemorySegment.ofAddress(bAddress), opB.ld(), opB.batchStride(),
-                MemorySegment.ofAddress(aAddress), opA.ld(), opA.batchStride(),
-                zero, MemorySegment.ofAddress(outAddress), n, (long) m * n, batch));
+        stridedBatched(opB.op(), opA.op(), n, m, k, bAddress, opB.ld(), opB.batchStride(), aAddress, opA.ld(), opA.batchStride(),
+                outAddress, n, (long) m * n, batch);
+    }
+
+    /** cublasSgemmStridedBatched with alpha 1 and beta 0: column-major C = op(A) op(B), (m x k)(k x n), per batch. */
+    protected void stridedBatched(int opA, int opB, int m, int n, int k, long a, int lda, long strideA, long b, int ldb, long strideB,
+                                  long c, int ldc, long strideC, int batch) {
+        check("cublasSgemmStridedBatched", Cublas.cublasSgemmStridedBatched(handle, opA, opB, m, n, k, one,
+                MemorySegment.ofAddress(a), lda, strideA, MemorySegment.ofAddress(b), ldb, strideB,
+                zero, MemorySegment.ofAddress(c), ldc, strideC, batch));
         if (Driver.SYNC) Driver.check("cuCtxSynchronize after cublasSgemmStridedBatched", jcuda.driver.JCudaDriver.cuCtxSynchronize());
     }
 }

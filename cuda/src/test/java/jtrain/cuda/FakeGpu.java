@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jcuda.Pointer;
-
 /**
  * A CudaBackend over a driver that reaches no GPU: launches are checked against the PTX signatures (as on a real
  * device) and recorded, allocations get made-up addresses. Lets CPU-only tests exercise every dispatch path.
@@ -21,7 +19,7 @@ final class FakeGpu {
         Map<String, byte[]> ptx = new LinkedHashMap<>();
         String reason = Cuda.loadPtx(ptx);
         if (reason != null) throw new IllegalStateException(reason);
-        Driver driver = new Driver("fake", 4, 1L << 30, ptx) {
+        Driver driver = new Driver("fake", 4, 1L << 30, ptx, 16) {
             @Override
             void makeCurrent() {}
 
@@ -31,10 +29,10 @@ final class FakeGpu {
             }
 
             @Override
-            void copyToDevice(long dst, Pointer src, long bytes) {}
+            void copyToDevice(long dst, Object hostArray, long bytes) {}
 
             @Override
-            void copyToHost(Pointer dst, long src, long bytes) {}
+            void copyToHost(Object hostArray, long src, long bytes) {}
 
             @Override
             void zero(long dst, long bytes) {}

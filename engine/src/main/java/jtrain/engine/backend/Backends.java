@@ -54,6 +54,18 @@ public final class Backends {
         cuda = backend;
     }
 
+    /** The backend serving CUDA devices, or null while none is registered. */
+    public static Backend registeredCuda() {
+        return cuda;
+    }
+
+    /** Temporarily serves CUDA devices with another backend (tests run the CUDA backend over an emulated GPU this way). */
+    public static Autograd.AutoCloseable0 useCuda(Backend backend) {
+        Backend previous = cuda;
+        cuda = backend;
+        return () -> cuda = previous;
+    }
+
     public static Backend forDevice(Device device) {
         if (device.isCpu()) return cpu;
         if (cuda == null) {

@@ -42,7 +42,7 @@ public final class MlmEvaluator {
                 if (b.predicted() == 0) continue;
                 Tensor logits = model.maskedLogits(b.inputIds(), null, b.attentionMask(), b.labels());  // (M, V)
                 int[] targets = BertForMaskedLM.labelledTargets(b.labels());
-                lossSum += Nn.crossEntropy(logits, Tensor.ofInts(targets, targets.length), MlmMasking.IGNORE).item() * targets.length;
+                lossSum += Nn.crossEntropy(logits, Tensor.ofInts(targets, targets.length).to(logits.device()), MlmMasking.IGNORE).item() * targets.length;
                 predicted += targets.length;
                 correct += countCorrect(logits, targets);
             }

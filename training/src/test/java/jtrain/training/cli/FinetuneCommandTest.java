@@ -64,15 +64,19 @@ class FinetuneCommandTest {
         return "the " + topic[r.nextInt(topic.length)] + " " + VERBS[r.nextInt(VERBS.length)] + " the " + topic[r.nextInt(topic.length)];
     }
 
-    /** JSONL lines {"text": ..., "label": sea|land}. */
     Path seqFile(String name, int n, long seed) throws IOException {
+        return seqFile(tmp, name, n, seed);
+    }
+
+    /** dir/name: JSONL lines {"text": ..., "label": sea|land}. */
+    static Path seqFile(Path dir, String name, int n, long seed) throws IOException {
         Rng r = new Rng(seed);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             boolean sea = r.nextInt(2) == 0;
             lines.add(Json.write(Map.of("text", sentence(r, sea ? SEA : LAND), "label", sea ? "sea" : "land")));
         }
-        return Files.write(tmp.resolve(name), lines);
+        return Files.write(dir.resolve(name), lines);
     }
 
     /** CoNLL: one "word<TAB>tag" per line (DET, NOUN, VERB), a blank line after each sentence. */
@@ -110,8 +114,13 @@ class FinetuneCommandTest {
     }
 
     String[] seqArgs(Path out, String... extra) throws IOException {
-        List<String> a = new ArrayList<>(List.of("--task", "seq", "--train", seqFile("train.jsonl", 96, 1).toString(),
-                "--dev", seqFile("dev.jsonl", 32, 2).toString(), "--test", seqFile("test.jsonl", 32, 3).toString(),
+        return seqArgs(tmp, out, extra);
+    }
+
+    /** A sea/land classification run into out, its train/dev/test files written to dir. */
+    static String[] seqArgs(Path dir, Path out, String... extra) throws IOException {
+        List<String> a = new ArrayList<>(List.of("--task", "seq", "--train", seqFile(dir, "train.jsonl", 96, 1).toString(),
+                "--dev", seqFile(dir, "dev.jsonl", 32, 2).toString(), "--test", seqFile(dir, "test.jsonl", 32, 3).toString(),
                 "--max-len", "16", "--batch", "8", "--steps", "60", "--eval-every", "20", "--lr", "3e-3", "--out", out.toString()));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);

@@ -34,8 +34,12 @@ class PretrainCommandTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Paragraphs of random sentences over a small vocabulary. */
     Path corpus() throws IOException {
+        return corpus(tmp);
+    }
+
+    /** dir/corpus.txt: paragraphs of random sentences over a small vocabulary. */
+    static Path corpus(Path dir) throws IOException {
         String[] words = {"the", "old", "whale", "ship", "sea", "captain", "sailed", "white", "deep", "harpoon", "crew", "storm",
                 "island", "rope", "mast", "wave", "salt", "night", "morning", "boat", "line", "watched", "north", "south"};
         Rng r = new Rng(11);
@@ -45,7 +49,7 @@ class PretrainCommandTest {
             for (int w = 0; w < 40; w++) sb.append(words[r.nextInt(words.length)]).append(w % 8 == 7 ? ". " : " ");
             paragraphs.add(sb.toString().trim());
         }
-        Path f = tmp.resolve("corpus.txt");
+        Path f = dir.resolve("corpus.txt");
         Files.writeString(f, String.join("\n\n", paragraphs) + "\n");
         return f;
     }

@@ -1,0 +1,199 @@
+package jtrain.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The real CudaBackend, Driver launch checks, allocator and Gemm operand logic over a GPU emulated on the CPU: the
+ * kernels module's CUDA C sources compiled by g++ into target/gpu-emulator/libjtrain_gpu_emulator.so (see
+ * cuda/src/test/emulator/README.md), where each block's threads run as fibers with real barriers and warp shuffles.
+ * Only the last layer is replaced: cuLaunchKernel, cuMemAlloc/cuMemcpy and cublasSgemmStridedBatched.
+ *
+ * <p>Emulated device memory is host memory filled with 0xFF bytes when allocated, so an element that no kernel
+ * wrote reads as NaN (or -1) and fails the comparison with the reference backend.
+ */
+public final class EmulatedGpu {
+    /** Where the cuda module's build puts the library, seen from the cuda module or from a sibling module. */
+    private static final Path LIBRARY = Files.isDirectory(Path.of("..", "cuda", "target"))
+            ? Path.of("..", "cuda", "target", "gpu-emulator", "libjtrain_gpu_emulator.so")
+            : Path.of("target", "gpu-emulator", "libjtrain_gpu_emulator.so");
+    /** Few "multiprocessors", so grid-stride loops take several turns even on small inputs. */
+    private static final int MULTIPROCESSORS = 2;
+
+    private static EmulatedGpu instance;
+    private static String unavailable;
+
+    private final MethodHandle launch, alloc, free, sgemm;
+    public final CudaBackend backend;
+
+    private EmulatedGpu(Map<String, byte[]> ptx) {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY.toAbsolutePath(), Arena.global());
+        launch = linker.downcallHandle(lib.findOrThrow("emu_launch"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        alloc = linker.downcallHandle(lib.findOrThrow("emu_alloc"), FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+        free = linker.downcallHandle(lib.findOrThrow("emu_free"), FunctionDescriptor.ofVoid(ADDRESS));
+        sgemm = linker.downcallHandle(lib.findOrThrow("emu_sgemm_strided_batched"), FunctionDescriptor.of(JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG,
+                JAVA_FLOAT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+        long errorRecord = hostAllocate(16);
+        memory(errorRecord, 16).fill((byte) 0);
+        backend = new CudaBackend(new EmulatedDriver(ptx, errorRecord), new EmulatedAllocator(), new EmulatedGemm());
+    }
+
+    /** The emulated GPU (one per JVM), or null when it cannot run here; {@link #unavailableReason()} says why. */
+    public static synchronized EmulatedGpu get() {
+        if (instance == null && unavailable == null) {
+            try {
+                Map<String, byte[]> ptx = new LinkedHashMap<>();
+                String reason = Cuda.loadPtx(ptx); // the launch checks read the kernels' parameter lists from the PTX
+                if (reason != null) unavailable = reason;
+                else if (!Files.isRegularFile(LIBRARY)) unavailable = LIBRARY.toAbsolutePath() + " was not built (no g++ at build time?)";
+                else instance = new EmulatedGpu(ptx);
+            } catch (Exception e) {
+                unavailable = "the GPU emulator failed to load: " + e;
+            }
+        }
+        return instance;
+    }
+
+    public static synchronized String unavailableReason() {
+        return unavailable;
+    }
+
+    private static MemorySegment memory(long address, long bytes) {
+        return MemorySegment.ofAddress(address).reinterpret(bytes);
+    }
+
+    private static MemorySegment hostSegment(Object array) {
+        return switch (array) {
+            case float[] a -> MemorySegment.ofArray(a);
+            case int[] a -> MemorySegment.ofArray(a);
+            case short[] a -> MemorySegment.ofArray(a);
+            default -> throw new IllegalArgumentException("not a host array of float, int or short: " + array);
+        };
+    }
+
+    private long hostAllocate(long bytes) {
+        try {
+            return ((MemorySegment) alloc.invokeExact(bytes)).address();
+        } catch (Throwable t) {
+            throw new IllegalStateException("emu_alloc", t);
+        }
+    }
+
+    private final class EmulatedDriver extends Driver {
+        EmulatedDriver(Map<String, byte[]> ptx, long errorRecord) {
+            super("emulated GPU (CPU fibers)", MULTIPROCESSORS, 1L << 32, ptx, errorRecord);
+        }
+
+        @Override
+        void makeCurrent() {}
+
+        @Override
+        protected void enqueue(String kernel, int gridX, int gridY, int blockX, Object[] args) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment argv = arena.allocate(ADDRESS, Math.max(1, args.length));
+                MemorySegment sizes = arena.allocate(JAVA_INT, Math.max(1, args.length));
+                for (int i = 0; i < args.length; i++) {
+                    MemorySegment value = switch (args[i]) {
+                        case Integer v -> arena.allocateFrom(JAVA_INT, v);
+                        case Float v -> arena.allocateFrom(JAVA_FLOAT, v);
+                        case Long v -> arena.allocateFrom(JAVA_LONG, v);
+                        case int[] v -> arena.allocateFrom(JAVA_INT, v);
+                        default -> throw new IllegalArgumentException(kernel + ": unsupported kernel argument " + args[i]);
+                    };
+                    argv.setAtIndex(ADDRESS, i, value);
+                    sizes.setAtIndex(JAVA_INT, i, (int) value.byteSize());
+                }
+                MemorySegment error = arena.allocate(1024);
+                int rc = (int) launch.invokeExact(arena.allocateFrom(kernel), gridX, gridY, blockX, argv, args.length, sizes, error, 1024);
+                if (rc != 0) throw new CudaException("emulated launch failed: " + error.getString(0));
+            } catch (CudaException | IllegalArgumentException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("emu_launch(" + kernel + ")", t);
+            }
+        }
+
+        @Override
+        void copyToDevice(long dst, Object hostArray, long bytes) {
+            if (bytes > 0) MemorySegment.copy(hostSegment(hostArray), 0, memory(dst, bytes), 0, bytes);
+        }
+
+        @Override
+        void copyToHost(Object hostArray, long src, long bytes) {
+            if (bytes > 0) MemorySegment.copy(memory(src, bytes), 0, hostSegment(hostArray), 0, bytes);
+        }
+
+        @Override
+        void zero(long dst, long bytes) {
+            if (bytes > 0) memory(dst, bytes).fill((byte) 0);
+        }
+
+        @Override
+        void synchronize() {}
+    }
+
+    private final class EmulatedAllocator extends DeviceAllocator {
+        EmulatedAllocator() {
+            super(1L << 32);
+        }
+
+        @Override
+        protected long allocateOnDevice(long size) {
+            return hostAllocate(size);
+        }
+
+        @Override
+        protected void freeOnDevice(long address) {
+            try {
+                free.invokeExact(MemorySegment.ofAddress(address));
+            } catch (Throwable t) {
+                throw new IllegalStateException("emu_free", t);
+            }
+        }
+
+        @Override
+        protected void synchronizeDevice() {}
+
+        @Override
+        protected String deviceMemory() {
+            return "emulated device memory (host malloc)";
+        }
+    }
+
+    private final class EmulatedGemm extends Gemm {
+        @Override
+        protected void setMathMode(boolean tf32) {} // the emulator computes in full precision either way
+
+        @Override
+        protected void stridedBatched(int opA, int opB, int m, int n, int k, long a, int lda, long strideA, long b, int ldb,
+                                      long strideB, long c, int ldc, long strideC, int batch) {
+            int status;
+            try {
+                status = (int) sgemm.invokeExact(opA, opB, m, n, k, 1f, MemorySegment.ofAddress(a), lda, strideA,
+                        MemorySegment.ofAddress(b), ldb, strideB, 0f, MemorySegment.ofAddress(c), ldc, strideC, batch);
+            } catch (Throwable t) {
+                throw new IllegalStateException("emu_sgemm_strided_batched", t);
+            }
+            if (status != 0) {
+                throw new CudaException("cublasSgemmStridedBatched (emulated) failed with status " + status + ": m=" + m + " n=" + n + " k="
+                        + k + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package jtrain.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import jtrain.engine.Autograd;
+import jtrain.engine.backend.Backends;
+import jtrain.transformer.BertConfig;
+
+/**
+ * Without a GPU: the CUDA backend end to end (dispatch, launch shapes and arguments, the CUDA C kernels themselves,
+ * the Gemm operand layouts) over {@link EmulatedGpu}, against the reference backend. The same checks as
+ * {@link CudaOpsTest} on a real GPU. Skips with the reason where the emulator was not built (no nvcc or no g++).
+ */
+class EmulatedGpuTest {
+    static CudaBackend emulated() {
+        EmulatedGpu gpu = EmulatedGpu.get();
+        Assumptions.assumeTrue(gpu != null, () -> "GPU emulator unavailable, skipped: " + EmulatedGpu.unavailableReason());
+        return gpu.backend;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> eachKernelMatchesTheReference() {
+        CudaBackend gpu = emulated();
+        return OpChecks.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+                OpChecks.Result r = OpChecks.run(c, Backends.byName("reference"), gpu);
+                assertTrue(r.passed(), r.name() + ": error/tolerance " + r.worst() + " " + r.note());
+            }
+        }));
+    }
+
+    @Test
+    void badIdsSurfaceAtTheNextRead() {
+        CudaBackend gpu = emulated();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            OpChecks.Result r = OpChecks.badIdIsReported(gpu);
+            assertTrue(r.passed(), r.note());
+        }
+    }
+
+    @Test
+    void smallBertForwardAndBackwardMatchTheCpu() {
+        CudaBackend gpu = emulated();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            // Odd sizes on purpose: 3 heads of 16, an intermediate width of 100, 2 sequences of 21 tokens.
+            for (OpChecks.Result r : BertCheck.run(gpu, BertConfig.of(997, 2, 48, 3, 100), 2, 21)) {
+                assertTrue(r.passed(), r.name() + ": error/tolerance " + r.worst() + " " + r.note());
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package jtrain.training.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jtrain.cuda.CudaBackend;
+import jtrain.cuda.EmulatedGpu;
+import jtrain.engine.Autograd;
+import jtrain.engine.backend.Backends;
+import jtrain.engine.io.Json;
+import jtrain.training.run.Checkpointer;
+
+/**
+ * The command line with {@code --device cuda}, run over the cuda module's emulated GPU (the real CudaBackend and
+ * CUDA C kernels, compiled for the CPU): pretraining follows the CPU run step for step, checkpoints written from
+ * device memory verify and resume, and fine-tuning from them works. Skips where the emulator was not built.
+ */
+class EmulatedGpuRunTest {
+    @TempDir
+    Path tmp;
+
+    static CudaBackend emulated() {
+        EmulatedGpu gpu = EmulatedGpu.get();
+        Assumptions.assumeTrue(gpu != null, () -> "GPU emulator unavailable, skipped: " + EmulatedGpu.unavailableReason());
+        return gpu.backend;
+    }
+
+    String[] tinyRun(Path corpus, Path run, String device, String... extra) {
+        List<String> a = new ArrayList<>(List.of("--data", corpus.toString(), "--model", "1,32,2,64", "--max-len", "32",
+                "--batch", "4", "--steps", "6", "--vocab-size", "150", "--min-frequency", "1", "--eval-every", "3",
+                "--save-every", "3", "--log-every", "1", "--device", device, "--out", run.toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    /** The training loss of each step, from a run's metrics.jsonl. */
+    static List<Double> trainLosses(Path run) throws IOException {
+        List<Double> losses = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            Map<String, Object> m = Json.parseObject(line, "metrics.jsonl");
+            if (m.containsKey("step") && m.containsKey("loss")) losses.add(((Number) m.get("loss")).doubleValue());
+        }
+        return losses;
+    }
+
+    @Test
+    void pretrainingOnTheGpuFollowsTheCpuRunAndResumes() throws IOException {
+        CudaBackend gpu = emulated();
+        Path corpus = PretrainCommandTest.corpus(tmp);
+        Path cpuRun = tmp.resolve("cpu"), gpuRun = tmp.resolve("gpu"), resumedRun = tmp.resolve("resumed");
+        assertEquals(0, PretrainCommandTest.pretrain(tinyRun(corpus, cpuRun, "cpu")).code());
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            var r = PretrainCommandTest.pretrain(tinyRun(corpus, gpuRun, "cuda"));
+            assertEquals(0, r.code(), r.err());
+            var stopped = PretrainCommandTest.pretrain(tinyRun(corpus, resumedRun, "cuda", "--stop-after", "3"));
+            assertEquals(0, stopped.code(), stopped.err());
+            var resumed = PretrainCommandTest.pretrain("--out", resumedRun.toString(), "--resume");
+            assertEquals(0, resumed.code(), resumed.err());
+        }
+        List<Double> cpu = trainLosses(cpuRun), onGpu = trainLosses(gpuRun), resumed = trainLosses(resumedRun);
+        assertEquals(6, onGpu.size(), "a loss per step");
+        for (int i = 0; i < cpu.size(); i++) {
+            assertEquals(cpu.get(i), onGpu.get(i), 1e-3 * cpu.get(i), "step " + (i + 1) + ": the GPU run follows the CPU run");
+            assertEquals(onGpu.get(i), resumed.get(i), 1e-5 * onGpu.get(i), "step " + (i + 1) + ": the resumed GPU run repeats the uninterrupted one");
+        }
+        Checkpointer.verify(gpuRun.resolve("checkpoints/step-6"));
+    }
+
+    @Test
+    void fineTuningOnTheGpuFromAGpuCheckpointFollowsTheCpu() throws IOException {
+        CudaBackend gpu = emulated();
+        Path corpus = PretrainCommandTest.corpus(tmp);
+        Path run = tmp.resolve("pretrain"), onGpu = tmp.resolve("seq-gpu"), onCpu = tmp.resolve("seq-cpu");
+        String init = run.resolve("checkpoints/step-6").toString();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            assertEquals(0, PretrainCommandTest.pretrain(tinyRun(corpus, run, "cuda")).code());
+            var r = FinetuneCommandTest.finetune(fineTuneArgs(onGpu, init, "cuda"));
+            assertEquals(0, r.code(), r.err());
+        }
+        var r = FinetuneCommandTest.finetune(fineTuneArgs(onCpu, init, "cpu"));
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> gpuResults = results(onGpu), cpuResults = results(onCpu);
+        assertEquals(32, ((Number) gpuResults.get("test_scored")).intValue(), "scored on the whole test split: " + gpuResults);
+        double cpuLoss = ((Number) cpuResults.get("test_loss")).doubleValue(), gpuLoss = ((Number) gpuResults.get("test_loss")).doubleValue();
+        assertEquals(cpuLoss, gpuLoss, 1e-3 * cpuLoss, "the GPU fine-tuning (with auxiliary MLM) follows the CPU one");
+        var e = FinetuneCommandTest.eval("--model", onGpu.resolve("model").toString(), "--task", "seq", "--test",
+                tmp.resolve("test.jsonl").toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+    }
+
+    String[] fineTuneArgs(Path out, String init, String device) throws IOException {
+        return FinetuneCommandTest.seqArgs(tmp, out, "--init", init, "--steps", "8", "--eval-every", "4", "--aux-mlm-weight", "0.5",
+                "--device", device);
+    }
+
+    static Map<String, Object> results(Path out) throws IOException {
+        return Json.parseObject(Files.readString(out.resolve("results.json")), "results.json");
+    }
+}
