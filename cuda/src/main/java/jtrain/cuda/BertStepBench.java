@@ -7,6 +7,7 @@ import java.util.Map;
 import jtrain.engine.Device;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.engine.backend.Backends;
 import jtrain.engine.optim.AdamW;
 import jtrain.transformer.BertConfig;
 import jtrain.transformer.BertForMaskedLM;
@@ -28,6 +29,11 @@ public final class BertStepBench {
             "mini", new int[] {4, 256, 4, 1024}, "tiny", new int[] {2, 128, 2, 512});
 
     public static void main(String[] argv) {
+        run(argv, System.out);
+    }
+
+    /** Runs the benchmark, printing one JSON line per mode to out. */
+    static void run(String[] argv, java.io.PrintStream out) {
         Map<String, String> a = new LinkedHashMap<>(Map.of("model", "base", "vocab", "30522", "batch", "64", "seq", "128",
                 "modes", "fp32,tf32", "steps", "10", "warmup", "3", "device", "cuda", "loss", "full"));
         for (int i = 0; i + 1 < argv.length; i += 2) {
@@ -45,7 +51,7 @@ public final class BertStepBench {
             default -> throw new IllegalArgumentException("--loss must be full or sparse, got " + a.get("loss"));
         };
         Device device = Devices.select(a.get("device"));
-        CudaBackend cuda = device.isCpu() ? null : Cuda.tryInit().backend();
+        CudaBackend cuda = device.isCpu() ? null : (CudaBackend) Backends.forDevice(device);
 
         for (String mode : a.get("modes").split(",")) {
             if (cuda != null) cuda.setTf32(mode.equals("tf32"));
@@ -78,7 +84,7 @@ public final class BertStepBench {
             long n = m.parameterCount();
             long emb = (long) vocab * hidden + (long) config.maxPositionEmbeddings() * hidden + (long) config.typeVocabSize() * hidden;
             double flopsPerToken = 6.0 * (n - emb) + 6.0 * hidden * vocab + 12.0 * layers * seq * hidden; // torch_bert_gpu.py's count
-            System.out.printf(Locale.ROOT, "{\"jtrain\": \"%s\", \"gpu\": \"%s\", \"L\": %d, \"H\": %d, \"A\": %d, \"I\": %d, \"V\": %d, \"B\": %d, \"T\": %d, "
+            out.printf(Locale.ROOT, "{\"jtrain\": \"%s\", \"gpu\": \"%s\", \"L\": %d, \"H\": %d, \"A\": %d, \"I\": %d, \"V\": %d, \"B\": %d, \"T\": %d, "
                             + "\"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, \"memory\": \"%s\"}%n",
                     cuda == null ? "cpu" : "cuda", cuda == null ? "-" : cuda.deviceName(), layers, hidden, heads, inter, vocab, batch, seq,
                     mode, sparse ? "sparse" : "full", sec * 1e3, Math.round(batch * seq / sec), flopsPerToken * batch * seq / sec / 1e12,

@@ -20,9 +20,10 @@ import jtrain.transformer.StateDict;
 public final class MlmProbe {
     private MlmProbe() {}
 
-    /** An MLM model sharing encoder (no copy), its head loaded from pretrainedDir. */
+    /** An MLM model sharing encoder (no copy), its head loaded from pretrainedDir onto the encoder's device. */
     public static BertForMaskedLM on(BertModel encoder, Path pretrainedDir) throws IOException {
         BertForMaskedLM mlm = new BertForMaskedLM(encoder, new Rng(0), new Rng(0));
+        mlm.to(encoder.parameters().get(0).device()); // the new head starts on the host; the encoder's tensors stay put
         if (!loadHead(mlm, pretrainedDir))
             throw new IllegalArgumentException(pretrainedDir + ": no complete masked-LM head (cls.predictions.*) to probe with");
         return mlm;
