@@ -75,6 +75,15 @@ struct Launch {
 
 Launch L;
 std::mutex launchLock;
+// emu_set_reversed: run blocks, and queue the threads of a block, in descending order. A kernel whose result
+// depends on the order (a read of another thread's write with no barrier between, a block waiting on another
+// block) then gives a different answer, which a comparison of the two orders shows.
+bool reversed = false;
+
+// The i-th of n in the current order.
+int nth(int i, int n) {
+    return reversed ? n - 1 - i : i;
+}
 
 void push(int t) {
     L.queue[(L.head + L.queued++) % kMaxThreads] = t;
@@ -149,7 +158,8 @@ void switchAway() {
 }
 
 void releaseBarrier() {
-    for (int t = 0; t < L.threads; t++) {
+    for (int i = 0; i < L.threads; i++) {
+        int t = nth(i, L.threads);
         if (L.state[t] == State::AtBarrier) {
             L.state[t] = State::Ready;
             push(t);
@@ -159,7 +169,8 @@ void releaseBarrier() {
 }
 
 void releaseWarp(int w) {
-    for (int t = w * kWarp; t < (w + 1) * kWarp; t++) {
+    for (int i = 0; i < kWarp; i++) {
+        int t = w * kWarp + nth(i, kWarp);
         L.state[t] = State::Ready;
         push(t);
     }
@@ -205,8 +216,8 @@ std::string runBlock() {
         c.uc_link = nullptr;
         makecontext(&c, fiberMain, 0);
         L.state[t] = State::Ready;
-        push(t);
     }
+    for (int i = 0; i < L.threads; i++) push(nth(i, L.threads));
     L.live = L.threads;
     L.atBarrier = 0;
     for (int w = 0; w * kWarp < L.threads; w++) {
@@ -249,9 +260,9 @@ std::string launch(const char* name, int gridX, int gridY, int blockX, void** ar
     L.threads = blockX;
     gridDim = {(unsigned) gridX, (unsigned) gridY, 1};
     blockDim = {(unsigned) blockX, 1, 1};
-    for (int y = 0; y < gridY; y++) {
-        for (int x = 0; x < gridX; x++) {
-            blockIdx = {(unsigned) x, (unsigned) y, 0};
+    for (int j = 0; j < gridY; j++) {
+        for (int i = 0; i < gridX; i++) {
+            blockIdx = {(unsigned) nth(i, gridX), (unsigned) nth(j, gridY), 0};
             std::string problem = runBlock();
             if (!problem.empty()) return problem;
         }
@@ -312,6 +323,12 @@ EMU_EXPORT int emu_launch(const char* kernel, int gridX, int gridY, int blockX, 
     }
     if (problem.empty()) return 0;
     return emu::L.error.empty() ? 1 : 2;
+}
+
+// Blocks and the threads of a block in descending order (on != 0) or ascending (0, the default); see `reversed`.
+EMU_EXPORT void emu_set_reversed(int on) {
+    std::lock_guard<std::mutex> lock(emu::launchLock);
+    emu::reversed = on != 0;
 }
 
 // 256-byte aligned host memory standing in for device memory. Filled with 0xFF bytes, like uninitialised device

@@ -36,7 +36,7 @@ public final class EmulatedGpu {
     private static EmulatedGpu instance;
     private static String unavailable;
 
-    private final MethodHandle launch, alloc, free, sgemm;
+    private final MethodHandle launch, alloc, free, sgemm, setReversed;
     public final CudaBackend backend;
 
     private EmulatedGpu(Map<String, byte[]> ptx) {
@@ -46,6 +46,7 @@ public final class EmulatedGpu {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         alloc = linker.downcallHandle(lib.findOrThrow("emu_alloc"), FunctionDescriptor.of(ADDRESS, JAVA_LONG));
         free = linker.downcallHandle(lib.findOrThrow("emu_free"), FunctionDescriptor.ofVoid(ADDRESS));
+        setReversed = linker.downcallHandle(lib.findOrThrow("emu_set_reversed"), FunctionDescriptor.ofVoid(JAVA_INT));
         sgemm = linker.downcallHandle(lib.findOrThrow("emu_sgemm_strided_batched"), FunctionDescriptor.of(JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG,
                 JAVA_FLOAT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
@@ -72,6 +73,18 @@ public final class EmulatedGpu {
 
     public static synchronized String unavailableReason() {
         return unavailable;
+    }
+
+    /**
+     * Runs the blocks of a grid, and the threads of each block, in descending order instead of ascending: a kernel
+     * that reads another thread's write without a barrier between (a race on a GPU) then computes something else.
+     */
+    void reversed(boolean on) {
+        try {
+            setReversed.invokeExact(on ? 1 : 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException("emu_set_reversed", t);
+        }
     }
 
     private static MemorySegment memory(long address, long bytes) {

@@ -36,6 +36,21 @@ class EmulatedGpuTest {
         }));
     }
 
+    /** The same checks with blocks and threads run in descending order: no kernel result depends on the order. */
+    @TestFactory
+    Stream<DynamicTest> eachKernelMatchesTheReferenceInReverseOrder() {
+        CudaBackend gpu = emulated();
+        return OpChecks.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            EmulatedGpu.get().reversed(true);
+            try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+                OpChecks.Result r = OpChecks.run(c, Backends.byName("reference"), gpu);
+                assertTrue(r.passed(), r.name() + ": error/tolerance " + r.worst() + " " + r.note());
+            } finally {
+                EmulatedGpu.get().reversed(false);
+            }
+        }));
+    }
+
     @Test
     void badIdsSurfaceAtTheNextRead() {
         CudaBackend gpu = emulated();
