@@ -35,6 +35,8 @@ class Driver {
     private final List<CUmodule> modules = new ArrayList<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
+    /** Pinned staging for small uploads (no stream synchronisation), or null: test drivers, or pinned memory refused. */
+    private final HostStaging staging;
     /** Four ints on the device: error code, bad id, flat position, limit (see kernels' common.cuh). */
     private final long errorRecord;
 
@@ -65,6 +67,16 @@ class Driver {
         check("cuMemAlloc(error record)", JCudaDriver.cuMemAlloc(err, 16));
         errorRecord = err.address();
         check("cuMemsetD8(error record)", JCudaDriver.cuMemsetD8(err, (byte) 0, 16));
+        staging = Boolean.parseBoolean(System.getProperty("jtrain.cuda.stagedUploads", "true")) ? pinnedStagingOrNull() : null;
+    }
+
+    private static HostStaging pinnedStagingOrNull() {
+        try {
+            return new HostStaging();
+        } catch (CudaException e) {
+            System.err.println("cuda: no pinned staging for uploads, small copies will synchronise (" + e.getMessage() + ")");
+            return null;
+        }
     }
 
     /**
@@ -77,6 +89,7 @@ class Driver {
         this.multiprocessors = multiprocessors;
         this.totalMemory = totalMemory;
         this.errorRecord = errorRecord;
+        this.staging = null;
     }
 
     static void check(String function, int rc) {
@@ -157,16 +170,31 @@ class Driver {
         throw new CudaException("cuModuleGetFunction: no kernel '" + kernel + "' in the loaded PTX modules");
     }
 
-    /** Copies the first bytes bytes of a host array (float[], int[] or short[]) to device address dst. */
+    /**
+     * Copies the first bytes bytes of a host array (float[], int[] or short[]) to device address dst. Small copies
+     * are queued through pinned memory ({@link HostStaging}) and do not wait for the GPU; the array may be reused
+     * at once either way.
+     */
     void copyToDevice(long dst, Object hostArray, long bytes) {
         makeCurrent();
-        if (bytes > 0) check("cuMemcpyHtoD", JCudaDriver.cuMemcpyHtoD(DevicePointer.at(dst), hostPointer(hostArray), bytes));
+        if (bytes <= 0) return;
+        if (staging != null && bytes <= HostStaging.MAX_BYTES) staging.upload(dst, hostSegment(hostArray), bytes);
+        else check("cuMemcpyHtoD", JCudaDriver.cuMemcpyHtoD(DevicePointer.at(dst), hostPointer(hostArray), bytes));
     }
 
     /** Synchronous: waits for all earlier work on the stream, so the host array (float[], int[] or short[]) sees its results. */
     void copyToHost(Object hostArray, long src, long bytes) {
         makeCurrent();
         if (bytes > 0) check("cuMemcpyDtoH", JCudaDriver.cuMemcpyDtoH(hostPointer(hostArray), DevicePointer.at(src), bytes));
+    }
+
+    static java.lang.foreign.MemorySegment hostSegment(Object array) {
+        return switch (array) {
+            case float[] a -> java.lang.foreign.MemorySegment.ofArray(a);
+            case int[] a -> java.lang.foreign.MemorySegment.ofArray(a);
+            case short[] a -> java.lang.foreign.MemorySegment.ofArray(a);
+            default -> throw new IllegalArgumentException("not a host array of float, int or short: " + array);
+        };
     }
 
     private static Pointer hostPointer(Object array) {

@@ -38,6 +38,7 @@ public final class EmulatedGpu {
 
     private final MethodHandle launch, alloc, free, sgemm, setReversed;
     public final CudaBackend backend;
+    private final Map<String, Integer> counts = new java.util.HashMap<>();
 
     private EmulatedGpu(Map<String, byte[]> ptx) {
         Linker linker = Linker.nativeLinker();
@@ -87,17 +88,24 @@ public final class EmulatedGpu {
         }
     }
 
-    private static MemorySegment memory(long address, long bytes) {
-        return MemorySegment.ofAddress(address).reinterpret(bytes);
+    /**
+     * Since the last {@link #resetCounts()}: kernel launches per kernel name (cuBLAS products as "sgemm"), and
+     * "copy to host" for device-to-host copies, the only operations that make the host wait for the GPU.
+     */
+    public synchronized Map<String, Integer> counts() {
+        return new java.util.TreeMap<>(counts);
     }
 
-    private static MemorySegment hostSegment(Object array) {
-        return switch (array) {
-            case float[] a -> MemorySegment.ofArray(a);
-            case int[] a -> MemorySegment.ofArray(a);
-            case short[] a -> MemorySegment.ofArray(a);
-            default -> throw new IllegalArgumentException("not a host array of float, int or short: " + array);
-        };
+    public synchronized void resetCounts() {
+        counts.clear();
+    }
+
+    private synchronized void count(String what) {
+        counts.merge(what, 1, Integer::sum);
+    }
+
+    private static MemorySegment memory(long address, long bytes) {
+        return MemorySegment.ofAddress(address).reinterpret(bytes);
     }
 
     private long hostAllocate(long bytes) {
@@ -118,6 +126,7 @@ public final class EmulatedGpu {
 
         @Override
         protected void enqueue(String kernel, int gridX, int gridY, int blockX, Object[] args) {
+            count(kernel);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment argv = arena.allocate(ADDRESS, Math.max(1, args.length));
                 MemorySegment sizes = arena.allocate(JAVA_INT, Math.max(1, args.length));
@@ -144,12 +153,14 @@ public final class EmulatedGpu {
 
         @Override
         void copyToDevice(long dst, Object hostArray, long bytes) {
-            if (bytes > 0) MemorySegment.copy(hostSegment(hostArray), 0, memory(dst, bytes), 0, bytes);
+            count("copy to device");
+            if (bytes > 0) MemorySegment.copy(Driver.hostSegment(hostArray), 0, memory(dst, bytes), 0, bytes);
         }
 
         @Override
         void copyToHost(Object hostArray, long src, long bytes) {
-            if (bytes > 0) MemorySegment.copy(memory(src, bytes), 0, hostSegment(hostArray), 0, bytes);
+            count("copy to host");
+            if (bytes > 0) MemorySegment.copy(memory(src, bytes), 0, Driver.hostSegment(hostArray), 0, bytes);
         }
 
         @Override
@@ -196,6 +207,7 @@ public final class EmulatedGpu {
         @Override
         protected void stridedBatched(int opA, int opB, int m, int n, int k, long a, int lda, long strideA, long b, int ldb,
                                       long strideB, long c, int ldc, long strideC, int batch) {
+            count("sgemm");
             int status;
             try {
                 status = (int) sgemm.invokeExact(opA, opB, m, n, k, 1f, MemorySegment.ofAddress(a), lda, strideA,

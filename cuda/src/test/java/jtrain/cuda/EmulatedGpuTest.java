@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import jtrain.engine.Autograd;
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.engine.optim.AdamW;
+import jtrain.transformer.BertForMaskedLM;
 import jtrain.engine.backend.Backends;
 import jtrain.transformer.BertConfig;
 
@@ -68,6 +72,41 @@ class EmulatedGpuTest {
             for (OpChecks.Result r : BertCheck.run(gpu, BertConfig.of(997, 2, 48, 3, 100), 2, 21)) {
                 assertTrue(r.passed(), r.name() + ": error/tolerance " + r.worst() + " " + r.note());
             }
+        }
+    }
+
+    /**
+     * The issue's "no host synchronisation inside a training step": forward, backward and AdamW only enqueue work
+     * (no device-to-host copy until the loss is read), and every step launches the same kernels.
+     */
+    @Test
+    void aTrainingStepNeverWaitsForTheGpu() {
+        EmulatedGpu emulator = EmulatedGpu.get();
+        CudaBackend gpu = emulated();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            BertForMaskedLM model = new BertForMaskedLM(BertConfig.of(211, 2, 32, 2, 64), new Rng(0), new Rng(1));
+            model.to(gpu.device());
+            model.train(true);
+            AdamW opt = new AdamW(model.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.01);
+            Rng rng = new Rng(2);
+            int[] ids = new int[2 * 16], labels = new int[2 * 16];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = 5 + rng.nextInt(200);
+                labels[i] = i % 5 == 0 ? ids[i] : -100;
+            }
+            Tensor input = Tensor.ofInts(ids, 2, 16).to(gpu.device()), target = Tensor.ofInts(labels, 2, 16); // labels stay on the host
+            java.util.List<java.util.Map<String, Integer>> steps = new java.util.ArrayList<>();
+            for (int step = 0; step < 3; step++) {
+                emulator.resetCounts();
+                Tensor loss = model.fullLoss(input, null, null, target);
+                loss.backward();
+                opt.step();
+                opt.zeroGrad();
+                steps.add(emulator.counts());
+                assertTrue(Double.isFinite(loss.item()), "the loss is read after the step");
+            }
+            assertTrue(!steps.get(0).containsKey("copy to host"), "no device-to-host copy inside a step: " + steps.get(0));
+            assertTrue(steps.get(1).equals(steps.get(0)) && steps.get(2).equals(steps.get(0)), "the same launches every step: " + steps);
         }
     }
 

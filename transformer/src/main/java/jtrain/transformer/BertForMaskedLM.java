@@ -92,7 +92,7 @@ public final class BertForMaskedLM extends BertTask {
     public Tensor fullLoss(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, Tensor labels) {
         Tensor h = transform.forward(bert.forward(inputIds, tokenTypeIds, attentionMask, false).lastHidden());
         Tensor decoder = bert.embeddings.wordEmbeddings.weight;
-        return Nn.linearCrossEntropy(h.reshape(-1, h.size(-1)), decoder, bias, labels.reshape(-1).to(h.device()), IGNORE_INDEX);
+        return Nn.linearCrossEntropy(h.reshape(-1, h.size(-1)), decoder, bias, labels.reshape(-1), IGNORE_INDEX); // labels may stay on the host
     }
 
     @Override

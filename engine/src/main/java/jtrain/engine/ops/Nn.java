@@ -6,6 +6,7 @@ import jtrain.engine.Shapes;
 import jtrain.engine.ShapeException;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backend;
+import jtrain.engine.backend.Backends;
 
 /**
  * The fused neural-network ops, each carrying its own backward: softmax, log-softmax, layer norm, dropout,
@@ -94,6 +95,8 @@ public final class Nn {
      * PyTorch compute a masked-LM loss, but with the logits kept inside the op. Rows whose target is ignoreIndex get
      * a zero gradient, so the backward pass works on the labelled rows only: their logits are gathered, and the two
      * products of the backward run on those M rows instead of all N (the same gradients as the dense formulation).
+     * The labelled rows are chosen on the host, so targets may stay there (on a GPU, reading device targets would
+     * make the host wait for every queued kernel).
      */
     public static Tensor linearCrossEntropy(Tensor h, Tensor weight, Tensor bias, Tensor targets, int ignoreIndex) {
         Checks.rank("linear_cross_entropy input", h, 2);
@@ -102,14 +105,14 @@ public final class Nn {
             throw new ShapeException("linear_cross_entropy: input " + Shapes.str(h.shape()) + " needs targets of shape ["
                     + h.size(0) + "], got " + Shapes.str(targets.shape()));
         }
+        int[] t = targets.toIntArray(); // before any kernel of this op is queued
         Tensor logits;
         try (var ng = Autograd.noGrad()) {
             logits = Matmul.linear(h, weight, bias);
         }
-        Backend be = Checks.sameDevice("linear_cross_entropy", logits, targets);
-        Tensor tc = targets.contiguous();
+        Backend be = Backends.of(logits);
+        Tensor tc = targets.contiguous().to(logits.device());
         Tensor[] r = be.crossEntropy(logits, tc, ignoreIndex);
-        int[] t = tc.toIntArray();
         int[] labelled = java.util.stream.IntStream.range(0, t.length).filter(i -> t[i] != ignoreIndex).toArray();
         Tensor[] saved = {logits, r[1]}; // released by the backward pass as soon as it has read them
         return Autograd.record("linear_cross_entropy", r[0], new Tensor[] {h, weight, bias}, g -> {
