@@ -8,7 +8,8 @@
 #                                  kernel against the CPU reference, a BERT forward/backward against the CPU, the
 #                                  HuggingFace golden batch), then
 #                                  the BERT-base MLM training-step benchmark in FP32 and TF32 next to
-#                                  torch_bert_gpu.py, and prints a short table last. Logs go to $OUT when set.
+#                                  torch_bert_gpu.py, then the command line (pretrain and finetune with --device
+#                                  cuda on synthetic text), and prints a short table last. Logs go to $OUT when set.
 #
 # With the device tool: run(command="bash scripts/gpu-check.sh run", carry=[".device"], timeout_s=600).
 # Environment for run: BENCH_ARGS (default "--model base --batch 64 --seq 128 --steps 10"), SKIP_TORCH=1.
@@ -22,11 +23,11 @@ prepare() {
   [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
   export PATH="${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin:$PATH"
   cd "$here"
-  mvn -q -B -o package -DskipTests -pl cuda -am
+  mvn -q -B -o package -DskipTests -pl cuda,training -am
   grep -q '^kernels=.\+' kernels/target/classes/jtrain/kernels/build-info.properties \
     || { echo "the kernels were built without nvcc: no PTX, nothing to run on a GPU" >&2; exit 1; }
   rm -rf "$dev/gpu-check"; mkdir -p "$dev/gpu-check/lib"
-  cp cuda/target/cuda.jar cuda/target/lib/*.jar "$dev/gpu-check/lib/"
+  cp cuda/target/cuda.jar cuda/target/lib/*.jar training/target/training.jar "$dev/gpu-check/lib/"
   cp -rL "$here/../shared/golden/hf-bert-tiny/random-init" "$dev/gpu-check/golden" 2>/dev/null \
     || echo "note: ../shared/golden/hf-bert-tiny not found; run will skip the golden batch" >&2
   cp "$here/../shared/bench/torch_bert_gpu.py" "$dev/gpu-check/" 2>/dev/null \
@@ -46,19 +47,28 @@ run() {
 
   echo "== CudaSelfTest (each kernel vs the CPU reference; BERT forward/backward vs the CPU; the golden batch)"
   golden=(); [ -d "$dev/gpu-check/golden" ] && golden=(--golden "$dev/gpu-check/golden")
-  timeout 240 "${java[@]}" jtrain.cuda.CudaSelfTest "${golden[@]}" 2>&1 | tee "$out/selftest.txt"
+  timeout 180 "${java[@]}" jtrain.cuda.CudaSelfTest "${golden[@]}" 2>&1 | tee "$out/selftest.txt"
   selftest=${PIPESTATUS[0]}
 
   echo "== BERT MLM training step: jtrain"
   bench_args=${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10}
   # shellcheck disable=SC2086
-  timeout 240 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
+  timeout 180 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
 
   if [ -z "${SKIP_TORCH:-}" ] && [ -f "$dev/gpu-check/torch_bert_gpu.py" ]; then
     echo "== BERT MLM training step: PyTorch"
     # shellcheck disable=SC2086
-    PYTHONUNBUFFERED=1 timeout 180 python3 "$dev/gpu-check/torch_bert_gpu.py" $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-torch.txt"
+    PYTHONUNBUFFERED=1 timeout 150 python3 "$dev/gpu-check/torch_bert_gpu.py" $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-torch.txt"
   fi
+
+  echo "== command line with --device cuda: pretrain, then fine-tune from its checkpoint (tiny model, synthetic text)"
+  synthetic_data "$out"
+  cli=("${java[@]}" jtrain.training.cli.Main)
+  timeout 60 "${cli[@]}" pretrain --data "$out/corpus.txt" --model 2,128,2,512 --max-len 64 --batch 32 --steps 60 \
+    --vocab-size 300 --min-frequency 1 --eval-every 30 --save-every 60 --device cuda --out "$out/pretrain" 2>&1 | tail -5 | tee "$out/cli.txt"
+  timeout 60 "${cli[@]}" finetune --task seq --init "$out/pretrain/checkpoints/step-60" --train "$out/train.jsonl" \
+    --dev "$out/dev.jsonl" --test "$out/test.jsonl" --max-len 32 --batch 16 --steps 60 --eval-every 30 --lr 3e-3 --aux-mlm-weight 0.5 \
+    --device cuda --out "$out/finetune" 2>&1 | tail -5 | tee -a "$out/cli.txt"
 
   echo "== summary"
   grep -E '^(FAIL|[0-9]+ checks)' "$out/selftest.txt" || echo "self-test printed no summary (exit $selftest)"
@@ -78,6 +88,24 @@ for mode in ("fp32", "tf32"):
           f"{a['step_ms'] if a else '-':>10} {b['step_ms'] if b else '-':>9}")
 PY
   exit "$selftest"
+}
+
+# Sea/land sentences: DIR/corpus.txt (paragraphs) and DIR/{train,dev,test}.jsonl ({"text", "label"}).
+synthetic_data() {
+  python3 - "$1" <<'PY'
+import json, random, sys
+d = sys.argv[1]; r = random.Random(1)
+sea, land = "whale ship wave harpoon mast sail tide reef".split(), "horse cart field barn plough wheat fence road".split()
+verbs = "sees pulls finds paints holds loves".split()
+def sentence(topic): return f"the {r.choice(topic)} {r.choice(verbs)} the {r.choice(topic)}"
+with open(f"{d}/corpus.txt", "w") as f:
+    for p in range(400): f.write(". ".join(sentence(sea if p % 2 else land) for _ in range(8)) + ".\n\n")
+for name, n in (("train", 400), ("dev", 100), ("test", 100)):
+    with open(f"{d}/{name}.jsonl", "w") as f:
+        for _ in range(n):
+            s = r.random() < 0.5
+            f.write(json.dumps({"text": sentence(sea if s else land), "label": "sea" if s else "land"}) + "\n")
+PY
 }
 
 case "${1:-}" in
