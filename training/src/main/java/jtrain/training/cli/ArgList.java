@@ -10,8 +10,8 @@ import java.util.function.Function;
 
 /**
  * "--name value" options, "--flag" switches and positional words, checked against what a command accepts, so each
- * command's parsing is a few typed look-ups. -h and --help are accepted by every command (see {@link #help()}). Bad
- * input is an IllegalArgumentException with the option's name.
+ * command's parsing is a few typed look-ups. Every command takes -h and --help (see {@link #help()}); what follows
+ * them is not read. Bad input is an IllegalArgumentException with the option's name.
  */
 final class ArgList {
     private static final Set<String> HELP = Set.of("-h", "--help");
@@ -39,7 +39,10 @@ final class ArgList {
             if (valued.contains(a)) {
                 if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
                 values.put(a, args[++i]);
-            } else if (switches.contains(a) || HELP.contains(a)) {
+            } else if (HELP.contains(a)) {
+                flags.add(a);
+                return;
+            } else if (switches.contains(a)) {
                 flags.add(a);
             } else if (!wordsAllowed || a.startsWith("--") && a.length() > 2) {
                 throw new IllegalArgumentException("unknown option " + a + hint);

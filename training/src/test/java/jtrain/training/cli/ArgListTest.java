@@ -50,6 +50,9 @@ class ArgListTest {
         assertTrue(parse("-h").help());
         assertTrue(parse("word", "--help").help());
         assertTrue(ArgList.optionsOnly(new String[] {"--help"}, VALUED, Set.of(), "").help());
+        assertTrue(parse("--json", "--help", "--bogus", "--n").help(), "nothing after help is read");
+        assertEquals("unknown option --bogus", error(() -> parse("--bogus", "--help")));
+        assertEquals("--help", parse("--name", "--help").string("--name", null), "the value of an option is not help");
     }
 
     @Test
