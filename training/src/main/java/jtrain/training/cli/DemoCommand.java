@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import jtrain.engine.Rng;
 import jtrain.engine.backend.Backends;
@@ -45,41 +46,24 @@ public final class DemoCommand {
     private DemoCommand() {}
 
     public static int run(String[] args) {
-        int steps = 500;
-        long seed = 1;
-        Path out = Path.of("runs", "demo");
-        String cache = null, from = null;
         try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--steps" -> steps = Integer.parseInt(value(args, ++i));
-                    case "--seed" -> seed = Long.parseLong(value(args, ++i));
-                    case "--out" -> out = Path.of(value(args, ++i));
-                    case "--cache" -> cache = value(args, ++i);
-                    case "--from" -> from = value(args, ++i);
-                    case "-h", "--help" -> {
-                        System.out.println(USAGE);
-                        return 0;
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
-                }
+            ArgList a = ArgList.optionsOnly(args, Set.of("--steps", "--seed", "--out", "--cache", "--from"), Set.of(), "\n" + USAGE);
+            if (a.help()) {
+                System.out.println(USAGE);
+                return 0;
             }
+            int steps = a.integer("--steps", 500);
+            long seed = a.longInteger("--seed", 1);
+            Path out = Path.of(a.string("--out", "runs/demo"));
             if (steps < 1) throw new IllegalArgumentException("--steps must be positive");
-            demo(steps, seed, out, DataCache.open(DataCache.defaultRoot(cache)), from, System.out);
+            demo(steps, seed, out, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), a.string("--from", null), System.out);
             return 0;
-        } catch (NumberFormatException e) {
-            System.err.println("trainer demo: not a number: " + e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException | DataException | ArithmeticException e) {
             System.err.println("trainer demo: " + e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             System.err.println("trainer demo: " + e.getMessage());
         }
         return 2;
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        return args[i];
     }
 
     static void demo(int steps, long seed, Path out, DataCache cache, String from, PrintStream log) throws IOException {

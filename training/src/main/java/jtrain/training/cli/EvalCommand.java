@@ -29,7 +29,7 @@ public final class EvalCommand {
               Prints accuracy, macro-F1 and loss (tagging: over words, scored on their first sub-token).""";
 
     private static final Set<String> VALUED = Set.of("--model", "--task", "--split", "--dev", "--test", "--max-len", "--split-seed", "--cache");
-    private static final Set<String> SWITCHES = Set.of("--json", "-h", "--help");
+    private static final Set<String> SWITCHES = Set.of("--json");
 
     private EvalCommand() {}
 
@@ -40,13 +40,13 @@ public final class EvalCommand {
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
             ArgList a = new ArgList(args, VALUED, SWITCHES);
-            if (a.has("--help") || a.has("-h")) {
+            if (a.help()) {
                 out.println(USAGE);
                 return 0;
             }
             if (!a.positional().isEmpty()) throw new IllegalArgumentException("unexpected argument '" + a.positional().getFirst() + "'");
-            Path dir = Path.of(FinetuneCommand.required(a, "--model"));
-            String task = FinetuneCommand.required(a, "--task");
+            Path dir = Path.of(a.required("--model"));
+            String task = a.required("--task");
             // Given only a --test file, that is the split to score.
             String defaultSplit = a.has("--test") && !a.has("--dev") ? "test" : "dev";
             Split split = switch (a.string("--split", defaultSplit).toLowerCase(Locale.ROOT)) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jtrain.engine.io.Json;
 import jtrain.training.tokenizer.BertTokenizer;
@@ -27,45 +28,27 @@ public final class FillMaskCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String model = null;
-        int topK = 5;
-        boolean json = false;
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--model", "--top-k" -> {
-                    if (i + 1 >= args.length) return fail(err, a + " needs a value\n" + USAGE);
-                    String v = args[++i];
-                    if (a.equals("--model")) {
-                        model = v;
-                    } else {
-                        try {
-                            topK = Integer.parseInt(v);
-                        } catch (NumberFormatException e) {
-                            return fail(err, "--top-k needs a positive integer, got '" + v + "'");
-                        }
-                        if (topK < 1) return fail(err, "--top-k needs a positive integer, got " + topK);
-                    }
-                }
-                case "--json" -> json = true;
-                case "-h", "--help" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    if (a.startsWith("--")) return fail(err, "unknown option " + a + "\n" + USAGE);
-                    texts.add(a);
-                }
+        ArgList a;
+        String text;
+        try {
+            a = new ArgList(args, Set.of("--model", "--top-k"), Set.of("--json"));
+            if (a.help()) {
+                out.println(USAGE);
+                return 0;
             }
+            if (!a.has("--model")) throw new IllegalArgumentException("--model DIR is required");
+            text = a.text();
+        } catch (IllegalArgumentException e) {
+            return fail(err, e.getMessage() + "\n" + USAGE);
         }
-        if (model == null) return fail(err, "--model DIR is required\n" + USAGE);
-        if (texts.size() != 1) return fail(err, "expected exactly one TEXT (quote it), got " + texts.size() + "\n" + USAGE);
 
-        Path dir = Path.of(model);
+        Path dir = Path.of(a.string("--model", null));
         BertTokenizer tok;
         BertForMaskedLM mlm;
+        int topK;
         try {
+            topK = a.integer("--top-k", 5);
+            if (topK < 1) return fail(err, "--top-k needs a positive integer, got " + topK);
             tok = TokenizerFiles.load(dir);
             mlm = HfCheckpoint.loadMaskedLM(dir);
             if (mlm.config.vocabSize() < tok.vocab().size()) {
@@ -77,13 +60,13 @@ public final class FillMaskCommand {
             return fail(err, e.getMessage());
         }
         String maskToken = tok.specialTokens().mask();
-        if (!texts.get(0).contains(maskToken)) return fail(err, "TEXT must contain " + maskToken);
-        int[] ids = tok.encode(texts.get(0)).ids();
+        if (!text.contains(maskToken)) return fail(err, "TEXT must contain " + maskToken);
+        int[] ids = tok.encode(text).ids();
         if (ids.length > mlm.config.maxPositionEmbeddings()) {
             return fail(err, "the text is " + ids.length + " tokens long; the model takes at most " + mlm.config.maxPositionEmbeddings());
         }
         List<FillMask.Prediction> predictions = FillMask.predict(mlm, ids, tok.vocab().id(maskToken), topK);
-        if (json) {
+        if (a.has("--json")) {
             out.println(Json.write(toJson(ids, predictions, tok)));
         } else {
             for (FillMask.Prediction p : predictions) {

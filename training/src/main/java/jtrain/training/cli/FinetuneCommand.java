@@ -66,7 +66,7 @@ public final class FinetuneCommand {
             "--model", "--label-fraction", "--epochs", "--steps", "--batch", "--grad-accum", "--lr", "--head-lr-scale",
             "--warmup", "--weight-decay", "--clip", "--dropout", "--freeze-layers", "--aux-mlm-weight", "--aux-mlm-text",
             "--max-len", "--eval-every", "--patience", "--metric", "--seed", "--split-seed", "--cache", "--device");
-    private static final Set<String> SWITCHES = Set.of("--scratch", "--freeze-embeddings", "-h", "--help");
+    private static final Set<String> SWITCHES = Set.of("--scratch", "--freeze-embeddings");
 
     private FinetuneCommand() {}
 
@@ -77,7 +77,7 @@ public final class FinetuneCommand {
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
             ArgList a = new ArgList(args, VALUED, SWITCHES);
-            if (a.has("--help") || a.has("-h")) {
+            if (a.help()) {
                 out.println(USAGE);
                 return 0;
             }
@@ -93,8 +93,8 @@ public final class FinetuneCommand {
     }
 
     static void finetune(ArgList a, PrintStream log) throws IOException {
-        String task = required(a, "--task");
-        Path out = Path.of(required(a, "--out"));
+        String task = a.required("--task");
+        Path out = Path.of(a.required("--out"));
         FineTuneOptions o = options(a);
         int maxLen = a.integer("--max-len", 128);
         double fraction = a.number("--label-fraction", 1);
@@ -220,11 +220,5 @@ public final class FinetuneCommand {
     static TaskData.Files userFiles(ArgList a) {
         String train = a.string("--train", null), dev = a.string("--dev", null), test = a.string("--test", null);
         return new TaskData.Files(train == null ? null : Path.of(train), dev == null ? null : Path.of(dev), test == null ? null : Path.of(test));
-    }
-
-    static String required(ArgList a, String name) {
-        String v = a.string(name, null);
-        if (v == null) throw new IllegalArgumentException(name + " is required (see --help)");
-        return v;
     }
 }

@@ -30,15 +30,13 @@ public final class PredictCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            ArgList a = new ArgList(args, Set.of("--model", "--pair"), Set.of("--json", "-h", "--help"));
-            if (a.has("--help") || a.has("-h")) {
+            ArgList a = new ArgList(args, Set.of("--model", "--pair"), Set.of("--json"));
+            if (a.help()) {
                 out.println(USAGE);
                 return 0;
             }
-            Path dir = Path.of(FinetuneCommand.required(a, "--model"));
-            if (a.positional().size() != 1)
-                throw new IllegalArgumentException("expected exactly one TEXT (quote it), got " + a.positional().size());
-            String text = a.positional().getFirst();
+            Path dir = Path.of(a.required("--model"));
+            String text = a.text();
             if (text.isBlank()) throw new IllegalArgumentException("TEXT is empty");
             TaskModels.Loaded m = TaskModels.load(dir);
             Predictor p = new Predictor(m);

@@ -3,6 +3,7 @@ package jtrain.training.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 import jtrain.training.data.DataCache;
 import jtrain.training.study.Study;
@@ -23,29 +24,18 @@ public final class StudyCommand {
     private StudyCommand() {}
 
     public static int run(String[] args) throws IOException {
-        String preset = "quick", device = "auto", cache = null, from = null;
-        Path out = null;
-        long seed = 1;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--preset" -> preset = value(args, ++i);
-                case "--device" -> device = value(args, ++i);
-                case "--out" -> out = Path.of(value(args, ++i));
-                case "--seed" -> seed = Long.parseLong(value(args, ++i));
-                case "--cache" -> cache = value(args, ++i);
-                case "--from" -> from = value(args, ++i);
-                case "-h", "--help" -> {
-                    System.out.println(USAGE);
-                    return 0;
-                }
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
-            }
+        ArgList a = ArgList.optionsOnly(args, Set.of("--preset", "--device", "--out", "--seed", "--cache", "--from"), Set.of(),
+                "\n" + USAGE);
+        if (a.help()) {
+            System.out.println(USAGE);
+            return 0;
         }
-        jtrain.engine.Device target = jtrain.cuda.Devices.select(device);
-        StudyPreset p = StudyPreset.of(preset);
-        if (out == null) out = Path.of("runs", "study-" + p.name());
+        long seed = a.longInteger("--seed", 1);
+        jtrain.engine.Device target = jtrain.cuda.Devices.select(a.string("--device", "auto"));
+        StudyPreset p = StudyPreset.of(a.string("--preset", "quick"));
+        Path out = a.has("--out") ? Path.of(a.string("--out", null)) : Path.of("runs", "study-" + p.name());
         System.out.println("study preset " + p.name() + " -> " + out);
-        StudyData data = StudyData.load(DataCache.open(DataCache.defaultRoot(cache)), from, System.out);
+        StudyData data = StudyData.load(DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), a.string("--from", null), System.out);
         Map<String, Object> summary = new Study(p, out, seed, System.out).on(target).run(data);
         String table = new StudyReport(summary).write(out);
         System.out.println();
@@ -53,10 +43,5 @@ public final class StudyCommand {
         System.out.println();
         System.out.println(table);
         return 0;
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        return args[i];
     }
 }

@@ -3,11 +3,11 @@ package jtrain.training.cli;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jtrain.engine.io.Json;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.EncodeOptions;
@@ -26,41 +26,29 @@ public final class TokenizeCommand {
 
     /** Exit code 0 on success, 2 on a usage error or a tokenizer that cannot be loaded (one line on err). */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String model = null, pair = null;
-        boolean special = true, json = false;
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--model", "--pair" -> {
-                    if (i + 1 >= args.length) return fail(err, a + " needs a value\n" + USAGE);
-                    if (a.equals("--model")) model = args[++i];
-                    else pair = args[++i];
-                }
-                case "--no-special-tokens" -> special = false;
-                case "--json" -> json = true;
-                case "-h", "--help" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    if (a.startsWith("--")) return fail(err, "unknown option " + a + "\n" + USAGE);
-                    texts.add(a);
-                }
+        ArgList a;
+        String text;
+        try {
+            a = new ArgList(args, Set.of("--model", "--pair"), Set.of("--no-special-tokens", "--json"));
+            if (a.help()) {
+                out.println(USAGE);
+                return 0;
             }
+            if (!a.has("--model")) throw new IllegalArgumentException("--model DIR is required");
+            text = a.text();
+        } catch (IllegalArgumentException ex) {
+            return fail(err, ex.getMessage() + "\n" + USAGE);
         }
-        if (model == null) return fail(err, "--model DIR is required\n" + USAGE);
-        if (texts.size() != 1) return fail(err, "expected exactly one TEXT (quote it), got " + texts.size() + "\n" + USAGE);
 
         Encoding e;
         try {
-            BertTokenizer tok = TokenizerFiles.load(Path.of(model));
-            EncodeOptions options = special ? EncodeOptions.DEFAULT : EncodeOptions.DEFAULT.withoutSpecialTokens();
-            e = tok.encode(texts.get(0), pair, options);
+            BertTokenizer tok = TokenizerFiles.load(Path.of(a.string("--model", null)));
+            EncodeOptions options = a.has("--no-special-tokens") ? EncodeOptions.DEFAULT.withoutSpecialTokens() : EncodeOptions.DEFAULT;
+            e = tok.encode(text, a.string("--pair", null), options);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException ex) {
             return fail(err, ex.getMessage());
         }
-        if (json) {
+        if (a.has("--json")) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("ids", e.ids());
             o.put("tokens", e.tokens());
