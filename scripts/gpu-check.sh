@@ -6,7 +6,7 @@
 #                                  script into .device/ (git-ignored by .gitignore)
 #   scripts/gpu-check.sh run       there, from the repository root with .device/ carried: runs CudaSelfTest (every
 #                                  kernel against the CPU reference, a BERT forward/backward against the CPU, the
-#                                  HuggingFace golden batch), then
+#                                  HuggingFace golden batch), the time of each primitive at BERT-base shapes, then
 #                                  the BERT-base MLM training-step benchmark in FP32 and TF32 next to
 #                                  torch_bert_gpu.py, then the command line (pretrain and finetune with --device
 #                                  cuda on synthetic text), and prints a short table last. Logs go to $OUT when set.
@@ -49,6 +49,9 @@ run() {
   golden=(); [ -d "$dev/gpu-check/golden" ] && golden=(--golden "$dev/gpu-check/golden")
   timeout 180 "${java[@]}" jtrain.cuda.CudaSelfTest "${golden[@]}" 2>&1 | tee "$out/selftest.txt"
   selftest=${PIPESTATUS[0]}
+
+  echo "== each primitive at BERT-base shapes (us per call, GB/s, TFLOP/s)"
+  timeout 90 "${java[@]}" jtrain.cuda.GpuPrimitiveBench 2>&1 | tee "$out/primitives.txt"
 
   echo "== BERT MLM training step: jtrain"
   bench_args=${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10}
