@@ -17,9 +17,14 @@ public final class Packing {
 
     /** Tokenises each document (no special tokens) and packs them with the tokenizer's [CLS]/[SEP]; see pack. */
     public static List<int[]> packDocuments(BertTokenizer tok, List<Document> docs, int maxLen) {
+        return packTexts(tok, docs.stream().map(Document::text).toList(), maxLen);
+    }
+
+    /** The same for plain strings, one document each (e.g. text an application holds in memory). */
+    public static List<int[]> packTexts(BertTokenizer tok, List<String> texts, int maxLen) {
         List<int[]> ids = new ArrayList<>();
         EncodeOptions plain = EncodeOptions.DEFAULT.withoutSpecialTokens();
-        for (Document d : docs) ids.add(tok.encode(d.text(), null, plain).ids());
+        for (String text : texts) ids.add(tok.encode(text, null, plain).ids());
         var v = tok.vocab();
         return pack(ids, maxLen, v.id(tok.specialTokens().cls()), v.id(tok.specialTokens().sep()), 8);
     }

@@ -6,6 +6,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import jtrain.training.data.Document;
+import jtrain.training.tokenizer.BertTokenizer;
+import jtrain.training.tokenizer.WordPieceTrainer;
+
 class PackingTest {
     @Test
     void documentsAreJoinedWithSepAndCutIntoFullBlocks() {
@@ -19,5 +23,16 @@ class PackingTest {
     void aShortTailBelowTheMinimumIsDropped() {
         assertEquals(1, Packing.pack(List.of(new int[] {1, 1, 1, 1, 1}), 6, 2, 3, 4).size());
         assertEquals(2, Packing.pack(List.of(new int[] {1, 1, 1, 1, 1, 1}), 6, 2, 3, 4).size());
+    }
+
+    @Test
+    void plainTextsPackLikeDocumentsWithTheSameText() {
+        List<String> texts = List.of("the whale sees the ship", "", "the horse pulls the cart. the barn is red", "a sail");
+        BertTokenizer tok = new WordPieceTrainer().vocabSize(60).minFrequency(1).train(texts);
+        List<int[]> fromTexts = Packing.packTexts(tok, texts, 8);
+        List<int[]> fromDocs = Packing.packDocuments(tok, texts.stream().map(t -> new Document("d", "test", t)).toList(), 8);
+        assertEquals(fromDocs.size(), fromTexts.size());
+        assertTrue(fromTexts.size() >= 2, "several blocks of 8");
+        for (int i = 0; i < fromDocs.size(); i++) assertArrayEquals(fromDocs.get(i), fromTexts.get(i));
     }
 }
