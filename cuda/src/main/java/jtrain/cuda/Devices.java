@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 import jtrain.engine.Device;
+import jtrain.engine.backend.Backend;
 import jtrain.engine.backend.Backends;
 
 /** Turns a --device choice into a Device: "cpu", "cuda" (the GPU or an error saying why not) or "auto". */
@@ -31,17 +32,18 @@ public final class Devices {
      */
     public static Device select(String choice, PrintStream notes) {
         String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
+        Backend registered = Backends.registeredCuda();
         switch (c) {
             case "cpu":
                 return Device.CPU;
             case "cuda", "cuda:0", "gpu": {
-                if (Backends.registeredCuda() != null) return Backends.registeredCuda().device();
+                if (registered != null) return registered.device();
                 Cuda.Status s = Cuda.tryInit();
                 if (!s.available()) throw new IllegalStateException("--device cuda: " + s.reason());
                 return s.backend().device();
             }
             case "auto": {
-                if (Backends.registeredCuda() != null) return Backends.registeredCuda().device();
+                if (registered != null) return registered.device();
                 Cuda.Status s = Cuda.tryInit();
                 if (s.available()) return s.backend().device();
                 notes.println("device: cpu (no GPU: " + s.reason() + ")");

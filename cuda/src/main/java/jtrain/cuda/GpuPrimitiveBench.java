@@ -28,8 +28,12 @@ import jtrain.engine.backend.Backends;
 public final class GpuPrimitiveBench {
     private GpuPrimitiveBench() {}
 
-    /** One primitive: bytes moved and FLOPs per call (0 when not the point), and the call itself on inputs. */
-    record Case(String name, String shape, double bytes, double flops, Supplier<Tensor[]> inputs, Op op) {}
+    /** One primitive: bytes moved and FLOPs per call (0 when not the point), TF32 matrix products or not, the call on inputs. */
+    record Case(String name, String shape, double bytes, double flops, boolean tf32, Supplier<Tensor[]> inputs, Op op) {
+        Case(String name, String shape, double bytes, double flops, Supplier<Tensor[]> inputs, Op op) {
+            this(name, shape, bytes, flops, false, inputs, op);
+        }
+    }
 
     @FunctionalInterface
     interface Op {
@@ -57,6 +61,7 @@ public final class GpuPrimitiveBench {
         out.printf(Locale.ROOT, "%-34s %-22s %12s %10s %10s%n", "primitive", "shape", "us/call", "GB/s", "TFLOP/s");
         for (Case c : cases(a, cuda.device())) {
             Tensor[] in = c.inputs().get();
+            cuda.setTf32(c.tf32());
             for (int i = 0; i < 2; i++) c.op().run(cuda, in); // warm-up (and the allocator's first blocks)
             cuda.synchronize();
             long t0 = System.nanoTime();
@@ -79,20 +84,12 @@ public final class GpuPrimitiveBench {
         List<Case> cs = new ArrayList<>();
         String ncs = n + "x" + c, nfs = n + "x" + f;
         cs.add(new Case("matmul FFN up, FP32", ncs + "·" + c + "x" + f, 4.0 * (nc + (long) c * f + nf), 2.0 * nc * f,
-                () -> new Tensor[] {filled(d, 0.01, 1, n, c), filled(d, 0.01, 1, c, f)}, (be, x) -> {
-                    ((CudaBackend) be).setTf32(false);
-                    return be.matmul(x[0], x[1]);
-                }));
-        cs.add(new Case("matmul FFN up, TF32", ncs + "·" + c + "x" + f, 4.0 * (nc + (long) c * f + nf), 2.0 * nc * f,
-                () -> new Tensor[] {filled(d, 0.01, 1, n, c), filled(d, 0.01, 1, c, f)}, (be, x) -> {
-                    ((CudaBackend) be).setTf32(true);
-                    return be.matmul(x[0], x[1]);
-                }));
+                () -> new Tensor[] {filled(d, 0.01, 1, n, c), filled(d, 0.01, 1, c, f)}, (be, x) -> be.matmul(x[0], x[1])));
+        cs.add(new Case("matmul FFN up, TF32", ncs + "·" + c + "x" + f, 4.0 * (nc + (long) c * f + nf), 2.0 * nc * f, true,
+                () -> new Tensor[] {filled(d, 0.01, 1, n, c), filled(d, 0.01, 1, c, f)}, (be, x) -> be.matmul(x[0], x[1])));
         cs.add(new Case("attention scores q·kT, FP32", bh + "x" + t + "x" + dh, 4.0 * (2L * bh * t * dh + att), 2.0 * att * dh,
-                () -> new Tensor[] {filled(d, 0.01, bh, t, dh), filled(d, 0.01, bh, t, dh)}, (be, x) -> {
-                    ((CudaBackend) be).setTf32(false);
-                    return be.matmul(x[0], x[1].transpose(1, 2));
-                }));
+                () -> new Tensor[] {filled(d, 0.01, bh, t, dh), filled(d, 0.01, bh, t, dh)},
+                (be, x) -> be.matmul(x[0], x[1].transpose(1, 2))));
         cs.add(new Case("softmax", bh * t + "x" + t, 8.0 * att, 0, () -> new Tensor[] {filled(d, 0.1, bh * t, t)},
                 (be, x) -> be.softmax(x[0])));
         cs.add(new Case("softmax backward", bh * t + "x" + t, 12.0 * att, 0,

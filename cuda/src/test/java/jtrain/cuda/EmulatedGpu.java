@@ -76,6 +76,13 @@ public final class EmulatedGpu {
         return unavailable;
     }
 
+    /** The emulated GPU's backend; skips the calling test with the reason when the emulator cannot run here. */
+    public static CudaBackend backendOrSkip() {
+        EmulatedGpu gpu = get();
+        org.junit.jupiter.api.Assumptions.assumeTrue(gpu != null, () -> "GPU emulator unavailable, skipped: " + unavailableReason());
+        return gpu.backend;
+    }
+
     /**
      * Runs the blocks of a grid, and the threads of each block, in descending order instead of ascending: a kernel
      * that reads another thread's write without a barrier between (a race on a GPU) then computes something else.

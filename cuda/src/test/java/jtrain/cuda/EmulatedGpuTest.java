@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -24,9 +23,7 @@ import jtrain.transformer.BertConfig;
  */
 class EmulatedGpuTest {
     static CudaBackend emulated() {
-        EmulatedGpu gpu = EmulatedGpu.get();
-        Assumptions.assumeTrue(gpu != null, () -> "GPU emulator unavailable, skipped: " + EmulatedGpu.unavailableReason());
-        return gpu.backend;
+        return EmulatedGpu.backendOrSkip();
     }
 
     @TestFactory

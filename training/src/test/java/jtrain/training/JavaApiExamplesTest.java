@@ -60,9 +60,7 @@ import jtrain.transformer.HfCheckpoint;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JavaApiExamplesTest {
-    static final String[] SEA = {"whale", "ship", "wave", "harpoon", "mast", "sail", "tide", "reef"};
-    static final String[] LAND = {"field", "horse", "barn", "wheat", "plough", "hill", "fence", "cart"};
-    static final String[] VERBS = {"sees", "pulls", "finds", "paints", "holds", "loves"};
+    static final String[] SEA = SeaLand.SEA, LAND = SeaLand.LAND;
 
     @TempDir
     Path tmp;
@@ -199,7 +197,7 @@ class JavaApiExamplesTest {
     // doc:end data
 
     static String sentence(Random r, String[] nouns) {
-        return "the " + nouns[r.nextInt(nouns.length)] + " " + VERBS[r.nextInt(VERBS.length)] + " the " + nouns[r.nextInt(nouns.length)];
+        return SeaLand.sentence(r::nextInt, nouns);
     }
 
     @Test

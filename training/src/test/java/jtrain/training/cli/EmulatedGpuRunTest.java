@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +29,7 @@ class EmulatedGpuRunTest {
     Path tmp;
 
     static CudaBackend emulated() {
-        EmulatedGpu gpu = EmulatedGpu.get();
-        Assumptions.assumeTrue(gpu != null, () -> "GPU emulator unavailable, skipped: " + EmulatedGpu.unavailableReason());
-        return gpu.backend;
+        return EmulatedGpu.backendOrSkip();
     }
 
     String[] tinyRun(Path corpus, Path run, String device, String... extra) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import jtrain.engine.Rng;
+import jtrain.training.SeaLand;
 import jtrain.engine.Tensor;
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
@@ -30,9 +31,7 @@ import jtrain.engine.io.Safetensors;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FinetuneCommandTest {
-    static final String[] SEA = {"whale", "ship", "wave", "harpoon", "mast", "sail", "tide", "reef"};
-    static final String[] LAND = {"field", "horse", "barn", "wheat", "plough", "hill", "fence", "cart"};
-    static final String[] VERBS = {"sees", "pulls", "finds", "paints", "holds", "loves"};
+    static final String[] SEA = SeaLand.SEA, LAND = SeaLand.LAND, VERBS = SeaLand.VERBS;
 
     @TempDir
     Path tmp;
@@ -61,7 +60,7 @@ class FinetuneCommandTest {
 
     /** "the whale sees the ship" style sentences, nouns all from one topic. */
     static String sentence(Rng r, String[] topic) {
-        return "the " + topic[r.nextInt(topic.length)] + " " + VERBS[r.nextInt(VERBS.length)] + " the " + topic[r.nextInt(topic.length)];
+        return SeaLand.sentence(r::nextInt, topic);
     }
 
     Path seqFile(String name, int n, long seed) throws IOException {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,12 +29,10 @@ class StudyOnEmulatedGpuTest {
     @Test
     @SuppressWarnings("unchecked")
     void theStudyOnTheGpuFollowsTheCpu() throws Exception {
-        EmulatedGpu gpu = EmulatedGpu.get();
-        Assumptions.assumeTrue(gpu != null, () -> "GPU emulator unavailable, skipped: " + EmulatedGpu.unavailableReason());
+        CudaBackend backend = EmulatedGpu.backendOrSkip();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Map<String, Object> cpu = new Study(StudyPipelineTest.tinyPreset(), tmp.resolve("cpu"), 1, quiet).run(StudyPipelineTest.tinyData());
         Map<String, Object> onGpu;
-        CudaBackend backend = gpu.backend;
         try (Autograd.AutoCloseable0 on = Backends.useCuda(backend)) {
             onGpu = new Study(StudyPipelineTest.tinyPreset(), tmp.resolve("gpu"), 1, quiet).on(backend.device()).run(StudyPipelineTest.tinyData());
         }
