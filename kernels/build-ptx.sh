@@ -30,6 +30,23 @@ for cu in "$src"/*.cu; do
   fi
   names+=("$name")
 done
+# Assemble every module for sm_90 as the driver's JIT compiler will on the GPU, with the toolkit's ptxas, so PTX the
+# driver would refuse fails the build here. The host launches blocks of up to 1024 threads, and an SM has 65536
+# registers: a kernel needing more than 64 per thread would fail at launch ("too many resources requested").
+ptxas="$(dirname "$nvcc")/ptxas"
+if [ -x "$ptxas" ]; then
+  report="$out/resources.txt"
+  : >"$report"
+  for name in "${names[@]}"; do
+    "$ptxas" -arch=sm_90 -v --warn-on-spills --warning-as-error -o /dev/null "$out/$name.ptx" 2>>"$report" \
+      || { cat "$report" >&2; echo "[kernels] ptxas refused $name.ptx" >&2; exit 1; }
+  done
+  over="$(awk '/Compiling entry function/ { k = $7 } /Used [0-9]+ registers/ { for (i = 1; i < NF; i++) if ($(i + 1) == "registers," && $i + 0 > 64) print k, $i }' "$report")"
+  if [ -n "$over" ]; then
+    echo "[kernels] kernels needing more than 64 registers per thread (1024-thread blocks would not launch): $over" >&2
+    exit 1
+  fi
+fi
 version="$("$nvcc" --version | grep -o 'release [0-9.]*' | head -1)"
 printf 'nvcc=%s\narch=sm_90\nkernels=%s\n' "$version" "$(IFS=,; echo "${names[*]}")" >"$info"
 echo "[kernels] built ${#names[@]} PTX modules with nvcc $version" >&2

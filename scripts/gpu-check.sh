@@ -10,9 +10,14 @@
 #                                  the BERT-base MLM training-step benchmark in FP32 and TF32 next to
 #                                  torch_bert_gpu.py, then the command line (pretrain and finetune with --device
 #                                  cuda on synthetic text), and prints a short table last. Logs go to $OUT when set.
+#   scripts/gpu-check.sh dry-run   here, after prepare: the same run at small sizes against the emulator's fake
+#                                  libcuda.so.1 and libcublas.so.13 (cuda/src/test/emulator), without PyTorch, so
+#                                  that the carried runtime, the jars and every stage are known to work before the
+#                                  GPU machine's minutes are spent.
 #
 # With the device tool: run(command="bash scripts/gpu-check.sh run", carry=[".device"], timeout_s=600).
-# Environment for run: BENCH_ARGS (default "--model base --batch 64 --seq 128 --steps 10"), SKIP_TORCH=1.
+# Environment for run: BENCH_ARGS (default "--model base --batch 64 --seq 128 --steps 10"), SKIP_TORCH=1,
+# SELFTEST_ARGS, PRIMITIVE_ARGS, CLI_MODEL (default 2,128,2,512), CLI_STEPS (default 60), LIBRARY_PATH (put first).
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 dev="$here/.device"
@@ -40,18 +45,20 @@ run() {
   cd "$here"
   out="${OUT:-/tmp/gpu-check-out}"; mkdir -p "$out"
   [ -x /tmp/jre/bin/java ] || tar xzf "$dev/jre.tgz" -C /tmp || { echo "no $dev/jre.tgz: run 'prepare' first and carry .device" >&2; exit 2; }
-  export LD_LIBRARY_PATH="/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export LD_LIBRARY_PATH="${LIBRARY_PATH:+$LIBRARY_PATH:}/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   java=(/tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx48g
         -cp "$dev/gpu-check/lib/*")
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | tee "$out/gpu.txt"
 
   echo "== CudaSelfTest (each kernel vs the CPU reference; BERT forward/backward vs the CPU; the golden batch)"
   golden=(); [ -d "$dev/gpu-check/golden" ] && golden=(--golden "$dev/gpu-check/golden")
-  timeout 180 "${java[@]}" jtrain.cuda.CudaSelfTest "${golden[@]}" 2>&1 | tee "$out/selftest.txt"
+  # shellcheck disable=SC2086
+  timeout 180 "${java[@]}" jtrain.cuda.CudaSelfTest ${SELFTEST_ARGS:-} "${golden[@]}" 2>&1 | tee "$out/selftest.txt"
   selftest=${PIPESTATUS[0]}
 
   echo "== each primitive at BERT-base shapes (us per call, GB/s, TFLOP/s)"
-  timeout 90 "${java[@]}" jtrain.cuda.GpuPrimitiveBench 2>&1 | tee "$out/primitives.txt"
+  # shellcheck disable=SC2086
+  timeout 90 "${java[@]}" jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-} 2>&1 | tee "$out/primitives.txt"
 
   echo "== BERT MLM training step: jtrain"
   bench_args=${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10}
@@ -67,10 +74,12 @@ run() {
   echo "== command line with --device cuda: pretrain, then fine-tune from its checkpoint (tiny model, synthetic text)"
   synthetic_data "$out"
   cli=("${java[@]}" jtrain.training.cli.Main)
-  timeout 60 "${cli[@]}" pretrain --data "$out/corpus.txt" --model 2,128,2,512 --max-len 64 --batch 32 --steps 60 \
-    --vocab-size 300 --min-frequency 1 --eval-every 30 --save-every 60 --device cuda --out "$out/pretrain" 2>&1 | tail -5 | tee "$out/cli.txt"
-  timeout 60 "${cli[@]}" finetune --task seq --init "$out/pretrain/checkpoints/step-60" --train "$out/train.jsonl" \
-    --dev "$out/dev.jsonl" --test "$out/test.jsonl" --max-len 32 --batch 16 --steps 60 --eval-every 30 --lr 3e-3 --aux-mlm-weight 0.5 \
+  model=${CLI_MODEL:-2,128,2,512} steps=${CLI_STEPS:-60}
+  rm -rf "$out/pretrain" "$out/finetune"
+  timeout 60 "${cli[@]}" pretrain --data "$out/corpus.txt" --model "$model" --max-len 64 --batch 32 --steps "$steps" \
+    --vocab-size 300 --min-frequency 1 --eval-every $((steps / 2)) --save-every "$steps" --device cuda --out "$out/pretrain" 2>&1 | tail -5 | tee "$out/cli.txt"
+  timeout 60 "${cli[@]}" finetune --task seq --init "$out/pretrain/checkpoints/step-$steps" --train "$out/train.jsonl" \
+    --dev "$out/dev.jsonl" --test "$out/test.jsonl" --max-len 32 --batch 16 --steps "$steps" --eval-every $((steps / 2)) --lr 3e-3 --aux-mlm-weight 0.5 \
     --device cuda --out "$out/finetune" 2>&1 | tail -5 | tee -a "$out/cli.txt"
 
   echo "== summary"
@@ -111,8 +120,18 @@ for name, n in (("train", 400), ("dev", 100), ("test", 100)):
 PY
 }
 
+# The run at small sizes on the fake driver (the emulator is about a million times slower than an H200).
+dry_run() {
+  bash "$here/cuda/src/test/emulator/build.sh" "$here/kernels/src/main/cuda" "$here/cuda/target/gpu-emulator" || exit 1
+  LIBRARY_PATH="$here/cuda/target/gpu-emulator/fake-driver" SKIP_TORCH=1 SELFTEST_ARGS=--no-bert \
+    PRIMITIVE_ARGS="--tokens 64 --seq 16 --hidden 32 --ffn 64 --heads 2 --vocab 211 --params 10000 --reps 2" \
+    BENCH_ARGS="--model 1,32,2,64 --vocab 211 --batch 2 --seq 16 --steps 2" CLI_MODEL=1,32,2,64 CLI_STEPS=4 \
+    OUT="${OUT:-/tmp/gpu-check-dry-run}" run
+}
+
 case "${1:-}" in
   prepare) prepare ;;
   run) run ;;
-  *) echo "usage: $0 prepare|run" >&2; exit 2 ;;
+  dry-run) dry_run ;;
+  *) echo "usage: $0 prepare|run|dry-run" >&2; exit 2 ;;
 esac

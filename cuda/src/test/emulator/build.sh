@@ -82,6 +82,14 @@ if [[ $failed -ne 0 ]]; then
     exit 1
 fi
 
+# The fake driver and cuBLAS (fake_driver.cpp, fake_cublas.cpp): the same kernels behind libcuda.so.1 and
+# libcublas.so.13, for a JVM started with fake-driver/ on LD_LIBRARY_PATH.
+FAKE="$OUT/fake-driver"
+mkdir -p "$FAKE"
+g++ "${FLAGS[@]}" -shared -Wl,-soname,libcuda.so.1 -o "$FAKE/libcuda.so.1" "$EMU/fake_driver.cpp" "$OUT"/obj/*.o
+g++ "${FLAGS[@]}" -shared -Wl,-soname,libcublas.so.13 -o "$FAKE/libcublas.so.13" "$EMU/fake_cublas.cpp" \
+    "$FAKE/libcuda.so.1" -Wl,-rpath,'$ORIGIN'
+
 # Link to a temporary name first: a failed build never leaves a library that looks up to date.
 g++ -shared -g -o "$LIB.tmp" "$OUT"/obj/*.o
 mv -f "$LIB.tmp" "$LIB"

@@ -344,3 +344,13 @@ EMU_EXPORT void* emu_alloc(long long bytes) {
 EMU_EXPORT void emu_free(void* p) {
     std::free(p);
 }
+
+// The parameter count and byte sizes of a compiled kernel, for a caller that, like cuLaunchKernel, gets only a
+// pointer per argument (see fake_driver.cpp). Returns 0, or 1 for an unknown kernel.
+EMU_EXPORT int emu_kernel_parameters(const char* kernel, int* count, const int** sizes) {
+    auto k = kernel == nullptr ? emu::kernels().end() : emu::kernels().find(kernel);
+    if (k == emu::kernels().end()) return 1;
+    *count = k->second.parameters;
+    *sizes = k->second.sizes;
+    return 0;
+}
