@@ -41,7 +41,7 @@ if [ -x "$ptxas" ]; then
     "$ptxas" -arch=sm_90 -v --warn-on-spills --warning-as-error -o /dev/null "$out/$name.ptx" 2>>"$report" \
       || { cat "$report" >&2; echo "[kernels] ptxas refused $name.ptx" >&2; exit 1; }
   done
-  over="$(awk '/Compiling entry function/ { k = $7 } /Used [0-9]+ registers/ { for (i = 1; i < NF; i++) if ($(i + 1) == "registers," && $i + 0 > 64) print k, $i }' "$report")"
+  over="$(awk '/Compiling entry function/ { k = $7 } /Used [0-9]+ registers/ { for (i = 1; i < NF; i++) if ($(i + 1) == "registers," && $i + 0 > 64) printf "%s (%d) ", k, $i }' "$report")"
   if [ -n "$over" ]; then
     echo "[kernels] kernels needing more than 64 registers per thread (1024-thread blocks would not launch): $over" >&2
     exit 1

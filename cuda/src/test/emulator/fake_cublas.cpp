@@ -3,7 +3,8 @@
 // backend's real cuBLAS binding (the hand-written downcall descriptors, host-side alpha and beta, device addresses)
 // without a GPU. Besides cuBLAS's own argument checks it refuses an operand that does not lie inside one device
 // allocation of the fake driver, naming the function and operand: a wrong leading dimension or batch stride shows
-// here instead of as a silent out-of-bounds read.
+// here instead of as a silent out-of-bounds read. Like cuBLAS, a call only queues the product on the stream (the
+// fake driver's queue), with alpha and beta read at the call (host pointer mode).
 #include <cstdio>
 
 namespace {
@@ -18,8 +19,33 @@ struct Handle {
 
 extern "C" int jtrain_fake_device_range(unsigned long long address, size_t bytes);
 extern "C" int jtrain_fake_driver_state();
+extern "C" void jtrain_fake_enqueue(void (*work)(void*), void* data);
 extern "C" int emu_sgemm_strided_batched(int, int, int, int, int, float, const float*, int, long long, const float*, int,
                                          long long, float, float*, int, long long, int);
+
+// One queued product: the arguments of emu_sgemm_strided_batched.
+struct Product {
+    int transa, transb, m, n, k;
+    float alpha;
+    const float* A;
+    int lda;
+    long long strideA;
+    const float* B;
+    int ldb;
+    long long strideB;
+    float beta;
+    float* C;
+    int ldc;
+    long long strideC;
+    int batch;
+};
+
+void runProduct(void* data) {
+    Product* p = static_cast<Product*>(data);
+    emu_sgemm_strided_batched(p->transa, p->transb, p->m, p->n, p->k, p->alpha, p->A, p->lda, p->strideA, p->B, p->ldb,
+                              p->strideB, p->beta, p->C, p->ldc, p->strideC, p->batch);
+    delete p;
+}
 
 // Whether the rows x cols column-major matrices at address (leading dimension ld, batch stride stride, batch of
 // them) lie inside one device allocation; prints why not.
@@ -52,8 +78,9 @@ int gemm(const char* function, Handle* handle, int transa, int transb, int m, in
         return kInvalidValue;
     }
     if (!operandInside(function, "C", C, m, n, ldc, strideC, batch)) return kInvalidValue;
-    return emu_sgemm_strided_batched(transa, transb, m, n, k, *alpha, A, lda, strideA, B, ldb, strideB, *beta, C, ldc,
-                                     strideC, batch);
+    jtrain_fake_enqueue(runProduct, new Product{transa, transb, m, n, k, *alpha, A, lda, strideA, B, ldb, strideB, *beta, C,
+                                                ldc, strideC, batch});
+    return kSuccess;
 }
 
 } // namespace

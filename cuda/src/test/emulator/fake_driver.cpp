@@ -8,15 +8,24 @@
 // allocations it made; launch shapes within the hardware limits; an error of a running kernel is sticky and
 // returned by the calls after it, as CUDA_ERROR_LAUNCH_FAILED. Every refusal prints one line saying why.
 //
+// And the stream's asynchrony: kernels, async copies, memsets, event records and cuBLAS calls only join a queue,
+// which runs when the host must wait for it (cuCtxSynchronize, cuEventSynchronize up to the event, a copy to the
+// host, a copy from pageable memory, frees), as NVIDIA's API synchronization notes describe. So a program that reads
+// results before waiting, or overwrites pinned memory an async copy has not read yet, gets wrong numbers here too.
+//
 // Environment: JTRAIN_FAKE_CUDA_DEVICES=0 makes cuInit answer CUDA_ERROR_NO_DEVICE; JTRAIN_FAKE_CUDA_MEMORY_MIB
 // sets the device memory (default 4096), past which cuMemAlloc answers CUDA_ERROR_OUT_OF_MEMORY.
 // Calls the backend never makes are not here: JCuda binds them lazily, so a new call fails loudly at its first use.
 #include <chrono>
+#include <deque>
+#include <functional>
+#include <vector>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <regex>
 #include <string>
@@ -45,7 +54,7 @@ struct Function {
 
 struct Event {
     std::chrono::steady_clock::time_point recorded;
-    bool wasRecorded = false;
+    unsigned long long position = 0; // the queue position its record was queued at; 0: never recorded
 };
 
 std::mutex lock;
@@ -55,6 +64,25 @@ thread_local Context* current = nullptr;
 CUresult sticky = kSuccess; // the error of a kernel that failed while running; every later call returns it
 std::map<CUdeviceptr, size_t> deviceBlocks, hostBlocks;
 size_t deviceBytes = 0;
+
+// The stream: work queued and not yet run, and how many items were ever queued and ever run.
+std::deque<std::function<void()>> queue;
+unsigned long long queued = 0, done = 0;
+
+void enqueue(std::function<void()> work) {
+    queue.push_back(std::move(work));
+    queued++;
+}
+
+// Runs the queue up to position (all of it by default), in order, on the calling thread.
+void drain(unsigned long long position = ~0ull) {
+    while (done < position && !queue.empty()) {
+        std::function<void()> work = std::move(queue.front());
+        queue.pop_front();
+        work();
+        done++;
+    }
+}
 
 void say(const char* format, ...) {
     std::va_list args;
@@ -179,7 +207,9 @@ DRIVER_API CUresult cuCtxSetCurrent(Context* context) {
 
 DRIVER_API CUresult cuCtxSynchronize() {
     std::lock_guard<std::mutex> guard(lock);
-    return ready("cuCtxSynchronize");
+    if (CUresult rc = ready("cuCtxSynchronize")) return rc;
+    drain();
+    return sticky;
 }
 
 // ---- memory --------------------------------------------------------------------------------------------------------
@@ -205,6 +235,7 @@ DRIVER_API CUresult cuMemFree_v2(CUdeviceptr address) {
         say("cuMemFree of 0x%llx, which is not the start of an allocation", address);
         return kInvalidValue;
     }
+    drain(); // cuMemFree waits for the work queued before it
     deviceBytes -= block->second;
     deviceBlocks.erase(block);
     emu_free((void*) address);
@@ -234,6 +265,7 @@ DRIVER_API CUresult cuMemFreeHost(void* pointer) {
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuMemFreeHost")) return rc;
     if (hostBlocks.erase((CUdeviceptr) pointer) == 0) return kInvalidValue;
+    drain();
     std::free(pointer);
     return kSuccess;
 }
@@ -242,21 +274,24 @@ DRIVER_API CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t byt
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuMemcpyHtoD")) return rc;
     if (CUresult rc = deviceRange("cuMemcpyHtoD", dst, bytes)) return rc;
+    drain(); // from pageable memory: the stream is synchronised first, then the copy is done before returning
     std::memcpy((void*) dst, src, bytes);
-    return kSuccess;
+    return sticky;
 }
 
-// The backend stages these through pinned memory; the emulator runs everything at once, so async is sync here.
+// From pinned memory the copy reads the source when the stream reaches it, so the host must not overwrite it before
+// (the backend's ring waits on events); from pageable memory the driver takes the bytes at once.
 DRIVER_API CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void* src, size_t bytes, void* stream) {
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuMemcpyHtoDAsync")) return rc;
     if (stream != nullptr) return kInvalidHandle; // the backend uses only the legacy default stream
     if (CUresult rc = deviceRange("cuMemcpyHtoDAsync", dst, bytes)) return rc;
-    if (!inside(hostBlocks, (CUdeviceptr) src, bytes)) {
-        say("cuMemcpyHtoDAsync from pageable memory at %p (the backend stages only from its pinned ring)", src);
-        return kInvalidValue;
+    if (inside(hostBlocks, (CUdeviceptr) src, bytes)) {
+        enqueue([=] { std::memcpy((void*) dst, src, bytes); });
+    } else {
+        auto copy = std::make_shared<std::vector<char>>((const char*) src, (const char*) src + bytes);
+        enqueue([=] { std::memcpy((void*) dst, copy->data(), bytes); });
     }
-    std::memcpy((void*) dst, src, bytes);
     return kSuccess;
 }
 
@@ -264,15 +299,16 @@ DRIVER_API CUresult cuMemcpyDtoH_v2(void* dst, CUdeviceptr src, size_t bytes) {
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuMemcpyDtoH")) return rc;
     if (CUresult rc = deviceRange("cuMemcpyDtoH", src, bytes)) return rc;
+    drain(); // to pageable memory: returns once the copy, and everything queued before it, is done
     std::memcpy(dst, (const void*) src, bytes);
-    return kSuccess;
+    return sticky;
 }
 
 DRIVER_API CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t bytes) {
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuMemsetD8")) return rc;
     if (CUresult rc = deviceRange("cuMemsetD8", dst, bytes)) return rc;
-    std::memset((void*) dst, value, bytes);
+    enqueue([=] { std::memset((void*) dst, value, bytes); }); // asynchronous for device memory
     return kSuccess;
 }
 
@@ -342,12 +378,23 @@ DRIVER_API CUresult cuLaunchKernel(Function* f, unsigned gridX, unsigned gridY, 
     int count;
     const int* sizes;
     if (params == nullptr || emu_kernel_parameters(f->name.c_str(), &count, &sizes) != 0) return kInvalidValue;
-    char error[512];
-    int rc = emu_launch(f->name.c_str(), (int) gridX, (int) gridY, (int) blockX, params, count, sizes, error, sizeof error);
-    if (rc == 0) return kSuccess;
-    say("%s", error);
-    if (rc == 1) return kInvalidValue;
-    sticky = kLaunchFailed; // a fault while running shows at the next calls, as on a GPU
+    // The argument values are taken now (the caller may reuse them at once); the kernel runs when the queue does.
+    std::vector<std::vector<char>> values;
+    for (int i = 0; i < count; i++) {
+        if (params[i] == nullptr) return kInvalidValue;
+        values.emplace_back((const char*) params[i], (const char*) params[i] + sizes[i]);
+    }
+    std::string name = f->name;
+    enqueue([name, values, count, sizes, gridX, gridY, blockX]() mutable {
+        if (sticky != kSuccess) return; // a context with a failed kernel runs nothing more
+        std::vector<void*> args;
+        for (auto& v : values) args.push_back(v.data());
+        char error[512];
+        if (emu_launch(name.c_str(), (int) gridX, (int) gridY, (int) blockX, args.data(), count, sizes, error, sizeof error) != 0) {
+            say("%s", error);
+            sticky = kLaunchFailed; // a fault while running shows at the next calls, as on a GPU
+        }
+    });
     return kSuccess;
 }
 
@@ -365,22 +412,25 @@ DRIVER_API CUresult cuEventRecord(Event* event, void* stream) {
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuEventRecord")) return rc;
     if (event == nullptr || stream != nullptr) return kInvalidHandle;
-    event->recorded = std::chrono::steady_clock::now();
-    event->wasRecorded = true;
+    enqueue([event] { event->recorded = std::chrono::steady_clock::now(); });
+    event->position = queued;
     return kSuccess;
 }
 
 DRIVER_API CUresult cuEventSynchronize(Event* event) {
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuEventSynchronize")) return rc;
-    return event == nullptr ? kInvalidHandle : kSuccess;
+    if (event == nullptr) return kInvalidHandle;
+    drain(event->position); // the work queued before its record; an event never recorded is complete at once
+    return sticky;
 }
 
 DRIVER_API CUresult cuEventElapsedTime(float* milliseconds, Event* start, Event* end) {
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuEventElapsedTime")) return rc;
     if (start == nullptr || end == nullptr) return kInvalidHandle;
-    if (!start->wasRecorded || !end->wasRecorded) return kInvalidHandle;
+    if (start->position == 0 || end->position == 0) return kInvalidHandle;
+    if (start->position > done || end->position > done) return 600; // CUDA_ERROR_NOT_READY
     *milliseconds = std::chrono::duration<float, std::milli>(end->recorded - start->recorded).count();
     return kSuccess;
 }
@@ -394,6 +444,12 @@ DRIVER_API CUresult cuEventDestroy_v2(Event* event) {
 DRIVER_API int jtrain_fake_device_range(CUdeviceptr address, size_t bytes) {
     std::lock_guard<std::mutex> guard(lock);
     return inside(deviceBlocks, address, bytes) ? 1 : 0;
+}
+
+// For the fake cuBLAS: queues work on the stream (its calls are asynchronous like kernels).
+DRIVER_API void jtrain_fake_enqueue(void (*work)(void*), void* data) {
+    std::lock_guard<std::mutex> guard(lock);
+    enqueue([work, data] { work(data); }); // run even after a failed kernel: work owns (and frees) data
 }
 
 // For the fake cuBLAS: 0 when cuInit was called and no kernel failed, else the driver error.
