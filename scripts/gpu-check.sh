@@ -17,7 +17,8 @@
 #
 # With the device tool: run(command="bash scripts/gpu-check.sh run", carry=[".device"], timeout_s=600).
 # Environment for run: BENCH_ARGS (default "--model base --batch 64 --seq 128 --steps 10"), SKIP_TORCH=1,
-# SELFTEST_ARGS, PRIMITIVE_ARGS, CLI_MODEL (default 2,128,2,512), CLI_STEPS (default 60), LIBRARY_PATH (put first).
+# SELFTEST_ARGS, PRIMITIVE_ARGS, CLI_MODEL (default 2,128,2,512), CLI_STEPS (default 60), CLI_TIMEOUT (default 45 s),
+# LIBRARY_PATH (put first). The stage timeouts add up to 555 s, inside the device tool's 600 s.
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 dev="$here/.device"
@@ -43,7 +44,8 @@ prepare() {
 
 run() {
   cd "$here"
-  out="${OUT:-/tmp/gpu-check-out}"; mkdir -p "$out"
+  # Only the six logs go to $out (the device tool returns at most 8 files from $OUT); data and runs go to $work.
+  out="${OUT:-/tmp/gpu-check-out}" work="/tmp/gpu-check-work"; mkdir -p "$out"; rm -rf "$work"; mkdir -p "$work"
   [ -x /tmp/jre/bin/java ] || tar xzf "$dev/jre.tgz" -C /tmp || { echo "no $dev/jre.tgz: run 'prepare' first and carry .device" >&2; exit 2; }
   export LD_LIBRARY_PATH="${LIBRARY_PATH:+$LIBRARY_PATH:}/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   java=(/tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx48g
@@ -53,34 +55,33 @@ run() {
   echo "== CudaSelfTest (each kernel vs the CPU reference; BERT forward/backward vs the CPU; the golden batch)"
   golden=(); [ -d "$dev/gpu-check/golden" ] && golden=(--golden "$dev/gpu-check/golden")
   # shellcheck disable=SC2086
-  timeout 180 "${java[@]}" jtrain.cuda.CudaSelfTest ${SELFTEST_ARGS:-} "${golden[@]}" 2>&1 | tee "$out/selftest.txt"
+  timeout 150 "${java[@]}" jtrain.cuda.CudaSelfTest ${SELFTEST_ARGS:-} "${golden[@]}" 2>&1 | tee "$out/selftest.txt"
   selftest=${PIPESTATUS[0]}
 
   echo "== each primitive at BERT-base shapes (us per call, GB/s, TFLOP/s)"
   # shellcheck disable=SC2086
-  timeout 90 "${java[@]}" jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-} 2>&1 | tee "$out/primitives.txt"
+  timeout 75 "${java[@]}" jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-} 2>&1 | tee "$out/primitives.txt"
 
   echo "== BERT MLM training step: jtrain"
   bench_args=${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10}
   # shellcheck disable=SC2086
-  timeout 180 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
+  timeout 120 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
 
   if [ -z "${SKIP_TORCH:-}" ] && [ -f "$dev/gpu-check/torch_bert_gpu.py" ]; then
     echo "== BERT MLM training step: PyTorch"
     # shellcheck disable=SC2086
-    PYTHONUNBUFFERED=1 timeout 150 python3 "$dev/gpu-check/torch_bert_gpu.py" $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-torch.txt"
+    PYTHONUNBUFFERED=1 timeout 120 python3 "$dev/gpu-check/torch_bert_gpu.py" $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-torch.txt"
   fi
 
   echo "== command line with --device cuda: pretrain, then fine-tune from its checkpoint (tiny model, synthetic text)"
-  synthetic_data "$out"
+  synthetic_data "$work"
   cli=("${java[@]}" jtrain.training.cli.Main)
   model=${CLI_MODEL:-2,128,2,512} steps=${CLI_STEPS:-60}
-  rm -rf "$out/pretrain" "$out/finetune"
-  timeout 60 "${cli[@]}" pretrain --data "$out/corpus.txt" --model "$model" --max-len 64 --batch 32 --steps "$steps" \
-    --vocab-size 300 --min-frequency 1 --eval-every $((steps / 2)) --save-every "$steps" --device cuda --out "$out/pretrain" 2>&1 | tail -5 | tee "$out/cli.txt"
-  timeout 60 "${cli[@]}" finetune --task seq --init "$out/pretrain/checkpoints/step-$steps" --train "$out/train.jsonl" \
-    --dev "$out/dev.jsonl" --test "$out/test.jsonl" --max-len 32 --batch 16 --steps "$steps" --eval-every $((steps / 2)) --lr 3e-3 --aux-mlm-weight 0.5 \
-    --device cuda --out "$out/finetune" 2>&1 | tail -5 | tee -a "$out/cli.txt"
+  timeout "${CLI_TIMEOUT:-45}" "${cli[@]}" pretrain --data "$work/corpus.txt" --model "$model" --max-len 64 --batch 32 --steps "$steps" \
+    --vocab-size 300 --min-frequency 1 --eval-every $((steps / 2)) --save-every "$steps" --device cuda --out "$work/pretrain" 2>&1 | tail -5 | tee "$out/cli.txt"
+  timeout "${CLI_TIMEOUT:-45}" "${cli[@]}" finetune --task seq --init "$work/pretrain/checkpoints/step-$steps" --train "$work/train.jsonl" \
+    --dev "$work/dev.jsonl" --test "$work/test.jsonl" --max-len 32 --batch 16 --steps "$steps" --eval-every $((steps / 2)) --lr 3e-3 --aux-mlm-weight 0.5 \
+    --device cuda --out "$work/finetune" 2>&1 | tail -5 | tee -a "$out/cli.txt"
 
   echo "== summary"
   grep -E '^(FAIL|[0-9]+ checks)' "$out/selftest.txt" || echo "self-test printed no summary (exit $selftest)"
@@ -125,7 +126,7 @@ dry_run() {
   bash "$here/cuda/src/test/emulator/build.sh" "$here/kernels/src/main/cuda" "$here/cuda/target/gpu-emulator" || exit 1
   LIBRARY_PATH="$here/cuda/target/gpu-emulator/fake-driver" SKIP_TORCH=1 SELFTEST_ARGS=--no-bert \
     PRIMITIVE_ARGS="--tokens 64 --seq 16 --hidden 32 --ffn 64 --heads 2 --vocab 211 --params 10000 --reps 2" \
-    BENCH_ARGS="--model 1,32,2,64 --vocab 211 --batch 2 --seq 16 --steps 2" CLI_MODEL=1,32,2,64 CLI_STEPS=4 \
+    BENCH_ARGS="--model 1,32,2,64 --vocab 211 --batch 2 --seq 16 --steps 2" CLI_MODEL=1,32,2,64 CLI_STEPS=4 CLI_TIMEOUT=120 \
     OUT="${OUT:-/tmp/gpu-check-dry-run}" run
 }
 
