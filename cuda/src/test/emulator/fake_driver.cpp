@@ -14,7 +14,8 @@
 // results before waiting, or overwrites pinned memory an async copy has not read yet, gets wrong numbers here too.
 //
 // Environment: JTRAIN_FAKE_CUDA_DEVICES=0 makes cuInit answer CUDA_ERROR_NO_DEVICE; JTRAIN_FAKE_CUDA_MEMORY_MIB
-// sets the device memory (default 4096), past which cuMemAlloc answers CUDA_ERROR_OUT_OF_MEMORY.
+// sets the device memory (default 4096), past which cuMemAlloc answers CUDA_ERROR_OUT_OF_MEMORY;
+// JTRAIN_FAKE_CUDA_PROFILE=1 prints, as the process exits, how many times each call and each kernel was made.
 // Calls the backend never makes are not here: JCuda binds them lazily, so a new call fails loudly at its first use.
 #include <chrono>
 #include <deque>
@@ -84,6 +85,24 @@ void drain(unsigned long long position = ~0ull) {
     }
 }
 
+// Calls and kernel launches by name, for JTRAIN_FAKE_CUDA_PROFILE.
+std::map<std::string, long long> calls;
+
+void printProfile() {
+    std::fprintf(stderr, "[fake libcuda] profile: calls and launches since cuInit\n");
+    for (auto& [name, count] : calls) std::fprintf(stderr, "[fake libcuda] profile %12lld  %s\n", count, name.c_str());
+}
+
+void tally(const std::string& name) {
+    static const bool on = [] {
+        const char* v = std::getenv("JTRAIN_FAKE_CUDA_PROFILE");
+        bool enabled = v != nullptr && std::strcmp(v, "1") == 0;
+        if (enabled) std::atexit(printProfile);
+        return enabled;
+    }();
+    if (on) calls[name]++;
+}
+
 void say(const char* format, ...) {
     std::va_list args;
     va_start(args, format);
@@ -100,6 +119,7 @@ size_t memoryLimit() {
 
 // The checks before any call that works in a context: cuInit done, a context current on this thread, no sticky error.
 CUresult ready(const char* function) {
+    tally(function);
     if (!initialized) {
         say("%s before cuInit", function);
         return kNotInitialized;
@@ -385,6 +405,7 @@ DRIVER_API CUresult cuLaunchKernel(Function* f, unsigned gridX, unsigned gridY, 
         values.emplace_back((const char*) params[i], (const char*) params[i] + sizes[i]);
     }
     std::string name = f->name;
+    tally("kernel " + name);
     enqueue([name, values, count, sizes, gridX, gridY, blockX]() mutable {
         if (sticky != kSuccess) return; // a context with a failed kernel runs nothing more
         std::vector<void*> args;
@@ -449,6 +470,7 @@ DRIVER_API int jtrain_fake_device_range(CUdeviceptr address, size_t bytes) {
 // For the fake cuBLAS: queues work on the stream (its calls are asynchronous like kernels).
 DRIVER_API void jtrain_fake_enqueue(void (*work)(void*), void* data) {
     std::lock_guard<std::mutex> guard(lock);
+    tally("cuBLAS product");
     enqueue([work, data] { work(data); }); // run even after a failed kernel: work owns (and frees) data
 }
 

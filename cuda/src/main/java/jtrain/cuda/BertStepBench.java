@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import jtrain.engine.Device;
+import jtrain.engine.MemoryScope;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backends;
@@ -19,7 +20,9 @@ import jtrain.transformer.BertForMaskedLM;
  * general ./trainer bench is being built elsewhere; this is to be unified with it).
  * usage: BertStepBench [--model base|small|mini|tiny|L,H,A,I] [--vocab 30522] [--batch 64] [--seq 128]
  *                      [--modes fp32,tf32] [--steps 10] [--warmup 3] [--device cuda|cpu] [--loss full|sparse]
+ *                      [--memory-scope true|false]
  * --loss full (the default) computes logits at every position like the PyTorch script; sparse only at the labelled 15%.
+ * --memory-scope false leaves a step's device memory to the garbage collector instead of a {@link MemoryScope}.
  */
 public final class BertStepBench {
     private BertStepBench() {}
@@ -35,7 +38,7 @@ public final class BertStepBench {
     /** Runs the benchmark, printing one JSON line per mode to out. */
     static void run(String[] argv, java.io.PrintStream out) {
         Map<String, String> a = new LinkedHashMap<>(Map.of("model", "base", "vocab", "30522", "batch", "64", "seq", "128",
-                "modes", "fp32,tf32", "steps", "10", "warmup", "3", "device", "cuda", "loss", "full"));
+                "modes", "fp32,tf32", "steps", "10", "warmup", "3", "device", "cuda", "loss", "full", "memory-scope", "true"));
         for (int i = 0; i + 1 < argv.length; i += 2) {
             if (!argv[i].startsWith("--") || !a.containsKey(argv[i].substring(2))) throw new IllegalArgumentException("unknown option " + argv[i]);
             a.put(argv[i].substring(2), argv[i + 1]);
@@ -50,6 +53,7 @@ public final class BertStepBench {
             case "sparse" -> true;
             default -> throw new IllegalArgumentException("--loss must be full or sparse, got " + a.get("loss"));
         };
+        boolean scoped = Boolean.parseBoolean(a.get("memory-scope"));
         Device device = Devices.select(a.get("device"));
         CudaBackend cuda = device.isCpu() ? null : (CudaBackend) Backends.forDevice(device);
 
@@ -70,10 +74,13 @@ public final class BertStepBench {
             Tensor input = Tensor.ofInts(ids, batch, seq).to(device);
             Tensor lab = Tensor.ofInts(labels, batch, seq); // stays on the host: the sparse loss reads it there
             Runnable step = () -> {
-                Tensor loss = sparse ? m.sparseLoss(input, null, null, lab) : m.fullLoss(input, null, null, lab);
-                loss.backward();
-                opt.step();
-                opt.zeroGrad();
+                // A step's activations go back to the allocator at its end (or, without the scope, when collected).
+                try (MemoryScope mem = scoped ? MemoryScope.open(device).keeping(opt) : null) {
+                    Tensor loss = sparse ? m.sparseLoss(input, null, null, lab) : m.fullLoss(input, null, null, lab);
+                    loss.backward();
+                    opt.step();
+                    opt.zeroGrad();
+                }
             };
             for (int i = 0; i < warmup; i++) step.run();
             sync(cuda);

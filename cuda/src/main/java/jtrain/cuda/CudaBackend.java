@@ -76,6 +76,11 @@ public final class CudaBackend implements Backend {
         allocator.emptyCache();
     }
 
+    /** Bytes of device memory in tensors' buffers now (allocator buckets, cached blocks not counted). */
+    long bytesInUse() {
+        return allocator.inUseBytes();
+    }
+
     /** The allocator's holdings, for logs. */
     public String memorySummary() {
         return allocator.describe();
@@ -102,7 +107,7 @@ public final class CudaBackend implements Backend {
     /** A new contiguous tensor whose contents are undefined (every element is written by the caller's kernel). */
     private Tensor empty(DType dtype, int... shape) {
         driver.makeCurrent();
-        return new Tensor(new CudaStorage(device, dtype, Shapes.numel(shape), allocator), shape);
+        return new Tensor(newStorage(dtype, Shapes.numel(shape)), shape);
     }
 
     /** t itself when contiguous (element i at offset + i), else a dense copy. */
@@ -144,11 +149,23 @@ public final class CudaBackend implements Backend {
 
     // ---- memory -------------------------------------------------------------------------------------------
 
+    /** A new buffer (contents undefined), tracked by the calling thread's memory scope if one is open. */
+    private CudaStorage newStorage(DType dtype, int length) {
+        CudaStorage s = new CudaStorage(device, dtype, length, allocator);
+        CudaScope.track(s);
+        return s;
+    }
+
+    @Override
+    public jtrain.engine.MemoryScope.Tracker openMemoryScope() {
+        return CudaScope.open();
+    }
+
     @Override
     public Storage allocate(DType dtype, int length) {
         suffix(dtype);
         driver.makeCurrent();
-        CudaStorage s = new CudaStorage(device, dtype, length, allocator);
+        CudaStorage s = newStorage(dtype, length);
         driver.zero(s.address(), (long) length * dtype.bytes);
         return s;
     }
@@ -163,7 +180,7 @@ public final class CudaBackend implements Backend {
             case F64 -> throw new IllegalArgumentException("the cuda backend holds no F64 tensors; convert to F32 before moving to the GPU");
         };
         driver.makeCurrent();
-        CudaStorage s = new CudaStorage(device, dtype, host.length(), allocator);
+        CudaStorage s = newStorage(dtype, host.length());
         driver.copyToDevice(s.address(), src, (long) host.length() * dtype.bytes);
         return s;
     }

@@ -7,8 +7,9 @@ import jtrain.engine.Device;
 import jtrain.engine.Storage;
 
 /**
- * A buffer in device memory. When the storage becomes unreachable a Cleaner returns its block to the caching
- * allocator (the action holds only the address and size, never the storage).
+ * A buffer in device memory. Its block goes back to the caching allocator once: when a {@link jtrain.engine.MemoryScope}
+ * it was allocated in closes ({@link #release}), or else when the storage becomes unreachable (a Cleaner, whose
+ * action holds only the address and size, never the storage).
  */
 final class CudaStorage implements Storage {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -17,6 +18,8 @@ final class CudaStorage implements Storage {
     private final DType dtype;
     private final int length;
     private final long address;
+    private final Cleaner.Cleanable cleanable;
+    private boolean released;
 
     CudaStorage(Device device, DType dtype, int length, DeviceAllocator allocator) {
         this.device = device;
@@ -25,12 +28,22 @@ final class CudaStorage implements Storage {
         long bytes = (long) length * dtype.bytes;
         this.address = allocator.allocate(bytes);
         long a = address;
-        CLEANER.register(this, () -> allocator.release(a, bytes));
+        cleanable = CLEANER.register(this, () -> allocator.release(a, bytes));
     }
 
     /** Device address of element 0. */
     long address() {
+        if (released) {
+            throw new IllegalStateException("a " + dtype + " buffer of " + length + " elements on " + device + " was given back when "
+                    + "the memory scope it was created in closed, and is used after it; keep it (MemoryScope.keep) or read it inside the scope");
+        }
         return address;
+    }
+
+    /** Gives the block back to the allocator now (a closing memory scope); any later use of this storage fails. */
+    void release() {
+        released = true;
+        cleanable.clean();
     }
 
     @Override

@@ -97,7 +97,8 @@ public final class EmulatedGpu {
 
     /**
      * Since the last {@link #resetCounts()}: kernel launches per kernel name (cuBLAS products as "sgemm"), and
-     * "copy to host" for device-to-host copies, the only operations that make the host wait for the GPU.
+     * "copy to host" for device-to-host copies, the only operations that make the host wait for the GPU, and "device
+     * allocation" for the caching allocator's calls to the (emulated) cuMemAlloc.
      */
     public synchronized Map<String, Integer> counts() {
         return new java.util.TreeMap<>(counts);
@@ -186,6 +187,7 @@ public final class EmulatedGpu {
 
         @Override
         protected long allocateOnDevice(long size) {
+            count("device allocation");
             return hostAllocate(size);
         }
 

@@ -25,6 +25,14 @@ public interface Backend {
 
     // ---- memory -------------------------------------------------------------------------------------------
 
+    /**
+     * Starts tracking the buffers the calling thread allocates, for a {@link jtrain.engine.MemoryScope}; null (the
+     * default) where the garbage collector manages memory well enough, as on the CPU.
+     */
+    default jtrain.engine.MemoryScope.Tracker openMemoryScope() {
+        return null;
+    }
+
     /** A zero-filled buffer. */
     Storage allocate(DType dtype, int length);
 

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import jtrain.engine.Rng;
+import jtrain.engine.Device;
+import jtrain.engine.MemoryScope;
 import jtrain.engine.Tensor;
 import jtrain.engine.optim.AdamW;
 import jtrain.engine.optim.GradClip;
@@ -101,6 +103,7 @@ public final class FineTuner {
         List<ParamGroup> groups = parameterGroups();
         if (groups.isEmpty()) throw new IllegalArgumentException("every parameter is frozen: nothing to train");
         AdamW opt = AdamW.withGroups(groups, o.lr, 0.9, 0.999, 1e-8);
+        Device device = opt.params().getFirst().device();
         LrSchedule schedule = LrSchedule.linear(o.lr, Math.round(o.warmupFraction * total), total);
         Rng rng = new Rng(o.seed + 2);
         int[] order = DataOrder.permutation(train.size(), rng);
@@ -118,34 +121,38 @@ public final class FineTuner {
         long start = System.nanoTime();
         while (step < total && !stopped) {
             step++;
-            schedule.apply(opt);
-            for (int micro = 0; micro < o.gradAccum; micro++) {
-                List<TaskExample> batch = new ArrayList<>(o.batchSize);
-                for (int i = 0; i < o.batchSize && i < train.size(); i++) {
-                    if (cursor == order.length) {
-                        order = DataOrder.permutation(train.size(), rng);
-                        cursor = 0;
+            double gradNorm;
+            // The step's device memory goes back when it ends, not when the collector runs (see MemoryScope).
+            try (var mem = MemoryScope.open(device).keeping(opt)) {
+                schedule.apply(opt);
+                for (int micro = 0; micro < o.gradAccum; micro++) {
+                    List<TaskExample> batch = new ArrayList<>(o.batchSize);
+                    for (int i = 0; i < o.batchSize && i < train.size(); i++) {
+                        if (cursor == order.length) {
+                            order = DataOrder.permutation(train.size(), rng);
+                            cursor = 0;
+                        }
+                        batch.add(train.get(order[cursor++]));
                     }
-                    batch.add(train.get(order[cursor++]));
+                    TaskBatch b = TaskBatch.of(batch, kind, padId);
+                    Tensor taskLoss = model.loss(model.logits(b.inputIds(), b.typeIds(), b.attentionMask()), b.labels());
+                    Tensor loss = taskLoss;
+                    if (aux != null && aux.weight() > 0) {
+                        Tensor mlm = aux.nextLoss();
+                        mlmSum += mlm.item();
+                        loss = loss.add(mlm.mul(aux.weight()));
+                    }
+                    if (o.gradAccum > 1) loss = loss.mul(1.0 / o.gradAccum);
+                    loss.backward();
+                    double v = taskLoss.item();
+                    if (!Double.isFinite(v)) throw new ArithmeticException("training loss became " + v + " at step " + step + "; lower the learning rate");
+                    taskSum += v;
+                    logged++;
                 }
-                TaskBatch b = TaskBatch.of(batch, kind, padId);
-                Tensor taskLoss = model.loss(model.logits(b.inputIds(), b.typeIds(), b.attentionMask()), b.labels());
-                Tensor loss = taskLoss;
-                if (aux != null && aux.weight() > 0) {
-                    Tensor mlm = aux.nextLoss();
-                    mlmSum += mlm.item();
-                    loss = loss.add(mlm.mul(aux.weight()));
-                }
-                if (o.gradAccum > 1) loss = loss.mul(1.0 / o.gradAccum);
-                loss.backward();
-                double v = taskLoss.item();
-                if (!Double.isFinite(v)) throw new ArithmeticException("training loss became " + v + " at step " + step + "; lower the learning rate");
-                taskSum += v;
-                logged++;
+                gradNorm = o.clipNorm > 0 ? GradClip.clipGradNorm(opt.params(), o.clipNorm) : Double.NaN;
+                opt.step();
+                opt.zeroGrad();
             }
-            double gradNorm = o.clipNorm > 0 ? GradClip.clipGradNorm(opt.params(), o.clipNorm) : Double.NaN;
-            opt.step();
-            opt.zeroGrad();
 
             double seconds = (System.nanoTime() - start) / 1e9;
             if (step % o.logEvery == 0 || step == total) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import jtrain.engine.Flops;
 import jtrain.engine.Phase;
 import jtrain.engine.Rng;
+import jtrain.engine.MemoryScope;
 import jtrain.engine.Tensor;
 import jtrain.engine.optim.AdamW;
 import jtrain.engine.optim.GradClip;
@@ -86,29 +87,33 @@ public final class Pretrainer {
         MlmEvaluator.Result last = null;
         while (s.step < lastStep) {
             int step = s.step + 1;
-            schedule.apply(s.optimizer);
-            for (int micro = 0; micro < o.gradAccum(); micro++) {
-                List<int[]> seqs = new ArrayList<>(o.batchSize());
-                for (int i = 0; i < o.batchSize(); i++) seqs.add(train.get(s.order.next()));
-                MlmBatch b = MlmBatch.of(seqs, vocab, o.masking(), s.dataRng);
-                Tensor loss = model.sparseLoss(b.inputIds(), null, b.attentionMask(), b.labels());
-                if (o.gradAccum() > 1) loss = loss.mul(1.0 / o.gradAccum());
-                double value = loss.item() * o.gradAccum();
-                // Checked before the update, so the weights (and any checkpoint) stay those of the last good step.
-                if (!Double.isFinite(value)) {
-                    throw new ArithmeticException("training loss became " + value + " at step " + step + "; lower the learning rate");
+            double gradNorm;
+            // The step's device memory goes back when it ends, not when the collector runs (see MemoryScope).
+            try (var mem = MemoryScope.open(s.optimizer.params().getFirst().device()).keeping(s.optimizer)) {
+                schedule.apply(s.optimizer);
+                for (int micro = 0; micro < o.gradAccum(); micro++) {
+                    List<int[]> seqs = new ArrayList<>(o.batchSize());
+                    for (int i = 0; i < o.batchSize(); i++) seqs.add(train.get(s.order.next()));
+                    MlmBatch b = MlmBatch.of(seqs, vocab, o.masking(), s.dataRng);
+                    Tensor loss = model.sparseLoss(b.inputIds(), null, b.attentionMask(), b.labels());
+                    if (o.gradAccum() > 1) loss = loss.mul(1.0 / o.gradAccum());
+                    double value = loss.item() * o.gradAccum();
+                    // Checked before the update, so the weights (and any checkpoint) stay those of the last good step.
+                    if (!Double.isFinite(value)) {
+                        throw new ArithmeticException("training loss became " + value + " at step " + step + "; lower the learning rate");
+                    }
+                    loss.backward();
+                    s.lossSinceLog += value;
+                    s.microSinceLog++;
+                    s.tokens += b.tokens();
                 }
-                loss.backward();
-                s.lossSinceLog += value;
-                s.microSinceLog++;
-                s.tokens += b.tokens();
+                gradNorm = o.clipNorm() > 0 ? GradClip.clipGradNorm(s.optimizer.params(), o.clipNorm()) : Double.NaN;
+                if (o.clipNorm() > 0 && !Double.isFinite(gradNorm)) {
+                    throw new ArithmeticException("gradient norm became " + gradNorm + " at step " + step + "; lower the learning rate");
+                }
+                s.optimizer.step();
+                s.optimizer.zeroGrad();
             }
-            double gradNorm = o.clipNorm() > 0 ? GradClip.clipGradNorm(s.optimizer.params(), o.clipNorm()) : Double.NaN;
-            if (o.clipNorm() > 0 && !Double.isFinite(gradNorm)) {
-                throw new ArithmeticException("gradient norm became " + gradNorm + " at step " + step + "; lower the learning rate");
-            }
-            s.optimizer.step();
-            s.optimizer.zeroGrad();
             s.step = step;
             s.flops = flopsAtStart + Flops.total() - flops0;
 

@@ -1,0 +1,129 @@
+package jtrain.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import jtrain.engine.Autograd;
+import jtrain.engine.DType;
+import jtrain.engine.Device;
+import jtrain.engine.MemoryScope;
+import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
+import jtrain.engine.backend.Backends;
+import jtrain.engine.optim.AdamW;
+import jtrain.transformer.BertConfig;
+import jtrain.transformer.BertForMaskedLM;
+
+/**
+ * MemoryScope on the CUDA backend (over the emulated GPU): the buffers a block of work created go back to the
+ * allocator when it ends, kept ones stay, a given-back buffer cannot be used by mistake, and training steps in
+ * scopes compute exactly what they compute without.
+ */
+class MemoryScopeTest {
+    @Test
+    void buffersCreatedInAScopeGoBackWhenItClosesExceptKeptOnes() {
+        CudaBackend gpu = EmulatedGpu.backendOrSkip();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 4).to(gpu.device());
+            Tensor y, kept;
+            try (MemoryScope scope = MemoryScope.open(gpu.device())) {
+                y = x.mul(x).add(1);
+                kept = scope.keep(y.exp());
+            }
+            assertThrows(IllegalStateException.class, y::toFloatArray, "y's buffer went back to the allocator");
+            assertEquals((float) Math.exp(2), kept.toFloatArray()[0], 1e-6f);
+            assertArrayEquals(new float[] {1, 2, 3, 4}, x.toFloatArray(), "a tensor from before the scope is untouched");
+        }
+    }
+
+    @Test
+    void usingAGivenBackBufferIsAClearError() {
+        CudaBackend gpu = EmulatedGpu.backendOrSkip();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            Tensor escaped;
+            try (MemoryScope scope = MemoryScope.open(gpu.device())) {
+                escaped = Tensor.zeros(DType.F32, gpu.device(), 3);
+            }
+            IllegalStateException e = assertThrows(IllegalStateException.class, escaped::toFloatArray);
+            assertTrue(e.getMessage().contains("F32 buffer of 3 elements") && e.getMessage().contains("MemoryScope.keep"), e.getMessage());
+        }
+    }
+
+    @Test
+    void keptBuffersPassToTheEnclosingScope() {
+        CudaBackend gpu = EmulatedGpu.backendOrSkip();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            Tensor inner;
+            try (MemoryScope outer = MemoryScope.open(gpu.device())) {
+                try (MemoryScope scope = MemoryScope.open(gpu.device())) {
+                    inner = scope.keep(Tensor.zeros(DType.F32, gpu.device(), 3));
+                }
+                assertEquals(0f, inner.toFloatArray()[2], "kept by the inner scope");
+            }
+            assertThrows(IllegalStateException.class, inner::toFloatArray, "the outer scope gave it back, as it was not kept there");
+        }
+    }
+
+    @Test
+    void scopesCloseInReverseOrder() {
+        CudaBackend gpu = EmulatedGpu.backendOrSkip();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            MemoryScope outer = MemoryScope.open(gpu.device());
+            MemoryScope inner = MemoryScope.open(gpu.device());
+            IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
+            assertTrue(e.getMessage().contains("reverse order"), e.getMessage());
+            inner.close();
+            outer.close(); // now in order
+        }
+    }
+
+    @Test
+    void trainingStepsInScopesComputeTheSameAndStopAllocating() {
+        CudaBackend gpu = EmulatedGpu.backendOrSkip();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            List<Float> plain = train(gpu, false, null);
+            int[] allocations = new int[4];
+            List<Float> scoped = train(gpu, true, allocations);
+            assertEquals(plain, scoped, "losses step by step");
+            assertEquals(0, allocations[1] + allocations[2] + allocations[3],
+                    "after the first step (which creates AdamW's state) every buffer comes from the allocator's cache");
+        }
+    }
+
+    /** Four AdamW steps of a tiny BERT on the device: the losses, and (when given) the cuMemAlloc calls of each step. */
+    private static List<Float> train(CudaBackend gpu, boolean scoped, int[] allocations) {
+        Device device = gpu.device();
+        BertForMaskedLM m = new BertForMaskedLM(BertConfig.of(97, 1, 32, 2, 64), new Rng(1), new Rng(2));
+        m.to(device);
+        m.train(true);
+        AdamW opt = new AdamW(m.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.01);
+        int[] ids = new int[2 * 8], labels = new int[2 * 8];
+        Rng r = new Rng(3);
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 5 + r.nextInt(90);
+            labels[i] = i % 3 == 0 ? ids[i] : -100;
+        }
+        List<Float> losses = new ArrayList<>();
+        for (int step = 0; step < 4; step++) {
+            EmulatedGpu.get().resetCounts();
+            Tensor loss;
+            try (MemoryScope mem = scoped ? MemoryScope.open(device).keeping(opt) : null) {
+                loss = m.fullLoss(Tensor.ofInts(ids, 2, 8).to(device), null, null, Tensor.ofInts(labels, 2, 8));
+                losses.add((float) loss.item());
+                loss.backward();
+                opt.step();
+                opt.zeroGrad();
+            }
+            if (allocations != null) allocations[step] = EmulatedGpu.get().counts().getOrDefault("device allocation", 0);
+            if (scoped) assertThrows(IllegalStateException.class, loss::item, "the step's loss buffer went back");
+        }
+        return losses;
+    }
+}
