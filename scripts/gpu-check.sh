@@ -17,8 +17,8 @@
 #
 # With the device tool: run(command="bash scripts/gpu-check.sh run", carry=[".device"], timeout_s=600).
 # Environment for run: BENCH_ARGS (default "--model base --batch 64 --seq 128 --steps 10"), SKIP_TORCH=1,
-# SELFTEST_ARGS, PRIMITIVE_ARGS, CLI_MODEL (default 2,128,2,512), CLI_STEPS (default 60), CLI_TIMEOUT (default 45 s),
-# LIBRARY_PATH (put first). The stage timeouts add up to 555 s, inside the device tool's 600 s.
+# SELFTEST_ARGS, PRIMITIVE_ARGS, CLI_MODEL (default 2,128,2,512), CLI_STEPS (default 60), CLI_TIMEOUT (default 40 s),
+# LIBRARY_PATH (put first). The stage timeouts add up to 545 s, inside the device tool's 600 s.
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 dev="$here/.device"
@@ -44,7 +44,7 @@ prepare() {
 
 run() {
   cd "$here"
-  # Only the six logs go to $out (the device tool returns at most 8 files from $OUT); data and runs go to $work.
+  # Only the seven logs go to $out (the device tool returns at most 8 files from $OUT); data and runs go to $work.
   out="${OUT:-/tmp/gpu-check-out}" work="/tmp/gpu-check-work"; mkdir -p "$out"; rm -rf "$work"; mkdir -p "$work"
   [ -x /tmp/jre/bin/java ] || tar xzf "$dev/jre.tgz" -C /tmp || { echo "no $dev/jre.tgz: run 'prepare' first and carry .device" >&2; exit 2; }
   export LD_LIBRARY_PATH="${LIBRARY_PATH:+$LIBRARY_PATH:}/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -55,50 +55,55 @@ run() {
   echo "== CudaSelfTest (each kernel vs the CPU reference; BERT forward/backward vs the CPU; the golden batch)"
   golden=(); [ -d "$dev/gpu-check/golden" ] && golden=(--golden "$dev/gpu-check/golden")
   # shellcheck disable=SC2086
-  timeout 150 "${java[@]}" jtrain.cuda.CudaSelfTest ${SELFTEST_ARGS:-} "${golden[@]}" 2>&1 | tee "$out/selftest.txt"
+  timeout 140 "${java[@]}" jtrain.cuda.CudaSelfTest ${SELFTEST_ARGS:-} "${golden[@]}" 2>&1 | tee "$out/selftest.txt"
   selftest=${PIPESTATUS[0]}
 
   echo "== each primitive at BERT-base shapes (us per call, GB/s, TFLOP/s)"
   # shellcheck disable=SC2086
-  timeout 75 "${java[@]}" jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-} 2>&1 | tee "$out/primitives.txt"
+  timeout 70 "${java[@]}" jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-} 2>&1 | tee "$out/primitives.txt"
 
   echo "== BERT MLM training step: jtrain"
   bench_args=${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10}
   # shellcheck disable=SC2086
-  timeout 120 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
+  timeout 100 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
+  echo "== the same FP32 step without a MemoryScope (activations left to the garbage collector)"
+  # shellcheck disable=SC2086
+  timeout 45 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --modes fp32 --memory-scope false 2>&1 | tee "$out/bench-noscope.txt"
 
   if [ -z "${SKIP_TORCH:-}" ] && [ -f "$dev/gpu-check/torch_bert_gpu.py" ]; then
     echo "== BERT MLM training step: PyTorch"
     # shellcheck disable=SC2086
-    PYTHONUNBUFFERED=1 timeout 120 python3 "$dev/gpu-check/torch_bert_gpu.py" $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-torch.txt"
+    PYTHONUNBUFFERED=1 timeout 110 python3 "$dev/gpu-check/torch_bert_gpu.py" $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-torch.txt"
   fi
 
   echo "== command line with --device cuda: pretrain, then fine-tune from its checkpoint (tiny model, synthetic text)"
   synthetic_data "$work"
   cli=("${java[@]}" jtrain.training.cli.Main)
   model=${CLI_MODEL:-2,128,2,512} steps=${CLI_STEPS:-60}
-  timeout "${CLI_TIMEOUT:-45}" "${cli[@]}" pretrain --data "$work/corpus.txt" --model "$model" --max-len 64 --batch 32 --steps "$steps" \
+  timeout "${CLI_TIMEOUT:-40}" "${cli[@]}" pretrain --data "$work/corpus.txt" --model "$model" --max-len 64 --batch 32 --steps "$steps" \
     --vocab-size 300 --min-frequency 1 --eval-every $((steps / 2)) --save-every "$steps" --device cuda --out "$work/pretrain" 2>&1 | tail -5 | tee "$out/cli.txt"
-  timeout "${CLI_TIMEOUT:-45}" "${cli[@]}" finetune --task seq --init "$work/pretrain/checkpoints/step-$steps" --train "$work/train.jsonl" \
+  timeout "${CLI_TIMEOUT:-40}" "${cli[@]}" finetune --task seq --init "$work/pretrain/checkpoints/step-$steps" --train "$work/train.jsonl" \
     --dev "$work/dev.jsonl" --test "$work/test.jsonl" --max-len 32 --batch 16 --steps "$steps" --eval-every $((steps / 2)) --lr 3e-3 --aux-mlm-weight 0.5 \
     --device cuda --out "$work/finetune" 2>&1 | tail -5 | tee -a "$out/cli.txt"
 
   echo "== summary"
   grep -E '^(FAIL|[0-9]+ checks)' "$out/selftest.txt" || echo "self-test printed no summary (exit $selftest)"
-  python3 - "$out/bench-jtrain.txt" "$out/bench-torch.txt" <<'PY'
+  python3 - "$out/bench-jtrain.txt" "$out/bench-torch.txt" "$out/bench-noscope.txt" <<'PY'
 import json, sys
 def rows(path):
     try:
         return {r["mode"]: r for r in (json.loads(l) for l in open(path) if l.startswith("{"))}
     except OSError:
         return {}
-j, t = rows(sys.argv[1]), rows(sys.argv[2])
+j, t, n = rows(sys.argv[1]), rows(sys.argv[2]), rows(sys.argv[3])
 print(f"{'mode':6} {'jtrain tok/s':>13} {'torch tok/s':>12} {'jtrain/torch':>13} {'jtrain ms':>10} {'torch ms':>9}")
 for mode in ("fp32", "tf32"):
     a, b = j.get(mode), t.get(mode)
     ratio = f"{a['tokens_per_s'] / b['tokens_per_s']:.2f}" if a and b else "-"
     print(f"{mode:6} {a['tokens_per_s'] if a else '-':>13} {b['tokens_per_s'] if b else '-':>12} {ratio:>13} "
           f"{a['step_ms'] if a else '-':>10} {b['step_ms'] if b else '-':>9}")
+if "fp32" in n:
+    print(f"fp32 without MemoryScope: {n['fp32']['tokens_per_s']} tok/s, {n['fp32']['step_ms']} ms, allocator {n['fp32']['memory']}")
 PY
   exit "$selftest"
 }
