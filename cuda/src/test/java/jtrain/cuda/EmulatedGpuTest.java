@@ -99,7 +99,9 @@ class EmulatedGpuTest {
                 loss.backward();
                 opt.step();
                 opt.zeroGrad();
-                steps.add(emulator.counts());
+                java.util.Map<String, Integer> counts = emulator.counts();
+                counts.remove("device allocation"); // depends on when the collector ran (MemoryScopeTest covers it)
+                steps.add(counts);
                 assertTrue(Double.isFinite(loss.item()), "the loss is read after the step");
             }
             assertTrue(!steps.get(0).containsKey("copy to host"), "no device-to-host copy inside a step: " + steps.get(0));

@@ -116,13 +116,13 @@ public final class FineTuner {
         EvalResult bestDev = null;
         int bestStep = 0, sinceBest = 0, step = 0;
         boolean stopped = false;
-        double taskSum = 0, mlmSum = 0;
-        int logged = 0;
+        LossWindow window = new LossWindow();
         long start = System.nanoTime();
         while (step < total && !stopped) {
             step++;
-            double gradNorm;
-            // The step's device memory goes back when it ends, not when the collector runs (see MemoryScope).
+            Tensor gradNorm = null;
+            // The step's device memory goes back when it ends, not when the collector runs (see MemoryScope). Its
+            // losses and gradient norm are read (waiting for the GPU) only for the metrics line.
             try (var mem = MemoryScope.open(device).keeping(opt)) {
                 schedule.apply(opt);
                 for (int micro = 0; micro < o.gradAccum; micro++) {
@@ -136,40 +136,36 @@ public final class FineTuner {
                     }
                     TaskBatch b = TaskBatch.of(batch, kind, padId);
                     Tensor taskLoss = model.loss(model.logits(b.inputIds(), b.typeIds(), b.attentionMask()), b.labels());
-                    Tensor loss = taskLoss;
+                    Tensor loss = taskLoss, mlm = null;
                     if (aux != null && aux.weight() > 0) {
-                        Tensor mlm = aux.nextLoss();
-                        mlmSum += mlm.item();
+                        mlm = mem.keep(aux.nextLoss());
                         loss = loss.add(mlm.mul(aux.weight()));
                     }
                     if (o.gradAccum > 1) loss = loss.mul(1.0 / o.gradAccum);
                     loss.backward();
-                    double v = taskLoss.item();
-                    if (!Double.isFinite(v)) throw new ArithmeticException("training loss became " + v + " at step " + step + "; lower the learning rate");
-                    taskSum += v;
-                    logged++;
+                    window.add(step, mem.keep(taskLoss), mlm);
                 }
-                gradNorm = o.clipNorm > 0 ? GradClip.clipGradNorm(opt.params(), o.clipNorm) : Double.NaN;
+                if (o.clipNorm > 0) gradNorm = mem.keep(GradClip.clipGradNormOnDevice(opt.params(), o.clipNorm));
                 opt.step();
                 opt.zeroGrad();
             }
 
             double seconds = (System.nanoTime() - start) / 1e9;
             if (step % o.logEvery == 0 || step == total) {
+                window.settle();
                 Map<String, Object> rec = new LinkedHashMap<>();
                 rec.put("step", step);
                 rec.put("epoch", (double) step / perEpoch);
-                rec.put("loss", taskSum / logged);
-                if (aux != null && aux.weight() > 0) rec.put("mlm_loss", mlmSum / logged);
+                rec.put("loss", window.taskSum / window.count);
+                if (aux != null && aux.weight() > 0) rec.put("mlm_loss", window.mlmSum / window.count);
                 rec.put("lr", schedule.lr(step - 1));
-                rec.put("grad_norm", gradNorm);
+                rec.put("grad_norm", gradNorm == null ? Double.NaN : gradNorm.item());
                 rec.put("seconds", seconds);
                 if (metrics != null) metrics.write(rec);
                 progress.update(String.format("step %d/%d  epoch %.2f  loss %.4f  lr %.2e  ETA %s", step, total,
-                        (double) step / perEpoch, taskSum / logged, schedule.lr(step - 1),
+                        (double) step / perEpoch, window.taskSum / window.count, schedule.lr(step - 1),
                         Progress.duration(seconds / step * (total - step))), step == total);
-                taskSum = mlmSum = 0;
-                logged = 0;
+                window.reset();
             }
             if (step % evalEvery == 0 || step == total) {
                 EvalResult r = evaluate(dev);
@@ -199,5 +195,42 @@ public final class FineTuner {
         best.restoreInto(model);
         model.train(false);
         return new Result(step, total, stopped, bestStep, bestDev, history);
+    }
+
+    /**
+     * The task and auxiliary MLM losses of the micro-batches since the last metrics line. On a GPU they stay on the
+     * device until {@link #settle} (reading one makes the host wait for the device); on the CPU each is read at once.
+     */
+    private static final class LossWindow {
+        private record Pending(int step, Tensor task, Tensor mlm) {}
+
+        private final List<Pending> pending = new ArrayList<>();
+        double taskSum, mlmSum;
+        int count;
+
+        void add(int step, Tensor task, Tensor mlm) {
+            pending.add(new Pending(step, task.detach(), mlm == null ? null : mlm.detach()));
+            if (task.device().isCpu()) settle();
+        }
+
+        /** Reads the pending losses into the sums; throws when a task loss is not finite, naming its step. */
+        void settle() {
+            for (Pending p : pending) {
+                double v = p.task().item();
+                if (!Double.isFinite(v)) {
+                    pending.clear();
+                    throw new ArithmeticException("training loss became " + v + " at step " + p.step() + "; lower the learning rate");
+                }
+                taskSum += v;
+                if (p.mlm() != null) mlmSum += p.mlm().item();
+                count++;
+            }
+            pending.clear();
+        }
+
+        void reset() {
+            taskSum = mlmSum = 0;
+            count = 0;
+        }
     }
 }

@@ -87,8 +87,9 @@ public final class Pretrainer {
         MlmEvaluator.Result last = null;
         while (s.step < lastStep) {
             int step = s.step + 1;
-            double gradNorm;
-            // The step's device memory goes back when it ends, not when the collector runs (see MemoryScope).
+            Tensor gradNorm = null;
+            // The step's device memory goes back when it ends, not when the collector runs (see MemoryScope). Its
+            // loss and gradient norm are read (waiting for the GPU) only for the metrics line or a checkpoint.
             try (var mem = MemoryScope.open(s.optimizer.params().getFirst().device()).keeping(s.optimizer)) {
                 schedule.apply(s.optimizer);
                 for (int micro = 0; micro < o.gradAccum(); micro++) {
@@ -97,19 +98,13 @@ public final class Pretrainer {
                     MlmBatch b = MlmBatch.of(seqs, vocab, o.masking(), s.dataRng);
                     Tensor loss = model.sparseLoss(b.inputIds(), null, b.attentionMask(), b.labels());
                     if (o.gradAccum() > 1) loss = loss.mul(1.0 / o.gradAccum());
-                    double value = loss.item() * o.gradAccum();
-                    // Checked before the update, so the weights (and any checkpoint) stay those of the last good step.
-                    if (!Double.isFinite(value)) {
-                        throw new ArithmeticException("training loss became " + value + " at step " + step + "; lower the learning rate");
-                    }
+                    s.addLoss(step, mem.keep(loss), o.gradAccum());
                     loss.backward();
-                    s.lossSinceLog += value;
-                    s.microSinceLog++;
                     s.tokens += b.tokens();
                 }
-                gradNorm = o.clipNorm() > 0 ? GradClip.clipGradNorm(s.optimizer.params(), o.clipNorm()) : Double.NaN;
-                if (o.clipNorm() > 0 && !Double.isFinite(gradNorm)) {
-                    throw new ArithmeticException("gradient norm became " + gradNorm + " at step " + step + "; lower the learning rate");
+                if (o.clipNorm() > 0) {
+                    gradNorm = mem.keep(GradClip.clipGradNormOnDevice(s.optimizer.params(), o.clipNorm()));
+                    s.addGradNorm(step, gradNorm);
                 }
                 s.optimizer.step();
                 s.optimizer.zeroGrad();
@@ -119,7 +114,8 @@ public final class Pretrainer {
 
             double seconds = (System.nanoTime() - start) / 1e9;
             if (step % o.logEvery() == 0 || step == o.steps()) {
-                curve.add(logStep(s, schedule.lr(step - 1), gradNorm, seconds, metrics));
+                s.settle();
+                curve.add(logStep(s, schedule.lr(step - 1), gradNorm == null ? Double.NaN : gradNorm.item(), seconds, metrics));
                 double tps = (s.tokens - tokensAtStart) / Math.max(seconds, 1e-9);
                 double eta = seconds / (step - firstStep + 1) * (o.steps() - step);
                 progress.update(String.format("step %d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  ETA %s", step, o.steps(),

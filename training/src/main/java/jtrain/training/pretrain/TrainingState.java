@@ -1,9 +1,12 @@
 package jtrain.training.pretrain;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
 import jtrain.engine.optim.Optimizer;
 
 /**
@@ -29,6 +32,11 @@ public final class TrainingState {
     public double lossSinceLog;
     public int microSinceLog;
 
+    /** A value of some step still on the device (a loss times scale, or a gradient norm), read at the next {@link #settle}. */
+    private record Pending(int step, Tensor value, double scale, boolean isLoss) {}
+
+    private final List<Pending> pending = new ArrayList<>();
+
     public TrainingState(Optimizer optimizer, Rng dataRng, Rng dropoutRng, DataOrder order, String dataFingerprint) {
         this.optimizer = optimizer;
         this.dataRng = dataRng;
@@ -37,8 +45,45 @@ public final class TrainingState {
         this.dataFingerprint = dataFingerprint;
     }
 
+    /**
+     * Adds a micro-batch's loss (a 0-d tensor, times scale) to the window. On a GPU it stays there until {@link
+     * #settle}, since reading it would make the host wait for the device in the middle of the step.
+     */
+    public void addLoss(int step, Tensor loss, double scale) {
+        pending.add(new Pending(step, loss.detach(), scale, true));
+        microSinceLog++;
+        if (loss.device().isCpu()) settle(); // free on the CPU: a bad loss stops the step before its update
+    }
+
+    /** Records a step's gradient norm (before clipping), to be checked at the next {@link #settle}. */
+    public void addGradNorm(int step, Tensor norm) {
+        pending.add(new Pending(step, norm.detach(), 1, false));
+        if (norm.device().isCpu()) settle();
+    }
+
+    /**
+     * Reads the values still on the device (the host waits for the device once) into lossSinceLog; throws an
+     * ArithmeticException naming the first step whose loss or gradient norm is not finite. The trainer settles
+     * before each metrics line and a checkpoint before it is written, so no checkpoint holds the weights of such a
+     * step.
+     */
+    public void settle() {
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            double v = p.value().item() * p.scale();
+            if (!Double.isFinite(v)) {
+                pending.subList(0, i + 1).clear();
+                throw new ArithmeticException((p.isLoss() ? "training loss" : "gradient norm") + " became " + v + " at step " + p.step()
+                        + "; lower the learning rate");
+            }
+            if (p.isLoss()) lossSinceLog += v;
+        }
+        pending.clear();
+    }
+
     /** The scalar state as JSON; longs that use all 64 bits (rng states) are hex strings, since JSON numbers are doubles. */
     public Map<String, Object> toJson() {
+        settle();
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("step", step);
         j.put("optimizer_steps", optimizer.stepCount());

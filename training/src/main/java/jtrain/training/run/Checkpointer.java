@@ -85,6 +85,7 @@ public final class Checkpointer {
 
     /** Saves the state after its step; returns the checkpoint folder. */
     public Path save(TrainingState state, BertForMaskedLM model, BertTokenizer tokenizer) {
+        state.settle(); // a step whose loss is not finite throws here, before anything is written
         String name = PREFIX + state.step;
         Path target = dir.resolve(name);
         Path tmp = dir.resolve("." + name + ".tmp-" + System.nanoTime());
