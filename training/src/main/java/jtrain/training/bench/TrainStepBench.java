@@ -5,6 +5,7 @@ import java.util.List;
 
 import jtrain.engine.Flops;
 import jtrain.engine.Rng;
+import jtrain.engine.MemoryScope;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backend;
 import jtrain.engine.backend.Backends;
@@ -103,11 +104,14 @@ public final class TrainStepBench {
     /** One training step; returns the loss. The loss is read after the update so as not to stall anything. */
     private static double step(BertForMaskedLM model, AdamW opt, Tensor[] batch, boolean sparse) {
         Tensor ids = batch[0], labels = batch[1];
-        Tensor loss = sparse ? model.sparseLoss(ids, null, null, labels) : model.fullLoss(ids, null, null, labels);
-        loss.backward();
-        opt.step();
-        opt.zeroGrad();
-        return loss.item();
+        // On a GPU the step's buffers go back to the allocator when it ends (see MemoryScope); on the CPU nothing changes.
+        try (var mem = MemoryScope.open(ids.device()).keeping(opt)) {
+            Tensor loss = sparse ? model.sparseLoss(ids, null, null, labels) : model.fullLoss(ids, null, null, labels);
+            loss.backward();
+            opt.step();
+            opt.zeroGrad();
+            return loss.item();
+        }
     }
 
     /**
