@@ -73,6 +73,32 @@ class EmulatedGpuRunTest {
         Checkpointer.verify(gpuRun.resolve("checkpoints/step-6"));
     }
 
+    /**
+     * On the GPU the losses are read only for metrics lines and checkpoints: a checkpoint in the middle of a metrics
+     * window (step 3 of lines every 2) must still carry that window's losses, so the resumed run's metrics equal the
+     * uninterrupted run's. Two micro-batches per step and clipping too.
+     */
+    @Test
+    void aCheckpointInsideAMetricsWindowResumesExactlyOnTheGpu() throws IOException {
+        CudaBackend gpu = emulated();
+        Path corpus = PretrainCommandTest.corpus(tmp);
+        Path whole = tmp.resolve("whole"), resumed = tmp.resolve("resumed");
+        String[] window = {"--log-every", "2", "--grad-accum", "2", "--clip", "0.5"};
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            assertEquals(0, PretrainCommandTest.pretrain(tinyRun(corpus, whole, "cuda", window)).code());
+            String[] stopped = java.util.stream.Stream.concat(java.util.Arrays.stream(window), java.util.stream.Stream.of("--stop-after", "3"))
+                    .toArray(String[]::new);
+            assertEquals(0, PretrainCommandTest.pretrain(tinyRun(corpus, resumed, "cuda", stopped)).code());
+            var r = PretrainCommandTest.pretrain("--out", resumed.toString(), "--resume");
+            assertEquals(0, r.code(), r.err());
+        }
+        List<Double> a = trainLosses(whole), b = trainLosses(resumed);
+        assertEquals(3, a.size(), "metrics lines at steps 2, 4 and 6");
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i), b.get(i), 1e-5 * a.get(i), "metrics line " + (i + 1) + " (the one at step 4 spans the checkpoint)");
+        }
+    }
+
     @Test
     void fineTuningOnTheGpuFromAGpuCheckpointFollowsTheCpu() throws IOException {
         CudaBackend gpu = emulated();
