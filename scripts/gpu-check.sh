@@ -17,7 +17,7 @@
 #
 # With the device tool: run(command="bash scripts/gpu-check.sh run", carry=[".device"], timeout_s=600).
 # Environment for run: BENCH_ARGS (default "--model base --batch 64 --seq 128 --steps 10"), SKIP_TORCH=1,
-# SELFTEST_ARGS, PRIMITIVE_ARGS, CLI_MODEL (default 2,128,2,512), CLI_STEPS (default 60), CLI_TIMEOUT (default 40 s),
+# PEAK_SIZE (the GEMM the MFU is measured against, default 8192), SELFTEST_ARGS, PRIMITIVE_ARGS, CLI_MODEL (default 2,128,2,512), CLI_STEPS (default 60), CLI_TIMEOUT (default 40 s),
 # LIBRARY_PATH (put first). The stage timeouts add up to 545 s, inside the device tool's 600 s.
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -65,10 +65,10 @@ run() {
   echo "== BERT MLM training step: jtrain"
   bench_args=${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10}
   # shellcheck disable=SC2086
-  timeout 100 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
+  timeout 100 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --peak-size "${PEAK_SIZE:-8192}" --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
   echo "== the same FP32 step without a MemoryScope (activations left to the garbage collector)"
   # shellcheck disable=SC2086
-  timeout 45 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --modes fp32 --memory-scope false 2>&1 | tee "$out/bench-noscope.txt"
+  timeout 45 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --peak-size "${PEAK_SIZE:-8192}" --modes fp32 --memory-scope false 2>&1 | tee "$out/bench-noscope.txt"
 
   if [ -z "${SKIP_TORCH:-}" ] && [ -f "$dev/gpu-check/torch_bert_gpu.py" ]; then
     echo "== BERT MLM training step: PyTorch"
@@ -96,12 +96,12 @@ def rows(path):
     except OSError:
         return {}
 j, t, n = rows(sys.argv[1]), rows(sys.argv[2]), rows(sys.argv[3])
-print(f"{'mode':6} {'jtrain tok/s':>13} {'torch tok/s':>12} {'jtrain/torch':>13} {'jtrain ms':>10} {'torch ms':>9}")
+print(f"{'mode':6} {'jtrain tok/s':>13} {'torch tok/s':>12} {'jtrain/torch':>13} {'jtrain ms':>10} {'torch ms':>9} {'jtrain MFU':>11}")
 for mode in ("fp32", "tf32"):
     a, b = j.get(mode), t.get(mode)
     ratio = f"{a['tokens_per_s'] / b['tokens_per_s']:.2f}" if a and b else "-"
     print(f"{mode:6} {a['tokens_per_s'] if a else '-':>13} {b['tokens_per_s'] if b else '-':>12} {ratio:>13} "
-          f"{a['step_ms'] if a else '-':>10} {b['step_ms'] if b else '-':>9}")
+          f"{a['step_ms'] if a else '-':>10} {b['step_ms'] if b else '-':>9} {a.get('mfu', '-') if a else '-':>11}")
 if "fp32" in n:
     print(f"fp32 without MemoryScope: {n['fp32']['tokens_per_s']} tok/s, {n['fp32']['step_ms']} ms, allocator {n['fp32']['memory']}")
 PY
@@ -131,7 +131,7 @@ dry_run() {
   bash "$here/cuda/src/test/emulator/build.sh" "$here/kernels/src/main/cuda" "$here/cuda/target/gpu-emulator" || exit 1
   LIBRARY_PATH="$here/cuda/target/gpu-emulator/fake-driver" SKIP_TORCH=1 SELFTEST_ARGS=--no-bert \
     PRIMITIVE_ARGS="--tokens 64 --seq 16 --hidden 32 --ffn 64 --heads 2 --vocab 211 --params 10000 --reps 2" \
-    BENCH_ARGS="--model 1,32,2,64 --vocab 211 --batch 2 --seq 16 --steps 2" CLI_MODEL=1,32,2,64 CLI_STEPS=4 CLI_TIMEOUT=120 \
+    BENCH_ARGS="--model 1,32,2,64 --vocab 211 --batch 2 --seq 16 --steps 2" PEAK_SIZE=64 CLI_MODEL=1,32,2,64 CLI_STEPS=4 CLI_TIMEOUT=120 \
     OUT="${OUT:-/tmp/gpu-check-dry-run}" run
 }
 

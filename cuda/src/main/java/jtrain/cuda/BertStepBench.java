@@ -20,9 +20,10 @@ import jtrain.transformer.BertForMaskedLM;
  * general ./trainer bench is being built elsewhere; this is to be unified with it).
  * usage: BertStepBench [--model base|small|mini|tiny|L,H,A,I] [--vocab 30522] [--batch 64] [--seq 128]
  *                      [--modes fp32,tf32] [--steps 10] [--warmup 3] [--device cuda|cpu] [--loss full|sparse]
- *                      [--memory-scope true|false]
+ *                      [--memory-scope true|false] [--peak-size 8192]
  * --loss full (the default) computes logits at every position like the PyTorch script; sparse only at the labelled 15%.
  * --memory-scope false leaves a step's device memory to the garbage collector instead of a {@link MemoryScope}.
+ * "mfu" is the step's TFLOP/s over the best of 5 matrix products of --peak-size cubed in the same mode ("gemm_peak_tflops").
  */
 public final class BertStepBench {
     private BertStepBench() {}
@@ -39,6 +40,7 @@ public final class BertStepBench {
     static void run(String[] argv, java.io.PrintStream out) {
         Map<String, String> a = new LinkedHashMap<>(Map.of("model", "base", "vocab", "30522", "batch", "64", "seq", "128",
                 "modes", "fp32,tf32", "steps", "10", "warmup", "3", "device", "cuda", "loss", "full", "memory-scope", "true"));
+        a.put("peak-size", "8192");
         for (int i = 0; i + 1 < argv.length; i += 2) {
             if (!argv[i].startsWith("--") || !a.containsKey(argv[i].substring(2))) throw new IllegalArgumentException("unknown option " + argv[i]);
             a.put(argv[i].substring(2), argv[i + 1]);
@@ -54,6 +56,7 @@ public final class BertStepBench {
             default -> throw new IllegalArgumentException("--loss must be full or sparse, got " + a.get("loss"));
         };
         boolean scoped = Boolean.parseBoolean(a.get("memory-scope"));
+        int peakSize = Integer.parseInt(a.get("peak-size"));
         Device device = Devices.select(a.get("device"));
         CudaBackend cuda = device.isCpu() ? null : (CudaBackend) Backends.forDevice(device);
 
@@ -91,16 +94,40 @@ public final class BertStepBench {
             long n = m.parameterCount();
             long emb = (long) vocab * hidden + (long) config.maxPositionEmbeddings() * hidden + (long) config.typeVocabSize() * hidden;
             double flopsPerToken = 6.0 * (n - emb) + 6.0 * hidden * vocab + 12.0 * layers * seq * hidden; // torch_bert_gpu.py's count
+            double tflops = flopsPerToken * batch * seq / sec / 1e12, peak = cuda == null ? Double.NaN : peakTflops(device, peakSize);
             out.printf(Locale.ROOT, "{\"jtrain\": \"%s\", \"gpu\": \"%s\", \"L\": %d, \"H\": %d, \"A\": %d, \"I\": %d, \"V\": %d, \"B\": %d, \"T\": %d, "
-                            + "\"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, \"memory\": \"%s\"}%n",
+                            + "\"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, "
+                            + "\"gemm_peak_tflops\": %.1f, \"mfu\": %.3f, \"memory\": \"%s\"}%n",
                     cuda == null ? "cpu" : "cuda", cuda == null ? "-" : cuda.deviceName(), layers, hidden, heads, inter, vocab, batch, seq,
-                    mode, sparse ? "sparse" : "full", sec * 1e3, Math.round(batch * seq / sec), flopsPerToken * batch * seq / sec / 1e12,
+                    mode, sparse ? "sparse" : "full", sec * 1e3, Math.round(batch * seq / sec), tflops, peak, tflops / peak,
                     cuda == null ? "-" : cuda.memorySummary());
             if (cuda != null) {
                 // Drop this mode's model before the next one allocates its own.
                 System.gc();
                 cuda.emptyCache();
             }
+        }
+    }
+
+    /**
+     * The TFLOP/s of one size x size x size matrix product in the current math mode (FP32 or TF32), the best of 5:
+     * the ceiling the step's MFU is measured against, on the same card in the same process.
+     */
+    static double peakTflops(Device device, int size) {
+        try (MemoryScope mem = MemoryScope.open(device)) {
+            Tensor x = Tensor.zeros(jtrain.engine.DType.F32, device, 1, size, size); // (batch, m, k), as Backend.matmul takes
+            Backends.forDevice(device).fill(x, 0.01);
+            CudaBackend cuda = (CudaBackend) Backends.forDevice(device);
+            Backends.forDevice(device).matmul(x, x); // warm-up: cuBLAS picks its kernel
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 5; i++) {
+                cuda.synchronize();
+                long t0 = System.nanoTime();
+                Backends.forDevice(device).matmul(x, x);
+                cuda.synchronize();
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            return 2.0 * size * size * (double) size / best / 1e12;
         }
     }
 

@@ -128,11 +128,11 @@ class EmulatedGpuTest {
         try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
             for (String loss : new String[] {"full", "sparse"}) {
                 BertStepBench.run(new String[] {"--model", "1,32,2,64", "--vocab", "211", "--batch", "2", "--seq", "16", "--steps", "2",
-                        "--warmup", "1", "--modes", "fp32,tf32", "--loss", loss}, new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
+                        "--warmup", "1", "--modes", "fp32,tf32", "--loss", loss, "--peak-size", "48"}, new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
             }
         }
         var lines = text.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-        assertTrue(lines.size() == 4 && lines.stream().allMatch(l -> l.startsWith("{\"jtrain\": \"cuda\"") && l.contains("\"tokens_per_s\": ")),
+        assertTrue(lines.size() == 4 && lines.stream().allMatch(l -> l.startsWith("{\"jtrain\": \"cuda\"") && l.contains("\"tokens_per_s\": ") && l.contains("\"mfu\": ")),
                 String.join("\n", lines));
     }
 }
