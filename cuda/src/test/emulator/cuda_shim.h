@@ -26,6 +26,11 @@ struct uint3 {
 };
 typedef uint3 dim3;
 
+// CUDA's int2: two ints, 8-byte aligned (a table of them has the same layout on the host and on the GPU).
+struct alignas(8) int2 {
+    int x, y;
+};
+
 // Set by runtime.cpp before each fiber runs (threadIdx changes at every fiber switch). Fibers switch only inside
 // opaque runtime calls, so the compiler reloads them after each __syncthreads and shuffle.
 extern uint3 threadIdx, blockIdx;

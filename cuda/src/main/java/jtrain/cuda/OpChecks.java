@@ -214,6 +214,33 @@ public final class OpChecks {
                     be.adamw(x[0], x[1], x[2], x[3], 1e-3, 0.9, 0.999, 1e-8, 0.01, 1 - Math.pow(0.9, 3), 1 - Math.pow(0.999, 3));
                     return out(x[0], x[2], x[3]);
                 }));
+        // All of a step's parameters in one call: sizes below, at and across the GPU's chunk, each with its own factors.
+        int[] sizes = {5, CudaBackend.ADAMW_CHUNK + 1, 2 * CudaBackend.ADAMW_CHUNK + 3};
+        java.util.List<Supplier<Tensor>> adamwInputs = new java.util.ArrayList<>();
+        for (int k = 0; k < sizes.length; k++) {
+            int n = sizes[k], seed = 160 + 4 * k;
+            adamwInputs.add(() -> randn(seed, n));
+            adamwInputs.add(() -> randn(seed + 1, n));
+            adamwInputs.add(() -> mapped(seed + 2, v -> 0.1 * v, n));
+            adamwInputs.add(() -> mapped(seed + 3, v -> 0.01 * v * v, n));
+        }
+        @SuppressWarnings("unchecked")
+        Supplier<Tensor>[] adamwMakers = adamwInputs.toArray(Supplier[]::new);
+        c.add(new Check("adamwAll: 3 tensors (5, chunk+1, 2 chunks+3) in one call", 1e-6, 1e-5, in(adamwMakers), (be, x) -> {
+            java.util.List<Backend.AdamWUpdate> updates = new java.util.ArrayList<>();
+            for (int k = 0; k < sizes.length; k++) {
+                updates.add(new Backend.AdamWUpdate(x[4 * k], x[4 * k + 1], x[4 * k + 2], x[4 * k + 3], 1e-3 * (k + 1), 0.9, 0.999, 1e-8,
+                        0.01 * k, 1 - Math.pow(0.9, k + 1), 1 - Math.pow(0.999, k + 1)));
+            }
+            be.adamwAll(updates);
+            Tensor[] result = new Tensor[3 * sizes.length];
+            for (int k = 0; k < sizes.length; k++) {
+                result[3 * k] = x[4 * k];
+                result[3 * k + 1] = x[4 * k + 2];
+                result[3 * k + 2] = x[4 * k + 3];
+            }
+            return out(result);
+        }));
         return c;
     }
 

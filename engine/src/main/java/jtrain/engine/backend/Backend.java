@@ -158,4 +158,20 @@ public interface Backend {
      */
     void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                double weightDecay, double biasCorrection1, double biasCorrection2);
+
+    /** The arguments of one {@link #adamw} call. */
+    record AdamWUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
+                       double weightDecay, double biasCorrection1, double biasCorrection2) {}
+
+    /**
+     * The AdamW steps of many parameters, each exactly as {@link #adamw}. The default makes one call per parameter
+     * in order; a GPU backend updates them all in one launch (one kernel per parameter would be hundreds of small
+     * launches per training step).
+     */
+    default void adamwAll(java.util.List<AdamWUpdate> updates) {
+        for (AdamWUpdate u : updates) {
+            adamw(u.param(), u.grad(), u.m(), u.v(), u.lr(), u.beta1(), u.beta2(), u.eps(), u.weightDecay(),
+                    u.biasCorrection1(), u.biasCorrection2());
+        }
+    }
 }

@@ -1,18 +1,24 @@
 package jtrain.engine.optim;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jtrain.engine.Tensor;
+import jtrain.engine.backend.Backend;
 
 /**
  * AdamW as torch.optim.AdamW (amsgrad off): decoupled weight decay {@code p -= lr*wd*p}, then the Adam update with
  * bias corrections {@code 1 - beta^t}, where t counts the updates of that parameter. The whole update is one fused
- * backend kernel, so it runs where the parameter lives.
+ * backend kernel, run where the parameters live: for all parameters of a device at once ({@link Backend#adamwAll}).
  */
 public final class AdamW extends Optimizer {
     private static final int EXP_AVG = 0, EXP_AVG_SQ = 1;
 
     private final double beta1, beta2, eps;
+    /** This step's updates, applied together in {@link #finishStep}. */
+    private final List<Backend.AdamWUpdate> pending = new ArrayList<>();
 
     /** One group: every parameter gets the same weight decay. */
     public AdamW(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
@@ -40,7 +46,16 @@ public final class AdamW extends Optimizer {
         long t = paramSteps(index);
         double biasCorrection1 = 1 - Math.pow(beta1, t);
         double biasCorrection2 = 1 - Math.pow(beta2, t);
-        param.backend().adamw(param, grad, stateOrZeros(index, EXP_AVG), stateOrZeros(index, EXP_AVG_SQ),
-                lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
+        pending.add(new Backend.AdamWUpdate(param, grad, stateOrZeros(index, EXP_AVG), stateOrZeros(index, EXP_AVG_SQ),
+                lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2));
+    }
+
+    /** Applies the step's updates, all parameters of one device in one backend call (one launch on a GPU). */
+    @Override
+    protected void finishStep() {
+        Map<Backend, List<Backend.AdamWUpdate>> byBackend = new LinkedHashMap<>();
+        for (Backend.AdamWUpdate u : pending) byBackend.computeIfAbsent(u.param().backend(), b -> new ArrayList<>()).add(u);
+        pending.clear();
+        byBackend.forEach(Backend::adamwAll);
     }
 }

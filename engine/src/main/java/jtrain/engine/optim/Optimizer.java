@@ -86,9 +86,13 @@ public abstract class Optimizer {
                     update(i, p, grad, lr * g.lrScale(), g.weightDecay());
                 }
             }
+            finishStep();
         }
         steps++;
     }
+
+    /** Called after every {@link #update} of a step: an optimizer that collects its updates applies them here. */
+    protected void finishStep() {}
 
     /** Drops the gradients (torch's set_to_none), so the next backward starts from nothing. */
     public void zeroGrad() {
