@@ -74,7 +74,7 @@ public final class MemoryScope implements AutoCloseable {
         if (tracker != null) {
             for (Optimizer o : keptOptimizers) {
                 for (Tensor p : o.params()) keep(p);
-                for (Tensor s : o.exportState().values()) keep(s);
+                for (Tensor s : o.stateTensors()) keep(s);
             }
             tracker.close(kept); // throws, leaving this scope open, when an inner one is still open
         }

@@ -127,6 +127,15 @@ public abstract class Optimizer {
         state[index][slot] = value;
     }
 
+    /** Every state tensor there is now (the live ones, not copies), in no particular order. */
+    public List<Tensor> stateTensors() {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor[] slots : state) {
+            for (Tensor t : slots) if (t != null) out.add(t);
+        }
+        return out;
+    }
+
     /**
      * The state as tensors sharing memory with the live state (save them before the next step): per parameter that
      * has been updated, each slot and an F64 scalar "step".
