@@ -171,6 +171,13 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public Storage allocateUninitialized(DType dtype, int length) {
+        suffix(dtype);
+        driver.makeCurrent();
+        return newStorage(dtype, length);
+    }
+
+    @Override
     public Storage fromHost(CpuStorage host) {
         DType dtype = host.dtype();
         Object src = switch (dtype) {

@@ -170,8 +170,8 @@ public final class Autograd {
 
     private static void accumulateLeaf(Tensor leaf, Tensor g) {
         if (leaf.grad() == null) {
-            // Own copy: g may be shared with other gradients or be a strided view.
-            Tensor own = Tensor.zeros(g.dtype(), g.device(), g.shape());
+            // Own copy: g may be shared with other gradients or be a strided view. The copy writes every element.
+            Tensor own = new Tensor(Backends.of(g).allocateUninitialized(g.dtype(), g.numel()), g.shape());
             Backends.of(own).copy(g, own);
             leaf.setGrad(own);
         } else {

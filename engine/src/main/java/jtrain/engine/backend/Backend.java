@@ -36,6 +36,11 @@ public interface Backend {
     /** A zero-filled buffer. */
     Storage allocate(DType dtype, int length);
 
+    /** A buffer whose contents are undefined, for a caller that writes every element (a GPU skips the zero fill). */
+    default Storage allocateUninitialized(DType dtype, int length) {
+        return allocate(dtype, length);
+    }
+
     /** Copies host data onto this backend's device (returns the same storage on the CPU). */
     Storage fromHost(CpuStorage host);
 
