@@ -50,6 +50,12 @@ public final class AdamW extends Optimizer {
                 lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2));
     }
 
+    /** Drops what a step that failed part-way collected. */
+    @Override
+    protected void startStep() {
+        pending.clear();
+    }
+
     /** Applies the step's updates, all parameters of one device in one backend call (one launch on a GPU). */
     @Override
     protected void finishStep() {

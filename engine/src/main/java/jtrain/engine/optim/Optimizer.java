@@ -76,6 +76,7 @@ public abstract class Optimizer {
     /** One update of every parameter that has a gradient; parameters without one are left alone (as in torch). */
     public void step() {
         try (var ng = Autograd.noGrad(); var phase = Phase.enter("optimizer")) {
+            startStep();
             int index = 0;
             for (ParamGroup g : groups) {
                 for (Tensor p : g.params()) {
@@ -90,6 +91,9 @@ public abstract class Optimizer {
         }
         steps++;
     }
+
+    /** Called before the first {@link #update} of a step (an optimizer that collects updates starts afresh). */
+    protected void startStep() {}
 
     /** Called after every {@link #update} of a step: an optimizer that collects its updates applies them here. */
     protected void finishStep() {}
