@@ -23,7 +23,7 @@ import jtrain.engine.backend.Backends;
  * device synchronisations, and the memory traffic (GB/s, counting each tensor read or written once) or FLOP rate
  * that implies. The per-kernel companion of {@link BertStepBench}: it shows which kernel a slow step spends on.
  * usage: GpuPrimitiveBench [--tokens 8192] [--seq 128] [--hidden 768] [--ffn 3072] [--heads 12] [--vocab 30522]
- *                          [--params 110000000] [--reps 10]
+ *                          [--params 110000000] [--layers 12] [--reps 10]
  */
 public final class GpuPrimitiveBench {
     private GpuPrimitiveBench() {}
@@ -53,6 +53,7 @@ public final class GpuPrimitiveBench {
     static void run(String[] argv, CudaBackend cuda, java.io.PrintStream out) {
         Map<String, String> a = new LinkedHashMap<>(Map.of("tokens", "8192", "seq", "128", "hidden", "768", "ffn", "3072",
                 "heads", "12", "vocab", "30522", "params", "110000000", "reps", "10"));
+        a.put("layers", "12");
         for (int i = 0; i + 1 < argv.length; i += 2) {
             if (!argv[i].startsWith("--") || !a.containsKey(argv[i].substring(2))) throw new IllegalArgumentException("unknown option " + argv[i]);
             a.put(argv[i].substring(2), argv[i + 1]);
@@ -125,9 +126,44 @@ public final class GpuPrimitiveBench {
                     be.adamw(x[0], x[1], x[2], x[3], 1e-4, 0.9, 0.999, 1e-8, 0.01, 0.1, 0.001);
                     return null;
                 }));
+        List<int[]> shapes = bertParameterShapes(Integer.parseInt(a.get("layers")), c, f, v);
+        long total = shapes.stream().mapToLong(sh -> sh.length == 1 ? sh[0] : (long) sh[0] * sh[1]).sum();
+        cs.add(new Case("AdamW, every BERT tensor, one call", shapes.size() + " tensors, " + total + " parameters", 4.0 * 7 * total, 0,
+                () -> {
+                    List<Tensor> in = new ArrayList<>();
+                    for (int[] sh : shapes) {
+                        in.add(filled(d, 0.1, sh));
+                        in.add(filled(d, 0.01, sh));
+                        in.add(filled(d, 0, sh));
+                        in.add(filled(d, 0, sh));
+                    }
+                    return in.toArray(Tensor[]::new);
+                }, (be, x) -> {
+                    List<Backend.AdamWUpdate> updates = new ArrayList<>();
+                    for (int i = 0; i < x.length; i += 4) {
+                        updates.add(new Backend.AdamWUpdate(x[i], x[i + 1], x[i + 2], x[i + 3], 1e-4, 0.9, 0.999, 1e-8, 0.01, 0.1, 0.001));
+                    }
+                    be.adamwAll(updates);
+                    return null;
+                }));
         cs.add(new Case("sum of squares (gradient norm)", p + " parameters", 4.0 * p, 0, () -> new Tensor[] {filled(d, 0.01, p)},
                 (be, x) -> be.sumOfSquares(x[0])));
         return cs;
+    }
+
+    /** The parameter shapes of a BERT masked-LM (embeddings, layers, MLM head), as an optimizer step sees them. */
+    static List<int[]> bertParameterShapes(int layers, int c, int f, int v) {
+        List<int[]> s = new ArrayList<>(List.of(new int[] {v, c}, new int[] {512, c}, new int[] {2, c}, new int[] {c}, new int[] {c}));
+        for (int l = 0; l < layers; l++) {
+            for (int k = 0; k < 4; k++) {
+                s.add(new int[] {c, c});
+                s.add(new int[] {c});
+            }
+            s.addAll(List.of(new int[] {c}, new int[] {c}, new int[] {f, c}, new int[] {f}, new int[] {c, f}, new int[] {c},
+                    new int[] {c}, new int[] {c}));
+        }
+        s.addAll(List.of(new int[] {c, c}, new int[] {c}, new int[] {c}, new int[] {c}, new int[] {v}));
+        return s;
     }
 
     /** A device tensor of one value (filled on the device: no host copy of large inputs). */

@@ -118,7 +118,7 @@ class EmulatedGpuTest {
                     "--vocab", "101", "--params", "1000", "--reps", "1"}, gpu, new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
         }
         var rows = text.toString(java.nio.charset.StandardCharsets.UTF_8).lines().skip(1).toList();
-        assertTrue(rows.size() == 18 && rows.stream().allMatch(r -> r.matches(".*\\s\\d+\\.\\d\\s+(\\d+|-)\\s+(\\d+\\.\\d|-)$")), String.join("\n", rows));
+        assertTrue(rows.size() == 19 && rows.stream().allMatch(r -> r.matches(".*\\s\\d+\\.\\d\\s+(\\d+|-)\\s+(\\d+\\.\\d|-)$")), String.join("\n", rows));
     }
 
     @Test
