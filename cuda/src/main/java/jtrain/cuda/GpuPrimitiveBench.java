@@ -128,7 +128,7 @@ public final class GpuPrimitiveBench {
                 }));
         List<int[]> shapes = bertParameterShapes(Integer.parseInt(a.get("layers")), c, f, v);
         long total = shapes.stream().mapToLong(sh -> sh.length == 1 ? sh[0] : (long) sh[0] * sh[1]).sum();
-        cs.add(new Case("AdamW, every BERT tensor, one call", shapes.size() + " tensors, " + total + " parameters", 4.0 * 7 * total, 0,
+        cs.add(new Case("AdamW, every BERT tensor, one call", String.format(Locale.ROOT, "%d tensors, %.1fM", shapes.size(), total / 1e6), 4.0 * 7 * total, 0,
                 () -> {
                     List<Tensor> in = new ArrayList<>();
                     for (int[] sh : shapes) {
