@@ -61,6 +61,11 @@ struct Layout {
 // Storage offsets of element i (0 <= i < numel) for the first K operands.
 template <int K>
 __device__ __forceinline__ void layout_offsets(const Layout& L, long long i, int* off) {
+    if (L.rank == 1) { // the common case (operands of one shape, contiguous or evenly strided): no division
+#pragma unroll
+        for (int k = 0; k < K; k++) off[k] = L.offset[k] + (int) i * L.stride[k][0];
+        return;
+    }
 #pragma unroll
     for (int k = 0; k < K; k++) off[k] = L.offset[k];
     int rest = (int) i;

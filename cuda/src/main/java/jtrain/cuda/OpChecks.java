@@ -122,6 +122,12 @@ public final class OpChecks {
         }
         c.add(new Check("binary GELU_BACKWARD contiguous", 1e-6, 2e-6, in(() -> randn(80, S), () -> randn(81, S)),
                 (be, x) -> out(be.binary(Binary.GELU_BACKWARD, x[0], x[1]))));
+        // Views that merge to one dimension with an offset and a stride (the kernels' division-free path).
+        c.add(new Check("binary MUL of two column views (one dimension, stride 129, offsets 3 and 5)", 1e-6, 2e-6,
+                in(() -> randn(82, 111, 129), () -> randn(83, 111, 129)),
+                (be, x) -> out(be.binary(Binary.MUL, x[0].slice(1, 3, 4), x[1].slice(1, 5, 6)))));
+        c.add(new Check("unary EXP of rows 7-99 (one dimension, offset 903)", 1e-6, 2e-6, in(() -> randn(84, 111, 129)),
+                (be, x) -> out(be.unary(Unary.EXP, x[0].slice(0, 7, 100)))));
         c.add(new Check("binary ADD, DIV on I32 (truncating)", 0, EXACT, in(() -> ints(82, -1000, 1000, S), () -> ints(83, 1, 50, S)),
                 (be, x) -> out(be.binary(Binary.ADD, x[0], x[1]), be.binary(Binary.DIV, x[0], x[1]))));
         c.add(new Check("where: F32 and I32 conditions, broadcast and transposed values", 0, EXACT,
