@@ -20,6 +20,7 @@ struct Handle {
 extern "C" int jtrain_fake_device_range(unsigned long long address, size_t bytes);
 extern "C" int jtrain_fake_driver_state();
 extern "C" void jtrain_fake_enqueue(void (*work)(void*), void* data);
+extern "C" int jtrain_fake_queue_failed();
 extern "C" int emu_sgemm_strided_batched(int, int, int, int, int, float, const float*, int, long long, const float*, int,
                                          long long, float, float*, int, long long, int);
 
@@ -42,7 +43,7 @@ struct Product {
 
 void runProduct(void* data) {
     Product* p = static_cast<Product*>(data);
-    emu_sgemm_strided_batched(p->transa, p->transb, p->m, p->n, p->k, p->alpha, p->A, p->lda, p->strideA, p->B, p->ldb,
+    if (jtrain_fake_queue_failed() == 0) emu_sgemm_strided_batched(p->transa, p->transb, p->m, p->n, p->k, p->alpha, p->A, p->lda, p->strideA, p->B, p->ldb,
                               p->strideB, p->beta, p->C, p->ldc, p->strideC, p->batch);
     delete p;
 }

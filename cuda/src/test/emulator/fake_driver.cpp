@@ -259,7 +259,7 @@ DRIVER_API CUresult cuMemFree_v2(CUdeviceptr address) {
     deviceBytes -= block->second;
     deviceBlocks.erase(block);
     emu_free((void*) address);
-    return kSuccess;
+    return sticky;
 }
 
 DRIVER_API CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
@@ -287,7 +287,7 @@ DRIVER_API CUresult cuMemFreeHost(void* pointer) {
     if (hostBlocks.erase((CUdeviceptr) pointer) == 0) return kInvalidValue;
     drain();
     std::free(pointer);
-    return kSuccess;
+    return sticky;
 }
 
 DRIVER_API CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t bytes) {
@@ -307,10 +307,14 @@ DRIVER_API CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void* src, size_
     if (stream != nullptr) return kInvalidHandle; // the backend uses only the legacy default stream
     if (CUresult rc = deviceRange("cuMemcpyHtoDAsync", dst, bytes)) return rc;
     if (inside(hostBlocks, (CUdeviceptr) src, bytes)) {
-        enqueue([=] { std::memcpy((void*) dst, src, bytes); });
+        enqueue([=] {
+            if (sticky == kSuccess) std::memcpy((void*) dst, src, bytes);
+        });
     } else {
         auto copy = std::make_shared<std::vector<char>>((const char*) src, (const char*) src + bytes);
-        enqueue([=] { std::memcpy((void*) dst, copy->data(), bytes); });
+        enqueue([=] {
+            if (sticky == kSuccess) std::memcpy((void*) dst, copy->data(), bytes);
+        });
     }
     return kSuccess;
 }
@@ -328,7 +332,9 @@ DRIVER_API CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t b
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuMemsetD8")) return rc;
     if (CUresult rc = deviceRange("cuMemsetD8", dst, bytes)) return rc;
-    enqueue([=] { std::memset((void*) dst, value, bytes); }); // asynchronous for device memory
+    enqueue([=] { // asynchronous for device memory
+        if (sticky == kSuccess) std::memset((void*) dst, value, bytes);
+    });
     return kSuccess;
 }
 
@@ -457,6 +463,9 @@ DRIVER_API CUresult cuEventElapsedTime(float* milliseconds, Event* start, Event*
 }
 
 DRIVER_API CUresult cuEventDestroy_v2(Event* event) {
+    std::lock_guard<std::mutex> guard(lock);
+    if (event == nullptr) return kInvalidHandle;
+    drain(event->position); // its queued record must not run after the event is gone
     delete event;
     return kSuccess;
 }
@@ -472,6 +481,11 @@ DRIVER_API void jtrain_fake_enqueue(void (*work)(void*), void* data) {
     std::lock_guard<std::mutex> guard(lock);
     tally("cuBLAS product");
     enqueue([work, data] { work(data); }); // run even after a failed kernel: work owns (and frees) data
+}
+
+// For the fake cuBLAS's queued products (called while the queue runs, so without the lock): whether a kernel failed.
+DRIVER_API int jtrain_fake_queue_failed() {
+    return sticky != kSuccess ? 1 : 0;
 }
 
 // For the fake cuBLAS: 0 when cuInit was called and no kernel failed, else the driver error.

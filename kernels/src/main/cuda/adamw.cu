@@ -8,7 +8,7 @@
 #include "common.cuh"
 
 // One element's update; both kernels use it, so they compute the same bits.
-__device__ __forceinline__ void adamw_element(int i, float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m,
+__device__ __forceinline__ void adamw_element(long long i, float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m,
                                               float* __restrict__ v, float decay, float beta1, float oneMinusBeta1, float beta2,
                                               float oneMinusBeta2, float stepSize, float invBiasCorrection2, float eps) {
     float gi = g[i];
@@ -23,7 +23,7 @@ extern "C" __global__ void adamw_f32(int n, float* __restrict__ p, const float* 
                                      float* __restrict__ v, float decay, float beta1, float oneMinusBeta1, float beta2,
                                      float oneMinusBeta2, float stepSize, float invBiasCorrection2, float eps) {
     GRID_STRIDE(i, n) {
-        adamw_element((int) i, p, g, m, v, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBiasCorrection2, eps);
+        adamw_element(i, p, g, m, v, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBiasCorrection2, eps);
     }
 }
 
@@ -40,8 +40,8 @@ struct AdamWTensor {
 extern "C" __global__ void adamw_multi_f32(const AdamWTensor* __restrict__ tensors, const int2* __restrict__ chunks, int chunkSize) {
     int2 chunk = chunks[blockIdx.x];
     const AdamWTensor& t = tensors[chunk.x];
-    int end = min(chunk.y + chunkSize, t.n);
-    for (int i = chunk.y + (int) threadIdx.x; i < end; i += blockDim.x) {
+    long long end = min((long long) chunk.y + chunkSize, (long long) t.n); // 64-bit: a chunk may end past 2^31 - 1
+    for (long long i = chunk.y + (long long) threadIdx.x; i < end; i += blockDim.x) {
         adamw_element(i, t.p, t.g, t.m, t.v, t.decay, t.beta1, t.oneMinusBeta1, t.beta2, t.oneMinusBeta2, t.stepSize,
                       t.invBiasCorrection2, t.eps);
     }

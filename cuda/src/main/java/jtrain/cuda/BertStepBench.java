@@ -78,7 +78,7 @@ public final class BertStepBench {
             Tensor lab = Tensor.ofInts(labels, batch, seq); // stays on the host: the sparse loss reads it there
             Runnable step = () -> {
                 // A step's activations go back to the allocator at its end (or, without the scope, when collected).
-                try (MemoryScope mem = scoped ? MemoryScope.open(device).keeping(opt) : null) {
+                try (MemoryScope mem = scoped ? MemoryScope.open(device) : null) {
                     Tensor loss = sparse ? m.sparseLoss(input, null, null, lab) : m.fullLoss(input, null, null, lab);
                     loss.backward();
                     opt.step();

@@ -162,6 +162,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void markLongLived(Storage storage, boolean longLived) {
+        if (storage instanceof CudaStorage s) s.markLongLived(longLived);
+    }
+
+    @Override
     public Storage allocate(DType dtype, int length) {
         suffix(dtype);
         driver.makeCurrent();
@@ -598,7 +603,7 @@ public final class CudaBackend implements Backend {
             }
             if (u.param().numel() == 0) continue;
             work.add(u);
-            chunks += (u.param().numel() + ADAMW_CHUNK - 1) / ADAMW_CHUNK;
+            chunks += (int) (((long) u.param().numel() + ADAMW_CHUNK - 1) / ADAMW_CHUNK);
         }
         if (work.isEmpty()) return;
         int[] table = new int[work.size() * ADAMW_TENSOR_INTS + 2 * chunks];
@@ -615,16 +620,19 @@ public final class CudaBackend implements Backend {
             float[] factors = {(float) (1 - u.lr() * u.weightDecay()), (float) u.beta1(), (float) (1 - u.beta1()), (float) u.beta2(),
                     (float) (1 - u.beta2()), (float) (u.lr() / u.biasCorrection1()), (float) (1 / u.biasCorrection2()), (float) u.eps()};
             for (int j = 0; j < factors.length; j++) table[o + 9 + j] = Float.floatToRawIntBits(factors[j]);
-            for (int start = 0; start < n; start += ADAMW_CHUNK) {
+            for (long start = 0; start < n; start += ADAMW_CHUNK) {
                 table[c++] = k;
-                table[c++] = start;
+                table[c++] = (int) start;
             }
         }
         driver.makeCurrent();
         long bytes = (long) table.length * 4, device = allocator.allocate(bytes);
-        driver.copyToDevice(device, table, bytes);
-        driver.launch("adamw_multi_f32", chunks, THREADS, device, device + (long) work.size() * ADAMW_TENSOR_INTS * 4, ADAMW_CHUNK);
-        allocator.release(device, bytes); // reused only by work queued after this launch (one stream)
+        try {
+            driver.copyToDevice(device, table, bytes);
+            driver.launch("adamw_multi_f32", chunks, THREADS, device, device + (long) work.size() * ADAMW_TENSOR_INTS * 4, ADAMW_CHUNK);
+        } finally {
+            allocator.release(device, bytes); // reused only by work queued after this launch (one stream)
+        }
         keep(work);
         for (AdamWUpdate u : work) keep(u.param(), u.grad(), u.m(), u.v());
     }

@@ -19,7 +19,7 @@ final class CudaStorage implements Storage {
     private final int length;
     private final long address;
     private final Cleaner.Cleanable cleanable;
-    private boolean released;
+    private boolean released, longLived;
 
     CudaStorage(Device device, DType dtype, int length, DeviceAllocator allocator) {
         this.device = device;
@@ -38,6 +38,15 @@ final class CudaStorage implements Storage {
                     + "the memory scope it was created in closed, and is used after it; keep it (MemoryScope.keep) or read it inside the scope");
         }
         return address;
+    }
+
+    /** Whether it holds training state (parameter, gradient, optimizer slot), which no memory scope gives back. */
+    void markLongLived(boolean value) {
+        longLived = value;
+    }
+
+    boolean longLived() {
+        return longLived;
     }
 
     /** Gives the block back to the allocator now (a closing memory scope); any later use of this storage fails. */

@@ -1,34 +1,35 @@
 package jtrain.engine;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Set;
 
 import jtrain.engine.backend.Backends;
-import jtrain.engine.optim.Optimizer;
 
 /**
  * Gives back the device memory of the tensors created inside a block of work when the block ends, rather than
  * whenever the garbage collector finds them unreachable. The collector does not see device memory: a GPU training
  * step leaves gigabytes of dead activations that only a collection returns, so without a scope the device fills up
  * before each collection and the caching allocator keeps asking the driver for more. A training step is the
- * natural block:
+ * natural block (with one inner scope per micro-batch when gradients are accumulated, so that each micro-batch's
+ * activations are back before the next one runs):
  *
  * <pre>{@code
- * // the optimizer's parameters, gradients and state (created on the first step) live on
- * try (MemoryScope step = MemoryScope.open(device).keeping(optimizer)) {
- *     model.loss(batch).backward();
+ * try (MemoryScope step = MemoryScope.open(device)) {
+ *     Tensor loss = step.keep(model.loss(batch)); // read after the step
+ *     loss.backward();
  *     optimizer.step();
  *     optimizer.zeroGrad();
  * }
  * }</pre>
  *
  * Every buffer the calling thread allocated on the device while the scope was open is given back when it closes,
- * except those of kept tensors (which pass to an enclosing scope, if any). A tensor whose buffer was given back
- * fails at its next use with an error saying so; read what you need (loss.item()) inside the scope or keep it. On the
- * CPU a scope does nothing: Java arrays are the collector's business.
+ * except those of kept tensors (which pass to an enclosing scope, if any) and training state, which lives on
+ * whatever scope creates it: a parameter moved to the device ({@link Tensor#moveTo}), a gradient for as long as it
+ * is one ({@link Tensor#setGrad}, until {@link Tensor#zeroGrad}) and an optimizer's state (see {@link
+ * jtrain.engine.backend.Backend#markLongLived}). A tensor whose
+ * buffer was given back fails at its next use with an error saying so; read what you need (loss.item()) inside the
+ * scope or keep it. On the CPU a scope does nothing: Java arrays are the collector's business.
  */
 public final class MemoryScope implements AutoCloseable {
     /** A backend's side of a scope: close gives back every buffer it tracked, except those in keep. */
@@ -38,7 +39,6 @@ public final class MemoryScope implements AutoCloseable {
 
     private final Tracker tracker; // null where the backend needs none
     private final Set<Storage> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final List<Optimizer> keptOptimizers = new ArrayList<>();
     private boolean closed;
 
     private MemoryScope(Tracker tracker) {
@@ -50,7 +50,7 @@ public final class MemoryScope implements AutoCloseable {
         return new MemoryScope(Backends.forDevice(device).openMemoryScope());
     }
 
-    /** Keeps t's buffer (and its gradient's) beyond the scope; returns t. */
+    /** Keeps t's buffer (and its gradient's) beyond this scope, into the enclosing one if any; returns t. */
     public Tensor keep(Tensor t) {
         if (t != null) {
             kept.add(t.storage());
@@ -59,25 +59,10 @@ public final class MemoryScope implements AutoCloseable {
         return t;
     }
 
-    /**
-     * Keeps the optimizer's parameters, their gradients and its state as they are when the scope closes (also when
-     * it closes on an exception); returns this scope.
-     */
-    public MemoryScope keeping(Optimizer optimizer) {
-        keptOptimizers.add(optimizer);
-        return this;
-    }
-
     @Override
     public void close() {
         if (closed) return;
-        if (tracker != null) {
-            for (Optimizer o : keptOptimizers) {
-                for (Tensor p : o.params()) keep(p);
-                for (Tensor s : o.stateTensors()) keep(s);
-            }
-            tracker.close(kept); // throws, leaving this scope open, when an inner one is still open
-        }
+        if (tracker != null) tracker.close(kept); // throws, leaving this scope open, when an inner one is still open
         closed = true;
     }
 }

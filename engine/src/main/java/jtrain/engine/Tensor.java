@@ -201,12 +201,16 @@ public final class Tensor {
         return grad;
     }
 
+    /** Sets the gradient; while it is this tensor's gradient, its buffer outlives any memory scope. */
     public void setGrad(Tensor g) {
+        if (grad != null && grad != g) Backends.of(grad).markLongLived(grad.storage, false);
         this.grad = g;
+        if (g != null) Backends.of(g).markLongLived(g.storage, true);
     }
 
+    /** Drops the gradient (a memory scope that created it may then give its buffer back). */
     public void zeroGrad() {
-        this.grad = null;
+        setGrad(null);
     }
 
     public Autograd.Node gradFn() {
@@ -254,6 +258,7 @@ public final class Tensor {
             throw new IllegalStateException("moveTo: " + describe() + " is a view; only whole contiguous tensors move in place");
         }
         storage = Backends.forDevice(target).fromHost(Backends.of(this).toHost(storage));
+        Backends.forDevice(target).markLongLived(storage, true); // a parameter outlives any memory scope
         grad = null;
     }
 

@@ -33,6 +33,13 @@ public interface Backend {
         return null;
     }
 
+    /**
+     * Marks (or, with false, unmarks) a buffer that holds training state (a parameter, a gradient, an optimizer
+     * slot): memory scopes never give a marked buffer back, only the garbage collector does. A no-op where there are
+     * no scopes.
+     */
+    default void markLongLived(Storage storage, boolean longLived) {}
+
     /** A zero-filled buffer. */
     Storage allocate(DType dtype, int length);
 

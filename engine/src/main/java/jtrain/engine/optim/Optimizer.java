@@ -122,22 +122,19 @@ public abstract class Optimizer {
     protected Tensor stateOrZeros(int index, int slot) {
         if (state[index][slot] == null) {
             Tensor p = params.get(index);
-            state[index][slot] = Tensor.zeros(p.dtype(), p.device(), p.shape());
+            state[index][slot] = longLived(Tensor.zeros(p.dtype(), p.device(), p.shape()));
         }
         return state[index][slot];
     }
 
     protected void setState(int index, int slot, Tensor value) {
-        state[index][slot] = value;
+        state[index][slot] = longLived(value);
     }
 
-    /** Every state tensor there is now (the live ones, not copies), in no particular order. */
-    public List<Tensor> stateTensors() {
-        List<Tensor> out = new ArrayList<>();
-        for (Tensor[] slots : state) {
-            for (Tensor t : slots) if (t != null) out.add(t);
-        }
-        return out;
+    /** Optimizer state outlives every memory scope (see {@link jtrain.engine.MemoryScope}). */
+    private static Tensor longLived(Tensor t) {
+        if (t != null) t.backend().markLongLived(t.storage(), true);
+        return t;
     }
 
     /**
@@ -174,7 +171,7 @@ public abstract class Optimizer {
                 if (v < 1 || v != Math.rint(v)) throw new IllegalArgumentException("optimizer state '" + key + "' must be a positive integer, not " + v);
                 newSteps[i] = (long) v;
             } else if (slotNames.contains(slot)) {
-                newState[i][slotNames.indexOf(slot)] = copyLike(params.get(i), e.getValue(), key, i);
+                newState[i][slotNames.indexOf(slot)] = longLived(copyLike(params.get(i), e.getValue(), key, i));
             } else {
                 throw new IllegalArgumentException("optimizer state key '" + key + "': unknown slot '" + slot + "' (expected step or " + slotNames + ")");
             }

@@ -105,7 +105,7 @@ public final class TrainStepBench {
     private static double step(BertForMaskedLM model, AdamW opt, Tensor[] batch, boolean sparse) {
         Tensor ids = batch[0], labels = batch[1];
         // On a GPU the step's buffers go back to the allocator when it ends (see MemoryScope); on the CPU nothing changes.
-        try (var mem = MemoryScope.open(ids.device()).keeping(opt)) {
+        try (var mem = MemoryScope.open(ids.device())) {
             Tensor loss = sparse ? model.sparseLoss(ids, null, null, labels) : model.fullLoss(ids, null, null, labels);
             loss.backward();
             opt.step();

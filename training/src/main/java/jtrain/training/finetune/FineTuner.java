@@ -123,7 +123,7 @@ public final class FineTuner {
             Tensor gradNorm = null;
             // The step's device memory goes back when it ends, not when the collector runs (see MemoryScope). Its
             // losses and gradient norm are read (waiting for the GPU) only for the metrics line.
-            try (var mem = MemoryScope.open(device).keeping(opt)) {
+            try (var mem = MemoryScope.open(device)) {
                 schedule.apply(opt);
                 for (int micro = 0; micro < o.gradAccum; micro++) {
                     List<TaskExample> batch = new ArrayList<>(o.batchSize);
@@ -135,15 +135,17 @@ public final class FineTuner {
                         batch.add(train.get(order[cursor++]));
                     }
                     TaskBatch b = TaskBatch.of(batch, kind, padId);
-                    Tensor taskLoss = model.loss(model.logits(b.inputIds(), b.typeIds(), b.attentionMask()), b.labels());
-                    Tensor loss = taskLoss, mlm = null;
-                    if (aux != null && aux.weight() > 0) {
-                        mlm = mem.keep(aux.nextLoss());
-                        loss = loss.add(mlm.mul(aux.weight()));
+                    try (var microScope = MemoryScope.open(device)) { // this micro-batch's activations go back at its end
+                        Tensor taskLoss = model.loss(model.logits(b.inputIds(), b.typeIds(), b.attentionMask()), b.labels());
+                        Tensor loss = taskLoss, mlm = null;
+                        if (aux != null && aux.weight() > 0) {
+                            mlm = mem.keep(microScope.keep(aux.nextLoss()));
+                            loss = loss.add(mlm.mul(aux.weight()));
+                        }
+                        if (o.gradAccum > 1) loss = loss.mul(1.0 / o.gradAccum);
+                        loss.backward();
+                        window.add(step, mem.keep(microScope.keep(taskLoss)), mlm);
                     }
-                    if (o.gradAccum > 1) loss = loss.mul(1.0 / o.gradAccum);
-                    loss.backward();
-                    window.add(step, mem.keep(taskLoss), mlm);
                 }
                 if (o.clipNorm > 0) gradNorm = mem.keep(GradClip.clipGradNormOnDevice(opt.params(), o.clipNorm));
                 opt.step();
@@ -168,6 +170,7 @@ public final class FineTuner {
                 window.reset();
             }
             if (step % evalEvery == 0 || step == total) {
+                window.settle(); // a non-finite loss stops the run before its weights are evaluated or kept as best
                 EvalResult r = evaluate(dev);
                 history.add(new DevPoint(step, r));
                 boolean improved = bestDev == null || r.score(o.metric) > bestDev.score(o.metric);
@@ -191,6 +194,7 @@ public final class FineTuner {
                 }
             }
         }
+        window.settle();
         progress.done();
         best.restoreInto(model);
         model.train(false);

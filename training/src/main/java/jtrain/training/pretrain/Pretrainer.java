@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jtrain.engine.Device;
 import jtrain.engine.Flops;
 import jtrain.engine.Phase;
 import jtrain.engine.Rng;
@@ -88,18 +89,22 @@ public final class Pretrainer {
         while (s.step < lastStep) {
             int step = s.step + 1;
             Tensor gradNorm = null;
-            // The step's device memory goes back when it ends, not when the collector runs (see MemoryScope). Its
-            // loss and gradient norm are read (waiting for the GPU) only for the metrics line or a checkpoint.
-            try (var mem = MemoryScope.open(s.optimizer.params().getFirst().device()).keeping(s.optimizer)) {
+            // The step's device memory goes back when it ends, each micro-batch's activations when that micro-batch
+            // ends, not when the collector runs (see MemoryScope). The loss and gradient norm are read (waiting for
+            // the GPU) only for the metrics line or a checkpoint, so they are kept.
+            Device device = s.optimizer.params().getFirst().device();
+            try (var mem = MemoryScope.open(device)) {
                 schedule.apply(s.optimizer);
                 for (int micro = 0; micro < o.gradAccum(); micro++) {
                     List<int[]> seqs = new ArrayList<>(o.batchSize());
                     for (int i = 0; i < o.batchSize(); i++) seqs.add(train.get(s.order.next()));
                     MlmBatch b = MlmBatch.of(seqs, vocab, o.masking(), s.dataRng);
-                    Tensor loss = model.sparseLoss(b.inputIds(), null, b.attentionMask(), b.labels());
-                    if (o.gradAccum() > 1) loss = loss.mul(1.0 / o.gradAccum());
-                    s.addLoss(step, mem.keep(loss), o.gradAccum());
-                    loss.backward();
+                    try (var microScope = MemoryScope.open(device)) {
+                        Tensor loss = model.sparseLoss(b.inputIds(), null, b.attentionMask(), b.labels());
+                        if (o.gradAccum() > 1) loss = loss.mul(1.0 / o.gradAccum());
+                        s.addLoss(step, mem.keep(microScope.keep(loss)), o.gradAccum());
+                        loss.backward();
+                    }
                     s.tokens += b.tokens();
                 }
                 if (o.clipNorm() > 0) {
@@ -122,11 +127,13 @@ public final class Pretrainer {
                         curve.getLast()[1], schedule.lr(step - 1), tps, Progress.duration(eta)), step == o.steps());
             }
             if (evaluator != null && (step % o.evalEvery() == 0 || step == o.steps())) {
+                s.settle(); // a non-finite loss stops the run before its weights are evaluated
                 last = evaluate(evaluator, step, metrics, progress);
             }
             s.flops = flopsAtStart + Flops.total() - flops0; // now including the evaluation, as a resumed run will count it
             hook.afterStep(s);
         }
+        s.settle(); // also when stopAfter ended the run between metrics lines
         progress.done();
         return new Summary(last, s.tokens - tokensAtStart, s.flops - flopsAtStart, (System.nanoTime() - start) / 1e9, curve);
     }
