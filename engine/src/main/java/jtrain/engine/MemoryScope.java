@@ -27,9 +27,9 @@ import jtrain.engine.backend.Backends;
  * except those of kept tensors (which pass to an enclosing scope, if any) and training state, which lives on
  * whatever scope creates it: a parameter moved to the device ({@link Tensor#moveTo}), a gradient for as long as it
  * is one ({@link Tensor#setGrad}, until {@link Tensor#zeroGrad}) and an optimizer's state (see {@link
- * jtrain.engine.backend.Backend#markLongLived}). A tensor whose
- * buffer was given back fails at its next use with an error saying so; read what you need (loss.item()) inside the
- * scope or keep it. On the CPU a scope does nothing: Java arrays are the collector's business.
+ * jtrain.engine.backend.Backend#markLongLived}). A tensor whose buffer was given back fails at its next use with an
+ * error saying so; read what you need (loss.item()) inside the scope or keep it. On the CPU a scope does nothing:
+ * Java arrays are the collector's business.
  */
 public final class MemoryScope implements AutoCloseable {
     /** A backend's side of a scope: close gives back every buffer it tracked, except those in keep. */
