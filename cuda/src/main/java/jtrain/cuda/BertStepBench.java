@@ -115,15 +115,15 @@ public final class BertStepBench {
      */
     static double peakTflops(Device device, int size) {
         try (MemoryScope mem = MemoryScope.open(device)) {
-            Tensor x = Tensor.zeros(jtrain.engine.DType.F32, device, 1, size, size); // (batch, m, k), as Backend.matmul takes
-            Backends.forDevice(device).fill(x, 0.01);
             CudaBackend cuda = (CudaBackend) Backends.forDevice(device);
-            Backends.forDevice(device).matmul(x, x); // warm-up: cuBLAS picks its kernel
+            Tensor x = Tensor.zeros(jtrain.engine.DType.F32, device, 1, size, size); // (batch, m, k), as Backend.matmul takes
+            cuda.fill(x, 0.01);
+            cuda.matmul(x, x); // warm-up: cuBLAS picks its kernel
             double best = Double.MAX_VALUE;
             for (int i = 0; i < 5; i++) {
                 cuda.synchronize();
                 long t0 = System.nanoTime();
-                Backends.forDevice(device).matmul(x, x);
+                cuda.matmul(x, x);
                 cuda.synchronize();
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
             }

@@ -26,10 +26,10 @@ import java.util.Map;
  * wrote reads as NaN (or -1) and fails the comparison with the reference backend.
  */
 public final class EmulatedGpu {
-    /** Where the cuda module's build puts the library, seen from the cuda module or from a sibling module. */
-    private static final Path LIBRARY = Files.isDirectory(Path.of("..", "cuda", "target"))
-            ? Path.of("..", "cuda", "target", "gpu-emulator", "libjtrain_gpu_emulator.so")
-            : Path.of("target", "gpu-emulator", "libjtrain_gpu_emulator.so");
+    /** Where the cuda module's build puts the emulator (build.sh's OUT_DIR), seen from the cuda module or a sibling. */
+    static final Path BUILD_DIR = Files.isDirectory(Path.of("..", "cuda", "target"))
+            ? Path.of("..", "cuda", "target", "gpu-emulator") : Path.of("target", "gpu-emulator");
+    private static final Path LIBRARY = BUILD_DIR.resolve("libjtrain_gpu_emulator.so");
     /** Few "multiprocessors", so grid-stride loops take several turns even on small inputs. */
     private static final int MULTIPROCESSORS = 2;
 

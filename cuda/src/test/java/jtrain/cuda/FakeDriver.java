@@ -24,8 +24,7 @@ public final class FakeDriver {
 
     /** The fake libraries' folder, seen from the cuda module or a sibling; skips the calling test when not built. */
     public static Path libraryDir() {
-        Path dir = Files.isDirectory(Path.of("..", "cuda", "target")) ? Path.of("..", "cuda", "target", "gpu-emulator", "fake-driver")
-                : Path.of("target", "gpu-emulator", "fake-driver");
+        Path dir = EmulatedGpu.BUILD_DIR.resolve("fake-driver");
         Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("libcuda.so.1")) && Files.isRegularFile(dir.resolve("libcublas.so.13")),
                 () -> "skipped: the fake driver is not built (" + dir.toAbsolutePath() + "; needs g++)");
         return dir.toAbsolutePath();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,7 @@ class FakeDriverTest {
     @Test
     void theGpuSelfTestPassesOnTheDriverPath() throws Exception {
         List<String> args = new ArrayList<>(List.of("--no-bert"));
-        Path golden = goldenDirOrNull();
+        Path golden = CudaGoldenParityTest.goldenDirOrNull();
         if (golden != null) args.addAll(List.of("--golden", golden.toString()));
         FakeDriver.Run run = FakeDriver.java(Map.of(), 300, "jtrain.cuda.CudaSelfTest", args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.output());
@@ -62,11 +61,4 @@ class FakeDriverTest {
         assertFalse(run.output().contains("[fake"), run.output());
     }
 
-    private static Path goldenDirOrNull() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("golden").resolve("hf-bert-tiny").resolve("random-init");
-            if (Files.isDirectory(candidate)) return candidate;
-        }
-        return null;
-    }
 }
