@@ -21,6 +21,7 @@ extern "C" int jtrain_fake_device_range(unsigned long long address, size_t bytes
 extern "C" int jtrain_fake_driver_state();
 extern "C" void jtrain_fake_enqueue(void (*work)(void*), void* data);
 extern "C" int jtrain_fake_queue_failed();
+extern "C" int jtrain_fake_host_only();
 extern "C" int emu_sgemm_strided_batched(int, int, int, int, int, float, const float*, int, long long, const float*, int,
                                          long long, float, float*, int, long long, int);
 
@@ -43,8 +44,10 @@ struct Product {
 
 void runProduct(void* data) {
     Product* p = static_cast<Product*>(data);
-    if (jtrain_fake_queue_failed() == 0) emu_sgemm_strided_batched(p->transa, p->transb, p->m, p->n, p->k, p->alpha, p->A, p->lda, p->strideA, p->B, p->ldb,
-                              p->strideB, p->beta, p->C, p->ldc, p->strideC, p->batch);
+    if (jtrain_fake_queue_failed() == 0 && jtrain_fake_host_only() == 0) {
+        emu_sgemm_strided_batched(p->transa, p->transb, p->m, p->n, p->k, p->alpha, p->A, p->lda, p->strideA, p->B,
+                                  p->ldb, p->strideB, p->beta, p->C, p->ldc, p->strideC, p->batch);
+    }
     delete p;
 }
 

@@ -16,7 +16,12 @@
 // Environment: JTRAIN_FAKE_CUDA_DEVICES=0 makes cuInit answer CUDA_ERROR_NO_DEVICE; JTRAIN_FAKE_CUDA_MEMORY_MIB
 // sets the device memory (default 4096), past which cuMemAlloc answers CUDA_ERROR_OUT_OF_MEMORY;
 // JTRAIN_FAKE_CUDA_PROFILE=1 prints, as the process exits, how many times each call and each kernel was made.
+// JTRAIN_FAKE_CUDA_MULTIPROCESSORS sets the multiprocessor count the device reports (default 2; the H200 has 132).
+// JTRAIN_FAKE_CUDA_HOST_ONLY=1 checks and counts kernels, memsets and cuBLAS products as usual but runs none of them,
+// and device memory starts zeroed and untouched (mmap): what is left of a step's time is the host's own work (the
+// Java code, JCuda, the driver calls), at full model size. The numbers computed are meaningless.
 // Calls the backend never makes are not here: JCuda binds them lazily, so a new call fails loudly at its first use.
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -30,6 +35,8 @@
 #include <mutex>
 #include <regex>
 #include <string>
+
+#include <sys/mman.h>
 
 using CUresult = int;
 using CUdevice = int;
@@ -85,12 +92,26 @@ void drain(unsigned long long position = ~0ull) {
     }
 }
 
-// Calls and kernel launches by name, for JTRAIN_FAKE_CUDA_PROFILE.
+// Calls and kernel launches by name, for JTRAIN_FAKE_CUDA_PROFILE, and each kernel's launch shapes: the fewest and
+// most blocks (gridX * gridY) and threads per block it was launched with (a GPU wants a few blocks per SM).
 std::map<std::string, long long> calls;
+struct Shapes {
+    unsigned long long fewestBlocks = ~0ull, mostBlocks = 0;
+    unsigned fewestThreads = ~0u, mostThreads = 0;
+};
+std::map<std::string, Shapes> shapes;
 
 void printProfile() {
-    std::fprintf(stderr, "[fake libcuda] profile: calls and launches since cuInit\n");
-    for (auto& [name, count] : calls) std::fprintf(stderr, "[fake libcuda] profile %12lld  %s\n", count, name.c_str());
+    std::fprintf(stderr, "[fake libcuda] profile: calls and launches since cuInit (kernels: blocks, threads per block)\n");
+    for (auto& [name, count] : calls) {
+        auto s = shapes.find(name);
+        if (s == shapes.end()) {
+            std::fprintf(stderr, "[fake libcuda] profile %12lld  %s\n", count, name.c_str());
+        } else {
+            std::fprintf(stderr, "[fake libcuda] profile %12lld  %s  blocks %llu-%llu  threads %u-%u\n", count, name.c_str(),
+                         s->second.fewestBlocks, s->second.mostBlocks, s->second.fewestThreads, s->second.mostThreads);
+        }
+    }
 }
 
 void tally(const std::string& name) {
@@ -101,6 +122,30 @@ void tally(const std::string& name) {
         return enabled;
     }();
     if (on) calls[name]++;
+}
+
+void tallyShape(const std::string& name, unsigned long long blocks, unsigned threads) {
+    if (std::getenv("JTRAIN_FAKE_CUDA_PROFILE") == nullptr) return;
+    Shapes& s = shapes[name];
+    s.fewestBlocks = std::min(s.fewestBlocks, blocks);
+    s.mostBlocks = std::max(s.mostBlocks, blocks);
+    s.fewestThreads = std::min(s.fewestThreads, threads);
+    s.mostThreads = std::max(s.mostThreads, threads);
+}
+
+// Few by default, so that grid-stride loops take turns on the emulator; JTRAIN_FAKE_CUDA_MULTIPROCESSORS=132 gives the
+// H200's launch shapes (with JTRAIN_FAKE_CUDA_HOST_ONLY, at no cost).
+int multiprocessors() {
+    const char* v = std::getenv("JTRAIN_FAKE_CUDA_MULTIPROCESSORS");
+    return v != nullptr && std::atoi(v) > 0 ? std::atoi(v) : 2;
+}
+
+bool hostOnly() {
+    static const bool on = [] {
+        const char* v = std::getenv("JTRAIN_FAKE_CUDA_HOST_ONLY");
+        return v != nullptr && std::strcmp(v, "1") == 0;
+    }();
+    return on;
 }
 
 void say(const char* format, ...) {
@@ -195,7 +240,7 @@ DRIVER_API CUresult cuDeviceGetAttribute(int* value, int attribute, CUdevice dev
         case 6: *value = 65535; return kSuccess;         // max grid y
         case 8: *value = 49152; return kSuccess;         // shared memory per block
         case 10: *value = 32; return kSuccess;           // warp size
-        case 16: *value = 2; return kSuccess;            // multiprocessors: few, so grid-stride loops take turns
+        case 16: *value = multiprocessors(); return kSuccess;
         case 75: *value = 9; return kSuccess;            // compute capability 9.0, like the H200
         case 76: *value = 0; return kSuccess;
         default: say("cuDeviceGetAttribute(%d) is not emulated", attribute); return kNotSupported;
@@ -239,7 +284,13 @@ DRIVER_API CUresult cuMemAlloc_v2(CUdeviceptr* address, size_t bytes) {
     if (CUresult rc = ready("cuMemAlloc")) return rc;
     if (bytes == 0) return kInvalidValue;
     if (deviceBytes + bytes > memoryLimit()) return kOutOfMemory;
-    void* p = emu_alloc((long long) bytes);
+    void* p;
+    if (hostOnly()) { // zero pages that cost nothing until touched (nothing runs that would touch them)
+        p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED) p = nullptr;
+    } else {
+        p = emu_alloc((long long) bytes);
+    }
     if (p == nullptr) return kOutOfMemory;
     *address = (CUdeviceptr) p;
     deviceBlocks[*address] = bytes;
@@ -257,8 +308,12 @@ DRIVER_API CUresult cuMemFree_v2(CUdeviceptr address) {
     }
     drain(); // cuMemFree waits for the work queued before it
     deviceBytes -= block->second;
+    if (hostOnly()) {
+        munmap((void*) address, block->second);
+    } else {
+        emu_free((void*) address);
+    }
     deviceBlocks.erase(block);
-    emu_free((void*) address);
     return sticky;
 }
 
@@ -332,6 +387,7 @@ DRIVER_API CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t b
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuMemsetD8")) return rc;
     if (CUresult rc = deviceRange("cuMemsetD8", dst, bytes)) return rc;
+    if (hostOnly()) return kSuccess;
     enqueue([=] { // asynchronous for device memory
         if (sticky == kSuccess) std::memset((void*) dst, value, bytes);
     });
@@ -412,6 +468,8 @@ DRIVER_API CUresult cuLaunchKernel(Function* f, unsigned gridX, unsigned gridY, 
     }
     std::string name = f->name;
     tally("kernel " + name);
+    tallyShape("kernel " + name, (unsigned long long) gridX * gridY, blockX);
+    if (hostOnly()) return kSuccess;
     enqueue([name, values, count, sizes, gridX, gridY, blockX]() mutable {
         if (sticky != kSuccess) return; // a context with a failed kernel runs nothing more
         std::vector<void*> args;
@@ -481,6 +539,11 @@ DRIVER_API void jtrain_fake_enqueue(void (*work)(void*), void* data) {
     std::lock_guard<std::mutex> guard(lock);
     tally("cuBLAS product");
     enqueue([work, data] { work(data); }); // run even after a failed kernel: work owns (and frees) data
+}
+
+// For the fake cuBLAS: whether products are checked only, not computed (JTRAIN_FAKE_CUDA_HOST_ONLY=1).
+DRIVER_API int jtrain_fake_host_only() {
+    return hostOnly() ? 1 : 0;
 }
 
 // For the fake cuBLAS's queued products (called while the queue runs, so without the lock): whether a kernel failed.

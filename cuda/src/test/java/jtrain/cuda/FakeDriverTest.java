@@ -54,6 +54,19 @@ class FakeDriverTest {
         probe("staged-uploads", Map.of());
     }
 
+    @Test
+    void hostOnlyModeRunsABertBaseStepWithoutComputingIt() throws Exception {
+        // BERT-base at batch 16 would take hours on the emulator; with nothing computed, seconds: what remains of a
+        // step's time is the host's own work (docs/cuda.md, "What a step costs the host").
+        FakeDriver.Run run = FakeDriver.java(Map.of("JTRAIN_FAKE_CUDA_HOST_ONLY", "1", "JTRAIN_FAKE_CUDA_MEMORY_MIB", "65536"), 120,
+                "jtrain.cuda.BertStepBench", "--model", "base", "--batch", "16", "--seq", "128", "--steps", "2", "--warmup", "1",
+                "--modes", "fp32", "--peak-size", "64");
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("\"L\": 12, \"H\": 768, \"A\": 12, \"I\": 3072, \"V\": 30522, \"B\": 16, \"T\": 128"), run.output());
+        assertTrue(run.output().contains("\"step_ms\""), run.output());
+        assertFalse(run.output().contains("[fake"), run.output());
+    }
+
     private static void probe(String name, Map<String, String> env) throws Exception {
         FakeDriver.Run run = FakeDriver.java(env, 120, "jtrain.cuda.FakeDriverProbe", name);
         assertEquals(0, run.exitCode(), run.output());
