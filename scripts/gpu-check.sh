@@ -63,7 +63,7 @@ run() {
     timeout 60 "${java[@]}" -Djtrain.cuda.sync=true jtrain.cuda.CudaSelfTest --no-bert 2>&1 | tee "$out/selftest-sync.txt"
   fi
 
-  echo "== each primitive at BERT-base shapes (us per call, GB/s, TFLOP/s)"
+  echo "== each primitive at BERT-base shapes (GPU and wall us per call, GB/s, TFLOP/s)"
   # shellcheck disable=SC2086
   timeout 60 "${java[@]}" jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-} 2>&1 | tee "$out/primitives.txt"
 
@@ -131,11 +131,30 @@ for name, n in (("train", 400), ("dev", 100), ("test", 100)):
 PY
 }
 
-# The run at small sizes on the fake driver (the emulator is about a million times slower than an H200).
+# The run at small sizes on the fake driver (the emulator is about a million times slower than an H200), after the
+# GPU run's benchmarks at their real sizes with nothing computed: every launch shape for the H200's 132
+# multiprocessors, every allocation and cuBLAS operand at BERT-base size, and what a step costs the host.
 dry_run() {
   bash "$here/cuda/src/test/emulator/build.sh" "$here/kernels/src/main/cuda" "$here/cuda/target/gpu-emulator" || exit 1
+  [ -x /tmp/jre/bin/java ] || tar xzf "$dev/jre.tgz" -C /tmp || { echo "no $dev/jre.tgz: run 'prepare' first" >&2; exit 2; }
+  echo "== host only, at the GPU run's sizes (JTRAIN_FAKE_CUDA_HOST_ONLY=1: checked, counted, not computed)"
+  local log=/tmp/gpu-check-host-only.txt
+  # shellcheck disable=SC2086
+  { JTRAIN_FAKE_CUDA_HOST_ONLY=1 JTRAIN_FAKE_CUDA_MULTIPROCESSORS=132 JTRAIN_FAKE_CUDA_MEMORY_MIB=143000 \
+      LD_LIBRARY_PATH="$here/cuda/target/gpu-emulator/fake-driver" timeout 300 \
+      /tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g -cp "$dev/gpu-check/lib/*" \
+      jtrain.cuda.BertStepBench ${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10} --peak-size 8192 --modes fp32,tf32 \
+    && JTRAIN_FAKE_CUDA_HOST_ONLY=1 JTRAIN_FAKE_CUDA_MULTIPROCESSORS=132 JTRAIN_FAKE_CUDA_MEMORY_MIB=143000 \
+      LD_LIBRARY_PATH="$here/cuda/target/gpu-emulator/fake-driver" timeout 300 \
+      /tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g -cp "$dev/gpu-check/lib/*" \
+      jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-}; } 2>&1 | grep -v '^WARNING' | tee "$log"
+  if [ "${PIPESTATUS[0]}" -ne 0 ] || grep -q '^\[fake' "$log"; then
+    echo "host-only run at full size FAILED (see above)" >&2
+    exit 1
+  fi
+  echo "host-only run at full size: ok (the step_ms above is the host's work alone; the numbers are meaningless)"
   LIBRARY_PATH="$here/cuda/target/gpu-emulator/fake-driver" SKIP_TORCH=1 SELFTEST_ARGS=--no-bert \
-    PRIMITIVE_ARGS="--tokens 64 --seq 16 --hidden 32 --ffn 64 --heads 2 --vocab 211 --params 10000 --reps 2" \
+    PRIMITIVE_ARGS="--tokens 64 --seq 16 --hidden 32 --ffn 64 --heads 2 --vocab 211 --params 10000 --reps 2 --warmup 1" \
     BENCH_ARGS="--model 1,32,2,64 --vocab 211 --batch 2 --seq 16 --steps 2" PEAK_SIZE=64 CLI_MODEL=1,32,2,64 CLI_STEPS=4 CLI_TIMEOUT=120 \
     OUT="${OUT:-/tmp/gpu-check-dry-run}" run
 }

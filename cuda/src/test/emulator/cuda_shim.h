@@ -89,3 +89,12 @@ inline unsigned long long min(unsigned long long a, unsigned long long b) { retu
 inline unsigned long long max(unsigned long long a, unsigned long long b) { return a > b ? a : b; }
 inline float min(float a, float b) { return fminf(a, b); }
 inline float max(float a, float b) { return fmaxf(a, b); }
+
+// ---- clock ---------------------------------------------------------------------------------------------------------
+// The SM cycle counter, as a 2 GHz clock on the host's steady clock (so a wait of N cycles lasts about what it would
+// on an H200).
+#include <chrono>
+inline long long clock64() {
+    return 2 * (long long) std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch()).count();
+}

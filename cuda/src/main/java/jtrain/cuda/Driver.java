@@ -9,6 +9,8 @@ import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
@@ -155,6 +157,37 @@ class Driver {
         check("cuLaunchKernel(" + kernel + ")", JCudaDriver.cuLaunchKernel(function(kernel), gridX, gridY, 1, blockX, 1, 1,
                 0, null, Pointer.to(params), null));
         if (SYNC) check("cuCtxSynchronize after " + kernel, JCudaDriver.cuCtxSynchronize());
+    }
+
+    /**
+     * Keeps the stream busy for at least about micros microseconds (spin_wait: SM cycles, counted at 2 GHz, the
+     * most an H200 runs at), so that work the host queues meanwhile then runs back to back: see {@link #gpuMillis}.
+     */
+    void holdStream(long micros) {
+        launch("spin_wait", 1, 32, micros * 2000L);
+    }
+
+    /**
+     * The GPU time, in milliseconds, of the work that queue puts on the stream: events recorded before and after it,
+     * then waited for. Gaps where the GPU waited for the host count too, unless {@link #holdStream} came first.
+     */
+    float gpuMillis(Runnable queue) {
+        makeCurrent();
+        CUevent start = new CUevent(), end = new CUevent();
+        check("cuEventCreate", JCudaDriver.cuEventCreate(start, CUevent_flags.CU_EVENT_DEFAULT));
+        check("cuEventCreate", JCudaDriver.cuEventCreate(end, CUevent_flags.CU_EVENT_DEFAULT));
+        try {
+            check("cuEventRecord", JCudaDriver.cuEventRecord(start, null));
+            queue.run();
+            check("cuEventRecord", JCudaDriver.cuEventRecord(end, null));
+            check("cuEventSynchronize", JCudaDriver.cuEventSynchronize(end));
+            float[] ms = new float[1];
+            check("cuEventElapsedTime", JCudaDriver.cuEventElapsedTime(ms, start, end));
+            return ms[0];
+        } finally {
+            JCudaDriver.cuEventDestroy(start);
+            JCudaDriver.cuEventDestroy(end);
+        }
     }
 
     private CUfunction function(String kernel) {

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import jtrain.engine.DType;
 import jtrain.engine.Device;
+import jtrain.engine.MemoryScope;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backend;
@@ -19,11 +20,16 @@ import jtrain.engine.backend.Backends;
 
 /**
  * The time of each primitive of a BERT training step on the GPU, at BERT-base shapes by default (64 x 128 tokens,
- * hidden 768, FFN 3072, 12 heads, vocabulary 30522, 110M parameters for AdamW): microseconds per call between
- * device synchronisations, and the memory traffic (GB/s, counting each tensor read or written once) or FLOP rate
- * that implies. The per-kernel companion of {@link BertStepBench}: it shows which kernel a slow step spends on.
+ * hidden 768, FFN 3072, 12 heads, vocabulary 30522, 110M parameters for AdamW), and the memory traffic (GB/s,
+ * counting each tensor read or written once) or FLOP rate that implies. The per-kernel companion of
+ * {@link BertStepBench}: it shows which kernel a slow step spends on.
  * usage: GpuPrimitiveBench [--tokens 8192] [--seq 128] [--hidden 768] [--ffn 3072] [--heads 12] [--vocab 30522]
- *                          [--params 110000000] [--layers 12] [--reps 10]
+ *                          [--params 110000000] [--layers 12] [--reps 20] [--warmup 20]
+ * Two times per call: "GPU", from events around --reps calls queued while a spin kernel held the stream, so they
+ * run back to back and the host's own cost (checks, JCuda, a few tens of microseconds per call) is not in it; and
+ * "wall", the warm-up's time per call with nothing held, which is the GPU's or the host's, whichever is slower.
+ * Each call runs in a {@link MemoryScope}, as a training step's ops do, so its outputs go back to the allocator's
+ * cache when it returns instead of waiting for a collection.
  */
 public final class GpuPrimitiveBench {
     private GpuPrimitiveBench() {}
@@ -52,28 +58,43 @@ public final class GpuPrimitiveBench {
     /** Times every case on cuda and prints a table to out. */
     static void run(String[] argv, CudaBackend cuda, java.io.PrintStream out) {
         Map<String, String> a = new LinkedHashMap<>(Map.of("tokens", "8192", "seq", "128", "hidden", "768", "ffn", "3072",
-                "heads", "12", "vocab", "30522", "params", "110000000", "reps", "10"));
+                "heads", "12", "vocab", "30522", "params", "110000000", "reps", "20"));
+        a.put("warmup", "20");
         a.put("layers", "12");
         for (int i = 0; i + 1 < argv.length; i += 2) {
             if (!argv[i].startsWith("--") || !a.containsKey(argv[i].substring(2))) throw new IllegalArgumentException("unknown option " + argv[i]);
             a.put(argv[i].substring(2), argv[i + 1]);
         }
-        int reps = Integer.parseInt(a.get("reps"));
-        out.printf(Locale.ROOT, "%-34s %-22s %12s %10s %10s%n", "primitive", "shape", "us/call", "GB/s", "TFLOP/s");
+        int reps = Integer.parseInt(a.get("reps")), warmup = Integer.parseInt(a.get("warmup"));
+        out.printf(Locale.ROOT, "%-34s %-22s %12s %12s %10s %10s%n", "primitive", "shape", "GPU us/call", "wall us/call", "GB/s", "TFLOP/s");
         for (Case c : cases(a, cuda.device())) {
             Tensor[] in = c.inputs().get();
             cuda.setTf32(c.tf32());
-            for (int i = 0; i < 2; i++) c.op().run(cuda, in); // warm-up (and the allocator's first blocks)
+            // Warm-up, so that the JIT has compiled the host side; its wall time per call (host and GPU, whichever
+            // is slower) sizes the hold below.
+            call(c, cuda, in);
             cuda.synchronize();
             long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) c.op().run(cuda, in);
+            for (int i = 0; i < warmup; i++) call(c, cuda, in);
             cuda.synchronize();
-            double sec = (System.nanoTime() - t0) / 1e9 / reps;
-            out.printf(Locale.ROOT, "%-34s %-22s %12.1f %10s %10s%n", c.name(), c.shape(), sec * 1e6,
+            double wall = (System.nanoTime() - t0) / 1e9 / Math.max(1, warmup);
+            // The GPU alone: the timed calls are queued while a spin kernel holds the stream, then run back to back.
+            cuda.holdStream(Math.min(2_000_000L, (long) (1.5 * reps * wall * 1e6) + 1000));
+            double sec = cuda.gpuMillis(() -> {
+                for (int i = 0; i < reps; i++) call(c, cuda, in);
+            }) / 1e3 / reps;
+            out.printf(Locale.ROOT, "%-34s %-22s %12.1f %12.1f %10s %10s%n", c.name(), c.shape(), sec * 1e6, wall * 1e6,
                     c.bytes() > 0 ? String.format(Locale.ROOT, "%.0f", c.bytes() / sec / 1e9) : "-",
                     c.flops() > 0 ? String.format(Locale.ROOT, "%.1f", c.flops() / sec / 1e12) : "-");
         }
         cuda.setTf32(false);
+    }
+
+    /** One call in a memory scope, as in a training step: its outputs go back to the allocator's cache at once. */
+    private static void call(Case c, CudaBackend cuda, Tensor[] in) {
+        try (MemoryScope scope = MemoryScope.open(cuda.device())) {
+            c.op().run(cuda, in);
+        }
     }
 
     static List<Case> cases(Map<String, String> a, Device d) {

@@ -21,6 +21,7 @@ public final class FakeDriverProbe {
             case "second-thread" -> secondThread();
             case "out-of-memory" -> outOfMemory();
             case "staged-uploads" -> stagedUploads();
+            case "held-stream" -> heldStream(status.backend());
             default -> "wrong: unknown probe " + args[0];
         };
         System.out.println(verdict);
@@ -44,6 +45,25 @@ public final class FakeDriverProbe {
         if (failure[0] != null) return "wrong: " + failure[0];
         return java.util.Arrays.equals(result[0], new float[] {14, 77}) ? "ok: sums of squares " + java.util.Arrays.toString(result[0])
                 : "wrong: " + java.util.Arrays.toString(result[0]);
+    }
+
+    /**
+     * The primitive benchmark's GPU timing: work queued behind spin_wait is timed by events without the hold, which
+     * did run (the stream only reached the work after it).
+     */
+    private static String heldStream(CudaBackend cuda) {
+        Tensor x = Tensor.of(new float[] {1, 2, 3}, 3).to(Device.cuda(0));
+        cuda.synchronize();
+        long t0 = System.nanoTime();
+        cuda.holdStream(300_000);
+        float gpuMs = cuda.gpuMillis(() -> {}); // queues nothing: only the two event records
+        Tensor y = x.mul(x);
+        float workMs = cuda.gpuMillis(() -> x.mul(x));
+        double wallMs = (System.nanoTime() - t0) / 1e6;
+        String seen = String.format(java.util.Locale.ROOT, "hold 300 ms, wall %.0f ms, empty %.2f ms, one kernel %.2f ms, %s",
+                wallMs, gpuMs, workMs, java.util.Arrays.toString(y.toFloatArray()));
+        boolean right = wallMs >= 300 && gpuMs < 50 && workMs < 250 && java.util.Arrays.equals(y.toFloatArray(), new float[] {1, 4, 9});
+        return (right ? "ok: " : "wrong: ") + seen;
     }
 
     /** Asking for more than the device has: an exception naming the bytes and what the allocator holds, no crash. */

@@ -55,6 +55,11 @@ class FakeDriverTest {
     }
 
     @Test
+    void workQueuedBehindAHeldStreamIsTimedWithoutTheHold() throws Exception {
+        probe("held-stream", Map.of());
+    }
+
+    @Test
     void hostOnlyModeRunsABertBaseStepWithoutComputingIt() throws Exception {
         // BERT-base at batch 16 would take hours on the emulator; with nothing computed, seconds: what remains of a
         // step's time is the host's own work (docs/cuda.md, "What a step costs the host").
