@@ -101,12 +101,12 @@ def rows(path):
     except OSError:
         return {}
 j, t, n = rows(sys.argv[1]), rows(sys.argv[2]), rows(sys.argv[3])
-print(f"{'mode':6} {'jtrain tok/s':>13} {'torch tok/s':>12} {'jtrain/torch':>13} {'jtrain ms':>10} {'torch ms':>9} {'jtrain MFU':>11}")
+print(f"{'mode':6} {'jtrain tok/s':>13} {'torch tok/s':>12} {'jtrain/torch':>13} {'jtrain ms':>10} {'host ms':>8} {'torch ms':>9} {'jtrain MFU':>11}")
 for mode in ("fp32", "tf32"):
     a, b = j.get(mode), t.get(mode)
     ratio = f"{a['tokens_per_s'] / b['tokens_per_s']:.2f}" if a and b else "-"
     print(f"{mode:6} {a['tokens_per_s'] if a else '-':>13} {b['tokens_per_s'] if b else '-':>12} {ratio:>13} "
-          f"{a['step_ms'] if a else '-':>10} {b['step_ms'] if b else '-':>9} {a.get('mfu', '-') if a else '-':>11}")
+          f"{a['step_ms'] if a else '-':>10} {a.get('host_ms', '-') if a else '-':>8} {b['step_ms'] if b else '-':>9} {a.get('mfu', '-') if a else '-':>11}")
 if "fp32" in n:
     print(f"fp32 without MemoryScope: {n['fp32']['tokens_per_s']} tok/s, {n['fp32']['step_ms']} ms, allocator {n['fp32']['memory']}")
 PY

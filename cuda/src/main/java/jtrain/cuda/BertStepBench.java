@@ -24,6 +24,9 @@ import jtrain.transformer.BertForMaskedLM;
  * --loss full (the default) computes logits at every position like the PyTorch script; sparse only at the labelled 15%.
  * --memory-scope false leaves a step's device memory to the garbage collector instead of a {@link MemoryScope}.
  * "mfu" is the step's TFLOP/s over the best of 5 matrix products of --peak-size cubed in the same mode ("gemm_peak_tflops").
+ * "host_ms" is the time per step the host spent queuing it (nothing in a step waits for the GPU): well below step_ms,
+ * the GPU sets the pace; close to it, either the host does, or the driver's launch queue was full and made it wait
+ * (JTRAIN_FAKE_CUDA_HOST_ONLY on the fake driver measures the host's cost alone; see docs/cuda.md).
  */
 public final class BertStepBench {
     private BertStepBench() {}
@@ -87,19 +90,23 @@ public final class BertStepBench {
             };
             for (int i = 0; i < warmup; i++) step.run();
             sync(cuda);
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) step.run();
+            long t0 = System.nanoTime(), queuing = 0;
+            for (int i = 0; i < steps; i++) {
+                long s0 = System.nanoTime();
+                step.run();
+                queuing += System.nanoTime() - s0;
+            }
             sync(cuda);
-            double sec = (System.nanoTime() - t0) / 1e9 / steps;
+            double sec = (System.nanoTime() - t0) / 1e9 / steps, hostMs = queuing / 1e6 / steps;
             long n = m.parameterCount();
             long emb = (long) vocab * hidden + (long) config.maxPositionEmbeddings() * hidden + (long) config.typeVocabSize() * hidden;
             double flopsPerToken = 6.0 * (n - emb) + 6.0 * hidden * vocab + 12.0 * layers * seq * hidden; // torch_bert_gpu.py's count
             double tflops = flopsPerToken * batch * seq / sec / 1e12, peak = cuda == null ? Double.NaN : peakTflops(device, peakSize);
             out.printf(Locale.ROOT, "{\"jtrain\": \"%s\", \"gpu\": \"%s\", \"L\": %d, \"H\": %d, \"A\": %d, \"I\": %d, \"V\": %d, \"B\": %d, \"T\": %d, "
-                            + "\"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, "
+                            + "\"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"host_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, "
                             + "\"gemm_peak_tflops\": %.1f, \"mfu\": %.3f, \"memory\": \"%s\"}%n",
                     cuda == null ? "cpu" : "cuda", cuda == null ? "-" : cuda.deviceName(), layers, hidden, heads, inter, vocab, batch, seq,
-                    mode, sparse ? "sparse" : "full", sec * 1e3, Math.round(batch * seq / sec), tflops, peak, tflops / peak,
+                    mode, sparse ? "sparse" : "full", sec * 1e3, hostMs, Math.round(batch * seq / sec), tflops, peak, tflops / peak,
                     cuda == null ? "-" : cuda.memorySummary());
             if (cuda != null) {
                 // Drop this mode's model before the next one allocates its own.
