@@ -11,9 +11,10 @@ import jtrain.transformer.BertConfig;
 import jtrain.transformer.BertForMaskedLM;
 
 /**
- * One BERT-sized masked-LM forward and backward (2 layers of BERT-base width: hidden 768, 12 heads, vocabulary
- * 30522, batch 2 x 128 tokens with padding, dropout on) on the GPU and on the CPU backend from identical weights
- * and seeds. Dropout masks are bit-identical across backends, so the loss and every parameter gradient must agree
+ * Masked-LM forward and backward on the GPU and on the CPU backend from identical weights and seeds, for two
+ * models: 2 layers of BERT-base width (hidden 768, 12 heads, vocabulary 30522, batch 2 x 128 tokens with padding,
+ * dropout on), and an odd-sized one (3 layers, hidden 36, 3 heads of 12, FFN 100, vocabulary 997, batch 3 x 21), so
+ * that no size that happens to divide a block or warp hides an edge case. Dropout masks are bit-identical across backends, so the loss and every parameter gradient must agree
  * to float rounding: loss within 1e-4 relative, each gradient within 1e-3 relative (in norm, the norm floored at 1e-6).
  */
 public final class BertCheck {
@@ -22,7 +23,14 @@ public final class BertCheck {
     static final double LOSS_RTOL = 1e-4, GRAD_RTOL = 1e-3;
 
     public static List<OpChecks.Result> run(CudaBackend cuda) {
-        return run(cuda, BertConfig.of(30522, 2, 768, 12, 3072), 2, 128);
+        List<OpChecks.Result> out = new ArrayList<>(run(cuda, BertConfig.of(30522, 2, 768, 12, 3072), 2, 128));
+        out.addAll(oddSized(cuda));
+        return out;
+    }
+
+    /** The odd-sized model alone (small enough for the emulator). */
+    static List<OpChecks.Result> oddSized(CudaBackend cuda) {
+        return run(cuda, BertConfig.of(997, 3, 36, 3, 100), 3, 21);
     }
 
     /** The same check for another model size and batch (b sequences of t tokens, the second padded in its last quarter). */
