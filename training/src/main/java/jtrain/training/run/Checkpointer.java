@@ -1,7 +1,6 @@
 package jtrain.training.run;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +18,7 @@ import java.util.stream.Stream;
 
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
+import jtrain.engine.io.Sha256;
 import jtrain.training.pretrain.TrainingState;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
@@ -95,7 +92,7 @@ public final class Checkpointer {
             TokenizerFiles.save(tokenizer, tmp);
             Safetensors.write(tmp.resolve(STATE_TENSORS), state.optimizer.exportState(), Map.of("format", "jtrain-trainer-state"));
             Map<String, Object> json = state.toJson();
-            json.put("state_sha256", sha256(Json.write(json)));
+            json.put("state_sha256", Sha256.of(Json.write(json)));
             json.put("files", syncAndDescribe(tmp));
             RunFolder.writeAtomically(tmp.resolve(STATE_JSON), Json.writePretty(json).getBytes(StandardCharsets.UTF_8));
             hook.written(tmp.resolve(STATE_JSON));
@@ -147,7 +144,7 @@ public final class Checkpointer {
         Map<String, Object> fields = new LinkedHashMap<>(json);
         fields.remove("files");
         Object recorded = fields.remove("state_sha256");
-        if (!sha256(Json.write(fields)).equals(recorded)) {
+        if (!Sha256.of(Json.write(fields)).equals(recorded)) {
             throw new CheckpointException(stateFile + ": checksum mismatch, the file is corrupted", null);
         }
         for (Map.Entry<String, Object> e : ((Map<String, Object>) files).entrySet()) {
@@ -160,7 +157,7 @@ public final class Checkpointer {
                 if (size != expected) {
                     throw new CheckpointException(f + ": " + size + " bytes but " + expected + " were saved (truncated or corrupted)", null);
                 }
-                if (!sha256(f).equals(info.get("sha256"))) {
+                if (!Sha256.of(f).equals(info.get("sha256"))) {
                     throw new CheckpointException(f + ": checksum mismatch, the file is corrupted", null);
                 }
             } catch (IOException ex) {
@@ -179,7 +176,7 @@ public final class Checkpointer {
             hook.written(f);
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("size", Files.size(f));
-            info.put("sha256", sha256(f));
+            info.put("sha256", Sha256.of(f));
             files.put(f.getFileName().toString(), info);
         }
         return files;
@@ -246,25 +243,6 @@ public final class Checkpointer {
             ch.force(true);
         } catch (IOException e) {
             if (!folder) throw e; // some platforms cannot open folders; the files themselves are safe
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String sha256(Path f) throws IOException {
-        try (InputStream in = Files.newInputStream(f)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

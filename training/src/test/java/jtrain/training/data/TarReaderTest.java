@@ -96,7 +96,7 @@ class TarReaderTest {
     void installChecksHashCountAndStripsPackage(@TempDir Path dir) throws IOException {
         Path tgz = dir.resolve("t-1.0.0.tgz");
         Files.write(tgz, new TarBuilder().file("package/data/x.json", "{}").file("package/README", "r").gzipped());
-        String sha = DataCache.sha256(tgz);
+        String sha = jtrain.engine.io.Sha256.of(tgz);
         DataCache cache = DataCache.open(dir.resolve("cache"));
         DatasetSpec spec = new DatasetSpec("t", "t", "1.0.0", "t-1.0.0.tgz", sha, 2);
         assertFalse(cache.isInstalled(spec));
@@ -119,7 +119,7 @@ class TarReaderTest {
         Path tgz = dir.resolve("evil.tgz");
         Files.write(tgz, new TarBuilder().file("package/../../escape", "x").gzipped());
         DataCache cache = DataCache.open(dir.resolve("cache"));
-        DatasetSpec spec = new DatasetSpec("e", "e", "1", "evil.tgz", DataCache.sha256(tgz), 1);
+        DatasetSpec spec = new DatasetSpec("e", "e", "1", "evil.tgz", jtrain.engine.io.Sha256.of(tgz), 1);
         assertTrue(assertThrows(DataException.class, () -> cache.install(spec, tgz)).getMessage().contains("unsafe"));
         assertFalse(Files.exists(dir.resolve("escape")));
     }
