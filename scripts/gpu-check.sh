@@ -139,15 +139,12 @@ dry_run() {
   [ -x /tmp/jre/bin/java ] || tar xzf "$dev/jre.tgz" -C /tmp || { echo "no $dev/jre.tgz: run 'prepare' first" >&2; exit 2; }
   echo "== host only, at the GPU run's sizes (JTRAIN_FAKE_CUDA_HOST_ONLY=1: checked, counted, not computed)"
   local log=/tmp/gpu-check-host-only.txt
+  local host_only=(env JTRAIN_FAKE_CUDA_HOST_ONLY=1 JTRAIN_FAKE_CUDA_MULTIPROCESSORS=132 JTRAIN_FAKE_CUDA_MEMORY_MIB=143000
+                   LD_LIBRARY_PATH="$here/cuda/target/gpu-emulator/fake-driver" timeout 300
+                   /tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g -cp "$dev/gpu-check/lib/*")
   # shellcheck disable=SC2086
-  { JTRAIN_FAKE_CUDA_HOST_ONLY=1 JTRAIN_FAKE_CUDA_MULTIPROCESSORS=132 JTRAIN_FAKE_CUDA_MEMORY_MIB=143000 \
-      LD_LIBRARY_PATH="$here/cuda/target/gpu-emulator/fake-driver" timeout 300 \
-      /tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g -cp "$dev/gpu-check/lib/*" \
-      jtrain.cuda.BertStepBench ${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10} --peak-size 8192 --modes fp32,tf32 \
-    && JTRAIN_FAKE_CUDA_HOST_ONLY=1 JTRAIN_FAKE_CUDA_MULTIPROCESSORS=132 JTRAIN_FAKE_CUDA_MEMORY_MIB=143000 \
-      LD_LIBRARY_PATH="$here/cuda/target/gpu-emulator/fake-driver" timeout 300 \
-      /tmp/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g -cp "$dev/gpu-check/lib/*" \
-      jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-}; } 2>&1 | grep -v '^WARNING' | tee "$log"
+  { "${host_only[@]}" jtrain.cuda.BertStepBench ${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10} --peak-size 8192 --modes fp32,tf32 \
+      && "${host_only[@]}" jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-}; } 2>&1 | grep -v '^WARNING' | tee "$log"
   if [ "${PIPESTATUS[0]}" -ne 0 ] || grep -q '^\[fake' "$log"; then
     echo "host-only run at full size FAILED (see above)" >&2
     exit 1
