@@ -26,9 +26,11 @@ public final class EvalCommand {
     static final String USAGE = """
             usage: ./trainer eval --model DIR --task pos|genre|spam|seq|tok [--split dev|test] [--json]
                      [--dev FILE | --test FILE (for seq/tok)] [--max-len 128] [--split-seed 42] [--cache DIR]
+                     [--device auto|cpu|cuda]
               Prints accuracy, macro-F1 and loss (tagging: over words, scored on their first sub-token).""";
 
-    private static final Set<String> VALUED = Set.of("--model", "--task", "--split", "--dev", "--test", "--max-len", "--split-seed", "--cache");
+    private static final Set<String> VALUED = Set.of("--model", "--task", "--split", "--dev", "--test", "--max-len", "--split-seed", "--cache",
+            "--device");
     private static final Set<String> SWITCHES = Set.of("--json");
 
     private EvalCommand() {}
@@ -63,6 +65,7 @@ public final class EvalCommand {
             int maxLen = Math.min(a.integer("--max-len", 128), m.model().config.maxPositionEmbeddings());
             EncodedSet enc = data.encode(new TaskEncoder(m.tokenizer(), m.labels(), maxLen), split);
             int padId = m.tokenizer().vocab().id(m.tokenizer().specialTokens().pad());
+            m.model().to(jtrain.cuda.Devices.select(a.string("--device", "auto")));
             EvalResult r = TaskEvaluator.evaluate(m.model(), m.kind(), enc.examples(), m.labels().size(), 32, padId);
             if (a.has("--json")) {
                 Map<String, Object> j = new LinkedHashMap<>();

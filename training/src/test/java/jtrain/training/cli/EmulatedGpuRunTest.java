@@ -116,9 +116,24 @@ class EmulatedGpuRunTest {
         assertEquals(32, ((Number) gpuResults.get("test_scored")).intValue(), "scored on the whole test split: " + gpuResults);
         double cpuLoss = ((Number) cpuResults.get("test_loss")).doubleValue(), gpuLoss = ((Number) gpuResults.get("test_loss")).doubleValue();
         assertEquals(cpuLoss, gpuLoss, 1e-3 * cpuLoss, "the GPU fine-tuning (with auxiliary MLM) follows the CPU one");
-        var e = FinetuneCommandTest.eval("--model", onGpu.resolve("model").toString(), "--task", "seq", "--test",
-                tmp.resolve("test.jsonl").toString(), "--json");
+        String[] evalArgs = {"--model", onGpu.resolve("model").toString(), "--task", "seq", "--test", tmp.resolve("test.jsonl").toString(), "--json"};
+        var e = FinetuneCommandTest.eval(concat(evalArgs, "--device", "cpu"));
         assertEquals(0, e.code(), e.err());
+        Map<String, Object> cpuEval = Json.parseObject(e.out().trim(), "eval --device cpu"), gpuEval;
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            var g = FinetuneCommandTest.eval(concat(evalArgs, "--device", "cuda"));
+            assertEquals(0, g.code(), g.err());
+            gpuEval = Json.parseObject(g.out().trim(), "eval --device cuda");
+        }
+        assertEquals(cpuEval.get("accuracy"), gpuEval.get("accuracy"), "eval on the GPU scores like the CPU");
+        double cpuEvalLoss = ((Number) cpuEval.get("loss")).doubleValue();
+        assertEquals(cpuEvalLoss, ((Number) gpuEval.get("loss")).doubleValue(), 1e-4 * cpuEvalLoss);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     String[] fineTuneArgs(Path out, String init, String device) throws IOException {
