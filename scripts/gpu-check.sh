@@ -5,11 +5,12 @@
 #                                  jlinked Java runtime (../shared/tools/device-jre.sh) and the PyTorch reference
 #                                  script into .device/ (git-ignored by .gitignore)
 #   scripts/gpu-check.sh run       there, from the repository root with .device/ carried: runs CudaSelfTest (every
-#                                  kernel against the CPU reference, a BERT forward/backward against the CPU, the
-#                                  HuggingFace golden batch), the time of each primitive at BERT-base shapes, then
-#                                  the BERT-base MLM training-step benchmark in FP32 and TF32 next to
-#                                  torch_bert_gpu.py, then the command line (pretrain and finetune with --device
-#                                  cuda on synthetic text), and prints a short table last. Logs go to $OUT when set.
+#                                  kernel against the CPU reference, BERT forward/backward against the CPU, the
+#                                  HuggingFace golden batch), the BERT-base MLM training-step benchmark in FP32 and
+#                                  TF32 next to torch_bert_gpu.py, the time of each primitive at BERT-base shapes,
+#                                  the FP32 step without a MemoryScope, then the command line (pretrain and finetune
+#                                  with --device cuda on synthetic text), and prints a short table last. Logs go to
+#                                  $OUT when set.
 #   scripts/gpu-check.sh dry-run   here, after prepare: the same run at small sizes against the emulator's fake
 #                                  libcuda.so.1 and libcublas.so.13 (cuda/src/test/emulator), without PyTorch, so
 #                                  that the carried runtime, the jars and every stage are known to work before the
@@ -44,6 +45,8 @@ prepare() {
 
 run() {
   cd "$here"
+  # Stages in order of importance (a run cut short by the device's time still returns the logs written so far):
+  # the self-test, the step benchmark and PyTorch's, then the diagnostics and the command line.
   # Only the logs (at most eight) go to $out (the device tool returns at most 8 files from $OUT); data and runs go to $work.
   out="${OUT:-/tmp/gpu-check-out}" work="/tmp/gpu-check-work"; mkdir -p "$out"; rm -rf "$work"; mkdir -p "$work"
   [ -x /tmp/jre/bin/java ] || tar xzf "$dev/jre.tgz" -C /tmp || { echo "no $dev/jre.tgz: run 'prepare' first and carry .device" >&2; exit 2; }
@@ -63,23 +66,24 @@ run() {
     timeout 60 "${java[@]}" -Djtrain.cuda.sync=true jtrain.cuda.CudaSelfTest --no-bert 2>&1 | tee "$out/selftest-sync.txt"
   fi
 
-  echo "== each primitive at BERT-base shapes (GPU and wall us per call, GB/s, TFLOP/s)"
-  # shellcheck disable=SC2086
-  timeout 60 "${java[@]}" jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-} 2>&1 | tee "$out/primitives.txt"
-
   echo "== BERT MLM training step: jtrain"
   bench_args=${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10}
   # shellcheck disable=SC2086
   timeout 100 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --peak-size "${PEAK_SIZE:-8192}" --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
-  echo "== the same FP32 step without a MemoryScope (activations left to the garbage collector)"
-  # shellcheck disable=SC2086
-  timeout 45 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --peak-size "${PEAK_SIZE:-8192}" --modes fp32 --memory-scope false 2>&1 | tee "$out/bench-noscope.txt"
 
   if [ -z "${SKIP_TORCH:-}" ] && [ -f "$dev/gpu-check/torch_bert_gpu.py" ]; then
     echo "== BERT MLM training step: PyTorch"
     # shellcheck disable=SC2086
     PYTHONUNBUFFERED=1 timeout 100 python3 "$dev/gpu-check/torch_bert_gpu.py" $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-torch.txt"
   fi
+
+  echo "== each primitive at BERT-base shapes (GPU and wall us per call, GB/s, TFLOP/s)"
+  # shellcheck disable=SC2086
+  timeout 60 "${java[@]}" jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-} 2>&1 | tee "$out/primitives.txt"
+
+  echo "== the same FP32 step without a MemoryScope (activations left to the garbage collector)"
+  # shellcheck disable=SC2086
+  timeout 45 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --peak-size "${PEAK_SIZE:-8192}" --modes fp32 --memory-scope false 2>&1 | tee "$out/bench-noscope.txt"
 
   echo "== command line with --device cuda: pretrain, then fine-tune from its checkpoint (tiny model, synthetic text)"
   synthetic_data "$work"
