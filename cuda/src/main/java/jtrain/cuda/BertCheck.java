@@ -14,8 +14,9 @@ import jtrain.transformer.BertForMaskedLM;
  * Masked-LM forward and backward on the GPU and on the CPU backend from identical weights and seeds, for two
  * models: 2 layers of BERT-base width (hidden 768, 12 heads, vocabulary 30522, batch 2 x 128 tokens with padding,
  * dropout on), and an odd-sized one (3 layers, hidden 36, 3 heads of 12, FFN 100, vocabulary 997, batch 3 x 21), so
- * that no size that happens to divide a block or warp hides an edge case. Dropout masks are bit-identical across backends, so the loss and every parameter gradient must agree
- * to float rounding: loss within 1e-4 relative, each gradient within 1e-3 relative (in norm, the norm floored at 1e-6).
+ * that no size that happens to divide a block or warp hides an edge case. Dropout masks are bit-identical across
+ * backends, so the loss and every parameter gradient must agree to float rounding: loss within 1e-4 relative, each
+ * gradient within 1e-3 relative (in norm, the norm floored at 1e-6).
  */
 public final class BertCheck {
     private BertCheck() {}
