@@ -46,7 +46,7 @@ namespace {
 
 constexpr CUresult kSuccess = 0, kInvalidValue = 1, kOutOfMemory = 2, kNotInitialized = 3, kNoDevice = 100,
                    kInvalidDevice = 101, kInvalidImage = 200, kInvalidContext = 201, kInvalidHandle = 400,
-                   kNotFound = 500, kLaunchFailed = 719, kNotSupported = 801;
+                   kNotFound = 500, kNotReady = 600, kLaunchFailed = 719, kNotSupported = 801;
 
 struct Context {
     int retained = 0;
@@ -510,12 +510,20 @@ DRIVER_API CUresult cuEventSynchronize(Event* event) {
     return sticky;
 }
 
+// CUDA_ERROR_NOT_READY while the stream has not run the event's record, as on a GPU still busy with earlier work.
+DRIVER_API CUresult cuEventQuery(Event* event) {
+    std::lock_guard<std::mutex> guard(lock);
+    if (CUresult rc = ready("cuEventQuery")) return rc;
+    if (event == nullptr) return kInvalidHandle;
+    return event->position > done ? kNotReady : kSuccess;
+}
+
 DRIVER_API CUresult cuEventElapsedTime(float* milliseconds, Event* start, Event* end) {
     std::lock_guard<std::mutex> guard(lock);
     if (CUresult rc = ready("cuEventElapsedTime")) return rc;
     if (start == nullptr || end == nullptr) return kInvalidHandle;
     if (start->position == 0 || end->position == 0) return kInvalidHandle;
-    if (start->position > done || end->position > done) return 600; // CUDA_ERROR_NOT_READY
+    if (start->position > done || end->position > done) return kNotReady;
     *milliseconds = std::chrono::duration<float, std::milli>(end->recorded - start->recorded).count();
     return kSuccess;
 }

@@ -76,7 +76,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** See {@link Driver#gpuMillis}. */
-    float gpuMillis(Runnable queue) {
+    Driver.GpuTime gpuMillis(Runnable queue) {
         return driver.gpuMillis(queue);
     }
 

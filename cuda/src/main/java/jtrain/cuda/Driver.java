@@ -167,11 +167,15 @@ class Driver {
         launch("spin_wait", 1, 32, micros * 2000L);
     }
 
+    /** What {@link #gpuMillis} measured; held: the GPU had not begun the work when the host finished queuing it. */
+    record GpuTime(float millis, boolean held) {}
+
     /**
-     * The GPU time, in milliseconds, of the work that queue puts on the stream: events recorded before and after it,
-     * then waited for. Gaps where the GPU waited for the host count too, unless {@link #holdStream} came first.
+     * The GPU time of the work that queue puts on the stream: events recorded before and after it, then waited for.
+     * Gaps where the GPU waited for the host count too, unless the stream was held ({@link #holdStream}) until the
+     * host had queued it all, which {@code held} reports: the start event was still pending at that point.
      */
-    float gpuMillis(Runnable queue) {
+    GpuTime gpuMillis(Runnable queue) {
         makeCurrent();
         CUevent start = new CUevent(), end = new CUevent();
         check("cuEventCreate", JCudaDriver.cuEventCreate(start, CUevent_flags.CU_EVENT_DEFAULT));
@@ -179,11 +183,13 @@ class Driver {
         try {
             check("cuEventRecord", JCudaDriver.cuEventRecord(start, null));
             queue.run();
+            int startState = JCudaDriver.cuEventQuery(start);
+            if (startState != CUresult.CUDA_ERROR_NOT_READY) check("cuEventQuery", startState);
             check("cuEventRecord", JCudaDriver.cuEventRecord(end, null));
             check("cuEventSynchronize", JCudaDriver.cuEventSynchronize(end));
             float[] ms = new float[1];
             check("cuEventElapsedTime", JCudaDriver.cuEventElapsedTime(ms, start, end));
-            return ms[0];
+            return new GpuTime(ms[0], startState == CUresult.CUDA_ERROR_NOT_READY);
         } finally {
             JCudaDriver.cuEventDestroy(start);
             JCudaDriver.cuEventDestroy(end);

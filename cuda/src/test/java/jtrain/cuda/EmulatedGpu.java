@@ -180,10 +180,10 @@ public final class EmulatedGpu {
         void synchronize() {}
 
         @Override
-        float gpuMillis(Runnable queue) { // the emulator runs each launch before returning
+        GpuTime gpuMillis(Runnable queue) { // the emulator runs each launch before returning
             long t0 = System.nanoTime();
             queue.run();
-            return (System.nanoTime() - t0) / 1e6f;
+            return new GpuTime((System.nanoTime() - t0) / 1e6f, true);
         }
     }
 

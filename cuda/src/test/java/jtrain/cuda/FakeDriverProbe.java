@@ -48,21 +48,24 @@ public final class FakeDriverProbe {
     }
 
     /**
-     * The primitive benchmark's GPU timing: work queued behind spin_wait is timed by events without the hold, which
-     * did run (the stream only reached the work after it).
+     * The primitive benchmark's GPU timing: a kernel queued behind spin_wait is timed by events without the hold
+     * (which did run: the wall clock saw it), reported as held, and computes the right values; a 100 ms spin inside
+     * the timed work is timed as such.
      */
     private static String heldStream(CudaBackend cuda) {
         Tensor x = Tensor.of(new float[] {1, 2, 3}, 3).to(Device.cuda(0));
         cuda.synchronize();
         long t0 = System.nanoTime();
         cuda.holdStream(300_000);
-        float gpuMs = cuda.gpuMillis(() -> {}); // queues nothing: only the two event records
-        Tensor y = x.mul(x);
-        float workMs = cuda.gpuMillis(() -> x.mul(x));
+        Tensor[] y = new Tensor[1];
+        Driver.GpuTime work = cuda.gpuMillis(() -> y[0] = x.mul(x));
         double wallMs = (System.nanoTime() - t0) / 1e6;
-        String seen = String.format(java.util.Locale.ROOT, "hold 300 ms, wall %.0f ms, empty %.2f ms, one kernel %.2f ms, %s",
-                wallMs, gpuMs, workMs, java.util.Arrays.toString(y.toFloatArray()));
-        boolean right = wallMs >= 300 && gpuMs < 50 && workMs < 250 && java.util.Arrays.equals(y.toFloatArray(), new float[] {1, 4, 9});
+        Driver.GpuTime spin = cuda.gpuMillis(() -> cuda.holdStream(100_000));
+        float[] values = y[0].toFloatArray();
+        String seen = String.format(java.util.Locale.ROOT, "hold 300 ms: wall %.0f ms, kernel %.2f ms (held %b), %s; a 100 ms spin timed %.1f ms",
+                wallMs, work.millis(), work.held(), java.util.Arrays.toString(values), spin.millis());
+        boolean right = wallMs >= 300 && work.held() && work.millis() < 50 && java.util.Arrays.equals(values, new float[] {1, 4, 9})
+                && spin.millis() >= 90 && spin.millis() < 250;
         return (right ? "ok: " : "wrong: ") + seen;
     }
 
