@@ -34,7 +34,7 @@ public final class BertCheck {
         return run(cuda, BertConfig.of(997, 3, 36, 3, 100), 3, 21);
     }
 
-    /** The same check for another model size and batch (b sequences of t tokens, the second padded in its last quarter). */
+    /** The same check for another model size and batch (b sequences of t tokens, all but the first padded in their last quarter). */
     static List<OpChecks.Result> run(CudaBackend cuda, BertConfig config, int b, int t) {
         List<OpChecks.Result> out = new ArrayList<>();
         String model = "BERT " + config.numHiddenLayers() + "x" + config.hiddenSize();
@@ -44,7 +44,7 @@ public final class BertCheck {
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = 5 + rng.nextInt(config.vocabSize() - 5);
                 labels[i] = rng.nextDouble() < 0.15 ? ids[i] : -100;
-                mask[i] = i >= t && i % t >= t - t / 4 ? 0 : 1; // the second sequence is padded in its last quarter
+                mask[i] = i >= t && i % t >= t - t / 4 ? 0 : 1; // every sequence after the first is padded in its last quarter
             }
             BertForMaskedLM cpu = new BertForMaskedLM(config, new Rng(1), new Rng(2));
             BertForMaskedLM gpu = new BertForMaskedLM(config, new Rng(1), new Rng(2));

@@ -25,8 +25,9 @@ import jtrain.transformer.BertForMaskedLM;
  * --memory-scope false leaves a step's device memory to the garbage collector instead of a {@link MemoryScope}.
  * "mfu" is the step's TFLOP/s over the best of 5 matrix products of --peak-size cubed in the same mode ("gemm_peak_tflops").
  * "host_ms" is the time per step the host spent queuing it (nothing in a step waits for the GPU): well below step_ms,
- * the GPU sets the pace; close to it, either the host does, or the driver's launch queue was full and made it wait
- * (JTRAIN_FAKE_CUDA_HOST_ONLY on the fake driver measures the host's cost alone; see docs/cuda.md).
+ * the GPU sets the pace; close to it, either the host does, or something made the host wait: a full launch queue in
+ * the driver, or (with --memory-scope false) the allocator freeing memory, which waits for the GPU.
+ * JTRAIN_FAKE_CUDA_HOST_ONLY on the fake driver measures the host's cost alone (docs/cuda.md).
  */
 public final class BertStepBench {
     private BertStepBench() {}
