@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import jtrain.cuda.Devices;
+import jtrain.engine.Device;
 import jtrain.engine.io.Json;
 import jtrain.training.data.DataCache;
 import jtrain.training.data.DataException;
@@ -49,6 +51,7 @@ public final class EvalCommand {
             if (!a.positional().isEmpty()) throw new IllegalArgumentException("unexpected argument '" + a.positional().getFirst() + "'");
             Path dir = Path.of(a.required("--model"));
             String task = a.required("--task");
+            Device device = Devices.select(a.string("--device", "auto")); // before any loading: a bad device fails at once
             // Given only a --test file, that is the split to score.
             String defaultSplit = a.has("--test") && !a.has("--dev") ? "test" : "dev";
             Split split = switch (a.string("--split", defaultSplit).toLowerCase(Locale.ROOT)) {
@@ -65,7 +68,7 @@ public final class EvalCommand {
             int maxLen = Math.min(a.integer("--max-len", 128), m.model().config.maxPositionEmbeddings());
             EncodedSet enc = data.encode(new TaskEncoder(m.tokenizer(), m.labels(), maxLen), split);
             int padId = m.tokenizer().vocab().id(m.tokenizer().specialTokens().pad());
-            m.model().to(jtrain.cuda.Devices.select(a.string("--device", "auto")));
+            m.model().to(device);
             EvalResult r = TaskEvaluator.evaluate(m.model(), m.kind(), enc.examples(), m.labels().size(), 32, padId);
             if (a.has("--json")) {
                 Map<String, Object> j = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package jtrain.training.finetune;
 import java.util.List;
 
 import jtrain.engine.Autograd;
+import jtrain.engine.MemoryScope;
 import jtrain.engine.Tensor;
 import jtrain.transformer.BertTask;
 
@@ -21,18 +22,21 @@ public final class TaskEvaluator {
         double lossSum = 0;
         try (var ng = Autograd.noGrad()) {
             for (int from = 0; from < examples.size(); from += batchSize) {
-                TaskBatch b = TaskBatch.of(examples.subList(from, Math.min(examples.size(), from + batchSize)), kind, padId);
-                Tensor logits = model.logits(b.inputIds(), b.typeIds(), b.attentionMask());
-                int[] labels = b.labelArray();
-                int n = 0;
-                for (int l : labels) if (l >= 0) n++;
-                if (n == 0) continue;
-                lossSum += model.loss(logits, b.labels()).item() * n;
-                int[] argmax = argmax(logits.toFloatArray(), numLabels);
-                for (int i = 0; i < labels.length; i++) {
-                    if (labels[i] < 0) continue;
-                    gold[k] = labels[i];
-                    predicted[k++] = argmax[i];
+                // A batch's device memory goes back to the allocator at its end, not when the collector runs.
+                try (var mem = MemoryScope.open(model.device())) {
+                    TaskBatch b = TaskBatch.of(examples.subList(from, Math.min(examples.size(), from + batchSize)), kind, padId);
+                    Tensor logits = model.logits(b.inputIds(), b.typeIds(), b.attentionMask());
+                    int[] labels = b.labelArray();
+                    int n = 0;
+                    for (int l : labels) if (l >= 0) n++;
+                    if (n == 0) continue;
+                    lossSum += model.loss(logits, b.labels()).item() * n;
+                    int[] argmax = argmax(logits.toFloatArray(), numLabels);
+                    for (int i = 0; i < labels.length; i++) {
+                        if (labels[i] < 0) continue;
+                        gold[k] = labels[i];
+                        predicted[k++] = argmax[i];
+                    }
                 }
             }
         } finally {

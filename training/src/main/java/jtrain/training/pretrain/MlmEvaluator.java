@@ -3,6 +3,7 @@ package jtrain.training.pretrain;
 import java.util.List;
 
 import jtrain.engine.Autograd;
+import jtrain.engine.MemoryScope;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.ops.Nn;
@@ -40,11 +41,15 @@ public final class MlmEvaluator {
             for (int from = 0; from < sequences.size(); from += batchSize) {
                 MlmBatch b = MlmBatch.of(sequences.subList(from, Math.min(sequences.size(), from + batchSize)), vocab, masking, rng);
                 if (b.predicted() == 0) continue;
-                Tensor logits = model.maskedLogits(b.inputIds(), null, b.attentionMask(), b.labels());  // (M, V)
-                int[] targets = BertForMaskedLM.labelledTargets(b.labels());
-                lossSum += Nn.crossEntropy(logits, Tensor.ofInts(targets, targets.length).to(logits.device()), MlmMasking.IGNORE).item() * targets.length;
-                predicted += targets.length;
-                correct += countCorrect(logits, targets);
+                // A batch's device memory goes back to the allocator at its end, not when the collector runs.
+                try (var mem = MemoryScope.open(model.device())) {
+                    Tensor logits = model.maskedLogits(b.inputIds(), null, b.attentionMask(), b.labels());  // (M, V)
+                    int[] targets = BertForMaskedLM.labelledTargets(b.labels());
+                    lossSum += Nn.crossEntropy(logits, Tensor.ofInts(targets, targets.length).to(logits.device()), MlmMasking.IGNORE).item()
+                            * targets.length;
+                    predicted += targets.length;
+                    correct += countCorrect(logits, targets);
+                }
             }
         } finally {
             model.train(wasTraining);

@@ -1,6 +1,7 @@
 package jtrain.training.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -121,9 +122,11 @@ class EmulatedGpuRunTest {
         assertEquals(0, e.code(), e.err());
         Map<String, Object> cpuEval = Json.parseObject(e.out().trim(), "eval --device cpu"), gpuEval;
         try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            EmulatedGpu.get().resetCounts();
             var g = FinetuneCommandTest.eval(concat(evalArgs, "--device", "cuda"));
             assertEquals(0, g.code(), g.err());
             gpuEval = Json.parseObject(g.out().trim(), "eval --device cuda");
+            assertTrue(EmulatedGpu.get().counts().getOrDefault("sgemm", 0) > 0, "eval --device cuda ran on the GPU: " + EmulatedGpu.get().counts());
         }
         assertEquals(cpuEval.get("accuracy"), gpuEval.get("accuracy"), "eval on the GPU scores like the CPU");
         double cpuEvalLoss = ((Number) cpuEval.get("loss")).doubleValue();

@@ -65,6 +65,12 @@ public abstract class Module {
         return this;
     }
 
+    /** Where the parameters are ({@link #to} moves them all together); the CPU for a module without any. */
+    public jtrain.engine.Device device() {
+        List<Tensor> ps = parameters();
+        return ps.isEmpty() ? jtrain.engine.Device.CPU : ps.getFirst().device();
+    }
+
     public long parameterCount() {
         long n = 0;
         for (Tensor t : namedParameters().values()) n += t.numel();
