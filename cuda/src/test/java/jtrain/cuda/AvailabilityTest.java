@@ -57,6 +57,20 @@ class AvailabilityTest {
     }
 
     @Test
+    void tf32IsAGpuModeTheCpuNotesAndOtherPrecisionsAreRefused() {
+        ByteArrayOutputStream notes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(notes, true, StandardCharsets.UTF_8);
+        Devices.setPrecision(Device.CPU, "fp32", out);
+        assertEquals("", notes.toString(StandardCharsets.UTF_8));
+        Devices.setPrecision(Device.CPU, "TF32", out);
+        assertEquals("precision: fp32 (tf32 is a GPU mode; the CPU computes in fp32)", notes.toString(StandardCharsets.UTF_8).trim());
+        IllegalArgumentException bf16 = assertThrows(IllegalArgumentException.class, () -> Devices.setPrecision(Device.CPU, "bf16", out));
+        assertTrue(bf16.getMessage().contains("not implemented"), bf16.getMessage());
+        IllegalArgumentException fp16 = assertThrows(IllegalArgumentException.class, () -> Devices.setPrecision(Device.CPU, "fp16", out));
+        assertTrue(fp16.getMessage().contains("unknown precision 'fp16' (expected fp32 or tf32)"), fp16.getMessage());
+    }
+
+    @Test
     void cublasBindingReportsAMissingLibraryAsAReason() {
         if (Cublas.LIBRARY == null) {
             assertTrue(Cublas.unavailableReason().contains("libcublas.so.13"), Cublas.unavailableReason());

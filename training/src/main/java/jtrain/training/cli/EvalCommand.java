@@ -28,11 +28,11 @@ public final class EvalCommand {
     static final String USAGE = """
             usage: ./trainer eval --model DIR --task pos|genre|spam|seq|tok [--split dev|test] [--json]
                      [--dev FILE | --test FILE (for seq/tok)] [--max-len 128] [--split-seed 42] [--cache DIR]
-                     [--device auto|cpu|cuda]
+                     [--device auto|cpu|cuda] [--precision fp32|tf32]
               Prints accuracy, macro-F1 and loss (tagging: over words, scored on their first sub-token).""";
 
     private static final Set<String> VALUED = Set.of("--model", "--task", "--split", "--dev", "--test", "--max-len", "--split-seed", "--cache",
-            "--device");
+            "--device", "--precision");
     private static final Set<String> SWITCHES = Set.of("--json");
 
     private EvalCommand() {}
@@ -52,6 +52,7 @@ public final class EvalCommand {
             Path dir = Path.of(a.required("--model"));
             String task = a.required("--task");
             Device device = Devices.select(a.string("--device", "auto")); // before any loading: a bad device fails at once
+            Devices.setPrecision(device, a.string("--precision", "fp32"), System.err);
             // Given only a --test file, that is the split to score.
             String defaultSplit = a.has("--test") && !a.has("--dev") ? "test" : "dev";
             Split split = switch (a.string("--split", defaultSplit).toLowerCase(Locale.ROOT)) {

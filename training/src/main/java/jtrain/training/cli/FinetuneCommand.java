@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jtrain.cuda.Devices;
+import jtrain.engine.Device;
 import jtrain.engine.Rng;
 import jtrain.engine.io.Json;
 import jtrain.training.pretrain.MlmBatch;
@@ -54,7 +56,7 @@ public final class FinetuneCommand {
                      [--head-lr-scale 1] [--warmup 0.1] [--weight-decay 0.01] [--clip 1] [--dropout P]
                      [--freeze-embeddings] [--freeze-layers N] [--aux-mlm-weight 0] [--aux-mlm-text FILE]
                      [--max-len 128] [--eval-every N] [--patience 3] [--metric macro_f1|accuracy|loss]
-                     [--seed 1] [--split-seed 42] [--cache DIR] [--device auto|cpu|cuda]
+                     [--seed 1] [--split-seed 42] [--cache DIR] [--device auto|cpu|cuda] [--precision fp32|tf32]
               --init DIR: start from a pretrained HF folder (its encoder and tokenizer; the classifier is new).
               --scratch: same architecture, random weights (config from --init DIR, or --model with --tokenizer).
               --label-fraction F: train on this fraction of the labelled training examples (dev/test unchanged).
@@ -65,7 +67,7 @@ public final class FinetuneCommand {
     private static final Set<String> VALUED = Set.of("--task", "--out", "--train", "--dev", "--test", "--init", "--tokenizer",
             "--model", "--label-fraction", "--epochs", "--steps", "--batch", "--grad-accum", "--lr", "--head-lr-scale",
             "--warmup", "--weight-decay", "--clip", "--dropout", "--freeze-layers", "--aux-mlm-weight", "--aux-mlm-text",
-            "--max-len", "--eval-every", "--patience", "--metric", "--seed", "--split-seed", "--cache", "--device");
+            "--max-len", "--eval-every", "--patience", "--metric", "--seed", "--split-seed", "--cache", "--device", "--precision");
     private static final Set<String> SWITCHES = Set.of("--scratch", "--freeze-embeddings");
 
     private FinetuneCommand() {}
@@ -104,6 +106,8 @@ public final class FinetuneCommand {
         if (init == null && !scratch) throw new IllegalArgumentException("give --init DIR (pretrained folder) or --scratch");
         if (scratch && init == null && (!a.has("--tokenizer") || !a.has("--model")))
             throw new IllegalArgumentException("--scratch needs --init DIR (for its architecture and tokenizer) or --tokenizer DIR and --model SIZE");
+        Device device = Devices.select(a.string("--device", "auto")); // before any data work: a bad choice fails at once
+        Devices.setPrecision(device, a.string("--precision", "fp32"), System.err);
 
         TaskData data = TaskData.load(task, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), userFiles(a),
                 a.integer("--split-seed", (int) Splits.DEFAULT_SEED));
@@ -123,7 +127,7 @@ public final class FinetuneCommand {
         } else {
             model = TaskModels.fromPretrained(data.kind(), Path.of(init), labels, dropout, o.seed);
         }
-        model.to(jtrain.cuda.Devices.select(a.string("--device", "auto")));
+        model.to(device);
         if (maxLen > model.config.maxPositionEmbeddings())
             throw new IllegalArgumentException("--max-len " + maxLen + " exceeds the model's " + model.config.maxPositionEmbeddings() + " positions");
         log.printf("model: %s, %d layers, hidden %d, %,d parameters, %s%n", data.kind().architecture, model.config.numHiddenLayers(),

@@ -34,6 +34,7 @@ public final class PretrainCommand {
               --max-len N [128]  --batch N [32]  --grad-accum N [1]  --steps N [1000]  --lr X [5e-4]
               --warmup N [steps/10]  --schedule linear|cosine|constant [linear]  --weight-decay X [0.01]
               --clip X (0 = off) [1.0]  --whole-word  --seed S [1]  --device auto|cpu|cuda [auto]
+              --precision fp32|tf32    GPU matrix products in true FP32 or on TF32 tensor cores (not saved) [fp32]
               --log-every N [10]  --eval-every N [200]  --save-every N [200]  --keep K checkpoints [3]
               --resume                 continue RUN_DIR from its latest checkpoint, exactly as if never stopped
               --stop-after N           stop this invocation after step N (a checkpoint is saved there)
@@ -62,7 +63,7 @@ public final class PretrainCommand {
 
     private static int pretrain(String[] args, PrintStream out) {
         Map<String, Object> given = new LinkedHashMap<>();
-        String outDir = null, cache = null;
+        String outDir = null, cache = null, precision = "fp32";
         boolean resume = false;
         ProfilingBackend profiler = null;
         int stopAfter = Integer.MAX_VALUE;
@@ -79,6 +80,7 @@ public final class PretrainCommand {
                 case "--profile" -> profiler = new ProfilingBackend(Backends.cpu());
                 case "--stop-after" -> stopAfter = CliArgs.integer(o, a.value(o));
                 case "--cache" -> cache = a.value(o);
+                case "--precision" -> precision = a.value(o);
                 case "--data" -> given.put("data", a.values(o));
                 case "--whole-word" -> given.put("whole_word", true);
                 case "--tokenizer", "--model", "--schedule", "--device" -> given.put(key(o), a.value(o));
@@ -97,6 +99,7 @@ public final class PretrainCommand {
             throw new IllegalArgumentException(outDir + " already holds a run; add --resume to continue it, or choose another --out");
         }
         jtrain.engine.Device device = jtrain.cuda.Devices.select(config.device()); // fails now, before any data work
+        jtrain.cuda.Devices.setPrecision(device, precision, System.err);
 
         PretrainCorpus corpus = CorpusSources.load(config.data(), config.seed(), cache, out);
         BertTokenizer tok = tokenizer(config, folder, resume, corpus, out);

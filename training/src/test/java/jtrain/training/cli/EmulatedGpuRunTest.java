@@ -1,6 +1,7 @@
 package jtrain.training.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -108,8 +109,9 @@ class EmulatedGpuRunTest {
         String init = run.resolve("checkpoints/step-6").toString();
         try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
             assertEquals(0, PretrainCommandTest.pretrain(tinyRun(corpus, run, "cuda")).code());
-            var r = FinetuneCommandTest.finetune(fineTuneArgs(onGpu, init, "cuda"));
+            var r = FinetuneCommandTest.finetune(concat(fineTuneArgs(onGpu, init, "cuda"), "--precision", "tf32"));
             assertEquals(0, r.code(), r.err());
+            assertTrue(gpu.tf32(), "--precision tf32 turned TF32 on (the emulator computes in full precision either way)");
         }
         var r = FinetuneCommandTest.finetune(fineTuneArgs(onCpu, init, "cpu"));
         assertEquals(0, r.code(), r.err());
@@ -126,6 +128,7 @@ class EmulatedGpuRunTest {
             var g = FinetuneCommandTest.eval(concat(evalArgs, "--device", "cuda"));
             assertEquals(0, g.code(), g.err());
             gpuEval = Json.parseObject(g.out().trim(), "eval --device cuda");
+            assertFalse(gpu.tf32(), "eval's default precision, fp32, turned TF32 off again");
             assertTrue(EmulatedGpu.get().counts().getOrDefault("sgemm", 0) > 0, "eval --device cuda ran on the GPU: " + EmulatedGpu.get().counts());
         }
         assertEquals(cpuEval.get("accuracy"), gpuEval.get("accuracy"), "eval on the GPU scores like the CPU");
