@@ -97,7 +97,7 @@ run() {
   timeout 45 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --peak-size "${PEAK_SIZE:-8192}" --modes fp32 --memory-scope false 2>&1 | tee "$out/bench-noscope.txt"
   stage_done "step benchmark without a scope" "${PIPESTATUS[0]}"
 
-  echo "== command line with --device cuda: pretrain, then fine-tune from its checkpoint (tiny model, synthetic text)"
+  echo "== command line with --device cuda: pretrain, then fine-tune (TF32) from its checkpoint (tiny model, synthetic text)"
   synthetic_data "$work"
   cli=("${java[@]}" jtrain.training.cli.Main)
   model=${CLI_MODEL:-2,128,2,512} steps=${CLI_STEPS:-60}
@@ -106,7 +106,7 @@ run() {
   stage_done "pretrain --device cuda" "${PIPESTATUS[0]}"
   timeout "${CLI_TIMEOUT:-40}" "${cli[@]}" finetune --task seq --init "$work/pretrain/checkpoints/step-$steps" --train "$work/train.jsonl" \
     --dev "$work/dev.jsonl" --test "$work/test.jsonl" --max-len 32 --batch 16 --steps "$steps" --eval-every $((steps / 2)) --lr 3e-3 --aux-mlm-weight 0.5 \
-    --device cuda --out "$work/finetune" 2>&1 | tail -5 | tee -a "$out/cli.txt"
+    --device cuda --precision tf32 --out "$work/finetune" 2>&1 | tail -5 | tee -a "$out/cli.txt"
   stage_done "finetune --device cuda" "${PIPESTATUS[0]}"
 
   echo "== summary"
