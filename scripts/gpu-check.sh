@@ -77,13 +77,13 @@ run() {
   echo "== BERT MLM training step: jtrain"
   bench_args=${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10}
   # shellcheck disable=SC2086
-  timeout 100 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --peak-size "${PEAK_SIZE:-8192}" --modes fp32,tf32 2>&1 | tee "$out/bench-jtrain.txt"
+  timeout 100 "${java[@]}" jtrain.cuda.BertStepBench $bench_args --peak-size "${PEAK_SIZE:-8192}" --modes fp32,tf32,bf16 2>&1 | tee "$out/bench-jtrain.txt"
   stage_done "step benchmark" "${PIPESTATUS[0]}"
 
   if [ -z "${SKIP_TORCH:-}" ] && [ -f "$dev/gpu-check/torch_bert_gpu.py" ]; then
     echo "== BERT MLM training step: PyTorch"
     # shellcheck disable=SC2086
-    PYTHONUNBUFFERED=1 timeout 100 python3 "$dev/gpu-check/torch_bert_gpu.py" $bench_args --modes fp32,tf32 2>&1 | tee "$out/bench-torch.txt"
+    PYTHONUNBUFFERED=1 timeout 100 python3 "$dev/gpu-check/torch_bert_gpu.py" $bench_args --modes fp32,tf32,bf16 2>&1 | tee "$out/bench-torch.txt"
     stage_done "PyTorch step benchmark" "${PIPESTATUS[0]}"
   fi
 
@@ -120,7 +120,7 @@ def rows(path):
         return {}
 j, t, n = rows(sys.argv[1]), rows(sys.argv[2]), rows(sys.argv[3])
 print(f"{'mode':6} {'jtrain tok/s':>13} {'torch tok/s':>12} {'jtrain/torch':>13} {'jtrain ms':>10} {'host ms':>8} {'torch ms':>9} {'jtrain MFU':>11}")
-for mode in ("fp32", "tf32"):
+for mode in ("fp32", "tf32", "bf16"):
     a, b = j.get(mode), t.get(mode)
     ratio = f"{a['tokens_per_s'] / b['tokens_per_s']:.2f}" if a and b else "-"
     print(f"{mode:6} {a['tokens_per_s'] if a else '-':>13} {b['tokens_per_s'] if b else '-':>12} {ratio:>13} "
@@ -168,7 +168,7 @@ dry_run() {
   local host_only=(env JTRAIN_FAKE_CUDA_HOST_ONLY=1 JTRAIN_FAKE_CUDA_MULTIPROCESSORS=132 JTRAIN_FAKE_CUDA_MEMORY_MIB=143000
                    LD_LIBRARY_PATH="$here/cuda/target/gpu-emulator/fake-driver" timeout 300 "${jre_java[@]}" -Xmx8g)
   # shellcheck disable=SC2086
-  { "${host_only[@]}" jtrain.cuda.BertStepBench ${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10} --peak-size 8192 --modes fp32,tf32 \
+  { "${host_only[@]}" jtrain.cuda.BertStepBench ${BENCH_ARGS:---model base --batch 64 --seq 128 --steps 10} --peak-size 8192 --modes fp32,tf32,bf16 \
       && "${host_only[@]}" jtrain.cuda.GpuPrimitiveBench ${PRIMITIVE_ARGS:-}; } 2>&1 | grep -v '^WARNING' | tee "$log"
   if [ "${PIPESTATUS[0]}" -ne 0 ] || grep -q '^\[fake' "$log"; then
     echo "host-only run at full size FAILED (see above)" >&2

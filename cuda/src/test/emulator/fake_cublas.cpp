@@ -6,11 +6,13 @@
 // here instead of as a silent out-of-bounds read. Like cuBLAS, a call only queues the product on the stream (the
 // fake driver's queue), with alpha and beta read at the call (host pointer mode).
 #include <cstdio>
+#include <cstring>
+#include <vector>
 
 namespace {
 
 constexpr int kSuccess = 0, kNotInitialized = 1, kInvalidValue = 7, kExecutionFailed = 13, kNotSupported = 15;
-constexpr int kR32F = 0;                                  // cudaDataType CUDA_R_32F
+constexpr int kR32F = 0, kR16BF = 14;                     // cudaDataType CUDA_R_32F, CUDA_R_16BF
 constexpr int kCompute32F = 68, kCompute32FFastTf32 = 77; // cublasComputeType_t
 
 struct Handle {
@@ -25,8 +27,10 @@ extern "C" int jtrain_fake_host_only();
 extern "C" int emu_sgemm_strided_batched(int, int, int, int, int, float, const float*, int, long long, const float*, int,
                                          long long, float, float*, int, long long, int);
 
-// One queued product: the arguments of emu_sgemm_strided_batched.
+// One queued product: the arguments of emu_sgemm_strided_batched, and whether A and B hold BF16 (widened to F32
+// copies when the product runs: exact, as BF16 is the top half of an F32).
 struct Product {
+    bool bf16;
     int transa, transb, m, n, k;
     float alpha;
     const float* A;
@@ -42,10 +46,35 @@ struct Product {
     int batch;
 };
 
+// Elements from an operand's first to its last: rows x cols column-major, leading dimension ld, batch of them.
+long long extent(int rows, int cols, int ld, long long stride, int batch) {
+    return (long long) (batch - 1) * stride + (long long) (cols - 1) * ld + rows;
+}
+
+std::vector<float> widened(const void* bf16, long long elements) {
+    std::vector<float> out((size_t) (elements > 0 ? elements : 1));
+    const unsigned short* bits = static_cast<const unsigned short*>(bf16);
+    for (long long i = 0; i < elements; i++) {
+        unsigned int word = (unsigned int) bits[i] << 16;
+        std::memcpy(&out[(size_t) i], &word, 4);
+    }
+    return out;
+}
+
 void runProduct(void* data) {
     Product* p = static_cast<Product*>(data);
     if (jtrain_fake_queue_failed() == 0 && jtrain_fake_host_only() == 0) {
-        emu_sgemm_strided_batched(p->transa, p->transb, p->m, p->n, p->k, p->alpha, p->A, p->lda, p->strideA, p->B,
+        const float* A = p->A;
+        const float* B = p->B;
+        std::vector<float> wideA, wideB;
+        if (p->bf16) {
+            bool ta = p->transa != 0, tb = p->transb != 0;
+            wideA = widened(p->A, extent(ta ? p->k : p->m, ta ? p->m : p->k, p->lda, p->strideA, p->batch));
+            wideB = widened(p->B, extent(tb ? p->n : p->k, tb ? p->k : p->n, p->ldb, p->strideB, p->batch));
+            A = wideA.data();
+            B = wideB.data();
+        }
+        emu_sgemm_strided_batched(p->transa, p->transb, p->m, p->n, p->k, p->alpha, A, p->lda, p->strideA, B,
                                   p->ldb, p->strideB, p->beta, p->C, p->ldc, p->strideC, p->batch);
     }
     delete p;
@@ -54,17 +83,16 @@ void runProduct(void* data) {
 // Whether the rows x cols column-major matrices at address (leading dimension ld, batch stride stride, batch of
 // them) lie inside one device allocation; prints why not.
 bool operandInside(const char* function, const char* operand, const void* address, int rows, int cols, int ld,
-                   long long stride, int batch) {
+                   long long stride, int batch, size_t elementBytes) {
     if (rows <= 0 || cols <= 0 || batch <= 0) return true;
-    long long last = (long long) (batch - 1) * stride + (long long) (cols - 1) * ld + (rows - 1);
-    size_t bytes = (size_t) (last + 1) * sizeof(float);
+    size_t bytes = (size_t) extent(rows, cols, ld, stride, batch) * elementBytes;
     if (stride < 0 || jtrain_fake_device_range((unsigned long long) address, bytes)) return true;
     std::fprintf(stderr, "[fake cublas] %s: operand %s (%d x %d, ld %d, batch stride %lld, batch %d: %zu bytes at %p) is not inside one device allocation\n",
                  function, operand, rows, cols, ld, stride, batch, bytes, address);
     return false;
 }
 
-int gemm(const char* function, Handle* handle, int transa, int transb, int m, int n, int k, const float* alpha,
+int gemm(const char* function, Handle* handle, bool bf16, int transa, int transb, int m, int n, int k, const float* alpha,
          const float* A, int lda, long long strideA, const float* B, int ldb, long long strideB, const float* beta,
          float* C, int ldc, long long strideC, int batch) {
     if (handle == nullptr) return kNotInitialized;
@@ -76,14 +104,15 @@ int gemm(const char* function, Handle* handle, int transa, int transb, int m, in
     if (lda < (ta ? (k > 1 ? k : 1) : (m > 1 ? m : 1)) || ldb < (tb ? (n > 1 ? n : 1) : (k > 1 ? k : 1)) || ldc < (m > 1 ? m : 1)) {
         return kInvalidValue;
     }
+    size_t inBytes = bf16 ? 2 : 4;
     if (*alpha != 0.0f && k > 0
-        && (!operandInside(function, "A", A, ta ? k : m, ta ? m : k, lda, strideA, batch)
-            || !operandInside(function, "B", B, tb ? n : k, tb ? k : n, ldb, strideB, batch))) {
+        && (!operandInside(function, "A", A, ta ? k : m, ta ? m : k, lda, strideA, batch, inBytes)
+            || !operandInside(function, "B", B, tb ? n : k, tb ? k : n, ldb, strideB, batch, inBytes))) {
         return kInvalidValue;
     }
-    if (!operandInside(function, "C", C, m, n, ldc, strideC, batch)) return kInvalidValue;
-    jtrain_fake_enqueue(runProduct, new Product{transa, transb, m, n, k, *alpha, A, lda, strideA, B, ldb, strideB, *beta, C,
-                                                ldc, strideC, batch});
+    if (!operandInside(function, "C", C, m, n, ldc, strideC, batch, 4)) return kInvalidValue;
+    jtrain_fake_enqueue(runProduct, new Product{bf16, transa, transb, m, n, k, *alpha, A, lda, strideA, B, ldb, strideB, *beta,
+                                                C, ldc, strideC, batch});
     return kSuccess;
 }
 
@@ -130,28 +159,31 @@ CUBLAS_API const char* cublasGetStatusString(int status) {
 
 CUBLAS_API int cublasSgemm_v2(Handle* handle, int transa, int transb, int m, int n, int k, const float* alpha, const float* A,
                               int lda, const float* B, int ldb, const float* beta, float* C, int ldc) {
-    return gemm("cublasSgemm_v2", handle, transa, transb, m, n, k, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1);
+    return gemm("cublasSgemm_v2", handle, false, transa, transb, m, n, k, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1);
 }
 
 CUBLAS_API int cublasSgemmStridedBatched(Handle* handle, int transa, int transb, int m, int n, int k, const float* alpha,
                                          const float* A, int lda, long long strideA, const float* B, int ldb, long long strideB,
                                          const float* beta, float* C, int ldc, long long strideC, int batch) {
-    return gemm("cublasSgemmStridedBatched", handle, transa, transb, m, n, k, alpha, A, lda, strideA, B, ldb, strideB, beta,
+    return gemm("cublasSgemmStridedBatched", handle, false, transa, transb, m, n, k, alpha, A, lda, strideA, B, ldb, strideB, beta,
                 C, ldc, strideC, batch);
 }
 
-// The Ex forms in F32 only (F32 or TF32 compute); other types are not emulated.
+// The Ex forms with F32 C: F32 A and B (F32 or TF32 compute) or BF16 A and B (F32 compute); other types are not
+// emulated.
 CUBLAS_API int cublasGemmStridedBatchedEx(Handle* handle, int transa, int transb, int m, int n, int k, const void* alpha,
                                           const void* A, int Atype, int lda, long long strideA, const void* B, int Btype,
                                           int ldb, long long strideB, const void* beta, void* C, int Ctype, int ldc,
                                           long long strideC, int batch, int computeType, int algo) {
     (void) algo;
-    if (Atype != kR32F || Btype != kR32F || Ctype != kR32F || (computeType != kCompute32F && computeType != kCompute32FFastTf32)) {
-        std::fprintf(stderr, "[fake cublas] cublasGemm*Ex: types %d, %d, %d with compute type %d are not emulated (F32 only)\n",
+    bool f32 = Atype == kR32F && Btype == kR32F && (computeType == kCompute32F || computeType == kCompute32FFastTf32);
+    bool bf16 = Atype == kR16BF && Btype == kR16BF && computeType == kCompute32F;
+    if (Ctype != kR32F || (!f32 && !bf16)) {
+        std::fprintf(stderr, "[fake cublas] cublasGemm*Ex: types %d, %d, %d with compute type %d are not emulated\n",
                      Atype, Btype, Ctype, computeType);
         return kNotSupported;
     }
-    return gemm("cublasGemmStridedBatchedEx", handle, transa, transb, m, n, k, static_cast<const float*>(alpha),
+    return gemm("cublasGemmStridedBatchedEx", handle, bf16, transa, transb, m, n, k, static_cast<const float*>(alpha),
                 static_cast<const float*>(A), lda, strideA, static_cast<const float*>(B), ldb, strideB,
                 static_cast<const float*>(beta), static_cast<float*>(C), ldc, strideC, batch);
 }

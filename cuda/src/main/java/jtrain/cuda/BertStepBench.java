@@ -19,7 +19,7 @@ import jtrain.transformer.BertForMaskedLM;
  * labelled, warm-up steps, then timed steps between device synchronisations. Self-contained on purpose (a
  * general ./trainer bench is being built elsewhere; this is to be unified with it).
  * usage: BertStepBench [--model base|small|mini|tiny|L,H,A,I] [--vocab 30522] [--batch 64] [--seq 128]
- *                      [--modes fp32,tf32] [--steps 10] [--warmup 3] [--device cuda|cpu] [--loss full|sparse]
+ *                      [--modes fp32,tf32,bf16] [--steps 10] [--warmup 3] [--device cuda|cpu] [--loss full|sparse]
  *                      [--memory-scope true|false] [--peak-size 8192]
  * --loss full (the default) computes logits at every position like the PyTorch script; sparse only at the labelled 15%.
  * --memory-scope false leaves a step's device memory to the garbage collector instead of a {@link MemoryScope}.
@@ -65,8 +65,8 @@ public final class BertStepBench {
         CudaBackend cuda = device.isCpu() ? null : (CudaBackend) Backends.forDevice(device);
 
         for (String mode : a.get("modes").split(",")) {
-            if (cuda != null) cuda.setTf32(mode.equals("tf32"));
-            else if (!mode.equals("fp32")) continue; // TF32 is a GPU mode
+            if (cuda != null) Devices.setPrecision(device, mode, System.err);
+            else if (!mode.equals("fp32")) continue; // TF32 and BF16 are GPU modes
             BertConfig config = BertConfig.of(vocab, layers, hidden, heads, inter).withMaxPositions(Math.max(512, seq));
             BertForMaskedLM m = new BertForMaskedLM(config, new Rng(0), new Rng(1));
             m.to(device);
@@ -126,6 +126,7 @@ public final class BertStepBench {
             CudaBackend cuda = (CudaBackend) Backends.forDevice(device);
             Tensor x = Tensor.zeros(jtrain.engine.DType.F32, device, 1, size, size); // (batch, m, k), as Backend.matmul takes
             cuda.fill(x, 0.01);
+            if (cuda.bf16()) x = x.to(jtrain.engine.DType.BF16); // rounded once here: the peak is the product alone
             cuda.matmul(x, x); // warm-up: cuBLAS picks its kernel
             double best = Double.MAX_VALUE;
             for (int i = 0; i < 5; i++) {

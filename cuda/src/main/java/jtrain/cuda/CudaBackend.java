@@ -10,6 +10,7 @@ import jtrain.engine.Shapes;
 import jtrain.engine.Storage;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backend;
+import jtrain.engine.ops.Views;
 
 /**
  * The Backend contract on an NVIDIA GPU: F32 compute (I32 for ids, targets and masks), kernels from the kernels
@@ -62,6 +63,19 @@ public final class CudaBackend implements Backend {
 
     public boolean tf32() {
         return gemm.tf32();
+    }
+
+    /**
+     * Whether matrix products round their F32 operands to BF16 first (each operand copied once per product, round to
+     * nearest even) and run on BF16 tensor cores with F32 accumulation and F32 results; everything else stays F32.
+     * BF16 operands are taken as they are.
+     */
+    public void setBf16(boolean enabled) {
+        gemm.setBf16(enabled);
+    }
+
+    public boolean bf16() {
+        return gemm.bf16();
     }
 
     /** Waits until the GPU finished all work issued so far (for timing), and reports recorded kernel errors. */
@@ -389,17 +403,40 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor matmul(Tensor a, Tensor b) {
-        requireF32("matmul", a, b);
+        if (!(gemm.bf16() && a.dtype() == DType.BF16 && b.dtype() == DType.BF16)) requireF32("matmul", a, b);
         int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
         if (k == 0) return new Tensor(allocate(DType.F32, batch * m * n), batch, m, n); // an empty sum is 0
         Tensor out = empty(DType.F32, batch, m, n);
         if (batch * m * n == 0) return out;
         Tensor ma = Gemm.isMatrixLayout(a) ? a : dense(a);
         Tensor mb = Gemm.isMatrixLayout(b) ? b : dense(b);
+        if (gemm.bf16()) {
+            ma = bf16Operand(ma);
+            mb = bf16Operand(mb);
+        }
         driver.makeCurrent();
         gemm.multiply(ma, addr(ma), mb, addr(mb), addr(out));
         keep(a, b, ma, mb, out);
         return out;
+    }
+
+    /**
+     * A BF16 copy of a matmul operand t (batch, r, c) in the same orientation (row- or column-major, so the copy reads
+     * and writes in storage order), one matrix only when the batch shares it (stride 0). A BF16 t is returned as is.
+     */
+    private Tensor bf16Operand(Tensor t) {
+        if (t.dtype() == DType.BF16) return t;
+        int batch = t.size(0), r = t.size(1), c = t.size(2), sr = t.stride(1), sc = t.stride(2);
+        boolean shared = batch > 1 && t.stride(0) == 0, columnMajor = !((sc == 1 || c == 1) && (sr >= c || r == 1));
+        int copies = shared ? 1 : batch;
+        // The source as a row-major (copies, rows, cols) view: t itself, or its transpose when column-major.
+        Tensor src = columnMajor ? Views.strided(t, new int[] {copies, c, r}, new int[] {t.stride(0), sc, sr}, t.offset())
+                : Views.strided(t, new int[] {copies, r, c}, new int[] {t.stride(0), sr, sc}, t.offset());
+        Tensor dst = empty(DType.BF16, src.shape());
+        copy(src, dst);
+        int batchStride = shared ? 0 : r * c;
+        return columnMajor ? Views.strided(dst, new int[] {batch, r, c}, new int[] {batchStride, 1, r}, 0)
+                : Views.strided(dst, new int[] {batch, r, c}, new int[] {batchStride, c, 1}, 0);
     }
 
     // ---- fused kernels -------------------------------------------------------------------------------------

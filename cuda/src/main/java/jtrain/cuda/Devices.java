@@ -55,21 +55,22 @@ public final class Devices {
     }
 
     /**
-     * Sets how device computes matrix products: "fp32" (true FP32, the default) or "tf32" (the GPU's TF32 tensor
-     * cores: inputs rounded to 10 mantissa bits, FP32 accumulation; about 3x the FP32 rate on an H200, like
-     * {@code torch.backends.cuda.matmul.allow_tf32 = True}). On the CPU, which computes in FP32 only, "tf32" prints one
-     * line on notes and changes nothing.
+     * Sets how device computes matrix products: "fp32" (true FP32, the default); "tf32" (the GPU's TF32 tensor cores:
+     * inputs rounded to 10 mantissa bits, FP32 accumulation; like {@code torch.backends.cuda.matmul.allow_tf32});
+     * "bf16" (operands rounded to BF16, 7 mantissa bits, on BF16 tensor cores with FP32 accumulation and results;
+     * every other op stays FP32). On the CPU, which computes in FP32 only, "tf32" and "bf16" print one line on notes
+     * and change nothing.
      */
     public static void setPrecision(Device device, String precision, PrintStream notes) {
         String p = precision == null ? "fp32" : precision.trim().toLowerCase(Locale.ROOT);
-        if (p.equals("bf16")) throw new IllegalArgumentException("--precision bf16 is not implemented yet (fp32 or tf32)");
-        if (!p.equals("fp32") && !p.equals("tf32")) {
-            throw new IllegalArgumentException("unknown precision '" + precision + "' (expected fp32 or tf32)");
+        if (!p.equals("fp32") && !p.equals("tf32") && !p.equals("bf16")) {
+            throw new IllegalArgumentException("unknown precision '" + precision + "' (expected fp32, tf32 or bf16)");
         }
         if (Backends.forDevice(device) instanceof CudaBackend cuda) {
             cuda.setTf32(p.equals("tf32"));
-        } else if (p.equals("tf32")) {
-            notes.println("precision: fp32 (tf32 is a GPU mode; the CPU computes in fp32)");
+            cuda.setBf16(p.equals("bf16"));
+        } else if (!p.equals("fp32")) {
+            notes.println("precision: fp32 (" + p + " is a GPU mode; the CPU computes in fp32)");
         }
     }
 }

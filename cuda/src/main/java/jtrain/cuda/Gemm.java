@@ -7,15 +7,16 @@ import java.lang.foreign.ValueLayout;
 import jtrain.engine.Tensor;
 
 /**
- * Batched F32 matrix products with cuBLAS (column-major). A row-major product C = A B is computed as the
+ * Batched matrix products with cuBLAS (column-major), F32 results. A row-major product C = A B is computed as the
  * column-major C^T = B^T A^T: each operand's memory, read column-major, already is its transpose when it is
  * row-major, or needs op T when it is column-major. One cublasSgemmStridedBatched call covers the batch (stride 0
- * for a broadcast operand). TF32 is a math-mode switch on the handle.
+ * for a broadcast operand). TF32 is a math-mode switch on the handle; BF16 operands go through
+ * cublasGemmStridedBatchedEx (BF16 inputs, F32 accumulation and output).
  */
 class Gemm {
     private final MemorySegment handle;
     private final MemorySegment one, zero;
-    private boolean tf32;
+    private boolean tf32, bf16;
 
     Gemm(boolean tf32) {
         Arena arena = Arena.global();
@@ -59,6 +60,15 @@ class Gemm {
         return tf32;
     }
 
+    /** Whether the backend rounds F32 operands to BF16 before each product (its choice; cuBLAS is told per call). */
+    void setBf16(boolean enabled) {
+        bf16 = enabled;
+    }
+
+    boolean bf16() {
+        return bf16;
+    }
+
     /** One operand's matrices, as cuBLAS sees them: op (N or T), leading dimension, batch stride (elements). */
     record Operand(int op, int ld, long batchStride) {
         /**
@@ -87,13 +97,21 @@ class Gemm {
         return rowMajor(r, c, sr, sc) || colMajor(r, c, sr, sc);
     }
 
-    /** out (batch, m, n) contiguous = a (batch, m, k) times b (batch, k, n); addresses include the views' offsets. */
+    /**
+     * out (batch, m, n) contiguous F32 = a (batch, m, k) times b (batch, k, n), both F32 or both BF16; addresses
+     * include the views' offsets.
+     */
     void multiply(Tensor a, long aAddress, Tensor b, long bAddress, long outAddress) {
         int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
         Operand opB = Operand.transposeOf(b); // cuBLAS's first operand: B^T, n x k
         Operand opA = Operand.transposeOf(a); // cuBLAS's second operand: A^T, k x m
-        stridedBatched(opB.op(), opA.op(), n, m, k, bAddress, opB.ld(), opB.batchStride(), aAddress, opA.ld(), opA.batchStride(),
-                outAddress, n, (long) m * n, batch);
+        if (a.dtype() == jtrain.engine.DType.BF16) {
+            stridedBatchedBf16(opB.op(), opA.op(), n, m, k, bAddress, opB.ld(), opB.batchStride(), aAddress, opA.ld(), opA.batchStride(),
+                    outAddress, n, (long) m * n, batch);
+        } else {
+            stridedBatched(opB.op(), opA.op(), n, m, k, bAddress, opB.ld(), opB.batchStride(), aAddress, opA.ld(), opA.batchStride(),
+                    outAddress, n, (long) m * n, batch);
+        }
     }
 
     /** cublasSgemmStridedBatched with alpha 1 and beta 0: column-major C = op(A) op(B), (m x k)(k x n), per batch. */
@@ -103,5 +121,15 @@ class Gemm {
                 MemorySegment.ofAddress(a), lda, strideA, MemorySegment.ofAddress(b), ldb, strideB,
                 zero, MemorySegment.ofAddress(c), ldc, strideC, batch));
         if (Driver.SYNC) Driver.check("cuCtxSynchronize after cublasSgemmStridedBatched", jcuda.driver.JCudaDriver.cuCtxSynchronize());
+    }
+
+    /** The same with BF16 A and B (F32 C, alpha and beta; F32 accumulation): cublasGemmStridedBatchedEx. */
+    protected void stridedBatchedBf16(int opA, int opB, int m, int n, int k, long a, int lda, long strideA, long b, int ldb,
+                                      long strideB, long c, int ldc, long strideC, int batch) {
+        check("cublasGemmStridedBatchedEx", Cublas.cublasGemmStridedBatchedEx(handle, opA, opB, m, n, k, one,
+                MemorySegment.ofAddress(a), Cublas.CUDA_R_16BF, lda, strideA, MemorySegment.ofAddress(b), Cublas.CUDA_R_16BF, ldb,
+                strideB, zero, MemorySegment.ofAddress(c), Cublas.CUDA_R_32F, ldc, strideC, batch, Cublas.CUBLAS_COMPUTE_32F,
+                Cublas.CUBLAS_GEMM_DEFAULT));
+        if (Driver.SYNC) Driver.check("cuCtxSynchronize after cublasGemmStridedBatchedEx", jcuda.driver.JCudaDriver.cuCtxSynchronize());
     }
 }

@@ -34,10 +34,10 @@ import jtrain.engine.backend.Backends;
 public final class GpuPrimitiveBench {
     private GpuPrimitiveBench() {}
 
-    /** One primitive: bytes moved and FLOPs per call (0 when not the point), TF32 matrix products or not, the call on inputs. */
-    record Case(String name, String shape, double bytes, double flops, boolean tf32, Supplier<Tensor[]> inputs, Op op) {
+    /** One primitive: bytes moved and FLOPs per call (0 when not the point), the products' precision, the call on inputs. */
+    record Case(String name, String shape, double bytes, double flops, String precision, Supplier<Tensor[]> inputs, Op op) {
         Case(String name, String shape, double bytes, double flops, Supplier<Tensor[]> inputs, Op op) {
-            this(name, shape, bytes, flops, false, inputs, op);
+            this(name, shape, bytes, flops, "fp32", inputs, op);
         }
     }
 
@@ -70,7 +70,7 @@ public final class GpuPrimitiveBench {
         out.printf(Locale.ROOT, "%-34s %-22s %12s %12s %10s %10s%n", "primitive", "shape", "GPU us/call", "wall us/call", "GB/s", "TFLOP/s");
         for (Case c : cases(a, cuda.device())) {
             Tensor[] in = c.inputs().get();
-            cuda.setTf32(c.tf32());
+            Devices.setPrecision(cuda.device(), c.precision(), System.err);
             // Warm-up, so that the JIT has compiled the host side; its wall time per call (host and GPU, whichever
             // is slower) sizes the hold below.
             call(c, cuda, in);
@@ -88,7 +88,7 @@ public final class GpuPrimitiveBench {
                     measured && c.flops() > 0 ? String.format(Locale.ROOT, "%.1f", c.flops() / sec / 1e12) : "-");
         }
         if (unheld) out.println("* the stream's hold ended before the host had queued every call: that GPU time includes host gaps");
-        cuda.setTf32(false);
+        Devices.setPrecision(cuda.device(), "fp32", System.err);
     }
 
     /**
@@ -126,7 +126,10 @@ public final class GpuPrimitiveBench {
         String ncs = n + "x" + c, nfs = n + "x" + f;
         cs.add(new Case("matmul FFN up, FP32", ncs + "·" + c + "x" + f, 4.0 * (nc + (long) c * f + nf), 2.0 * nc * f,
                 () -> new Tensor[] {filled(d, 0.01, 1, n, c), filled(d, 0.01, 1, c, f)}, (be, x) -> be.matmul(x[0], x[1])));
-        cs.add(new Case("matmul FFN up, TF32", ncs + "·" + c + "x" + f, 4.0 * (nc + (long) c * f + nf), 2.0 * nc * f, true,
+        cs.add(new Case("matmul FFN up, TF32", ncs + "·" + c + "x" + f, 4.0 * (nc + (long) c * f + nf), 2.0 * nc * f, "tf32",
+                () -> new Tensor[] {filled(d, 0.01, 1, n, c), filled(d, 0.01, 1, c, f)}, (be, x) -> be.matmul(x[0], x[1])));
+        // BF16 as a training step has it: the F32 operands copied to BF16 first (bytes: the product's own traffic).
+        cs.add(new Case("matmul FFN up, BF16 (+ copies)", ncs + "·" + c + "x" + f, 4.0 * (nc + (long) c * f + nf), 2.0 * nc * f, "bf16",
                 () -> new Tensor[] {filled(d, 0.01, 1, n, c), filled(d, 0.01, 1, c, f)}, (be, x) -> be.matmul(x[0], x[1])));
         cs.add(new Case("attention scores q·kT, FP32", bh + "x" + t + "x" + dh, 4.0 * (2L * bh * t * dh + att), 2.0 * att * dh,
                 () -> new Tensor[] {filled(d, 0.01, bh, t, dh), filled(d, 0.01, bh, t, dh)},

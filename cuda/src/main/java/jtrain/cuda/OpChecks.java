@@ -168,6 +168,11 @@ public final class OpChecks {
                         cuda.setTf32(before);
                     }
                 }));
+        // BF16 products: the same terms as the CPU's F32 product of the BF16-rounded operands, summed in another order
+        c.add(matmulBf16("matmul with BF16 (3,37,129)@(3,129,65)", false, false, false, 3, 37, 129, 65));
+        c.add(matmulBf16("matmul with BF16, A transposed view (column-major)", true, false, false, 3, 37, 129, 65));
+        c.add(matmulBf16("matmul with BF16, B a broadcast transposed view (a linear weight)", false, true, true, 3, 37, 129, 65));
+        c.add(matmulBf16("matmul with BF16 (1,513,769)@(1,769,1023)", false, true, false, 1, 513, 769, 1023));
         // row kernels
         c.add(new Check("softmax 111x129", 1e-7, 1e-5, in(() -> randn(100, 111, 129)), (be, x) -> out(be.softmax(x[0]))));
         c.add(new Check("softmax 5x30522 with masked (-1e9) entries", 1e-7, 1e-4,
@@ -265,6 +270,29 @@ public final class OpChecks {
                     Tensor b = bTransposed ? x[1].transpose(1, 2) : x[1];
                     if (bBroadcast) b = b.expand(batch, k, n);
                     return out(be.matmul(a, b));
+                });
+    }
+
+    /**
+     * A product with the CUDA backend's BF16 mode on; elsewhere the F32 product of the operands rounded to BF16 (on
+     * the CPU, round to nearest even), which holds exactly the same terms: BF16 x BF16 products are exact in F32.
+     */
+    private static Check matmulBf16(String name, boolean aTransposed, boolean bTransposed, boolean bBroadcast, int batch, int m, int k, int n) {
+        int bb = bBroadcast ? 1 : batch;
+        return new Check(name, 2e-3, 1e-4,
+                in(() -> aTransposed ? randn(304, batch, k, m) : randn(304, batch, m, k), () -> bTransposed ? randn(305, bb, n, k) : randn(305, bb, k, n)),
+                (be, x) -> {
+                    Tensor a = aTransposed ? x[0].transpose(1, 2) : x[0];
+                    Tensor b = bTransposed ? x[1].transpose(1, 2) : x[1];
+                    if (bBroadcast) b = b.expand(batch, k, n);
+                    if (!(be instanceof CudaBackend cuda)) return out(be.matmul(a.to(DType.BF16).to(DType.F32), b.to(DType.BF16).to(DType.F32)));
+                    boolean before = cuda.bf16();
+                    cuda.setBf16(true);
+                    try {
+                        return out(be.matmul(a, b));
+                    } finally {
+                        cuda.setBf16(before);
+                    }
                 });
     }
 

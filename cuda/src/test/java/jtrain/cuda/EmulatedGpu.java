@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -124,6 +125,14 @@ public final class EmulatedGpu {
         }
     }
 
+    private void hostFree(long address) {
+        try {
+            free.invokeExact(MemorySegment.ofAddress(address));
+        } catch (Throwable t) {
+            throw new IllegalStateException("emu_free", t);
+        }
+    }
+
     private final class EmulatedDriver extends Driver {
         EmulatedDriver(Map<String, byte[]> ptx, long errorRecord) {
             super("emulated GPU (CPU fibers)", MULTIPROCESSORS, 1L << 32, ptx, errorRecord);
@@ -200,11 +209,7 @@ public final class EmulatedGpu {
 
         @Override
         protected void freeOnDevice(long address) {
-            try {
-                free.invokeExact(MemorySegment.ofAddress(address));
-            } catch (Throwable t) {
-                throw new IllegalStateException("emu_free", t);
-            }
+            hostFree(address);
         }
 
         @Override
@@ -235,6 +240,34 @@ public final class EmulatedGpu {
                 throw new CudaException("cublasSgemmStridedBatched (emulated) failed with status " + status + ": m=" + m + " n=" + n + " k="
                         + k + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc);
             }
+        }
+
+        /** BF16 operands widened to F32 copies (exactly: BF16 is the top half of an F32), then the F32 product. */
+        @Override
+        protected void stridedBatchedBf16(int opA, int opB, int m, int n, int k, long a, int lda, long strideA, long b, int ldb,
+                                          long strideB, long c, int ldc, long strideC, int batch) {
+            long fa = widened(a, extent(opA == Cublas.CUBLAS_OP_N ? m : k, opA == Cublas.CUBLAS_OP_N ? k : m, lda, strideA, batch));
+            long fb = widened(b, extent(opB == Cublas.CUBLAS_OP_N ? k : n, opB == Cublas.CUBLAS_OP_N ? n : k, ldb, strideB, batch));
+            try {
+                stridedBatched(opA, opB, m, n, k, fa, lda, strideA, fb, ldb, strideB, c, ldc, strideC, batch);
+            } finally {
+                hostFree(fa);
+                hostFree(fb);
+            }
+        }
+
+        /** Elements from an operand's first to its last (column-major rows x cols, leading dimension ld, batch of them). */
+        private static long extent(int rows, int cols, int ld, long stride, int batch) {
+            return (long) (batch - 1) * stride + (long) (cols - 1) * ld + rows;
+        }
+
+        private long widened(long bf16, long elements) {
+            long f32 = hostAllocate(4 * Math.max(1, elements));
+            MemorySegment from = memory(bf16, 2 * elements), to = memory(f32, 4 * elements);
+            for (long i = 0; i < elements; i++) {
+                to.setAtIndex(JAVA_FLOAT, i, jtrain.engine.BFloat16.toFloat(from.getAtIndex(JAVA_SHORT, i)));
+            }
+            return f32;
         }
     }
 }

@@ -118,7 +118,52 @@ class EmulatedGpuTest {
                     "--vocab", "101", "--params", "1000", "--reps", "1", "--warmup", "1"}, gpu, new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
         }
         var rows = text.toString(java.nio.charset.StandardCharsets.UTF_8).lines().skip(1).toList();
-        assertTrue(rows.size() == 19 && rows.stream().allMatch(r -> r.matches(".*\\s\\d+\\.\\d\\s+\\d+\\.\\d\\s+(\\d+|-)\\s+(\\d+\\.\\d|-)$")), String.join("\n", rows));
+        assertTrue(rows.size() == 20 && rows.stream().allMatch(r -> r.matches(".*\\s\\d+\\.\\d\\s+\\d+\\.\\d\\s+(\\d+|-)\\s+(\\d+\\.\\d|-)$")), String.join("\n", rows));
+    }
+
+    /**
+     * --precision bf16 end to end: the same three AdamW steps from the same weights in FP32 and in BF16 mode. The
+     * rounded products move every loss a little (so BF16 was used) and no more than rounding can (so nothing broke).
+     */
+    @Test
+    void bf16ProductsTrainABertLikeFp32UpToRounding() {
+        CudaBackend gpu = emulated();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            double[] fp32 = threeSteps(gpu, false), bf16 = threeSteps(gpu, true);
+            for (int i = 0; i < 3; i++) {
+                double gap = Math.abs(bf16[i] - fp32[i]) / fp32[i];
+                assertTrue(gap > 0 && gap < 1e-2, "step " + (i + 1) + ": fp32 " + fp32[i] + ", bf16 " + bf16[i]);
+            }
+            assertTrue(bf16[2] < bf16[0], "BF16 training lowers the loss: " + java.util.Arrays.toString(bf16));
+        }
+    }
+
+    private static double[] threeSteps(CudaBackend gpu, boolean bf16) {
+        BertForMaskedLM model = new BertForMaskedLM(BertConfig.of(211, 2, 32, 2, 64), new Rng(0), new Rng(1));
+        model.to(gpu.device());
+        model.train(false); // no dropout: the two runs differ only in the products
+        AdamW opt = new AdamW(model.parameters(), 3e-3, 0.9, 0.999, 1e-8, 0.01);
+        int[] ids = new int[2 * 16], labels = new int[2 * 16];
+        Rng rng = new Rng(2);
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 5 + rng.nextInt(200);
+            labels[i] = i % 3 == 0 ? ids[i] : -100;
+        }
+        Tensor input = Tensor.ofInts(ids, 2, 16).to(gpu.device()), target = Tensor.ofInts(labels, 2, 16);
+        double[] losses = new double[3];
+        gpu.setBf16(bf16);
+        try {
+            for (int step = 0; step < 3; step++) {
+                Tensor loss = model.fullLoss(input, null, null, target);
+                loss.backward();
+                opt.step();
+                opt.zeroGrad();
+                losses[step] = loss.item();
+            }
+        } finally {
+            gpu.setBf16(false);
+        }
+        return losses;
     }
 
     @Test
@@ -128,11 +173,11 @@ class EmulatedGpuTest {
         try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
             for (String loss : new String[] {"full", "sparse"}) {
                 BertStepBench.run(new String[] {"--model", "1,32,2,64", "--vocab", "211", "--batch", "2", "--seq", "16", "--steps", "2",
-                        "--warmup", "1", "--modes", "fp32,tf32", "--loss", loss, "--peak-size", "48"}, new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
+                        "--warmup", "1", "--modes", "fp32,tf32,bf16", "--loss", loss, "--peak-size", "48"}, new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
             }
         }
         var lines = text.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-        assertTrue(lines.size() == 4 && lines.stream().allMatch(l -> l.startsWith("{\"jtrain\": \"cuda\"") && l.contains("\"tokens_per_s\": ") && l.contains("\"mfu\": ")),
+        assertTrue(lines.size() == 6 && lines.stream().allMatch(l -> l.startsWith("{\"jtrain\": \"cuda\"") && l.contains("\"tokens_per_s\": ") && l.contains("\"mfu\": ")),
                 String.join("\n", lines));
     }
 }

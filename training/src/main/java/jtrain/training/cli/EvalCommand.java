@@ -28,7 +28,7 @@ public final class EvalCommand {
     static final String USAGE = """
             usage: ./trainer eval --model DIR --task pos|genre|spam|seq|tok [--split dev|test] [--json]
                      [--dev FILE | --test FILE (for seq/tok)] [--max-len 128] [--split-seed 42] [--cache DIR]
-                     [--device auto|cpu|cuda] [--precision fp32|tf32]
+                     [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
               Prints accuracy, macro-F1 and loss (tagging: over words, scored on their first sub-token).""";
 
     private static final Set<String> VALUED = Set.of("--model", "--task", "--split", "--dev", "--test", "--max-len", "--split-seed", "--cache",

@@ -56,7 +56,7 @@ public final class FinetuneCommand {
                      [--head-lr-scale 1] [--warmup 0.1] [--weight-decay 0.01] [--clip 1] [--dropout P]
                      [--freeze-embeddings] [--freeze-layers N] [--aux-mlm-weight 0] [--aux-mlm-text FILE]
                      [--max-len 128] [--eval-every N] [--patience 3] [--metric macro_f1|accuracy|loss]
-                     [--seed 1] [--split-seed 42] [--cache DIR] [--device auto|cpu|cuda] [--precision fp32|tf32]
+                     [--seed 1] [--split-seed 42] [--cache DIR] [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
               --init DIR: start from a pretrained HF folder (its encoder and tokenizer; the classifier is new).
               --scratch: same architecture, random weights (config from --init DIR, or --model with --tokenizer).
               --label-fraction F: train on this fraction of the labelled training examples (dev/test unchanged).

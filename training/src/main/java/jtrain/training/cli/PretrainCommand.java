@@ -34,7 +34,7 @@ public final class PretrainCommand {
               --max-len N [128]  --batch N [32]  --grad-accum N [1]  --steps N [1000]  --lr X [5e-4]
               --warmup N [steps/10]  --schedule linear|cosine|constant [linear]  --weight-decay X [0.01]
               --clip X (0 = off) [1.0]  --whole-word  --seed S [1]  --device auto|cpu|cuda [auto]
-              --precision fp32|tf32    GPU matrix products in true FP32 or on TF32 tensor cores (not saved) [fp32]
+              --precision fp32|tf32|bf16  GPU matrix products in FP32, on TF32 or on BF16 tensor cores (not saved) [fp32]
               --log-every N [10]  --eval-every N [200]  --save-every N [200]  --keep K checkpoints [3]
               --resume                 continue RUN_DIR from its latest checkpoint, exactly as if never stopped
               --stop-after N           stop this invocation after step N (a checkpoint is saved there)

@@ -14,7 +14,7 @@ import jtrain.training.study.StudyReport;
 /** {@code ./trainer study}: the pretraining-versus-fine-tuning study on the embedded datasets, with its report. */
 public final class StudyCommand {
     static final String USAGE = """
-            usage: ./trainer study [--preset quick|standard|full] [--device auto|cpu|cuda] [--precision fp32|tf32]
+            usage: ./trainer study [--preset quick|standard|full] [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
                                    [--out DIR] [--seed N] [--cache DIR] [--from DIR]
               Trains a WordPiece vocabulary and a BERT with masked-LM, fine-tunes POS tagging, genre classification and
               spam detection at several label budgets from the pretrained encoder and from scratch, measures forgetting

@@ -51,8 +51,8 @@ class BenchCommandTest {
 
     @Test
     void gpuOptionsAnswerWithAClearError() {
-        assertEquals(2, run("--device", "cuda", "--precision", "bf16"));
-        assertTrue(err.toString().contains("bf16 is not implemented on the CUDA backend"), err.toString());
+        assertEquals(2, run("--device", "cuda", "--precision", "fp16"));
+        assertTrue(err.toString().contains("--precision must be fp32, tf32 or bf16, got 'fp16'"), err.toString());
         err.reset();
         org.junit.jupiter.api.Assumptions.assumeFalse(jtrain.cuda.Cuda.tryInit().available(), "a GPU is present: the no-GPU message is not shown");
         assertEquals(2, run("--device", "cuda"));

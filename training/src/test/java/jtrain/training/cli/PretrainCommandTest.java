@@ -123,7 +123,7 @@ class PretrainCommandTest {
         assertError("--steps needs an integer, got 'ten'", "--steps", "ten", "--out", out);
         assertError("--lr needs a value", "--out", out, "--lr");
         if (!jtrain.cuda.Cuda.tryInit().available()) assertError("--device cuda: " + jtrain.cuda.Cuda.tryInit().reason(), "--device", "cuda", "--out", out);
-        assertError("unknown precision 'fp16' (expected fp32 or tf32)", "--precision", "fp16", "--device", "cpu", "--out", out);
+        assertError("unknown precision 'fp16' (expected fp32, tf32 or bf16)", "--precision", "fp16", "--device", "cpu", "--out", out);
         assertError("--model must be tiny, mini, small, base or L,H,A,I, got 'huge'", "--model", "huge", "--out", out);
         assertError("--schedule must be linear, cosine or constant", "--schedule", "exp", "--out", out);
         assertError("holds no run to resume", "--resume", "--out", out);
