@@ -64,61 +64,70 @@ public final class BertStepBench {
         Device device = Devices.select(a.get("device"));
         CudaBackend cuda = device.isCpu() ? null : (CudaBackend) Backends.forDevice(device);
 
-        for (String mode : a.get("modes").split(",")) {
-            if (cuda != null) Devices.setPrecision(device, mode, System.err);
-            else if (!mode.equals("fp32")) continue; // TF32 and BF16 are GPU modes
-            BertConfig config = BertConfig.of(vocab, layers, hidden, heads, inter).withMaxPositions(Math.max(512, seq));
-            BertForMaskedLM m = new BertForMaskedLM(config, new Rng(0), new Rng(1));
-            m.to(device);
-            m.train(true);
-            AdamW opt = new AdamW(m.parameters(), 1e-4, 0.9, 0.999, 1e-8, 0.01);
-            Rng rng = new Rng(2);
-            int[] ids = new int[batch * seq], labels = new int[batch * seq];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = 5 + rng.nextInt(vocab - 5);
-                labels[i] = rng.nextDouble() < 0.15 ? ids[i] : -100;
-            }
-            Tensor input = Tensor.ofInts(ids, batch, seq).to(device);
-            Tensor lab = Tensor.ofInts(labels, batch, seq); // stays on the host: the sparse loss reads it there
-            Runnable step = () -> {
-                // A step's activations go back to the allocator at its end (or, without the scope, when collected).
-                try (MemoryScope mem = scoped ? MemoryScope.open(device) : null) {
-                    Tensor loss = sparse ? m.sparseLoss(input, null, null, lab) : m.fullLoss(input, null, null, lab);
-                    loss.backward();
-                    opt.step();
-                    opt.zeroGrad();
+        // Each mode sets the products' precision; the backend's own setting comes back at the end.
+        boolean tf32Before = cuda != null && cuda.tf32(), bf16Before = cuda != null && cuda.bf16();
+        try {
+            for (String mode : a.get("modes").split(",")) {
+                if (cuda != null) Devices.setPrecision(device, mode, System.err);
+                else if (!mode.equals("fp32")) continue; // TF32 and BF16 are GPU modes
+                BertConfig config = BertConfig.of(vocab, layers, hidden, heads, inter).withMaxPositions(Math.max(512, seq));
+                BertForMaskedLM m = new BertForMaskedLM(config, new Rng(0), new Rng(1));
+                m.to(device);
+                m.train(true);
+                AdamW opt = new AdamW(m.parameters(), 1e-4, 0.9, 0.999, 1e-8, 0.01);
+                Rng rng = new Rng(2);
+                int[] ids = new int[batch * seq], labels = new int[batch * seq];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = 5 + rng.nextInt(vocab - 5);
+                    labels[i] = rng.nextDouble() < 0.15 ? ids[i] : -100;
                 }
-            };
-            for (int i = 0; i < warmup; i++) step.run();
-            sync(cuda);
-            long t0 = System.nanoTime(), queuing = 0;
-            for (int i = 0; i < steps; i++) {
-                long s0 = System.nanoTime();
-                step.run();
-                queuing += System.nanoTime() - s0;
+                Tensor input = Tensor.ofInts(ids, batch, seq).to(device);
+                Tensor lab = Tensor.ofInts(labels, batch, seq); // stays on the host: the sparse loss reads it there
+                Runnable step = () -> {
+                    // A step's activations go back to the allocator at its end (or, without the scope, when collected).
+                    try (MemoryScope mem = scoped ? MemoryScope.open(device) : null) {
+                        Tensor loss = sparse ? m.sparseLoss(input, null, null, lab) : m.fullLoss(input, null, null, lab);
+                        loss.backward();
+                        opt.step();
+                        opt.zeroGrad();
+                    }
+                };
+                for (int i = 0; i < warmup; i++) step.run();
+                sync(cuda);
+                long t0 = System.nanoTime(), queuing = 0;
+                for (int i = 0; i < steps; i++) {
+                    long s0 = System.nanoTime();
+                    step.run();
+                    queuing += System.nanoTime() - s0;
+                }
+                sync(cuda);
+                double sec = (System.nanoTime() - t0) / 1e9 / steps, hostMs = queuing / 1e6 / steps;
+                long n = m.parameterCount();
+                long emb = (long) vocab * hidden + (long) config.maxPositionEmbeddings() * hidden + (long) config.typeVocabSize() * hidden;
+                double flopsPerToken = 6.0 * (n - emb) + 6.0 * hidden * vocab + 12.0 * layers * seq * hidden; // torch_bert_gpu.py's count
+                double tflops = flopsPerToken * batch * seq / sec / 1e12, peak = cuda == null ? Double.NaN : peakTflops(device, peakSize);
+                out.printf(Locale.ROOT, "{\"jtrain\": \"%s\", \"gpu\": \"%s\", \"L\": %d, \"H\": %d, \"A\": %d, \"I\": %d, \"V\": %d, \"B\": %d, \"T\": %d, "
+                                + "\"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"host_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, "
+                                + "\"gemm_peak_tflops\": %.1f, \"mfu\": %.3f, \"memory\": \"%s\"}%n",
+                        cuda == null ? "cpu" : "cuda", cuda == null ? "-" : cuda.deviceName(), layers, hidden, heads, inter, vocab, batch, seq,
+                        mode, sparse ? "sparse" : "full", sec * 1e3, hostMs, Math.round(batch * seq / sec), tflops, peak, tflops / peak,
+                        cuda == null ? "-" : cuda.memorySummary());
+                if (cuda != null) {
+                    // Drop this mode's model before the next one allocates its own.
+                    System.gc();
+                    cuda.emptyCache();
+                }
             }
-            sync(cuda);
-            double sec = (System.nanoTime() - t0) / 1e9 / steps, hostMs = queuing / 1e6 / steps;
-            long n = m.parameterCount();
-            long emb = (long) vocab * hidden + (long) config.maxPositionEmbeddings() * hidden + (long) config.typeVocabSize() * hidden;
-            double flopsPerToken = 6.0 * (n - emb) + 6.0 * hidden * vocab + 12.0 * layers * seq * hidden; // torch_bert_gpu.py's count
-            double tflops = flopsPerToken * batch * seq / sec / 1e12, peak = cuda == null ? Double.NaN : peakTflops(device, peakSize);
-            out.printf(Locale.ROOT, "{\"jtrain\": \"%s\", \"gpu\": \"%s\", \"L\": %d, \"H\": %d, \"A\": %d, \"I\": %d, \"V\": %d, \"B\": %d, \"T\": %d, "
-                            + "\"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"host_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, "
-                            + "\"gemm_peak_tflops\": %.1f, \"mfu\": %.3f, \"memory\": \"%s\"}%n",
-                    cuda == null ? "cpu" : "cuda", cuda == null ? "-" : cuda.deviceName(), layers, hidden, heads, inter, vocab, batch, seq,
-                    mode, sparse ? "sparse" : "full", sec * 1e3, hostMs, Math.round(batch * seq / sec), tflops, peak, tflops / peak,
-                    cuda == null ? "-" : cuda.memorySummary());
+        } finally {
             if (cuda != null) {
-                // Drop this mode's model before the next one allocates its own.
-                System.gc();
-                cuda.emptyCache();
+                cuda.setTf32(tf32Before);
+                cuda.setBf16(bf16Before);
             }
         }
     }
 
     /**
-     * The TFLOP/s of one size x size x size matrix product in the current math mode (FP32 or TF32), the best of 5:
+     * The TFLOP/s of one size x size x size matrix product in the current precision (FP32, TF32 or BF16), the best of 5:
      * the ceiling the step's MFU is measured against, on the same card in the same process.
      */
     static double peakTflops(Device device, int size) {

@@ -68,27 +68,32 @@ public final class GpuPrimitiveBench {
         int reps = Integer.parseInt(a.get("reps")), warmup = Integer.parseInt(a.get("warmup"));
         boolean unheld = false;
         out.printf(Locale.ROOT, "%-34s %-22s %12s %12s %10s %10s%n", "primitive", "shape", "GPU us/call", "wall us/call", "GB/s", "TFLOP/s");
-        for (Case c : cases(a, cuda.device())) {
-            Tensor[] in = c.inputs().get();
-            Devices.setPrecision(cuda.device(), c.precision(), System.err);
-            // Warm-up, so that the JIT has compiled the host side; its wall time per call (host and GPU, whichever
-            // is slower) sizes the hold below.
-            call(c, cuda, in);
-            cuda.synchronize();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < warmup; i++) call(c, cuda, in);
-            cuda.synchronize();
-            double wall = (System.nanoTime() - t0) / 1e9 / Math.max(1, warmup);
-            Driver.GpuTime gpu = timeHeld(c, cuda, in, reps, (long) (1.5 * reps * wall * 1e6) + 1000);
-            double sec = gpu.millis() / 1e3 / reps;
-            unheld |= !gpu.held();
-            boolean measured = sec > 5e-7; // not when nothing ran (the fake driver's host-only mode)
-            out.printf(Locale.ROOT, "%-34s %-22s %11.1f%s %12.1f %10s %10s%n", c.name(), c.shape(), sec * 1e6, gpu.held() ? " " : "*",
-                    wall * 1e6, measured && c.bytes() > 0 ? String.format(Locale.ROOT, "%.0f", c.bytes() / sec / 1e9) : "-",
-                    measured && c.flops() > 0 ? String.format(Locale.ROOT, "%.1f", c.flops() / sec / 1e12) : "-");
+        boolean tf32Before = cuda.tf32(), bf16Before = cuda.bf16(); // each case sets its precision; restored at the end
+        try {
+            for (Case c : cases(a, cuda.device())) {
+                Tensor[] in = c.inputs().get();
+                Devices.setPrecision(cuda.device(), c.precision(), System.err);
+                // Warm-up, so that the JIT has compiled the host side; its wall time per call (host and GPU, whichever
+                // is slower) sizes the hold below.
+                call(c, cuda, in);
+                cuda.synchronize();
+                long t0 = System.nanoTime();
+                for (int i = 0; i < warmup; i++) call(c, cuda, in);
+                cuda.synchronize();
+                double wall = (System.nanoTime() - t0) / 1e9 / Math.max(1, warmup);
+                Driver.GpuTime gpu = timeHeld(c, cuda, in, reps, (long) (1.5 * reps * wall * 1e6) + 1000);
+                double sec = gpu.millis() / 1e3 / reps;
+                unheld |= !gpu.held();
+                boolean measured = sec > 5e-7; // not when nothing ran (the fake driver's host-only mode)
+                out.printf(Locale.ROOT, "%-34s %-22s %11.1f%s %12.1f %10s %10s%n", c.name(), c.shape(), sec * 1e6, gpu.held() ? " " : "*",
+                        wall * 1e6, measured && c.bytes() > 0 ? String.format(Locale.ROOT, "%.0f", c.bytes() / sec / 1e9) : "-",
+                        measured && c.flops() > 0 ? String.format(Locale.ROOT, "%.1f", c.flops() / sec / 1e12) : "-");
+            }
+            if (unheld) out.println("* the stream's hold ended before the host had queued every call: that GPU time includes host gaps");
+        } finally {
+            cuda.setTf32(tf32Before);
+            cuda.setBf16(bf16Before);
         }
-        if (unheld) out.println("* the stream's hold ended before the host had queued every call: that GPU time includes host gaps");
-        Devices.setPrecision(cuda.device(), "fp32", System.err);
     }
 
     /**

@@ -117,6 +117,7 @@ class EmulatedGpuTest {
             GpuPrimitiveBench.run(new String[] {"--tokens", "64", "--seq", "16", "--hidden", "32", "--ffn", "64", "--heads", "2",
                     "--vocab", "101", "--params", "1000", "--reps", "1", "--warmup", "1"}, gpu, new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
         }
+        assertTrue(!gpu.tf32() && !gpu.bf16(), "the benchmark gives the backend back in FP32, as it found it");
         var rows = text.toString(java.nio.charset.StandardCharsets.UTF_8).lines().skip(1).toList();
         assertTrue(rows.size() == 20 && rows.stream().allMatch(r -> r.matches(".*\\s\\d+\\.\\d\\s+\\d+\\.\\d\\s+(\\d+|-)\\s+(\\d+\\.\\d|-)$")), String.join("\n", rows));
     }
@@ -176,6 +177,7 @@ class EmulatedGpuTest {
                         "--warmup", "1", "--modes", "fp32,tf32,bf16", "--loss", loss, "--peak-size", "48"}, new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
             }
         }
+        assertTrue(!gpu.tf32() && !gpu.bf16(), "the benchmark gives the backend back in FP32, as it found it");
         var lines = text.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
         assertTrue(lines.size() == 6 && lines.stream().allMatch(l -> l.startsWith("{\"jtrain\": \"cuda\"") && l.contains("\"tokens_per_s\": ") && l.contains("\"mfu\": ")),
                 String.join("\n", lines));
