@@ -6,8 +6,8 @@
 #                                  script into .device/ (git-ignored by .gitignore)
 #   scripts/gpu-check.sh run       there, from the repository root with .device/ carried: runs CudaSelfTest (every
 #                                  kernel against the CPU reference, BERT forward/backward against the CPU, the
-#                                  HuggingFace golden batch), the BERT-base MLM training-step benchmark in FP32 and
-#                                  TF32 next to torch_bert_gpu.py, the time of each primitive at BERT-base shapes,
+#                                  HuggingFace golden batch), the BERT-base MLM training-step benchmark in FP32,
+#                                  TF32 and BF16 next to torch_bert_gpu.py, the time of each primitive at BERT-base shapes,
 #                                  the FP32 step without a MemoryScope, then the command line (pretrain and finetune
 #                                  with --device cuda on synthetic text), and prints a short table last. Logs go to
 #                                  $OUT when set.

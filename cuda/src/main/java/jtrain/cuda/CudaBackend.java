@@ -410,13 +410,13 @@ public final class CudaBackend implements Backend {
         if (batch * m * n == 0) return out;
         Tensor ma = Gemm.isMatrixLayout(a) ? a : dense(a);
         Tensor mb = Gemm.isMatrixLayout(b) ? b : dense(b);
-        if (gemm.bf16()) {
-            ma = bf16Operand(ma);
-            mb = bf16Operand(mb);
-        }
+        Tensor ga = gemm.bf16() ? bf16Operand(ma) : ma, gb = gemm.bf16() ? bf16Operand(mb) : mb;
         driver.makeCurrent();
-        gemm.multiply(ma, addr(ma), mb, addr(mb), addr(out));
-        keep(a, b, ma, mb, out);
+        gemm.multiply(ga, addr(ga), gb, addr(gb), addr(out));
+        // Copies made here are dead once the product is queued (the one stream reads them before any later reuse):
+        // back to the allocator now, not at the end of the memory scope.
+        for (Tensor copy : new Tensor[] {ma, mb, ga, gb}) if (copy != a && copy != b) storageOf(copy).release();
+        keep(a, b, out);
         return out;
     }
 

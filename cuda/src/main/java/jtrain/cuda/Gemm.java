@@ -105,6 +105,7 @@ class Gemm {
         int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
         Operand opB = Operand.transposeOf(b); // cuBLAS's first operand: B^T, n x k
         Operand opA = Operand.transposeOf(a); // cuBLAS's second operand: A^T, k x m
+        if (a.dtype() != b.dtype()) throw new IllegalArgumentException("matmul: operands of one dtype, got " + a.dtype() + " and " + b.dtype());
         if (a.dtype() == jtrain.engine.DType.BF16) {
             stridedBatchedBf16(opB.op(), opA.op(), n, m, k, bAddress, opB.ld(), opB.batchStride(), aAddress, opA.ld(), opA.batchStride(),
                     outAddress, n, (long) m * n, batch);

@@ -3,6 +3,7 @@ package jtrain.cuda;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import jtrain.engine.DType;
 import jtrain.engine.Rng;
@@ -158,21 +159,28 @@ public final class OpChecks {
         c.add(matmul("matmul (1,1,129)@(1,129,1)", false, false, false, 1, 1, 129, 1));
         c.add(matmul("matmul (1,513,769)@(1,769,1023)", false, true, false, 1, 513, 769, 1023));
         c.add(new Check("matmul with TF32 on (1,513,769)@(1,769,1023)", 0.15, 1e-2,
-                in(() -> randn(302, 1, 513, 769), () -> randn(303, 1, 769, 1023)), (be, x) -> {
-                    if (!(be instanceof CudaBackend cuda)) return out(be.matmul(x[0], x[1]));
-                    boolean before = cuda.tf32();
-                    cuda.setTf32(true);
-                    try {
-                        return out(be.matmul(x[0], x[1]));
-                    } finally {
-                        cuda.setTf32(before);
-                    }
-                }));
-        // BF16 products: the same terms as the CPU's F32 product of the BF16-rounded operands, summed in another order
-        c.add(matmulBf16("matmul with BF16 (3,37,129)@(3,129,65)", false, false, false, 3, 37, 129, 65));
-        c.add(matmulBf16("matmul with BF16, A transposed view (column-major)", true, false, false, 3, 37, 129, 65));
-        c.add(matmulBf16("matmul with BF16, B a broadcast transposed view (a linear weight)", false, true, true, 3, 37, 129, 65));
-        c.add(matmulBf16("matmul with BF16 (1,513,769)@(1,769,1023)", false, true, false, 1, 513, 769, 1023));
+                in(() -> randn(302, 1, 513, 769), () -> randn(303, 1, 769, 1023)), (be, x) -> be instanceof CudaBackend cuda
+                        ? withPrecision(cuda, true, false, () -> out(be.matmul(x[0], x[1]))) : out(be.matmul(x[0], x[1]))));
+        // BF16 products: the same terms as the CPU's F32 product of the BF16-rounded operands, summed in another
+        // order; the operand views cover every layout the copy to BF16 must keep (orientation, offsets, padding,
+        // broadcast batches, single rows and columns)
+        c.add(matmulBf16("matmul with BF16 (3,37,129)@(3,129,65)", () -> randn(304, 3, 37, 129), () -> randn(305, 3, 129, 65), x -> x));
+        c.add(matmulBf16("matmul with BF16, A transposed view (column-major)", () -> randn(306, 3, 129, 37), () -> randn(307, 3, 129, 65),
+                x -> new Tensor[] {x[0].transpose(1, 2), x[1]}));
+        c.add(matmulBf16("matmul with BF16, B a broadcast transposed view (a linear weight)", () -> randn(308, 3, 37, 129), () -> randn(309, 1, 65, 129),
+                x -> new Tensor[] {x[0], x[1].transpose(1, 2).expand(3, 129, 65)}));
+        c.add(matmulBf16("matmul with BF16 (1,513,769)@(1,769,1023)", () -> randn(310, 1, 513, 769), () -> randn(311, 1, 1023, 769),
+                x -> new Tensor[] {x[0], x[1].transpose(1, 2)}));
+        c.add(matmulBf16("matmul with BF16, sliced operands (padded rows, offsets)", () -> randn(312, 3, 37, 200), () -> randn(313, 3, 129, 80),
+                x -> new Tensor[] {x[0].slice(2, 5, 134).slice(0, 1, 3), x[1].slice(2, 3, 68).slice(0, 1, 3)}));
+        c.add(matmulBf16("matmul with BF16, sliced column-major operands", () -> randn(314, 4, 129, 50), () -> randn(315, 3, 70, 129),
+                x -> new Tensor[] {x[0].transpose(1, 2).slice(1, 6, 43).slice(0, 1, 4), x[1].slice(1, 2, 67).transpose(1, 2)}));
+        c.add(matmulBf16("matmul with BF16, a row times a column (sliced)", () -> randn(316, 3, 129, 37), () -> randn(317, 3, 129, 65),
+                x -> new Tensor[] {x[0].transpose(1, 2).slice(1, 4, 5), x[1].slice(2, 7, 8)}));
+        c.add(matmulBf16("matmul with BF16, A broadcast over the batch", () -> randn(318, 1, 37, 129), () -> randn(319, 4, 129, 65),
+                x -> new Tensor[] {x[0].expand(4, 37, 129), x[1]}));
+        c.add(matmulBf16("matmul with BF16, permuted operands (made dense first)", () -> randn(320, 129, 37, 3), () -> randn(321, 65, 129, 3),
+                x -> new Tensor[] {x[0].permute(2, 1, 0), x[1].permute(2, 1, 0)}));
         // row kernels
         c.add(new Check("softmax 111x129", 1e-7, 1e-5, in(() -> randn(100, 111, 129)), (be, x) -> out(be.softmax(x[0]))));
         c.add(new Check("softmax 5x30522 with masked (-1e9) entries", 1e-7, 1e-4,
@@ -269,31 +277,34 @@ public final class OpChecks {
                     Tensor a = aTransposed ? x[0].transpose(1, 2) : x[0];
                     Tensor b = bTransposed ? x[1].transpose(1, 2) : x[1];
                     if (bBroadcast) b = b.expand(batch, k, n);
-                    return out(be.matmul(a, b));
+                    Tensor fa = a, fb = b;
+                    return be instanceof CudaBackend cuda ? withPrecision(cuda, false, false, () -> out(be.matmul(fa, fb))) : out(be.matmul(a, b));
                 });
     }
 
     /**
-     * A product with the CUDA backend's BF16 mode on; elsewhere the F32 product of the operands rounded to BF16 (on
-     * the CPU, round to nearest even), which holds exactly the same terms: BF16 x BF16 products are exact in F32.
+     * views(a, b) multiplied with the CUDA backend's BF16 mode on; elsewhere the F32 product of the views rounded to
+     * BF16 (on the CPU, round to nearest even), which holds exactly the same terms: BF16 x BF16 products are exact in F32.
      */
-    private static Check matmulBf16(String name, boolean aTransposed, boolean bTransposed, boolean bBroadcast, int batch, int m, int k, int n) {
-        int bb = bBroadcast ? 1 : batch;
-        return new Check(name, 2e-3, 1e-4,
-                in(() -> aTransposed ? randn(304, batch, k, m) : randn(304, batch, m, k), () -> bTransposed ? randn(305, bb, n, k) : randn(305, bb, k, n)),
-                (be, x) -> {
-                    Tensor a = aTransposed ? x[0].transpose(1, 2) : x[0];
-                    Tensor b = bTransposed ? x[1].transpose(1, 2) : x[1];
-                    if (bBroadcast) b = b.expand(batch, k, n);
-                    if (!(be instanceof CudaBackend cuda)) return out(be.matmul(a.to(DType.BF16).to(DType.F32), b.to(DType.BF16).to(DType.F32)));
-                    boolean before = cuda.bf16();
-                    cuda.setBf16(true);
-                    try {
-                        return out(be.matmul(a, b));
-                    } finally {
-                        cuda.setBf16(before);
-                    }
-                });
+    private static Check matmulBf16(String name, Supplier<Tensor> a, Supplier<Tensor> b, UnaryOperator<Tensor[]> views) {
+        return new Check(name, 2e-3, 1e-4, in(a, b), (be, x) -> {
+            Tensor[] v = views.apply(x);
+            if (!(be instanceof CudaBackend cuda)) return out(be.matmul(v[0].to(DType.BF16).to(DType.F32), v[1].to(DType.BF16).to(DType.F32)));
+            return withPrecision(cuda, false, true, () -> out(be.matmul(v[0], v[1])));
+        });
+    }
+
+    /** op with the CUDA backend's TF32 and BF16 modes set as given, then as they were. */
+    private static Tensor[] withPrecision(CudaBackend cuda, boolean tf32, boolean bf16, Supplier<Tensor[]> op) {
+        boolean tf32Before = cuda.tf32(), bf16Before = cuda.bf16();
+        cuda.setTf32(tf32);
+        cuda.setBf16(bf16);
+        try {
+            return op.get();
+        } finally {
+            cuda.setTf32(tf32Before);
+            cuda.setBf16(bf16Before);
+        }
     }
 
     /** Targets in [0, classes) with about 30% set to -100. */
