@@ -122,18 +122,24 @@ class EmulatedGpuRunTest {
         String[] evalArgs = {"--model", onGpu.resolve("model").toString(), "--task", "seq", "--test", tmp.resolve("test.jsonl").toString(), "--json"};
         var e = FinetuneCommandTest.eval(concat(evalArgs, "--device", "cpu"));
         assertEquals(0, e.code(), e.err());
-        Map<String, Object> cpuEval = Json.parseObject(e.out().trim(), "eval --device cpu"), gpuEval;
+        Map<String, Object> cpuEval = Json.parseObject(e.out().trim(), "eval --device cpu"), gpuEval, bf16Eval;
         try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            var b = FinetuneCommandTest.eval(concat(evalArgs, "--device", "cuda", "--precision", "bf16"));
+            assertEquals(0, b.code(), b.err());
+            assertTrue(gpu.bf16(), "--precision bf16 turned BF16 products on");
+            bf16Eval = Json.parseObject(b.out().trim(), "eval --device cuda --precision bf16");
             EmulatedGpu.get().resetCounts();
             var g = FinetuneCommandTest.eval(concat(evalArgs, "--device", "cuda"));
             assertEquals(0, g.code(), g.err());
             gpuEval = Json.parseObject(g.out().trim(), "eval --device cuda");
-            assertFalse(gpu.tf32(), "eval's default precision, fp32, turned TF32 off again");
+            assertFalse(gpu.tf32() || gpu.bf16(), "eval's default precision, fp32, turned TF32 and BF16 off again");
             assertTrue(EmulatedGpu.get().counts().getOrDefault("sgemm", 0) > 0, "eval --device cuda ran on the GPU: " + EmulatedGpu.get().counts());
         }
         assertEquals(cpuEval.get("accuracy"), gpuEval.get("accuracy"), "eval on the GPU scores like the CPU");
-        double cpuEvalLoss = ((Number) cpuEval.get("loss")).doubleValue();
+        double cpuEvalLoss = ((Number) cpuEval.get("loss")).doubleValue(), bf16Loss = ((Number) bf16Eval.get("loss")).doubleValue();
         assertEquals(cpuEvalLoss, ((Number) gpuEval.get("loss")).doubleValue(), 1e-4 * cpuEvalLoss);
+        assertTrue(bf16Loss != cpuEvalLoss && Math.abs(bf16Loss - cpuEvalLoss) < 2e-2 * cpuEvalLoss,
+                "BF16 products move the loss by rounding only: " + bf16Loss + " vs " + cpuEvalLoss);
     }
 
     private static String[] concat(String[] a, String... b) {
