@@ -65,7 +65,7 @@ public final class BertStepBench {
         CudaBackend cuda = device.isCpu() ? null : (CudaBackend) Backends.forDevice(device);
 
         // Each mode sets the products' precision; the backend's own setting comes back at the end.
-        boolean tf32Before = cuda != null && cuda.tf32(), bf16Before = cuda != null && cuda.bf16();
+        String before = cuda == null ? null : cuda.precision();
         try {
             for (String mode : a.get("modes").split(",")) {
                 if (cuda != null) Devices.setPrecision(device, mode, System.err);
@@ -119,10 +119,7 @@ public final class BertStepBench {
                 }
             }
         } finally {
-            if (cuda != null) {
-                cuda.setTf32(tf32Before);
-                cuda.setBf16(bf16Before);
-            }
+            if (cuda != null) cuda.setPrecision(before);
         }
     }
 

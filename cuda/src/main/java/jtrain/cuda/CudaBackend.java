@@ -78,6 +78,20 @@ public final class CudaBackend implements Backend {
         return gemm.bf16();
     }
 
+    /** "fp32", "tf32" or "bf16": how matrix products compute now (see {@link Devices#setPrecision}). */
+    public String precision() {
+        return bf16() ? "bf16" : tf32() ? "tf32" : "fp32";
+    }
+
+    /** Sets {@link #precision()}: "fp32", "tf32" or "bf16" (one of the two modes on, or neither). */
+    public void setPrecision(String precision) {
+        if (!precision.equals("fp32") && !precision.equals("tf32") && !precision.equals("bf16")) {
+            throw new IllegalArgumentException("unknown precision '" + precision + "' (expected fp32, tf32 or bf16)");
+        }
+        setTf32(precision.equals("tf32"));
+        setBf16(precision.equals("bf16"));
+    }
+
     /** Waits until the GPU finished all work issued so far (for timing), and reports recorded kernel errors. */
     public void synchronize() {
         driver.synchronize();

@@ -67,8 +67,7 @@ public final class Devices {
             throw new IllegalArgumentException("unknown precision '" + precision + "' (expected fp32, tf32 or bf16)");
         }
         if (Backends.forDevice(device) instanceof CudaBackend cuda) {
-            cuda.setTf32(p.equals("tf32"));
-            cuda.setBf16(p.equals("bf16"));
+            cuda.setPrecision(p);
         } else if (!p.equals("fp32")) {
             notes.println("precision: fp32 (" + p + " is a GPU mode; the CPU computes in fp32)");
         }

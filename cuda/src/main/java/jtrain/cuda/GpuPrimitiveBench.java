@@ -68,7 +68,7 @@ public final class GpuPrimitiveBench {
         int reps = Integer.parseInt(a.get("reps")), warmup = Integer.parseInt(a.get("warmup"));
         boolean unheld = false;
         out.printf(Locale.ROOT, "%-34s %-22s %12s %12s %10s %10s%n", "primitive", "shape", "GPU us/call", "wall us/call", "GB/s", "TFLOP/s");
-        boolean tf32Before = cuda.tf32(), bf16Before = cuda.bf16(); // each case sets its precision; restored at the end
+        String before = cuda.precision(); // each case sets its precision; restored at the end
         try {
             for (Case c : cases(a, cuda.device())) {
                 Tensor[] in = c.inputs().get();
@@ -91,8 +91,7 @@ public final class GpuPrimitiveBench {
             }
             if (unheld) out.println("* the stream's hold ended before the host had queued every call: that GPU time includes host gaps");
         } finally {
-            cuda.setTf32(tf32Before);
-            cuda.setBf16(bf16Before);
+            cuda.setPrecision(before);
         }
     }
 

@@ -160,7 +160,7 @@ public final class OpChecks {
         c.add(matmul("matmul (1,513,769)@(1,769,1023)", false, true, false, 1, 513, 769, 1023));
         c.add(new Check("matmul with TF32 on (1,513,769)@(1,769,1023)", 0.15, 1e-2,
                 in(() -> randn(302, 1, 513, 769), () -> randn(303, 1, 769, 1023)), (be, x) -> be instanceof CudaBackend cuda
-                        ? withPrecision(cuda, true, false, () -> out(be.matmul(x[0], x[1]))) : out(be.matmul(x[0], x[1]))));
+                        ? withPrecision(cuda, "tf32", () -> out(be.matmul(x[0], x[1]))) : out(be.matmul(x[0], x[1]))));
         // BF16 products: the same terms as the CPU's F32 product of the BF16-rounded operands, summed in another
         // order; the operand views cover every layout the copy to BF16 must keep (orientation, offsets, padding,
         // broadcast batches, single rows and columns)
@@ -278,7 +278,7 @@ public final class OpChecks {
                     Tensor b = bTransposed ? x[1].transpose(1, 2) : x[1];
                     if (bBroadcast) b = b.expand(batch, k, n);
                     Tensor fa = a, fb = b;
-                    return be instanceof CudaBackend cuda ? withPrecision(cuda, false, false, () -> out(be.matmul(fa, fb))) : out(be.matmul(a, b));
+                    return be instanceof CudaBackend cuda ? withPrecision(cuda, "fp32", () -> out(be.matmul(fa, fb))) : out(be.matmul(a, b));
                 });
     }
 
@@ -290,21 +290,20 @@ public final class OpChecks {
         return new Check(name, 2e-3, 1e-4, in(a, b), (be, x) -> {
             Tensor[] v = views.apply(x);
             if (!(be instanceof CudaBackend cuda)) return out(be.matmul(v[0].to(DType.BF16).to(DType.F32), v[1].to(DType.BF16).to(DType.F32)));
-            return withPrecision(cuda, false, true, () -> out(be.matmul(v[0], v[1])));
+            return withPrecision(cuda, "bf16", () -> out(be.matmul(v[0], v[1])));
         });
     }
 
-    /** op with the CUDA backend's TF32 and BF16 modes set as given, then as they were. */
-    private static Tensor[] withPrecision(CudaBackend cuda, boolean tf32, boolean bf16, Supplier<Tensor[]> op) {
-        boolean tf32Before = cuda.tf32(), bf16Before = cuda.bf16();
-        cuda.setTf32(tf32);
-        cuda.setBf16(bf16);
+    /** op with the CUDA backend's products in precision ("fp32", "tf32" or "bf16"), then as they were. */
+    private static Tensor[] withPrecision(CudaBackend cuda, String precision, Supplier<Tensor[]> op) {
+        String before = cuda.precision();
+        cuda.setPrecision(precision);
         try {
             return op.get();
         } finally {
-            cuda.setTf32(tf32Before);
-            cuda.setBf16(bf16Before);
+            cuda.setPrecision(before);
         }
+    }
     }
 
     /** Targets in [0, classes) with about 30% set to -100. */
