@@ -304,7 +304,6 @@ public final class OpChecks {
             cuda.setPrecision(before);
         }
     }
-    }
 
     /** Targets in [0, classes) with about 30% set to -100. */
     private static Tensor ignoring(long seed, int classes, int n) {
