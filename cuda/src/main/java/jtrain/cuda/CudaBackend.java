@@ -138,7 +138,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Device address of t's first element (its storage plus its offset). */
-    private static long addr(Tensor t) {
+    static long addr(Tensor t) {
         return storageOf(t).address() + (long) t.offset() * t.dtype().bytes;
     }
 
@@ -641,20 +641,13 @@ public final class CudaBackend implements Backend {
         keep(param, grad, m, v);
     }
 
-    /** Elements one block of adamw_multi_f32 updates. */
-    static final int ADAMW_CHUNK = 32768;
-    /** Ints per AdamWTensor in the table (72 bytes: four pointers, n, eight floats, padding). */
-    static final int ADAMW_TENSOR_INTS = 18;
-
     /**
-     * Every update in one launch of adamw_multi_f32: a table of the tensors (addresses and the per-tensor factors
-     * adamw passes as arguments) and of their chunks goes to the device through the staged upload, then one block
-     * per chunk. The same arithmetic as {@link #adamw}, element for element.
+     * Every update in one launch of adamw_multi_f32 ({@link AdamWTable}): the table goes to the device through the
+     * staged upload, then one block per chunk. The same arithmetic as {@link #adamw}, element for element.
      */
     @Override
     public void adamwAll(java.util.List<AdamWUpdate> updates) {
         java.util.List<AdamWUpdate> work = new java.util.ArrayList<>();
-        int chunks = 0;
         for (AdamWUpdate u : updates) {
             requireF32("adamw", u.param(), u.grad(), u.m(), u.v());
             for (Tensor t : new Tensor[] {u.param(), u.grad(), u.m(), u.v()}) {
@@ -662,35 +655,15 @@ public final class CudaBackend implements Backend {
                     throw new IllegalArgumentException("cuda adamw: needs contiguous tensors of the parameter's size, got " + t.describe());
                 }
             }
-            if (u.param().numel() == 0) continue;
-            work.add(u);
-            chunks += (int) (((long) u.param().numel() + ADAMW_CHUNK - 1) / ADAMW_CHUNK);
+            if (u.param().numel() > 0) work.add(u);
         }
         if (work.isEmpty()) return;
-        int[] table = new int[work.size() * ADAMW_TENSOR_INTS + 2 * chunks];
-        int c = work.size() * ADAMW_TENSOR_INTS;
-        for (int k = 0; k < work.size(); k++) {
-            AdamWUpdate u = work.get(k);
-            int o = k * ADAMW_TENSOR_INTS, n = u.param().numel();
-            long[] pointers = {addr(u.param()), addr(u.grad()), addr(u.m()), addr(u.v())};
-            for (int j = 0; j < 4; j++) {
-                table[o + 2 * j] = (int) pointers[j];
-                table[o + 2 * j + 1] = (int) (pointers[j] >>> 32);
-            }
-            table[o + 8] = n;
-            float[] factors = {(float) (1 - u.lr() * u.weightDecay()), (float) u.beta1(), (float) (1 - u.beta1()), (float) u.beta2(),
-                    (float) (1 - u.beta2()), (float) (u.lr() / u.biasCorrection1()), (float) (1 / u.biasCorrection2()), (float) u.eps()};
-            for (int j = 0; j < factors.length; j++) table[o + 9 + j] = Float.floatToRawIntBits(factors[j]);
-            for (long start = 0; start < n; start += ADAMW_CHUNK) {
-                table[c++] = k;
-                table[c++] = (int) start;
-            }
-        }
+        AdamWTable table = AdamWTable.of(work);
         driver.makeCurrent();
-        long bytes = (long) table.length * 4, device = allocator.allocate(bytes);
+        long bytes = table.bytes(), device = allocator.allocate(bytes);
         try {
-            driver.copyToDevice(device, table, bytes);
-            driver.launch("adamw_multi_f32", chunks, THREADS, device, device + (long) work.size() * ADAMW_TENSOR_INTS * 4, ADAMW_CHUNK);
+            driver.copyToDevice(device, table.ints(), bytes);
+            driver.launch("adamw_multi_f32", table.chunks(), THREADS, device, device + table.chunksOffset(), AdamWTable.CHUNK);
         } finally {
             allocator.release(device, bytes); // reused only by work queued after this launch (one stream)
         }

@@ -234,7 +234,7 @@ public final class OpChecks {
                     return out(x[0], x[2], x[3]);
                 }));
         // All of a step's parameters in one call: sizes below, at and across the GPU's chunk, each with its own factors.
-        int[] sizes = {5, CudaBackend.ADAMW_CHUNK + 1, 2 * CudaBackend.ADAMW_CHUNK + 3};
+        int[] sizes = {5, AdamWTable.CHUNK + 1, 2 * AdamWTable.CHUNK + 3};
         java.util.List<Supplier<Tensor>> adamwInputs = new java.util.ArrayList<>();
         for (int k = 0; k < sizes.length; k++) {
             int n = sizes[k], seed = 160 + 4 * k;
