@@ -97,7 +97,7 @@ public record BertConfig(
     private static final List<String> KNOWN = List.of("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
             "intermediate_size", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "max_position_embeddings",
             "type_vocab_size", "initializer_range", "layer_norm_eps", "pad_token_id", "classifier_dropout",
-            "position_embedding_type", "id2label", "label2id", "model_type", "is_decoder", "add_cross_attention");
+            "position_embedding_type", "id2label", "label2id", "num_labels", "model_type", "is_decoder", "add_cross_attention");
 
     public static BertConfig read(Path file) throws IOException {
         String text;
@@ -123,7 +123,7 @@ public record BertConfig(
         });
         Object cd = j.get("classifier_dropout");
         return new BertConfig(
-                intField(j, "vocab_size", null, source),
+                intField(j, "vocab_size", 30522, source),
                 intField(j, "hidden_size", 768, source),
                 intField(j, "num_hidden_layers", 12, source),
                 intField(j, "num_attention_heads", 12, source),
@@ -166,10 +166,18 @@ public record BertConfig(
         return n.doubleValue();
     }
 
+    /**
+     * id2label's names in id order. Without it, as HF: num_labels names LABEL_0, LABEL_1, ...; or, for a classifier
+     * (architectures says so), HF's default of two; else none (a masked-LM or bare encoder config).
+     */
     @SuppressWarnings("unchecked")
     private static List<String> readLabels(Map<String, Object> j, String source) {
         Object v = j.get("id2label");
-        if (!(v instanceof Map<?, ?> m) || m.isEmpty()) return List.of();
+        if (!(v instanceof Map<?, ?> m) || m.isEmpty()) {
+            int n = j.get("num_labels") != null ? intField(j, "num_labels", 2, source) : isClassifier(j) ? 2 : 0;
+            if (n < 0) throw new IllegalArgumentException(source + ": num_labels must not be negative, got " + n);
+            return java.util.stream.IntStream.range(0, n).mapToObj(i -> "LABEL_" + i).toList();
+        }
         String[] names = new String[m.size()];
         for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
             int id;
@@ -182,6 +190,11 @@ public record BertConfig(
             names[id] = String.valueOf(e.getValue());
         }
         return List.of(names);
+    }
+
+    private static boolean isClassifier(Map<String, Object> j) {
+        return j.get("architectures") instanceof List<?> archs && archs.stream().map(String::valueOf)
+                .anyMatch(a -> a.endsWith("ForSequenceClassification") || a.endsWith("ForTokenClassification"));
     }
 
     /** The config.json object (HF field names), for the given architecture ("BertForMaskedLM", ...). */
@@ -204,7 +217,7 @@ public record BertConfig(
         j.put("pad_token_id", padTokenId);
         j.put("position_embedding_type", "absolute");
         j.put("classifier_dropout", classifierDropout);
-        j.put("tie_word_embeddings", true);
+        j.putIfAbsent("tie_word_embeddings", true); // a loaded classifier's own value is kept
         if (!labels.isEmpty()) {
             Map<String, Object> id2label = new LinkedHashMap<>(), label2id = new LinkedHashMap<>();
             for (int i = 0; i < labels.size(); i++) {

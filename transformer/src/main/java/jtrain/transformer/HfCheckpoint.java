@@ -40,6 +40,10 @@ public final class HfCheckpoint {
     /** A masked-LM model with every tensor loaded from the folder (the MLM head must be present). */
     public static BertForMaskedLM loadMaskedLM(Path dir) throws IOException {
         BertConfig config = readConfig(dir);
+        if (Boolean.FALSE.equals(config.extra().get("tie_word_embeddings"))) {
+            throw new IllegalArgumentException(dir.resolve(CONFIG) + ": tie_word_embeddings false (a separate masked-LM decoder) "
+                    + "is not supported: jtrain's decoder is the word embedding matrix");
+        }
         BertForMaskedLM model = new BertForMaskedLM(config, new Rng(0), new Rng(0));
         StateDict.load(model, readWeights(dir)).requireLoaded(dir.resolve(WEIGHTS).toString());
         return model;

@@ -61,14 +61,26 @@ public final class Nn {
 
     /** Rows of weight (V, D) picked by integer ids of any shape: result (ids..., D). */
     public static Tensor embedding(Tensor weight, Tensor ids) {
+        return embedding(weight, ids, -1);
+    }
+
+    /**
+     * {@link #embedding(Tensor, Tensor)} whose row paddingIdx gets no gradient from this lookup, as torch's
+     * {@code padding_idx} (HF BERT's word embeddings use the pad token's id); -1 for none.
+     */
+    public static Tensor embedding(Tensor weight, Tensor ids, int paddingIdx) {
         Backend be = Checks.sameDevice("embedding", weight, ids);
         Checks.dtype("embedding ids", ids, DType.I32);
         Checks.rank("embedding weight", weight, 2);
         Tensor idc = ids.contiguous();
         Tensor out = be.embedding(weight.contiguous().detach(), idc);
         int vocab = weight.size(0);
-        return Autograd.record("embedding", out, new Tensor[] {weight},
-                g -> new Tensor[] {be.embeddingBackward(g.contiguous(), idc, vocab)});
+        boolean padded = paddingIdx >= 0 && paddingIdx < vocab;
+        return Autograd.record("embedding", out, new Tensor[] {weight}, g -> {
+            Tensor gw = be.embeddingBackward(g.contiguous(), idc, vocab);
+            if (padded) be.fill(gw.slice(0, paddingIdx, paddingIdx + 1), 0);
+            return new Tensor[] {gw};
+        });
     }
 
     /**

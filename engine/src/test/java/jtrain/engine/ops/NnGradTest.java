@@ -72,6 +72,21 @@ class NnGradTest {
     }
 
     @Test
+    void embeddingPaddingRowGetsNoGradientFromTheLookup() {
+        // torch's padding_idx: looking the row up still returns it, but its gradient stays zero.
+        Tensor ids = Tensor.ofInts(new int[] {1, 3, 1, 0, 3, 3}, 2, 3);
+        Tensor w = Tensor.randn(new Rng(35), 0, 1, DType.F32, 5, 2).requiresGrad(true);
+        Tensor out = Nn.embedding(w, ids, 1);
+        assertArrayEquals(w.slice(0, 1, 2).toFloatArray(), out.slice(0, 0, 1).slice(1, 0, 1).reshape(2).toFloatArray());
+        out.sum().backward();
+        assertArrayEquals(new float[] {1, 1, 0, 0, 0, 0, 3, 3, 0, 0}, w.grad().toFloatArray());
+        // Another use of the same weight (a tied decoder) still reaches the padding row.
+        Tensor w2 = Tensor.randn(new Rng(36), 0, 1, DType.F32, 5, 2).requiresGrad(true);
+        Nn.embedding(w2, ids, 1).sum().add(w2.sum()).backward();
+        assertArrayEquals(new float[] {2, 2, 1, 1, 1, 1, 4, 4, 1, 1}, w2.grad().toFloatArray());
+    }
+
+    @Test
     void crossEntropyWithIgnoredRows() {
         Tensor targets = Tensor.ofInts(new int[] {2, -100, 0, 4, -100});
         check("cross_entropy", in -> Nn.crossEntropy(in[0], targets, -100), randn(40, 5, 5));
