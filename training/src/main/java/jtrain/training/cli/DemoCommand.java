@@ -102,7 +102,7 @@ public final class DemoCommand {
 
         Path modelDir = out.resolve("model");
         HfCheckpoint.save(model, modelDir);
-        TokenizerFiles.save(tok, modelDir);
+        TokenizerFiles.save(tok, modelDir, model.config.maxPositionEmbeddings());
         log.println("== result");
         log.printf("held-out MLM loss %.3f -> %.3f (perplexity %.0f -> %.0f), masked-token accuracy %.1f%%%n",
                 before.loss(), s.finalEval().loss(), before.perplexity(), s.finalEval().perplexity(), 100 * s.finalEval().accuracy());

@@ -48,7 +48,7 @@ public final class TaskModels {
     /** Writes an HF folder: config.json (with id2label), model.safetensors and the tokenizer files. */
     public static void save(BertTask model, BertTokenizer tok, Path dir) throws IOException {
         HfCheckpoint.save(model, dir);
-        TokenizerFiles.save(tok, dir);
+        TokenizerFiles.save(tok, dir, model.config.maxPositionEmbeddings());
     }
 
     /** "tiny" (2 layers, 128 wide), "mini" (4, 256), "small" (4, 512) as Google's small BERTs, or "L,H,A,I". */

@@ -89,7 +89,7 @@ public final class Checkpointer {
         try {
             Files.createDirectories(tmp);
             HfCheckpoint.save(model, tmp);
-            TokenizerFiles.save(tokenizer, tmp);
+            TokenizerFiles.save(tokenizer, tmp, model.config.maxPositionEmbeddings());
             Safetensors.write(tmp.resolve(STATE_TENSORS), state.optimizer.exportState(), Map.of("format", "jtrain-trainer-state"));
             Map<String, Object> json = state.toJson();
             json.put("state_sha256", Sha256.of(Json.write(json)));

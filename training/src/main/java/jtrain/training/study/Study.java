@@ -213,7 +213,7 @@ public final class Study {
     private void save(BertForMaskedLM model, Path dir) {
         try {
             HfCheckpoint.save(model, dir);
-            TokenizerFiles.save(tok, dir);
+            TokenizerFiles.save(tok, dir, model.config.maxPositionEmbeddings());
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }

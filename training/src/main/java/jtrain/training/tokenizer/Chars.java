@@ -52,10 +52,13 @@ final class Chars {
     /**
      * The CJK Unified Ideograph blocks that BERT surrounds with spaces so each ideograph becomes its own word.
      * Hiragana, Katakana and Hangul are deliberately not included: they are written with spaces between words.
+     * The ranges are HF tokenizers' (the Rust library behind transformers' fast tokenizers), whose sixth block
+     * starts at U+2B920; transformers' older Python tokenizer starts it at U+2B820, so U+2B820..U+2B91F (CJK
+     * Extension E's first 256 code points) are words of their own there and not here.
      */
     static boolean isChineseChar(int c) {
         return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF)
-                || (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF)
+                || (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B920 && c <= 0x2CEAF)
                 || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
     }
 }

@@ -30,7 +30,12 @@ public final class TokenizerFiles {
     public static BertTokenizer load(Path dir) {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException("tokenizer folder " + dir + " does not exist");
         Path json = dir.resolve(TOKENIZER_JSON);
-        if (Files.isRegularFile(json)) return loadTokenizerJson(json);
+        if (Files.isRegularFile(json)) {
+            BertTokenizer tok = loadTokenizerJson(json);
+            SpecialTokens named = namedSpecials(dir, tok.specialTokens());
+            return named.equals(tok.specialTokens()) ? tok
+                    : new BertTokenizer(tok.normalizer(), tok.model(), named, java.util.Set.copyOf(tok.literalSpecialTokens()));
+        }
         Path vocab = dir.resolve(VOCAB_TXT);
         if (Files.isRegularFile(vocab)) return loadVocabTxt(vocab);
         throw new IllegalArgumentException(dir + " holds neither " + TOKENIZER_JSON + " nor " + VOCAB_TXT);
@@ -51,13 +56,29 @@ public final class TokenizerFiles {
             boolean lower = bool(c.get("do_lower_case"), true, src, "do_lower_case");
             Boolean strip = c.get("strip_accents") == null ? null : bool(c.get("strip_accents"), lower, src, "strip_accents");
             normalizer = new BertNormalizer(true, bool(c.get("tokenize_chinese_chars"), true, src, "tokenize_chinese_chars"), strip, lower);
-            specials = new SpecialTokens(str(c, "pad_token", "[PAD]", src), str(c, "unk_token", "[UNK]", src),
-                    str(c, "cls_token", "[CLS]", src), str(c, "sep_token", "[SEP]", src), str(c, "mask_token", "[MASK]", src));
         }
+        specials = namedSpecials(vocabFile.toAbsolutePath().getParent(), specials);
         String unk = specials.unk();
         if (!vocab.contains(unk)) throw new IllegalArgumentException(vocabFile + ": the unknown token '" + unk + "' is not in the vocabulary");
         return new BertTokenizer(normalizer, new WordPiece(vocab, unk, WordPiece.DEFAULT_PREFIX, WordPiece.DEFAULT_MAX_INPUT_CHARS),
                 specials, Set.of());
+    }
+
+    /**
+     * The special tokens' names as transformers sets them: tokenizer_config.json's pad_token, unk_token, ... and then
+     * special_tokens_map.json's (which win), each name absent from both keeping its value in fallback.
+     */
+    static SpecialTokens namedSpecials(Path dir, SpecialTokens fallback) {
+        SpecialTokens sp = fallback;
+        for (String file : new String[] {TOKENIZER_CONFIG, SPECIAL_TOKENS_MAP}) {
+            Path path = dir.resolve(file);
+            if (!Files.isRegularFile(path)) continue;
+            Map<String, Object> c = Json.parseObject(read(path), path.toString());
+            String src = path.toString();
+            sp = new SpecialTokens(str(c, "pad_token", sp.pad(), src), str(c, "unk_token", sp.unk(), src),
+                    str(c, "cls_token", sp.cls(), src), str(c, "sep_token", sp.sep(), src), str(c, "mask_token", sp.mask(), src));
+        }
+        return sp;
     }
 
     /** Loads a `tokenizers` tokenizer.json with a WordPiece model and a BERT normaliser/pre-tokenizer. */
@@ -67,20 +88,31 @@ public final class TokenizerFiles {
 
     // ---- saving ----------------------------------------------------------------------------------------------
 
-    /** Writes vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json into dir. */
+    /**
+     * Writes vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json into dir, for a tokenizer
+     * on its own (no model_max_length: HF then truncates nowhere by default).
+     */
     public static void save(BertTokenizer tok, Path dir) {
+        save(tok, dir, 0);
+    }
+
+    /**
+     * {@link #save(BertTokenizer, Path)} into a model's folder: tokenizer_config.json's model_max_length is the
+     * model's longest sequence (max_position_embeddings), so HF's truncation=True fits the model.
+     */
+    public static void save(BertTokenizer tok, Path dir, int modelMaxLength) {
         try {
             Files.createDirectories(dir);
             tok.vocab().writeVocabTxt(dir.resolve(VOCAB_TXT));
             Files.writeString(dir.resolve(TOKENIZER_JSON), Json.writePretty(TokenizerJson.write(tok)), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve(TOKENIZER_CONFIG), Json.writePretty(tokenizerConfig(tok)), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(TOKENIZER_CONFIG), Json.writePretty(tokenizerConfig(tok, modelMaxLength)), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(SPECIAL_TOKENS_MAP), Json.writePretty(specialTokensMap(tok.specialTokens())), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save tokenizer to " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    private static Map<String, Object> tokenizerConfig(BertTokenizer tok) {
+    private static Map<String, Object> tokenizerConfig(BertTokenizer tok, int modelMaxLength) {
         BertNormalizer n = tok.normalizer();
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("tokenizer_class", "BertTokenizer");
@@ -88,7 +120,7 @@ public final class TokenizerFiles {
         c.put("strip_accents", n.stripAccents());
         c.put("tokenize_chinese_chars", n.handleChineseChars());
         c.put("clean_up_tokenization_spaces", true);
-        c.put("model_max_length", 512L);
+        if (modelMaxLength > 0) c.put("model_max_length", (long) modelMaxLength);
         c.putAll(specialTokensMap(tok.specialTokens()));
         return c;
     }

@@ -41,6 +41,31 @@ class TokenizerFilesTest {
     }
 
     @Test
+    void specialTokenNamesComeFromTheSideFilesBesideTokenizerJson(@TempDir Path dir) throws IOException {
+        // tokenizer.json records only [CLS]/[SEP] (in its template); transformers takes pad and mask from the side files.
+        Vocab vocab = new Vocab(List.of("<pad>", "<unk>", "<cls>", "<sep>", "<mask>", "the", "whale"));
+        SpecialTokens named = new SpecialTokens("<pad>", "<unk>", "<cls>", "<sep>", "<mask>");
+        BertTokenizer tok = new BertTokenizer(BertNormalizer.UNCASED, new WordPiece(vocab, "<unk>", "##", 100), named, java.util.Set.of());
+        TokenizerFiles.save(tok, dir);
+        BertTokenizer loaded = TokenizerFiles.load(dir);
+        assertEquals(named, loaded.specialTokens());
+        assertEquals(List.of("<cls>", "the", "<mask>", "<sep>", "<pad>"),
+                loaded.encode("the <mask>", null, EncodeOptions.DEFAULT.padTo(5)).tokens());
+        // special_tokens_map.json wins over tokenizer_config.json, as in transformers.
+        Files.writeString(dir.resolve("special_tokens_map.json"), "{\"mask_token\": \"whale\"}");
+        assertEquals("whale", TokenizerFiles.load(dir).specialTokens().mask());
+        assertEquals("<pad>", TokenizerFiles.load(dir).specialTokens().pad());
+    }
+
+    @Test
+    void modelMaxLengthIsTheModelsOrAbsent(@TempDir Path dir) throws IOException {
+        TokenizerFiles.save(new BertTokenizer(new Vocab(TOKENS)), dir.resolve("model"), 64);
+        TokenizerFiles.save(new BertTokenizer(new Vocab(TOKENS)), dir.resolve("alone"));
+        assertEquals(64L, Json.parseObject(Files.readString(dir.resolve("model/tokenizer_config.json")), "c").get("model_max_length"));
+        assertNull(Json.parseObject(Files.readString(dir.resolve("alone/tokenizer_config.json")), "c").get("model_max_length"));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void savedTokenizerJsonHasTheLayoutHuggingFaceReads(@TempDir Path dir) throws IOException {
         TokenizerFiles.save(new BertTokenizer(new Vocab(TOKENS)), dir);

@@ -51,6 +51,11 @@ class TokenizerNormalizationTest {
         assertEquals(List.of("ひらかな"), words("ひらがな"));
         // A supplementary-plane ideograph (two Java chars) is handled as one character.
         assertEquals(List.of("a", "\uD840\uDC00", "b"), words("a\uD840\uDC00b"));
+        // HF tokenizers' ranges: U+2B81F is in, U+2B820..U+2B91F are not (its sixth block starts at U+2B920).
+        String last = Character.toString(0x2B81F), gap = Character.toString(0x2B820), next = Character.toString(0x2B920);
+        assertEquals(List.of("a", last, "b"), words("a" + last + "b"));
+        assertEquals(List.of("a" + gap + "b"), words("a" + gap + "b"));
+        assertEquals(List.of("a", next, "b"), words("a" + next + "b"));
     }
 
     @Test
