@@ -47,18 +47,17 @@ public record BertConfig(
         Map<String, Object> extra) {
 
     public BertConfig {
+        String[] names = {"vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+                "max_position_embeddings", "type_vocab_size"};
+        int[] sizes = {vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, maxPositionEmbeddings, typeVocabSize};
+        for (int i = 0; i < sizes.length; i++) {
+            if (sizes[i] <= 0) throw new IllegalArgumentException(names[i] + " must be positive, got " + sizes[i]);
+        }
         if (hiddenSize % numAttentionHeads != 0) {
             throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not a multiple of num_attention_heads " + numAttentionHeads);
         }
-        for (int v : new int[] {vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, maxPositionEmbeddings, typeVocabSize}) {
-            if (v <= 0) throw new IllegalArgumentException("BERT sizes must be positive: " + this.describeSizes(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize));
-        }
         labels = labels == null ? List.of() : List.copyOf(labels);
         extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra)); // JSON nulls allowed
-    }
-
-    private String describeSizes(int v, int h, int l, int a, int i) {
-        return "vocab_size=" + v + " hidden_size=" + h + " num_hidden_layers=" + l + " num_attention_heads=" + a + " intermediate_size=" + i;
     }
 
     /** A config with BERT's usual defaults for the given sizes (dropout 0.1, 512 positions). */
@@ -121,6 +120,14 @@ public record BertConfig(
         j.forEach((k, v) -> {
             if (!KNOWN.contains(k)) extra.put(k, v);
         });
+        try {
+            return fromFields(j, source, extra);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith(source) ? e : new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static BertConfig fromFields(Map<String, Object> j, String source, Map<String, Object> extra) {
         Object cd = j.get("classifier_dropout");
         return new BertConfig(
                 intField(j, "vocab_size", 30522, source),

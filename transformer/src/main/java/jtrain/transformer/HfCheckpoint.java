@@ -1,13 +1,17 @@
 package jtrain.transformer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.engine.io.AtomicFiles;
+import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
 
 /**
@@ -62,12 +66,11 @@ public final class HfCheckpoint {
     /** Writes config.json and model.safetensors (each atomically: temporary file, then rename). */
     public static void save(BertTask model, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, CONFIG, ".tmp");
+        byte[] config = Json.writePretty(model.config.toJson(model.architecture())).getBytes(StandardCharsets.UTF_8);
         try {
-            model.config.write(tmp, model.architecture());
-            Files.move(tmp, dir.resolve(CONFIG), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+            AtomicFiles.write(dir.resolve(CONFIG), ch -> ch.write(ByteBuffer.wrap(config))); // readable by all, as the weights
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         Safetensors.write(dir.resolve(WEIGHTS), StateDict.of(model), Map.of("format", "pt"));
     }

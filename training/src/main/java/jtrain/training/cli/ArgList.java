@@ -20,7 +20,7 @@ final class ArgList {
     private final Set<String> flags = new HashSet<>();
     private final List<String> positional = new ArrayList<>();
 
-    /** valued: options that take a value (the next word, whatever it is); switches: options that do not. */
+    /** valued: options that take a value (the next word, unless it is one of the options); switches: options that do not. */
     ArgList(String[] args, Set<String> valued, Set<String> switches) {
         this(args, valued, switches, true, "");
     }
@@ -37,7 +37,9 @@ final class ArgList {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (valued.contains(a)) {
-                if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
+                // A missing value before the next option must not swallow that option as the value.
+                if (i + 1 >= args.length || valued.contains(args[i + 1]) || switches.contains(args[i + 1]))
+                    throw new IllegalArgumentException(a + " needs a value");
                 values.put(a, args[++i]);
             } else if (HELP.contains(a)) {
                 flags.add(a);

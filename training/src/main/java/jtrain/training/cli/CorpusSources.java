@@ -34,8 +34,14 @@ final class CorpusSources {
             List<Document> docs = new ArrayList<>();
             for (String s : sources) {
                 Path f = Path.of(s);
+                if (Files.isDirectory(f)) throw new DataException(f + " is a folder; give the text files in it");
                 if (!Files.isRegularFile(f)) throw new DataException(f + ": no such file");
-                docs.addAll(UserData.documents(f, true));
+                // Document ids start with the file's name; files of the same name in different folders get their folder too.
+                long sameName = sources.stream().map(Path::of).filter(p -> f.getFileName().equals(p.getFileName()))
+                        .map(Path::normalize).distinct().count();
+                for (Document d : UserData.documents(f, true)) {
+                    docs.add(sameName > 1 && f.getParent() != null ? new Document(f.getParent() + "/" + d.id(), d.source(), d.text()) : d);
+                }
             }
             corpus = PretrainCorpus.builder(seed).add(docs).build();
         }

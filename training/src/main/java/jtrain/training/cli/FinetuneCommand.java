@@ -97,7 +97,9 @@ public final class FinetuneCommand {
     static void finetune(ArgList a, PrintStream log) throws IOException {
         String task = a.required("--task");
         Path out = Path.of(a.required("--out"));
+        requireNewOutput(out);
         FineTuneOptions o = options(a);
+        if (a.has("--steps") && o.steps < 1) throw new IllegalArgumentException("--steps must be at least 1 (leave it out to train --epochs)");
         int maxLen = a.integer("--max-len", 128);
         double fraction = a.number("--label-fraction", 1);
         Double dropout = a.has("--dropout") ? a.number("--dropout", 0.1) : null;
@@ -106,6 +108,9 @@ public final class FinetuneCommand {
         if (init == null && !scratch) throw new IllegalArgumentException("give --init DIR (pretrained folder) or --scratch");
         if (scratch && init == null && (!a.has("--tokenizer") || !a.has("--model")))
             throw new IllegalArgumentException("--scratch needs --init DIR (for its architecture and tokenizer) or --tokenizer DIR and --model SIZE");
+        if (init != null) requireModelFolder(Path.of(init));
+        if (init != null && (a.has("--model") || a.has("--tokenizer")))
+            log.println("note: --model and --tokenizer are not used with --init (its config and tokenizer are)");
         Device device = Devices.select(a.string("--device", "auto")); // before any data work: a bad choice fails at once
         Devices.setPrecision(device, a.string("--precision", "fp32"), System.err);
 
@@ -118,7 +123,9 @@ public final class FinetuneCommand {
         log.printf("%s: %,d training examples (label fraction %s of %,d), %,d dev, %,d test; %d labels%n", task,
                 labelled.size(Split.TRAIN), fraction, data.size(Split.TRAIN), data.size(Split.DEV), data.size(Split.TEST), labels.size());
 
-        BertTokenizer tok = TokenizerFiles.load(Path.of(init != null ? init : a.string("--tokenizer", null)));
+        Path tokDir = Path.of(init != null ? init : a.string("--tokenizer", null));
+        BertTokenizer tok = TokenizerFiles.load(tokDir);
+        if (init != null) TaskModels.requireTokenizerFits(tok, HfCheckpoint.readConfig(Path.of(init)), tokDir);
         BertTask model;
         if (scratch) {
             BertConfig config = init != null ? HfCheckpoint.readConfig(Path.of(init))
@@ -163,6 +170,31 @@ public final class FinetuneCommand {
             log.printf("best dev (step %d of %d%s): %s%n", r.bestStep(), r.stepsRun(), r.stoppedEarly() ? ", stopped early" : "", r.bestDev().describe());
             if (testResult != null) log.println("test with the best model: " + testResult.describe());
             log.println("model saved to " + modelDir + "; try: ./trainer predict --model " + modelDir + " \"some text\"");
+        }
+    }
+
+    /** --out must be a new or empty folder: fine-tuning never writes over another run's files. */
+    static void requireNewOutput(Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
+        if (Files.isDirectory(out)) {
+            try (var entries = Files.list(out)) {
+                List<String> names = entries.map(p -> p.getFileName().toString()).sorted().limit(4).toList();
+                if (!names.isEmpty()) {
+                    throw new IllegalArgumentException("--out " + out + " already holds files (" + String.join(", ", names)
+                            + "): choose a new folder, or delete it first");
+                }
+            }
+        }
+    }
+
+    /** --init must be a model folder (config.json); a pretraining run's folder gets a pointer to its checkpoints. */
+    private static void requireModelFolder(Path init) {
+        if (!Files.exists(init)) throw new IllegalArgumentException("--init " + init + ": no such folder");
+        if (!Files.isDirectory(init)) throw new IllegalArgumentException("--init " + init + " is a file, not a model folder");
+        if (!Files.isRegularFile(init.resolve(HfCheckpoint.CONFIG))) {
+            String hint = Files.isDirectory(init.resolve("checkpoints"))
+                    ? " (it looks like a pretraining run: give one of its checkpoints, e.g. " + init.resolve("checkpoints").resolve("step-N") + ")" : "";
+            throw new IllegalArgumentException("--init " + init + " holds no " + HfCheckpoint.CONFIG + hint);
         }
     }
 

@@ -94,6 +94,7 @@ public final class PretrainCommand {
         if (outDir == null) throw new IllegalArgumentException("--out RUN_DIR is required (see ./trainer pretrain --help)");
         if (stopAfter < 1) throw new IllegalArgumentException("--stop-after must be positive, got " + stopAfter);
         RunFolder folder = new RunFolder(Path.of(outDir));
+        absolutePaths(given); // the run's options name its files wherever --resume is typed
         PretrainConfig config = resume ? resumedConfig(folder, given) : freshConfig(given);
         if (!resume && folder.hasRun()) {
             throw new IllegalArgumentException(outDir + " already holds a run; add --resume to continue it, or choose another --out");
@@ -101,7 +102,12 @@ public final class PretrainCommand {
         jtrain.engine.Device device = jtrain.cuda.Devices.select(config.device()); // fails now, before any data work
         jtrain.cuda.Devices.setPrecision(device, precision, System.err);
 
-        PretrainCorpus corpus = CorpusSources.load(config.data(), config.seed(), cache, out);
+        PretrainCorpus corpus;
+        try {
+            corpus = CorpusSources.load(config.data(), config.seed(), cache, out);
+        } catch (DataException e) {
+            throw resume ? new DataException(e.getMessage() + " (a file of the run, named in " + folder.runConfig() + ")") : e;
+        }
         BertTokenizer tok = tokenizer(config, folder, resume, corpus, out);
         List<int[]> train = Packing.packDocuments(tok, corpus.train(), config.maxLen());
         List<int[]> heldOut = corpus.heldOut().isEmpty() ? List.of() : Packing.packDocuments(tok, corpus.heldOut(), config.maxLen());
@@ -130,6 +136,19 @@ public final class PretrainCommand {
                 s.tokens() / Math.max(s.seconds(), 1e-9),
                 new Checkpointer(folder.checkpoints(), config.keep()).latest().map(Path::toString).orElse("none"));
         return 0;
+    }
+
+    /** --data files and the --tokenizer folder as absolute paths ("default" stays). */
+    @SuppressWarnings("unchecked")
+    private static void absolutePaths(Map<String, Object> j) {
+        if (j.get("data") instanceof List<?> data) {
+            j.put("data", ((List<String>) data).stream().map(d -> d.equals("default") ? d : absolute(d)).toList());
+        }
+        if (j.get("tokenizer") instanceof String t) j.put("tokenizer", absolute(t));
+    }
+
+    private static String absolute(String path) {
+        return Path.of(path).toAbsolutePath().normalize().toString();
     }
 
     private static String key(String option) {
@@ -173,6 +192,7 @@ public final class PretrainCommand {
         Map<String, Object> saved = folder.readConfig();
         PretrainConfig savedConfig = PretrainConfig.fromJson(saved, folder.runConfig().toString());
         Map<String, Object> normalised = savedConfig.toJson();
+        absolutePaths(normalised); // a run saved with relative paths resolves them here, as it always did
         Map<String, Object> j = new LinkedHashMap<>(normalised);
         j.putAll(given);
         PretrainConfig config = PretrainConfig.fromJson(j, "options");

@@ -15,11 +15,16 @@ public final class DelimitedFormat {
 
     /** Tab for *.tsv, comma otherwise. */
     public static List<TextExample> read(Path file) {
-        boolean tsv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
-        return read(file, tsv ? '\t' : ',');
+        return read(file, false);
     }
 
-    public static List<TextExample> read(Path file, char sep) {
+    /** labelled: the header must have a "label" column and every row a non-blank label, else an error names it. */
+    public static List<TextExample> read(Path file, boolean labelled) {
+        boolean tsv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
+        return read(file, tsv ? '\t' : ',', labelled);
+    }
+
+    public static List<TextExample> read(Path file, char sep, boolean labelled) {
         String text = TextFiles.readNonEmpty(file);
         List<Row> rows = sep == '\t' ? tsvRows(text) : csvRows(text, file);
         Row header = rows.getFirst();
@@ -29,6 +34,7 @@ public final class DelimitedFormat {
         if (textCol < 0)
             throw new DataException(file + ":1: header needs a text column (sentence, text or sentence1), has "
                     + header.fields());
+        if (labelled && labelCol < 0) throw new DataException(file + ":1: header needs a label column, has " + header.fields());
         String name = file.getFileName().toString();
         List<TextExample> out = new ArrayList<>();
         for (Row r : rows.subList(1, rows.size())) {
@@ -36,6 +42,7 @@ public final class DelimitedFormat {
             if (r.fields().size() != header.fields().size())
                 throw new DataException(file + ":" + r.line() + ": " + r.fields().size() + " fields, header has "
                         + header.fields().size());
+            if (labelled && r.fields().get(labelCol).isBlank()) throw new DataException(file + ":" + r.line() + ": empty label");
             out.add(new TextExample(name + ":" + r.line(), r.fields().get(textCol),
                     textBCol < 0 ? null : r.fields().get(textBCol), labelCol < 0 ? null : r.fields().get(labelCol)));
         }

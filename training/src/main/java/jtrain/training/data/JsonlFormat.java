@@ -15,6 +15,11 @@ public final class JsonlFormat {
     private JsonlFormat() {}
 
     public static List<TextExample> read(Path file) {
+        return read(file, false);
+    }
+
+    /** labelled: every line must have a "label" (data to train on or to score), else an error names the line. */
+    public static List<TextExample> read(Path file, boolean labelled) {
         List<String> lines = Lines.of(file);
         String name = file.getFileName().toString();
         List<TextExample> out = new ArrayList<>();
@@ -30,7 +35,7 @@ public final class JsonlFormat {
             String text = field(obj, "text", file, i, true);
             String id = field(obj, "id", file, i, false);
             out.add(new TextExample(id != null ? id : name + ":" + (i + 1), text, field(obj, "text_b", file, i, false),
-                    field(obj, "label", file, i, false)));
+                    field(obj, "label", file, i, labelled)));
         }
         return out;
     }

@@ -41,7 +41,8 @@ public record PretrainCorpus(List<Document> train, List<Document> heldOut, int e
         public Builder add(List<Document> documents) {
             for (Document d : documents)
                 if (docs.putIfAbsent(d.id(), d) != null)
-                    throw new IllegalArgumentException("duplicate document id " + d.id());
+                    throw new IllegalArgumentException("duplicate document id " + d.id() + " (in " + d.source()
+                            + "; each document, and each file, may appear only once)");
             return this;
         }
 
@@ -65,6 +66,8 @@ public record PretrainCorpus(List<Document> train, List<Document> heldOut, int e
                 else if (Splits.unit(d.id(), seed ^ HELD_OUT_SALT) < heldOutFraction) held.add(d);
                 else train.add(d);
             }
+            // A corpus of a few documents could lose them all to the held-out draw: train on them, evaluate nothing.
+            if (train.isEmpty()) return new PretrainCorpus(List.copyOf(held), List.of(), excluded);
             return new PretrainCorpus(List.copyOf(train), List.copyOf(held), excluded);
         }
     }

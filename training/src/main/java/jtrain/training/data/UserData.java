@@ -8,12 +8,21 @@ import java.util.Locale;
 public final class UserData {
     private UserData() {}
 
-    /** Classification examples from .jsonl, .tsv or .csv. */
+    /** Classification examples from .jsonl, .tsv or .csv; a label may be missing. */
     public static List<TextExample> examples(Path file) {
+        return examples(file, false);
+    }
+
+    /** Classification examples that must all be labelled (to train on or to score): a missing label names its line. */
+    public static List<TextExample> labelledExamples(Path file) {
+        return examples(file, true);
+    }
+
+    private static List<TextExample> examples(Path file, boolean labelled) {
         String ext = extension(file);
         return switch (ext) {
-            case "jsonl", "ndjson" -> JsonlFormat.read(file);
-            case "tsv", "csv" -> DelimitedFormat.read(file);
+            case "jsonl", "ndjson" -> JsonlFormat.read(file, labelled);
+            case "tsv", "csv" -> DelimitedFormat.read(file, labelled);
             default -> throw new DataException(file + ": unknown format '." + ext
                     + "' for labelled text (use .jsonl, .tsv or .csv)");
         };

@@ -35,7 +35,7 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
             case "pos" -> ofTagged(task, Splits.partition(brown(cache).taggedSentences(), TaggedSentence::docId, splitSeed));
             case "genre" -> ofTexts(task, Splits.partition(brown(cache).genrePassages(Brown.DEFAULT_PASSAGE_SENTENCES), TextExample::docId, splitSeed));
             case "spam" -> ofTexts(task, Splits.partition(SpamAssassin.examples(SpamAssassin.load(cache)), TextExample::docId, splitSeed));
-            case "seq" -> ofTexts(task, userSplits(files, UserData::examples));
+            case "seq" -> ofTexts(task, userSplits(files, UserData::labelledExamples));
             case "tok" -> ofTagged(task, userSplits(files, UserData::tagged));
             default -> throw new IllegalArgumentException("unknown task '" + task + "' (expected " + String.join(", ", TASKS) + ")");
         };

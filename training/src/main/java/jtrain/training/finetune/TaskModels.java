@@ -1,9 +1,15 @@
 package jtrain.training.finetune;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import jtrain.engine.Rng;
+import jtrain.engine.Tensor;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.BertConfig;
@@ -22,12 +28,27 @@ public final class TaskModels {
     /** A saved classifier: its kind, weights, tokenizer and label names (from config.json id2label). */
     public record Loaded(TaskKind kind, BertTask model, BertTokenizer tokenizer, LabelVocab labels) {}
 
-    /** dropout: hidden and attention dropout override, or null to keep the checkpoint's. */
+    /**
+     * The encoder (and pooler) of a pretrained folder under a new classifier for labels; a folder that is itself a
+     * fine-tuned classifier gives its encoder too, its old classifier is left out. dropout: hidden and attention
+     * dropout override, or null to keep the checkpoint's.
+     */
     public static BertTask fromPretrained(TaskKind kind, Path dir, LabelVocab labels, Double dropout, long seed) throws IOException {
         BertConfig config = withDropout(HfCheckpoint.readConfig(dir), dropout).withLabels(labels.names());
         BertTask model = kind.newModel(config, new Rng(seed), new Rng(seed + 1));
-        HfCheckpoint.loadInto(model, dir); // the encoder must load fully; classifier (and a missing pooler) stay fresh
+        Map<String, Tensor> weights = new LinkedHashMap<>(HfCheckpoint.readWeights(dir));
+        weights.keySet().removeIf(name -> name.startsWith("classifier."));
+        // The encoder must load fully; the classifier (and a missing pooler) stay fresh.
+        StateDict.load(model, weights).requireLoaded(dir.resolve(HfCheckpoint.WEIGHTS).toString(), "bert.pooler.", "classifier.", "cls.");
         return model;
+    }
+
+    /** Refuses a tokenizer whose ids the model's embedding cannot look up, naming the folder. */
+    public static void requireTokenizerFits(BertTokenizer tok, BertConfig config, Path dir) {
+        if (tok.vocab().size() > config.vocabSize()) {
+            throw new IllegalArgumentException(dir + ": the tokenizer has " + tok.vocab().size() + " tokens but the model's vocab_size is "
+                    + config.vocabSize());
+        }
     }
 
     /** The same architecture as a pretrained config (or a size preset), every weight freshly initialised. */
@@ -42,13 +63,43 @@ public final class TaskModels {
         StateDict.load(model, HfCheckpoint.readWeights(dir)).requireLoaded(dir.resolve(HfCheckpoint.WEIGHTS).toString());
         model.train(false);
         BertTokenizer tok = TokenizerFiles.load(dir);
+        requireTokenizerFits(tok, config, dir);
         return new Loaded(kind, model, tok, new LabelVocab(config.labels()));
     }
 
-    /** Writes an HF folder: config.json (with id2label), model.safetensors and the tokenizer files. */
+    /**
+     * Writes an HF folder: config.json (with id2label), model.safetensors and the tokenizer files. They are written
+     * into a hidden folder beside dir that is renamed to dir when complete, so a failed save (a full disk) leaves no
+     * half folder, and a folder it replaces stays whole until then.
+     */
     public static void save(BertTask model, BertTokenizer tok, Path dir) throws IOException {
-        HfCheckpoint.save(model, dir);
-        TokenizerFiles.save(tok, dir, model.config.maxPositionEmbeddings());
+        Path abs = dir.toAbsolutePath().normalize();
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + System.nanoTime());
+        Path old = abs.resolveSibling("." + abs.getFileName() + ".old-" + System.nanoTime());
+        try {
+            HfCheckpoint.save(model, tmp);
+            TokenizerFiles.save(tok, tmp, model.config.maxPositionEmbeddings());
+            boolean replacing = Files.exists(abs);
+            if (replacing) Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (replacing) Files.move(old, abs, StandardCopyOption.ATOMIC_MOVE);
+                throw e;
+            }
+            deleteTree(old);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var walk = Files.walk(p)) {
+            for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        }
     }
 
     /** "tiny" (2 layers, 128 wide), "mini" (4, 256), "small" (4, 512) as Google's small BERTs, or "L,H,A,I". */

@@ -67,10 +67,16 @@ public final class Checkpointer {
         return dir;
     }
 
-    /** The checkpoint {@code latest} names, if any. */
+    /**
+     * The checkpoint {@code latest} names, if any. Without the pointer (deleted, or a run killed between its first
+     * checkpoint's rename and the pointer's write) the newest step-N folder; resuming verifies it like any other.
+     */
     public Optional<Path> latest() {
         Path pointer = dir.resolve(LATEST);
-        if (!Files.exists(pointer)) return Optional.empty();
+        if (!Files.exists(pointer)) {
+            List<Path> present = checkpoints();
+            return present.isEmpty() ? Optional.empty() : Optional.of(present.getLast());
+        }
         try {
             String name = Files.readString(pointer, StandardCharsets.UTF_8).trim();
             if (!name.matches(PREFIX + "\\d+")) throw new IllegalStateException(pointer + ": does not name a checkpoint ('" + name + "')");
@@ -218,7 +224,7 @@ public final class Checkpointer {
         try {
             List<Path> out = new ArrayList<>();
             if (!Files.isDirectory(dir)) return out;
-            for (Path p : list(dir)) if (p.getFileName().toString().matches(PREFIX + "\\d+")) out.add(p);
+            for (Path p : list(dir)) if (p.getFileName().toString().matches(PREFIX + "\\d+") && Files.isDirectory(p)) out.add(p);
             out.sort(Comparator.comparingLong(Checkpointer::stepOf));
             return out;
         } catch (IOException e) {

@@ -25,11 +25,11 @@ class ArgListTest {
 
     @Test
     void valuesSwitchesAndWords() {
-        ArgList a = parse("--n", " 7 ", "word", "--json", "--x", "-2.5e-3", "--name", "--json", "-", "--", "--seed", "12345678901");
+        ArgList a = parse("--n", " 7 ", "word", "--json", "--x", "-2.5e-3", "--name", "--not-an-option", "-", "--", "--seed", "12345678901");
         assertEquals(7, a.integer("--n", 1));
         assertEquals(-2.5e-3, a.number("--x", 0));
         assertEquals(12345678901L, a.longInteger("--seed", 1));
-        assertEquals("--json", a.string("--name", null), "a value is the next word, even one that looks like an option");
+        assertEquals("--not-an-option", a.string("--name", null), "a value is the next word, unless it is one of the options");
         assertTrue(a.has("--json") && a.has("--n"));
         assertEquals(List.of("word", "-", "--"), a.positional());
         assertFalse(a.help());
@@ -58,6 +58,9 @@ class ArgListTest {
     @Test
     void errorsNameTheOptionAndTheValue() {
         assertEquals("--n needs a value", error(() -> parse("--json", "--n")));
+        // A forgotten value does not swallow the next option (which would then fail far from the cause).
+        assertEquals("--name needs a value", error(() -> parse("--name", "--n", "3")));
+        assertEquals("--name needs a value", error(() -> parse("--name", "--json")));
         assertEquals("unknown option --bogus", error(() -> parse("--bogus")));
         assertEquals("--n needs an integer, got 'ten'", error(() -> parse("--n", "ten").integer("--n", 0)));
         assertEquals("--n needs an integer, got '3000000000'", error(() -> parse("--n", "3000000000").integer("--n", 0)));

@@ -227,6 +227,39 @@ class FinetuneCommandTest {
         assertError(predict("--model", tmp.resolve("nothing-here").toString(), "some text"), "nothing-here");
     }
 
+    @Test
+    void aFinishedRunIsNeverWrittenOverAndItsModelCanBeFineTunedAgain() throws IOException {
+        Path first = tmp.resolve("first");
+        assertEquals(0, finetune(seqArgs(first, "--init", pretrained.toString(), "--steps", "2")).code());
+        String metrics = Files.readString(first.resolve("metrics.jsonl"));
+        assertError(finetune(seqArgs(first, "--init", pretrained.toString(), "--steps", "2")), "already holds files");
+        assertEquals(metrics, Files.readString(first.resolve("metrics.jsonl")), "the first run's files are untouched");
+        assertError(finetune(seqArgs(pretrained.getParent().getParent(), "--init", pretrained.toString())), "already holds files");
+
+        // The fine-tuned sea/land classifier (2 labels) as the start of a tagger (3 tags): its encoder, a new head.
+        Path again = tmp.resolve("again");
+        Result r = finetune("--task", "tok", "--init", first.resolve("model").toString(), "--train", conllFile("t.conll", 16, 4).toString(),
+                "--dev", conllFile("d.conll", 8, 5).toString(), "--max-len", "16", "--batch", "8", "--steps", "2", "--out", again.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, Safetensors.read(again.resolve("model/model.safetensors")).get("classifier.weight").shape()[0]);
+        assertTrue(r.out().contains("encoder from " + first.resolve("model")), r.out());
+    }
+
+    @Test
+    void mistakesInTheOptionsOrTheFilesAreNamed() throws IOException {
+        String init = pretrained.toString();
+        Path out = tmp.resolve("never-written"), dev = seqFile("dev.jsonl", 8, 2);
+        Path unlabelled = Files.writeString(tmp.resolve("unlabelled.jsonl"), "{\"text\": \"a whale\", \"label\": \"sea\"}\n{\"text\": \"a cart\", \"lable\": \"land\"}\n");
+        assertError(finetune(seqArgs(out, "--init", init, "--dev", unlabelled.toString())), "unlabelled.jsonl:2: missing \"label\"");
+        Path noLabelColumn = Files.writeString(tmp.resolve("nolabels.tsv"), "sentence\na whale\n");
+        assertError(finetune(seqArgs(out, "--init", init, "--test", noLabelColumn.toString())), "nolabels.tsv:1: header needs a label column");
+        assertError(finetune(seqArgs(out, "--init", init, "--steps", "0")), "--steps must be at least 1");
+        assertError(finetune(seqArgs(out, "--init", pretrained.getParent().getParent().toString())), "it looks like a pretraining run");
+        assertError(finetune(seqArgs(out, "--init", tmp.resolve("no-such-model").toString())), "no-such-model: no such folder");
+        assertError(finetune("--task", "seq", "--init", init, "--train", dev.toString(), "--dev", "--out", out.toString()), "--dev needs a value");
+        assertFalse(Files.exists(out), "nothing was written");
+    }
+
     static void assertError(Result r, String expected) {
         assertEquals(2, r.code(), "exit code; stderr: " + r.err());
         assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());

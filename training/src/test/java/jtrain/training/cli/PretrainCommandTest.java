@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import jtrain.engine.Rng;
+import jtrain.engine.io.Json;
 import jtrain.training.run.Checkpointer;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.HfCheckpoint;
@@ -70,6 +71,8 @@ class PretrainCommandTest {
         assertTrue(r.out().contains("held-out MLM loss"), r.out());
 
         assertTrue(Files.readString(run.resolve("run_config.json")).contains("\"model\": \"1,32,2,64\""));
+        assertTrue(Files.readString(run.resolve("run_config.json")).contains(Json.write(tmp.resolve("corpus.txt").toAbsolutePath().normalize().toString())),
+                "files are named absolutely, so --resume works from any folder");
         assertEquals(6 + 2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "a line per step and per evaluation");
         Path last = run.resolve("checkpoints/step-6");
         assertEquals("step-6", Files.readString(run.resolve("checkpoints/latest")).trim());
@@ -128,6 +131,16 @@ class PretrainCommandTest {
         assertError("--schedule must be linear, cosine or constant", "--schedule", "exp", "--out", out);
         assertError("holds no run to resume", "--resume", "--out", out);
         assertError("no such file", "--data", tmp.resolve("missing.txt").toString(), "--out", out);
+    }
+
+    @Test
+    void filesOfTheSameNameInTwoFoldersAreTwoSources() throws IOException {
+        Path a = corpus(Files.createDirectories(tmp.resolve("a"))), b = corpus(Files.createDirectories(tmp.resolve("b")));
+        Result r = pretrain("--data", a.toString(), b.toString(), "--model", "1,32,2,64", "--max-len", "32", "--batch", "4",
+                "--steps", "1", "--vocab-size", "150", "--min-frequency", "1", "--out", tmp.resolve("run").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s).*corpus: 1[45]\\d training documents.*"), "both files' 80 paragraphs, 5% held out: " + r.out());
+        assertError("is a folder; give the text files in it", "--data", tmp.resolve("a").toString(), "--out", tmp.resolve("x").toString());
     }
 
     @Test

@@ -67,4 +67,13 @@ class SplitsTest {
         assertTrue(c.heldOut().size() > 20 && c.heldOut().size() < 80, "held out " + c.heldOut().size());
         assertThrows(IllegalArgumentException.class, () -> PretrainCorpus.builder(1).add(docs).add(docs.subList(0, 1)));
     }
+
+    @Test
+    void aCorpusIsNeverHeldOutWhole() {
+        // With a few documents the held-out draw can take them all: then they are trained on and nothing is held out.
+        List<Document> two = List.of(new Document("a.txt:1", "a.txt", "one"), new Document("a.txt:3", "a.txt", "two"));
+        PretrainCorpus c = PretrainCorpus.builder(7).add(two).heldOutFraction(0.999).build();
+        assertEquals(two, c.train());
+        assertEquals(List.of(), c.heldOut());
+    }
 }

@@ -44,6 +44,15 @@ class CheckpointerTest {
     }
 
     @Test
+    void withoutTheLatestPointerTheNewestCheckpointIsTheOneToResume() throws IOException {
+        // A run killed between its first checkpoint's rename and the pointer's write, or a deleted pointer.
+        TinyRuns.train(tmp, config, TinyRuns.fresh());
+        Files.delete(tmp.resolve("checkpoints").resolve(Checkpointer.LATEST));
+        assertEquals(tmp.resolve("checkpoints/step-6"), new Checkpointer(tmp.resolve("checkpoints"), 2).latest().orElseThrow());
+        assertEquals(java.util.Optional.empty(), new Checkpointer(tmp.resolve("nothing-here"), 2).latest());
+    }
+
+    @Test
     void aFailedSaveReportsTheCauseAndLeavesThePreviousCheckpointIntact() throws IOException {
         TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
         Path previous = tmp.resolve("checkpoints/step-2");
