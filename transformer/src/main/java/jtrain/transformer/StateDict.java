@@ -24,7 +24,9 @@ public final class StateDict {
         /** Throws unless every parameter was loaded except those under one of the allowed prefixes. */
         public void requireLoaded(String source, String... newlyInitialisedPrefixes) {
             if (!mismatched.isEmpty()) {
-                throw new IllegalArgumentException(source + ": tensors do not fit the config: " + String.join("; ", mismatched));
+                String listed = String.join("; ", mismatched.subList(0, Math.min(4, mismatched.size())));
+                throw new IllegalArgumentException(source + ": tensors do not fit the config: " + listed
+                        + (mismatched.size() > 4 ? "; and " + (mismatched.size() - 4) + " more" : ""));
             }
             List<String> realMissing = missing.stream()
                     .filter(n -> Arrays.stream(newlyInitialisedPrefixes).noneMatch(n::startsWith)).toList();

@@ -66,7 +66,10 @@ public final class EvalCommand {
             if (data.kind() != m.kind())
                 throw new IllegalArgumentException(dir + " is a " + m.kind().architecture + " model; task " + task + " needs " + data.kind().architecture);
             if (data.size(split) == 0) throw new DataException(task + ": the " + split.lower() + " split is empty (--" + split.lower() + " FILE)");
-            int maxLen = Math.min(a.integer("--max-len", 128), m.model().config.maxPositionEmbeddings());
+            int positions = m.model().config.maxPositionEmbeddings();
+            if (a.integer("--max-len", 0) > positions)
+                throw new IllegalArgumentException("--max-len " + a.integer("--max-len", 0) + " exceeds the model's " + positions + " positions");
+            int maxLen = Math.min(a.integer("--max-len", 128), positions); // the default follows a shorter model
             EncodedSet enc = data.encode(new TaskEncoder(m.tokenizer(), m.labels(), maxLen), split);
             int padId = m.tokenizer().vocab().id(m.tokenizer().specialTokens().pad());
             m.model().to(device);
