@@ -2,8 +2,10 @@ package jtrain.training.tokenizer;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,17 +20,50 @@ public final class BertTokenizer {
     private final SpecialTokens specials;
     /** Special tokens recognised in raw text, longest first so "[MASK]" wins over any shorter overlap. */
     private final List<String> literalSpecials;
+    /** Non-special added tokens, as given. */
+    private final List<AddedToken> addedTokens;
+    /** Everything matched in the raw text (special tokens and raw added tokens), longest first. */
+    private final List<String> rawMatches;
+    /** The normalised forms of normalized added tokens, longest first, and their ids. */
+    private final List<String> normalizedMatches;
+    private final Map<String, Integer> normalizedIds = new HashMap<>();
 
     public BertTokenizer(BertNormalizer normalizer, WordPiece model, SpecialTokens specials, Set<String> extraSpecialTokens) {
+        this(normalizer, model, specials, extraSpecialTokens, List.of());
+    }
+
+    /** addedTokens: non-special added tokens, each in the vocabulary (tokenizer.json's added_tokens with special false). */
+    public BertTokenizer(BertNormalizer normalizer, WordPiece model, SpecialTokens specials, Set<String> extraSpecialTokens,
+                         List<AddedToken> addedTokens) {
         this.normalizer = normalizer;
         this.model = model;
         this.specials = specials.withUnk(model.unkToken());
         Set<String> lit = new LinkedHashSet<>();
         for (String s : this.specials.all()) if (model.vocab().contains(s)) lit.add(s);
         for (String s : extraSpecialTokens) if (model.vocab().contains(s) && !s.isEmpty()) lit.add(s);
-        List<String> sorted = new ArrayList<>(lit);
+        this.literalSpecials = longestFirst(lit);
+        this.addedTokens = List.copyOf(addedTokens);
+        Set<String> raw = new LinkedHashSet<>(lit), normalized = new LinkedHashSet<>();
+        for (AddedToken t : this.addedTokens) {
+            int id = model.vocab().id(t.content());
+            if (id < 0) throw new IllegalArgumentException("added token '" + t.content() + "' is not in the vocabulary");
+            if (!t.normalized()) {
+                raw.add(t.content());
+                continue;
+            }
+            String form = normalizer.normalize(t.content());
+            if (form.isEmpty()) continue; // nothing left to match
+            normalized.add(form);
+            normalizedIds.putIfAbsent(form, id);
+        }
+        this.rawMatches = longestFirst(raw);
+        this.normalizedMatches = longestFirst(normalized);
+    }
+
+    private static List<String> longestFirst(Set<String> tokens) {
+        List<String> sorted = new ArrayList<>(tokens);
         sorted.sort(Comparator.comparingInt(String::length).reversed());
-        this.literalSpecials = List.copyOf(sorted);
+        return List.copyOf(sorted);
     }
 
     /** The uncased BERT setup over a vocabulary. */
@@ -57,26 +92,43 @@ public final class BertTokenizer {
         return literalSpecials;
     }
 
-    /** WordPiece ids of a text, without special tokens added. */
+    /** The non-special added tokens (matched whole in the text, but kept by decode). */
+    public List<AddedToken> addedTokens() {
+        return addedTokens;
+    }
+
+    /**
+     * WordPiece ids of a text, without special tokens added. Special and raw added tokens are cut out of the raw
+     * text first, normalized added tokens out of each normalised piece; only what is left is pre-tokenized.
+     */
     public List<Integer> textIds(String text) {
         List<Integer> out = new ArrayList<>();
+        splitOn(text, rawMatches, model.vocab()::id, piece -> splitOn(normalizer.normalize(piece), normalizedMatches, normalizedIds::get,
+                rest -> {
+                    for (String word : PreTokenizer.split(rest)) model.tokenize(word, out);
+                }, out), out);
+        return out;
+    }
+
+    /** Walks text: each leftmost (then longest) match of tokens adds its id, each stretch between goes to between. */
+    private static void splitOn(String text, List<String> tokens, java.util.function.ToIntFunction<String> idOf,
+                                java.util.function.Consumer<String> between, List<Integer> out) {
         int from = 0;
-        while (from < text.length()) {
+        while (true) {
             int at = text.length();
             String hit = null;
-            for (String s : literalSpecials) {
-                int i = text.indexOf(s, from);
+            for (String t : tokens) {
+                int i = text.indexOf(t, from);
                 if (i >= 0 && i < at) {
                     at = i;
-                    hit = s;
+                    hit = t;
                 }
             }
-            for (String word : PreTokenizer.split(normalizer.normalize(text.substring(from, at)))) model.tokenize(word, out);
-            if (hit == null) break;
-            out.add(model.vocab().id(hit));
+            if (at > from) between.accept(text.substring(from, at));
+            if (hit == null) return;
+            out.add(idOf.applyAsInt(hit));
             from = at + hit.length();
         }
-        return out;
     }
 
     /** The tokens of a text, without special tokens added. */

@@ -34,7 +34,7 @@ public final class TokenizerFiles {
             BertTokenizer tok = loadTokenizerJson(json);
             SpecialTokens named = namedSpecials(dir, tok.specialTokens());
             return named.equals(tok.specialTokens()) ? tok
-                    : new BertTokenizer(tok.normalizer(), tok.model(), named, java.util.Set.copyOf(tok.literalSpecialTokens()));
+                    : new BertTokenizer(tok.normalizer(), tok.model(), named, java.util.Set.copyOf(tok.literalSpecialTokens()), tok.addedTokens());
         }
         Path vocab = dir.resolve(VOCAB_TXT);
         if (Files.isRegularFile(vocab)) return loadVocabTxt(vocab);

@@ -41,13 +41,22 @@ public final class TokenizerJson {
                 throw new IllegalArgumentException(src + ": pre_tokenizer type is " + preType + ", only BertPreTokenizer is supported");
         }
         Set<String> extra = new LinkedHashSet<>();
+        List<AddedToken> addedTokens = new ArrayList<>();
         if (root.get("added_tokens") instanceof List<?> added) {
             for (Object o : added) {
                 Map<String, Object> t = object(o, src, "added_tokens[]");
-                if (Boolean.TRUE.equals(t.get("special")) && t.get("content") instanceof String s) extra.add(s);
+                if (!(t.get("content") instanceof String content) || content.isEmpty()) continue;
+                if (!vocab.contains(content)) {
+                    // HF gives such a token an id after the model's vocabulary; the model's embedding here has no row for it.
+                    throw new IllegalArgumentException(src + ": added token '" + content + "' (id " + t.get("id")
+                            + ") is not in model.vocab; tokens added beyond the WordPiece vocabulary are not supported");
+                }
+                boolean special = Boolean.TRUE.equals(t.get("special"));
+                if (special) extra.add(content);
+                else addedTokens.add(new AddedToken(content, bool(t.get("normalized"), true, src, "added_tokens[].normalized")));
             }
         }
-        return new BertTokenizer(normalizer, wordPiece, specialsFromTemplate(root.get("post_processor"), unk, src), extra);
+        return new BertTokenizer(normalizer, wordPiece, specialsFromTemplate(root.get("post_processor"), unk, src), extra, addedTokens);
     }
 
     private static BertNormalizer normalizer(Object spec, String src) {
@@ -97,6 +106,17 @@ public final class TokenizerJson {
             t.put("rstrip", false);
             t.put("normalized", false);
             t.put("special", true);
+            added.add(t);
+        }
+        for (AddedToken a : tok.addedTokens()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("id", (long) vocab.id(a.content()));
+            t.put("content", a.content());
+            t.put("single_word", false);
+            t.put("lstrip", false);
+            t.put("rstrip", false);
+            t.put("normalized", a.normalized());
+            t.put("special", false);
             added.add(t);
         }
         BertNormalizer n = tok.normalizer();

@@ -58,6 +58,30 @@ class TokenizerFilesTest {
     }
 
     @Test
+    void addedTokensStayWholeAndSurviveSaving(@TempDir Path dir) throws IOException {
+        // HF's AddedVocabulary: a normalized added token is found in the normalised text, a raw one in the raw text,
+        // both before pre-tokenization; neither is special, so decode keeps them.
+        List<String> tokens = new java.util.ArrayList<>(TOKENS);
+        tokens.addAll(List.of("x", "hello", "Case"));
+        BertTokenizer tok = new BertTokenizer(BertNormalizer.UNCASED, new WordPiece(new Vocab(tokens)), SpecialTokens.BERT,
+                java.util.Set.of(), List.of(new AddedToken("hello", true), new AddedToken("Case", false)));
+        assertEquals(List.of("x", "hello", "x"), tok.tokenize("xHELLOx"));
+        assertEquals(List.of("the", "Case", "the"), tok.tokenize("theCasethe"));
+        assertEquals(List.of("[UNK]"), tok.tokenize("thecasethe"), "a raw token is matched as written");
+        assertEquals("x hello x", tok.decode(tok.encode("xhellox").ids()));
+
+        TokenizerFiles.save(tok, dir);
+        BertTokenizer loaded = TokenizerFiles.load(dir);
+        assertEquals(tok.addedTokens(), loaded.addedTokens());
+        assertEquals(tok.tokenize("xHELLOx theCasethe"), loaded.tokenize("xHELLOx theCasethe"));
+
+        String json = Files.readString(dir.resolve("tokenizer.json")).replace("\"content\": \"hello\"", "\"content\": \"<new>\"");
+        Files.writeString(dir.resolve("tokenizer.json"), json);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
+        assertTrue(e.getMessage().contains("tokenizer.json: added token '<new>'") && e.getMessage().contains("not in model.vocab"), e.getMessage());
+    }
+
+    @Test
     void modelMaxLengthIsTheModelsOrAbsent(@TempDir Path dir) throws IOException {
         TokenizerFiles.save(new BertTokenizer(new Vocab(TOKENS)), dir.resolve("model"), 64);
         TokenizerFiles.save(new BertTokenizer(new Vocab(TOKENS)), dir.resolve("alone"));
