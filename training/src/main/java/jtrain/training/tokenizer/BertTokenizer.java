@@ -243,8 +243,10 @@ public final class BertTokenizer {
 
     /**
      * Text back from ids: pieces starting with the continuation prefix are glued to the previous token, others get
-     * a space, and spaces before punctuation and English contractions are removed (HF's WordPiece decoder with
-     * cleanup). Lowercasing and stripped accents cannot be undone.
+     * a space, and spaces before punctuation and English contractions are removed: per token, as HF's WordPiece
+     * decoder with cleanup does, then over the whole text, as transformers' decode does with
+     * clean_up_tokenization_spaces (which the tokenizer_config.json we save asks for), so "don ' t" becomes "don't".
+     * Lowercasing and stripped accents cannot be undone.
      */
     public String decode(int[] ids, boolean skipSpecialTokens) {
         StringBuilder sb = new StringBuilder();
@@ -258,7 +260,13 @@ public final class BertTokenizer {
             else sb.append(cleanup(" " + t));
             first = false;
         }
-        return sb.toString();
+        return cleanUpTokenizationSpaces(sb.toString());
+    }
+
+    /** transformers' clean_up_tokenization over a whole decoded text. */
+    private static String cleanUpTokenizationSpaces(String s) {
+        return s.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",").replace(" ' ", "'")
+                .replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s").replace(" 've", "'ve").replace(" 're", "'re");
     }
 
     /** Skips special tokens. */

@@ -110,5 +110,8 @@ class TokenizerEncodingTest {
         Encoding e = TOK.encode("Unaffable, the whale!");
         assertEquals("unaffable, the whale!", TOK.decode(e.ids()));
         assertEquals("[CLS] unaffable, the whale! [SEP]", TOK.decode(e.ids(), false));
+        // Over the whole text, as transformers' decode: an apostrophe between two words closes up.
+        BertTokenizer t = new BertTokenizer(new Vocab(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "don", "'", "t", "stop", ",", "he")));
+        assertEquals("don't stop, he", t.decode(t.encode("don't stop, he").ids()));
     }
 }
