@@ -175,7 +175,15 @@ public final class Autograd {
             Backends.of(own).copy(g, own);
             leaf.setGrad(own);
         } else {
-            Backends.of(leaf).addInPlace(leaf.grad(), g);
+            Tensor acc = leaf.grad();
+            if (!acc.isContiguous()) {
+                // A gradient set by the user as a view (an expand shares one element among many): add into a copy.
+                Tensor own = new Tensor(Backends.of(acc).allocateUninitialized(acc.dtype(), acc.numel()), acc.shape());
+                Backends.of(own).copy(acc, own);
+                leaf.setGrad(own);
+                acc = own;
+            }
+            Backends.of(leaf).addInPlace(acc, g);
         }
     }
 

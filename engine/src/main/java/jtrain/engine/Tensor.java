@@ -318,7 +318,10 @@ public final class Tensor {
     public Tensor mul(Tensor o) { return Arith.mul(this, o); }
     public Tensor mul(double s) { return Arith.mul(this, s); }
     public Tensor div(Tensor o) { return Arith.div(this, o); }
-    public Tensor div(double s) { return Arith.mul(this, 1.0 / s); }
+    public Tensor div(double s) {
+        if (!dtype().floating) throw new IllegalArgumentException("div: needs a floating tensor, got " + describe());
+        return Arith.mul(this, 1.0 / s);
+    }
     public Tensor neg() { return Arith.neg(this); }
     public Tensor exp() { return Arith.exp(this); }
     public Tensor log() { return Arith.log(this); }

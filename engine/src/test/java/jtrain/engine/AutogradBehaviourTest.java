@@ -6,6 +6,15 @@ import org.junit.jupiter.api.Test;
 
 /** How the tape behaves: accumulation, detach, no-grad scopes, freeing, shared subexpressions, gradient ownership. */
 class AutogradBehaviourTest {
+    @Test
+    void aGradientSetAsABroadcastViewIsAddedIntoACopy() {
+        // An expanded view shares one element among three: adding in place would add three times into it.
+        Tensor x = Tensor.of(new float[] {1, 2, 3}, 3).requiresGrad(true);
+        x.setGrad(Tensor.zeros(1).expand(3));
+        x.mul(2).sum().backward();
+        assertArrayEquals(new float[] {2, 2, 2}, x.grad().toFloatArray());
+    }
+
     private static Tensor f64(double... v) {
         return Tensor.of(v).requiresGrad(true);
     }

@@ -14,7 +14,8 @@ import jtrain.engine.Tensor;
 public final class Backends {
     private Backends() {}
 
-    private static volatile Backend cpu = chooseCpu();
+    /** Chosen on first use, not at class initialisation: a bad setting then fails each call with its reason. */
+    private static volatile Backend cpu;
     private static volatile Backend cuda;
 
     private static Backend chooseCpu() {
@@ -40,12 +41,17 @@ public final class Backends {
     }
 
     public static Backend cpu() {
-        return cpu;
+        Backend b = cpu;
+        if (b != null) return b;
+        synchronized (Backends.class) {
+            if (cpu == null) cpu = chooseCpu();
+            return cpu;
+        }
     }
 
     /** Temporarily computes CPU tensors with another backend (tests compare backends this way). */
     public static Autograd.AutoCloseable0 useCpu(Backend backend) {
-        Backend previous = cpu;
+        Backend previous = cpu; // null while none was chosen yet: chosen again on the next use
         cpu = backend;
         return () -> cpu = previous;
     }
@@ -67,7 +73,7 @@ public final class Backends {
     }
 
     public static Backend forDevice(Device device) {
-        if (device.isCpu()) return cpu;
+        if (device.isCpu()) return cpu();
         if (cuda == null) {
             throw new IllegalStateException("no CUDA backend is available for device " + device
                     + " (the CUDA backend is not on the class path or found no working GPU)");

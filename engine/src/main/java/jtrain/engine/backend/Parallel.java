@@ -21,7 +21,20 @@ public final class Parallel {
     }
 
     /** Number of threads that work at once (the caller included). */
-    public static final int THREADS = Math.max(1, Integer.getInteger("jtrain.threads", Runtime.getRuntime().availableProcessors()));
+    public static final int THREADS = threads(System.getProperty("jtrain.threads"), Runtime.getRuntime().availableProcessors());
+
+    /** -Djtrain.threads=N, or every core; a value that is not a positive integer is reported, not silently replaced. */
+    static int threads(String setting, int cores) {
+        if (setting == null) return cores;
+        try {
+            int n = Integer.parseInt(setting.strip());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.println("jtrain: -Djtrain.threads=" + setting + " is not a positive integer; using all " + cores + " cores");
+        return cores;
+    }
 
     private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
     private static final ExecutorService POOL = THREADS > 1 ? Executors.newFixedThreadPool(THREADS - 1, daemonFactory()) : null;

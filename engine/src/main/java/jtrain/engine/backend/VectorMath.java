@@ -39,26 +39,35 @@ final class VectorMath {
     // interpreted fallback and compiled intrinsic round differently (which made repeated runs differ).
     private static final float LOG2E = 1.44269504f, LN2_HI = 0.693145752f, LN2_LO = 1.42860677e-6f;
     private static final float ROUND_MAGIC = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
-    private static final float EXP_MAX = 88.3762626647949f, EXP_MIN = -87.33654475f;
+    /** ln of the largest float (e^x overflows above it) and of the smallest normal float. */
+    private static final float EXP_MAX = 88.72283935546875f, EXP_MIN = -87.33654475f;
 
-    /** e^x in float, within about 2 ulp; 0 below e^-87.3 and +Infinity above e^88.4 (NaN stays NaN). */
+    /** e^x in float, within about 2 ulp; 0 below e^-87.3 and +Infinity where e^x exceeds the float range (NaN stays NaN). */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
         FloatVector n = xc.mul(LOG2E).add(ROUND_MAGIC).sub(ROUND_MAGIC);
         FloatVector r = n.mul(-LN2_HI).add(xc).sub(n.mul(LN2_LO));
         FloatVector p = r.mul(1f / 5040).add(1f / 720).mul(r).add(1f / 120).mul(r).add(1f / 24).mul(r).add(1f / 6)
                 .mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
-        FloatVector scale = ((jdk.incubator.vector.IntVector) n.convert(VectorOperators.F2I, 0)).add(127)
+        // n reaches 128 just below the overflow, where 2^n has no float exponent: then 2^127 * 2 (both exact).
+        FloatVector scale = ((jdk.incubator.vector.IntVector) n.min(127f).convert(VectorOperators.F2I, 0)).add(127)
                 .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector e = p.mul(scale);
+        FloatVector e = p.mul(scale).mul(FloatVector.broadcast(S, 1f).blend(2f, n.compare(VectorOperators.GT, 127f)));
         e = e.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
         e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
         return e.blend(x, x.compare(VectorOperators.NE, x)); // NaN in, NaN out
     }
 
-    /** tanh(x) = 1 - 2 / (e^(2x) + 1), through the deterministic exp. */
+    /**
+     * tanh(x) = 1 - 2 / (e^(2x) + 1) through the deterministic exp, except for |x| < 0.625, where that difference
+     * cancels (tanh(1e-6) would lose most of its digits): there Cephes' odd polynomial x + x^3 P(x^2).
+     */
     static FloatVector tanh(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(x.mul(2f)).add(1f)));
+        FloatVector far = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(x.mul(2f)).add(1f)));
+        FloatVector z = x.mul(x);
+        FloatVector near = z.mul(-5.70498872745e-3f).add(2.06390887954e-2f).mul(z).add(-5.37397155531e-2f).mul(z)
+                .add(1.33314422036e-1f).mul(z).add(-3.33332819422e-1f).mul(z).mul(x).add(x);
+        return far.blend(near, x.abs().compare(VectorOperators.LT, 0.625f));
     }
 
     /** exp(-x^2/2), needed by both Phi and the GELU derivative. */

@@ -86,7 +86,13 @@ public final class Safetensors {
     }
 
     private static SafetensorsHeader parseHeader(FileChannel ch, Path file, long n) throws IOException {
-        String json = StandardCharsets.UTF_8.decode(readFully(ch, 8, (int) n)).toString();
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(readFully(ch, 8, (int) n)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": the safetensors header is not valid UTF-8");
+        }
         return SafetensorsHeader.parse(json, file.toString(), ch.size() - 8 - n);
     }
 

@@ -50,7 +50,7 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata) {
                 entries.add(entry(e.getKey(), e.getValue(), file, dataLength));
             }
         }
-        checkNoOverlap(entries, file);
+        checkCoverage(entries, file, dataLength);
         return new SafetensorsHeader(entries, metadata);
     }
 
@@ -118,16 +118,31 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata) {
         throw new IllegalArgumentException(where + "\"data_offsets\" must be [begin, end] with non-negative integers, not " + value);
     }
 
-    private static void checkNoOverlap(List<Entry> entries, String file) {
+    /**
+     * The tensors must tile the data section exactly, as the safetensors format (and its reference reader) requires:
+     * in offset order each starts where the previous one ended, the first at 0, the last at the end of the file. A
+     * gap, an overlap or trailing bytes mean the header does not describe the file.
+     */
+    private static void checkCoverage(List<Entry> entries, String file, long dataLength) {
         List<Entry> sorted = new ArrayList<>(entries);
-        sorted.removeIf(e -> e.begin() == e.end()); // empty tensors occupy no bytes
-        sorted.sort(Comparator.comparingLong(Entry::begin));
-        for (int i = 1; i < sorted.size(); i++) {
-            Entry a = sorted.get(i - 1), b = sorted.get(i);
-            if (b.begin() < a.end()) {
-                throw new IllegalArgumentException(file + ": tensors '" + a.name() + "' [" + a.begin() + ", " + a.end() + ") and '"
-                        + b.name() + "' [" + b.begin() + ", " + b.end() + ") overlap");
+        sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long at = 0;
+        Entry previous = null;
+        for (Entry e : sorted) {
+            if (e.begin() < at) {
+                throw new IllegalArgumentException(file + ": tensors '" + previous.name() + "' [" + previous.begin() + ", " + previous.end()
+                        + ") and '" + e.name() + "' [" + e.begin() + ", " + e.end() + ") overlap");
             }
+            if (e.begin() > at) {
+                throw new IllegalArgumentException(file + ": tensor '" + e.name() + "' starts at byte " + e.begin() + " of the data, but "
+                        + (previous == null ? "the data starts at 0" : "'" + previous.name() + "' ends at " + at) + " (a gap the header does not describe)");
+            }
+            at = e.end();
+            previous = e;
+        }
+        if (at != dataLength) {
+            throw new IllegalArgumentException(file + ": the data section has " + dataLength + " bytes but the tensors cover " + at
+                    + " (trailing bytes the header does not describe)");
         }
     }
 }

@@ -37,7 +37,10 @@ public final class Arith {
                 forB != null ? Reductions.sumTo(mul(g, forB), bs) : null});
     }
 
+    /** a / b, true division: integer tensors are refused rather than truncated (convert them with to(F32)). */
     public static Tensor div(Tensor a, Tensor b) {
+        Checks.floating("div", a);
+        Checks.floating("div", b);
         Tensor out = broadcastBinary("div", Binary.DIV, a, b);
         int[] as = a.shape(), bs = b.shape();
         boolean gradA = a.requiresGrad(), gradB = b.requiresGrad();
@@ -55,11 +58,12 @@ public final class Arith {
         return mul(a, scalarLike(s, a));
     }
 
-    /** a ** p for a constant exponent. */
+    /** a ** p for a constant exponent (d/da a^0 is 0 everywhere, also at a = 0, as in torch). */
     public static Tensor pow(Tensor a, double p) {
+        Checks.floating("pow", a);
         Tensor out = broadcastBinary("pow", Binary.POW, a, scalarLike(p, a));
         return Autograd.record("pow", out, new Tensor[] {a},
-                g -> new Tensor[] {mul(g, mul(pow(a, p - 1), p))});
+                g -> new Tensor[] {p == 0 ? mul(g, 0) : mul(g, mul(pow(a, p - 1), p))});
     }
 
     /** Elementwise maximum (the gradient goes to a where a >= b, else to b). */
@@ -119,7 +123,12 @@ public final class Arith {
         return be.binary(kind, Views.broadcastView(a, shape), Views.broadcastView(b, shape));
     }
 
+    /** s as a 0-d tensor of like's dtype; a fraction with an integer tensor is refused, not truncated. */
     static Tensor scalarLike(double s, Tensor like) {
+        if (!like.dtype().floating && s != Math.rint(s)) {
+            throw new IllegalArgumentException("scalar " + s + " with the integer tensor " + like.describe()
+                    + " would be truncated; convert it first with to(DType.F32)");
+        }
         return Tensor.scalar(s, like.dtype(), like.device());
     }
 }

@@ -29,7 +29,7 @@ public final class Matmul {
         if (b.rank() == 2) {
             // Fold every leading dimension of a into M: one large product.
             int[] as = a.shape();
-            int m = a.numel() / Math.max(1, k);
+            int m = rows(a);
             Tensor prod = be.matmul(matrixLayout(Views.reshapeView(a.reshape(m, k), 1, m, k)), matrixLayout(Views.reshapeView(b, 1, k, b.size(1))));
             Flops.add(2L * m * k * b.size(1));
             int[] os = Arrays.copyOf(as, as.length);
@@ -62,7 +62,7 @@ public final class Matmul {
             throw new ShapeException("linear: input " + Shapes.str(x.shape()) + " needs weight [" + "out, " + in + "] and bias [out], got "
                     + Shapes.str(weight.shape()) + (bias == null ? "" : " and " + Shapes.str(bias.shape())));
         }
-        int m = x.numel() / Math.max(1, in);
+        int m = rows(x);
         Tensor x2 = matrixLayout(Views.reshapeView(x.detach().reshape(m, in), 1, m, in));
         Tensor wt = Views.strided(weight.detach(), new int[] {1, in, out}, new int[] {0, weight.stride(1), weight.stride(0)}, weight.offset());
         wt = matrixLayout(wt);
@@ -85,10 +85,15 @@ public final class Matmul {
 
     private static Tensor gradB(Tensor a, Tensor g, int[] bShape) {
         if (bShape.length == 2) {
-            int k = a.size(-1), n = g.size(-1), m = a.numel() / Math.max(1, k);
+            int k = a.size(-1), n = g.size(-1), m = rows(a);
             return matmul(a.reshape(m, k).transpose(0, 1), g.reshape(m, n));
         }
         return Reductions.sumTo(matmul(a.transpose(-1, -2), g), bShape);
+    }
+
+    /** The product of every dimension but the last: the rows of t seen as a matrix (right also when the last is 0). */
+    private static int rows(Tensor t) {
+        return Shapes.numel(Arrays.copyOf(t.shape(), t.rank() - 1));
     }
 
     /** (batch..., r, c) to (count, r, c) without copying when the batch dimensions merge, else contiguous. */

@@ -75,7 +75,10 @@ public final class Nn {
         Tensor idc = ids.contiguous();
         Tensor out = be.embedding(weight.contiguous().detach(), idc);
         int vocab = weight.size(0);
-        boolean padded = paddingIdx >= 0 && paddingIdx < vocab;
+        if (paddingIdx < -1 || paddingIdx >= vocab) {
+            throw new IllegalArgumentException("embedding: padding index " + paddingIdx + " is outside [0, " + vocab + ") (-1 for none)");
+        }
+        boolean padded = paddingIdx >= 0;
         return Autograd.record("embedding", out, new Tensor[] {weight}, g -> {
             Tensor gw = be.embeddingBackward(g.contiguous(), idc, vocab);
             if (padded) be.fill(gw.slice(0, paddingIdx, paddingIdx + 1), 0);
@@ -85,7 +88,8 @@ public final class Nn {
 
     /**
      * Mean cross-entropy between logits (N, C) and class ids (N); rows whose target is ignoreIndex are left out of
-     * both the sum and the count.
+     * both the sum and the count. With no row left (all ignored, or N = 0) the loss is 0 with a zero gradient, where
+     * torch gives NaN: a micro-batch without a masked token then adds nothing instead of poisoning the step.
      */
     public static Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex) {
         Backend be = Checks.sameDevice("cross_entropy", logits, targets);

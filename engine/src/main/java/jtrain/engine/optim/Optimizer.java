@@ -73,18 +73,22 @@ public abstract class Optimizer {
         return steps;
     }
 
-    /** One update of every parameter that has a gradient; parameters without one are left alone (as in torch). */
+    /**
+     * One update of every parameter that has a gradient; parameters without one are left alone (as in torch). Every
+     * gradient is checked before anything changes, so a step that fails on one leaves all state as it was.
+     */
     public void step() {
         try (var ng = Autograd.noGrad(); var phase = Phase.enter("optimizer")) {
+            Tensor[] grads = new Tensor[params.size()];
+            for (int i = 0; i < grads.length; i++) if (params.get(i).grad() != null) grads[i] = checkedGrad(params.get(i), i);
             startStep();
             int index = 0;
             for (ParamGroup g : groups) {
                 for (Tensor p : g.params()) {
                     int i = index++;
-                    if (p.grad() == null) continue;
-                    Tensor grad = checkedGrad(p, i);
+                    if (grads[i] == null) continue;
                     paramSteps[i]++;
-                    update(i, p, grad, lr * g.lrScale(), g.weightDecay());
+                    update(i, p, grads[i], lr * g.lrScale(), g.weightDecay());
                 }
             }
             finishStep();

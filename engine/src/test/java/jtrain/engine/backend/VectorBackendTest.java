@@ -133,6 +133,24 @@ class VectorBackendTest {
     }
 
     @Test
+    void tanhAndExpKeepTheirRelativeAccuracyAtTheEdges() {
+        // tanh near 0 (where 1 - 2/(e^2x + 1) cancels), across the switch at 0.625, and exp up to the float limit.
+        float[] xs = {1e-8f, -1e-6f, 3e-4f, 0.1f, -0.6f, 0.624f, 0.626f, -0.7f, 2f, 9f, -30f, 0f, -0f};
+        double[] t = vec.unary(Unary.TANH, Tensor.of(xs, xs.length)).toDoubleArray();
+        for (int i = 0; i < xs.length; i++) {
+            double want = Math.tanh(xs[i]);
+            assertEquals(want, t[i], 4 * Math.ulp((float) want) + 1e-45, "tanh(" + xs[i] + ")");
+        }
+        float[] big = {88.0f, 88.5f, 88.72f, 88.73f, -87.0f, 0f};
+        double[] e = vec.unary(Unary.EXP, Tensor.of(big, big.length)).toDoubleArray();
+        for (int i = 0; i < big.length; i++) {
+            float want = (float) Math.exp(big[i]);
+            if (Float.isInfinite(want)) assertEquals(Double.POSITIVE_INFINITY, e[i], "exp(" + big[i] + ") overflows");
+            else assertEquals(want, e[i], 4 * Math.ulp(want), "exp(" + big[i] + ")");
+        }
+    }
+
+    @Test
     void geluIsAccurateInAbsoluteTerms() {
         Tensor x = uniform(-10, 10, 20_003);
         double[] e = ref.unary(Unary.GELU, x).toDoubleArray(), a = vec.unary(Unary.GELU, x).toDoubleArray();

@@ -141,6 +141,19 @@ class SafetensorsFileFormatTest {
     }
 
     @Test
+    void dataTheHeaderDoesNotDescribe() throws Exception {
+        // The tensors must tile the data section: no gap, no bytes before the first or after the last.
+        assertRejected(save("gap.safetensors", file("""
+                {"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                 "b": {"dtype": "F32", "shape": [1], "data_offsets": [12, 16]}}""", new byte[16])), "'b'", "gap");
+        assertRejected(save("late.safetensors", file(ONE_F32.replace("[0, 8]", "[4, 12]"), new byte[12])), "'w'", "starts at byte 4");
+        assertRejected(save("trailing.safetensors", file(ONE_F32, new byte[9])), "9 bytes", "trailing");
+        byte[] latin1 = file(ONE_F32.replace("\"w\"", "\"w\u00e9\""), new byte[8]);
+        latin1[8 + ONE_F32.indexOf("\"w\"") + 2] = (byte) 0xE9; // a lone Latin-1 byte where UTF-8 needs two
+        assertRejected(save("latin1.safetensors", latin1), "not valid UTF-8");
+    }
+
+    @Test
     void malformedEntries() throws Exception {
         assertRejected(save("shape.safetensors", file(ONE_F32.replace("[2]", "[-2]"), new byte[8])), "'w'", "shape");
         assertRejected(save("offs.safetensors", file(ONE_F32.replace("[0, 8]", "[8]"), new byte[8])), "'w'", "data_offsets");

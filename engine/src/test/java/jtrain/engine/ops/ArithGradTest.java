@@ -11,6 +11,13 @@ import jtrain.engine.Tensor;
  * (transposed, sliced, permuted, expanded) inputs.
  */
 class ArithGradTest {
+    @org.junit.jupiter.api.Test
+    void powerZeroHasZeroGradientEvenAtZero() {
+        Tensor a = Tensor.of(new float[] {-2, 0, 3}, 3).requiresGrad(true);
+        a.pow(0).sum().backward();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0, 0, 0}, a.grad().toFloatArray(), "torch: 0, not 0 * inf");
+    }
+
     @Test
     void addSubMulDivOfEqualShapes() {
         Tensor a = randn(1, 3, 4), b = randn(2, 3, 4);

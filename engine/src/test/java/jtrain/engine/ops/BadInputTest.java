@@ -21,6 +21,19 @@ class BadInputTest {
     }
 
     @Test
+    void integerTensorsAreNeverTruncatedSilently() {
+        // torch promotes to float here; rather than truncate 7 / 2 to 3 or 0.5 to 0, these are errors.
+        Tensor ids = Tensor.ofInts(new int[] {7, -7, 3}, 3);
+        fails(IllegalArgumentException.class, () -> ids.div(2.0), "div", "floating");
+        fails(IllegalArgumentException.class, () -> ids.mul(0.5), "scalar 0.5", "truncated");
+        fails(IllegalArgumentException.class, () -> ids.add(0.7), "scalar 0.7", "truncated");
+        fails(IllegalArgumentException.class, () -> ids.pow(0.5), "pow", "floating");
+        fails(IllegalArgumentException.class, () -> ids.div(Tensor.ofInts(new int[] {2, 2, 2}, 3)), "div", "floating");
+        assertArrayEquals(new int[] {8, -6, 4}, ids.add(1).toIntArray(), "whole scalars stay exact");
+        assertArrayEquals(new int[] {14, -14, 6}, ids.mul(2).toIntArray());
+    }
+
+    @Test
     void broadcastMismatchNamesTheOpAndBothShapes() {
         Tensor a = Tensor.zeros(2, 3), b = Tensor.zeros(4);
         fails(ShapeException.class, () -> a.add(b), "add", "[2, 3]", "[4]");

@@ -14,6 +14,20 @@ import jtrain.engine.backend.ReferenceBackend;
 /** Matrix products: plain 2-D, a linear layer (B,T,C)@(C,N), batched with broadcast batch dims, strided operands. */
 class MatmulGradTest {
     @Test
+    void emptyInnerOrOuterDimensions() {
+        // (3,0)@(0,4) is a (3,4) block of zeros, as in torch; an empty M has empty results and zero gradients.
+        Tensor a = Tensor.zeros(3, 0).requiresGrad(true), b = Tensor.zeros(0, 4).requiresGrad(true);
+        Tensor c = a.matmul(b);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {3, 4}, c.shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[12], c.toFloatArray());
+        c.sum().backward();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 4}, b.grad().shape());
+        Tensor e = Tensor.zeros(0, 3).requiresGrad(true), w = Tensor.ones(3, 4).requiresGrad(true);
+        e.matmul(w).sum().backward();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[12], w.grad().toFloatArray());
+    }
+
+    @Test
     void plainMatrixProduct() {
         check("(3,4)@(4,5)", in -> in[0].matmul(in[1]), randn(1, 3, 4), randn(2, 4, 5));
         check("(1,4)@(4,1)", in -> in[0].matmul(in[1]), randn(3, 1, 4), randn(4, 4, 1));

@@ -59,6 +59,21 @@ class OptimizerStateTest {
     }
 
     @Test
+    void aStepThatFailsOnOneGradientChangesNothing() {
+        List<Tensor> p = params(), fresh = params();
+        AdamW failing = new AdamW(p, 0.1, 0.9, 0.999, 1e-8, 0), clean = new AdamW(fresh, 0.1, 0.9, 0.999, 1e-8, 0);
+        p.get(0).setGrad(Tensor.ones(2, 2));
+        p.get(1).setGrad(Tensor.ones(3)); // the wrong shape
+        assertThrows(IllegalStateException.class, failing::step);
+        assertEquals(Map.of(), failing.exportState(), "no step counted, no moments created");
+        p.get(1).setGrad(Tensor.ones(2));
+        failing.step();
+        for (Tensor t : fresh) t.setGrad(Tensor.ones(t.shape()));
+        clean.step();
+        for (int i = 0; i < 2; i++) assertArrayEquals(fresh.get(i).toFloatArray(), p.get(i).toFloatArray(), "as if the failure never happened");
+    }
+
+    @Test
     void adamwResumesExactly() {
         resumesIdentically(ps -> AdamW.withGroups(ParamGroup.decayMatricesOnly(ps, 0.1), 1e-2, 0.9, 0.999, 1e-8));
     }

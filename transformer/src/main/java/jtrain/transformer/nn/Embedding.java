@@ -14,8 +14,11 @@ public final class Embedding extends Module {
     private final int paddingIdx;
 
     public Embedding(int num, int dim, double std, int paddingIdx, Rng rng) {
+        if (paddingIdx < -1 || paddingIdx >= num) {
+            throw new IllegalArgumentException("padding index " + paddingIdx + " (pad_token_id) is outside the " + num + " embedding rows");
+        }
         float[] w = Tensor.randn(rng, 0, std, DType.F32, num, dim).toFloatArray();
-        if (paddingIdx >= 0 && paddingIdx < num) java.util.Arrays.fill(w, paddingIdx * dim, (paddingIdx + 1) * dim, 0f);
+        if (paddingIdx >= 0) java.util.Arrays.fill(w, paddingIdx * dim, (paddingIdx + 1) * dim, 0f);
         weight = param("weight", Tensor.of(w, num, dim));
         this.paddingIdx = paddingIdx;
     }
