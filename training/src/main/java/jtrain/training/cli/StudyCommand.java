@@ -19,7 +19,9 @@ public final class StudyCommand {
               Trains a WordPiece vocabulary and a BERT with masked-LM, fine-tunes POS tagging, genre classification and
               spam detection at several label budgets from the pretrained encoder and from scratch, measures forgetting
               and continual pretraining, and writes OUT/report.md, OUT/report.html, OUT/plots/*.png, OUT/summary.json.
-              A rerun with the same OUT skips the finished parts. quick: about 7 minutes on 2 CPU cores.""";
+              A rerun with the same OUT (and the same --preset and --seed) skips the finished parts.
+              --seed seeds the pretraining and the masking; the fine-tuning seeds are the preset's.
+              quick: about 7 minutes on 2 CPU cores; standard: about 40; full: BERT-mini for a GPU.""";
 
     private StudyCommand() {}
 
@@ -31,9 +33,9 @@ public final class StudyCommand {
             return 0;
         }
         long seed = a.longInteger("--seed", 1);
+        StudyPreset p = StudyPreset.of(a.string("--preset", "quick")); // options first, then the device line
         jtrain.engine.Device target = jtrain.cuda.Devices.select(a.string("--device", "auto"));
         jtrain.cuda.Devices.setPrecision(target, a.string("--precision", "fp32"), System.err);
-        StudyPreset p = StudyPreset.of(a.string("--preset", "quick"));
         Path out = a.has("--out") ? Path.of(a.string("--out", null)) : Path.of("runs", "study-" + p.name());
         System.out.println("study preset " + p.name() + " -> " + out);
         StudyData data = StudyData.load(DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), a.string("--from", null), System.out);

@@ -43,9 +43,10 @@ public final class DataInfo {
         return b;
     }
 
-    private static List<Email> spam(List<Email> mails, long seed, PrintStream out) {
-        out.printf("spam-assassin (%s): %d e-mails, %d spam, %d ham%n", Datasets.SPAM_ASSASSIN.npmSpec(),
-                mails.size(), spamCount(mails), mails.size() - spamCount(mails));
+    private static List<Email> spam(List<Email> all, long seed, PrintStream out) {
+        List<Email> mails = SpamAssassin.deduplicated(all);
+        out.printf("spam-assassin (%s): %d e-mails, %d spam, %d ham (%d repeats of an earlier message left out)%n",
+                Datasets.SPAM_ASSASSIN.npmSpec(), mails.size(), spamCount(mails), mails.size() - spamCount(mails), all.size() - mails.size());
         Map<Split, List<Email>> parts = Splits.partition(mails, Email::docId, seed);
         for (Split sp : Split.values())
             out.printf("  %-5s %5d spam %5d ham%n", sp.lower(), spamCount(parts.get(sp)),

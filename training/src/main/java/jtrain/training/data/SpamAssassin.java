@@ -37,6 +37,18 @@ public final class SpamAssassin {
         return new Email("spam-assassin/" + group + "/" + id, group, group.startsWith("spam"), m.subject(), m.body());
     }
 
+    /**
+     * The messages without repeats: a message whose body (or, for an empty body, whole text) equals an earlier
+     * one's, in file order, is left out. The package holds spam campaigns and forwarded mail several times; kept,
+     * one copy could be trained on and another tested.
+     */
+    public static List<Email> deduplicated(List<Email> emails) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Email> out = new ArrayList<>(emails.size());
+        for (Email e : emails) if (seen.add(e.body().isBlank() ? e.text() : e.body())) out.add(e);
+        return out;
+    }
+
     /** Spam detection examples, labelled "spam" or "ham". */
     public static List<TextExample> examples(List<Email> emails) {
         return emails.stream().map(e -> new TextExample(e.docId(), e.text(), null, e.spam() ? "spam" : "ham")).toList();

@@ -34,7 +34,7 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
         return switch (task) {
             case "pos" -> ofTagged(task, Splits.partition(brown(cache).taggedSentences(), TaggedSentence::docId, splitSeed));
             case "genre" -> ofTexts(task, Splits.partition(brown(cache).genrePassages(Brown.DEFAULT_PASSAGE_SENTENCES), TextExample::docId, splitSeed));
-            case "spam" -> ofTexts(task, Splits.partition(SpamAssassin.examples(SpamAssassin.load(cache)), TextExample::docId, splitSeed));
+            case "spam" -> ofTexts(task, Splits.partition(SpamAssassin.examples(SpamAssassin.deduplicated(SpamAssassin.load(cache))), TextExample::docId, splitSeed));
             case "seq" -> ofTexts(task, userSplits(files, UserData::labelledExamples));
             case "tok" -> ofTagged(task, userSplits(files, UserData::tagged));
             default -> throw new IllegalArgumentException("unknown task '" + task + "' (expected " + String.join(", ", TASKS) + ")");
@@ -96,11 +96,18 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
 
     /** Training text as plain strings (all of it, labelled or not), for the auxiliary MLM loss. */
     public List<String> trainText() {
+        return trainText(java.util.Set.of());
+    }
+
+    /** The training examples' text, except those from the given documents. */
+    public List<String> trainText(java.util.Set<String> excludedDocIds) {
         List<String> out = new ArrayList<>();
         if (kind == TaskKind.SEQUENCE) {
-            for (TextExample e : texts.get(Split.TRAIN)) out.add(e.textB() == null ? e.text() : e.text() + " " + e.textB());
+            for (TextExample e : texts.get(Split.TRAIN)) {
+                if (!excludedDocIds.contains(e.docId())) out.add(e.textB() == null ? e.text() : e.text() + " " + e.textB());
+            }
         } else {
-            for (TaggedSentence s : tagged.get(Split.TRAIN)) out.add(String.join(" ", s.tokens()));
+            for (TaggedSentence s : tagged.get(Split.TRAIN)) if (!excludedDocIds.contains(s.docId())) out.add(String.join(" ", s.tokens()));
         }
         return out;
     }

@@ -60,6 +60,8 @@ public final class Study {
     private BertTokenizer tok;
     private Map<String, TaskData> tasks;
     private List<int[]> pretrainSeqs, heldOutSeqs, emailSeqs;
+    /** Documents of the held-out MLM text: the hybrid variant's extra MLM loss must not train on them. */
+    private java.util.Set<String> heldOutIds;
     private MlmEvaluator heldOutEval;
 
     public Study(StudyPreset preset, Path out, long seed, PrintStream log) {
@@ -83,9 +85,11 @@ public final class Study {
     public Map<String, Object> run(StudyData data) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
+        requireSameStudy();
         prepare(data);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("preset", p.name());
+        summary.put("study_seed", seed);
         summary.put("model", p.model());
         summary.put("seeds", p.seeds());
         summary.put("device", device.isCpu() ? "cpu (" + Backends.cpu().name() + " backend, " + Runtime.getRuntime().availableProcessors() + " threads)"
@@ -113,6 +117,28 @@ public final class Study {
         return summary;
     }
 
+    /**
+     * A rerun reuses the results in OUT, so they must come from the same settings: study.json records the preset
+     * (every field) and the seed, and a study with other settings is refused rather than mixed in.
+     */
+    private void requireSameStudy() throws IOException {
+        Path f = out.resolve("study.json");
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("preset", p.toString());
+        settings.put("seed", seed);
+        if (Files.exists(f)) {
+            Map<String, Object> before = jtrain.engine.io.Json.parseObject(Files.readString(f), f.toString());
+            if (!String.valueOf(before.get("preset")).equals(settings.get("preset")) || !String.valueOf(before.get("seed")).equals(String.valueOf(seed))) {
+                throw new IllegalArgumentException(out + " holds a study with other settings (" + f + ": " + before.get("preset") + ", seed "
+                        + before.get("seed") + "); give another --out, or the same --preset and --seed to resume it");
+            }
+        } else if (store.has("pretrain")) {
+            throw new IllegalArgumentException(out + " holds study results without " + f.getFileName() + " (an older version): give another --out");
+        } else {
+            Files.writeString(f, jtrain.engine.io.Json.writePretty(settings));
+        }
+    }
+
     // ---- data ----------------------------------------------------------------------------------------------
 
     private void prepare(StudyData data) throws IOException {
@@ -129,6 +155,7 @@ public final class Study {
         }
         pretrainSeqs = pack(data.pretrain());
         heldOutSeqs = spread(pack(data.heldOut()), p.evalCap() == 0 ? Integer.MAX_VALUE : Math.max(128, p.evalCap() / 2));
+        heldOutIds = new java.util.HashSet<>(data.heldOut().stream().map(Document::id).toList());
         emailSeqs = pack(data.email());
         heldOutEval = new MlmEvaluator(heldOutSeqs, mlmVocab(), new MlmMasking(0.15, false), 64, seed + 100);
         log.printf("%,d pretraining, %,d held-out and %,d e-mail sequences of at most %d tokens%n",
@@ -276,17 +303,25 @@ public final class Study {
         }
         FineTuner tuner = new FineTuner(model, data.kind(), labels, id(tok.specialTokens().pad()), o);
         if (variant.equals("hybrid") || variant.equals("rehearsal")) {
-            List<int[]> unlabeled = variant.equals("hybrid") ? pack(asDocuments(full.trainText())) : pretrainSeqs;
+            // Hybrid: the task's training text, less the documents whose text measures forgetting (some Brown training
+            // documents are in the held-out slice); rehearsal: the pretraining text, which excludes that slice already.
+            List<int[]> unlabeled = variant.equals("hybrid") ? pack(asDocuments(full.trainText(heldOutIds))) : pretrainSeqs;
             tuner.withAuxMlm(new AuxMlm(MlmProbe.on(model.bert, pretrainedDir()), unlabeled, mlmVocab(),
                     new MlmMasking(0.15, false), AUX_WEIGHT, p.ftBatch(), s + 7));
         }
         log.printf("== fine-tune %s: %,d labelled examples, %d steps%n", name, train.size(), o.steps);
         long flops0 = Flops.total(), t0 = System.nanoTime();
         FineTuner.Result r;
+        EvalResult t;
         try (MetricsLog metrics = new MetricsLog(out.resolve("finetune").resolve(name).resolve("metrics.jsonl"), false)) {
             r = tuner.train(train, dev, metrics, progress);
+            t = tuner.evaluate(test);
+            Map<String, Object> last = new LinkedHashMap<>();
+            last.put("step", r.bestStep());
+            last.putAll(r.bestDev().toMap("best_dev"));
+            last.putAll(t.toMap("test"));
+            metrics.write(last); // the scores the report shows, in the run's own log
         }
-        EvalResult t = tuner.evaluate(test);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("task", task);
         res.put("budget", budget);

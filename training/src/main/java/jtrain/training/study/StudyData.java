@@ -38,7 +38,7 @@ public record StudyData(List<Document> pretrain, List<Document> heldOut, List<Do
     public static StudyData load(DataCache cache, String from, PrintStream log) throws IOException {
         for (DatasetSpec s : Datasets.ALL) DataCommand.ensure(cache, s, from, log);
         BrownCorpus brown = Brown.load(cache);
-        List<Email> emails = SpamAssassin.load(cache);
+        List<Email> emails = SpamAssassin.deduplicated(SpamAssassin.load(cache));
         List<Document> sotu = Sotu.load(cache), moby = MobyDick.load(cache);
         PretrainCorpus corpus = Datasets.pretrainCorpus(brown, emails, sotu, moby, SPLIT_SEED, false);
         log.printf("pretraining corpus: %d documents (%,d characters), %d held out; %d task dev/test documents excluded%n",

@@ -3,8 +3,9 @@ package jtrain.training.study;
 import java.util.List;
 
 /**
- * The size of a study run. quick: a small model and short runs that finish in about 15 minutes on 2 CPU cores;
- * standard: about 40 minutes on the CPU; full: for a GPU. Everything else (data, splits, phases) is the same.
+ * The size of a study run. quick: a small model and short runs, about 7 minutes on 2 CPU cores; standard: twice
+ * the layers, longer runs and three seeds, about 40 minutes there; full: BERT-mini at length 128 for a GPU (not yet
+ * measured). Everything else (data, splits, phases) is the same.
  *
  * @param model           encoder size: "tiny", "mini", "small", "base" or "L,H,A,I"
  * @param vocabSize       WordPiece vocabulary trained on the pretraining corpus
@@ -30,7 +31,7 @@ public record StudyPreset(String name, String model, int vocabSize, int maxLen, 
             case "quick" -> new StudyPreset("quick", "tiny", 6000, 64, 1200, 32, 1e-3,
                     List.of(0.01, 0.1, 1.0), 120, 4, 16, 5e-4, 600, 250, List.of(1L));
             // Sized from the quick preset's measured costs (about 10k tokens/s for tiny at length 64 on 2 cores): twice
-            // the layers, 2.5x the pretraining tokens, longer fine-tuning and three seeds, in about an hour.
+            // the layers, 2.5x the pretraining tokens, longer fine-tuning and three seeds.
             case "standard" -> new StudyPreset("standard", "4,128,2,512", 6000, 64, 3000, 32, 1e-3,
                     List.of(0.01, 0.1, 1.0), 200, 4, 16, 5e-4, 1000, 600, List.of(1L, 2L, 3L));
             case "full" -> new StudyPreset("full", "mini", 16000, 128, 30000, 64, 5e-4,

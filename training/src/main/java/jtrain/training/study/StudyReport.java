@@ -87,18 +87,25 @@ public final class StudyReport {
         StringBuilder m = new StringBuilder();
         m.append("# Pre-training vs fine-tuning, measured\n\n");
         int invocations = s.get("invocations") instanceof Number n ? n.intValue() : 1;
-        m.append(String.format("Preset `%s`, model %s, %s, seeds %s, %s of wall time in all%s. Every number below comes from runs of "
+        m.append(String.format("Preset `%s` (study seed %s: pretraining, masking), model %s, %s, fine-tuning seeds %s, %s of wall time in all%s. Every number below comes from runs of "
                 + "this study; `summary.json` holds them all and each run's `metrics.jsonl` is under `pretrain/`, `finetune/` and `continual/`.%n%n",
-                s.get("preset"), s.get("model"), s.get("device"), s.get("seeds"), secs(num(s.get("study_seconds"))),
+                s.get("preset"), s.get("study_seed"), s.get("model"), s.get("device"), s.get("seeds"), secs(num(s.get("study_seconds"))),
                 invocations > 1 ? " (over " + invocations + " invocations: the study was resumed)" : ""));
+        if (s.get("seeds") instanceof List<?> seeds && seeds.size() == 1) {
+            m.append("**One fine-tuning seed.** Differences of a few hundredths between two runs are within run-to-run noise here, "
+                    + "and the verdicts below use fixed thresholds, not confidence intervals: read them as what this run measured. "
+                    + "`--preset standard` runs three seeds and reports their standard deviations.\n\n");
+        }
         m.append("## The article's comparison, with our numbers\n\n").append(table).append('\n');
         m.append("## The article's claims\n\n| claim | verdict | evidence |\n|---|---|---|\n");
         for (Claims.Verdict v : verdicts) m.append("| ").append(v.claim()).append(" | **").append(v.verdict()).append("** | ").append(v.evidence()).append(" |\n");
         m.append("\n## Test scores by label budget\n\n").append(stats.budgetTable()).append('\n');
         if (s.get("finetune_settings") instanceof Map<?, ?> ft) {
-            m.append(String.format("Every fine-tuning run: %s epochs over its labelled examples but at most %s steps of %s, "
-                    + "learning rate %s, the same for pretrained and scratch; so the larger budgets are not trained longer, "
-                    + "they see more distinct examples. Dev-set early stopping; test scored with the best dev model.%n%n",
+            m.append(String.format("Every fine-tuning run: %s epochs over its labelled examples but at least 30 and at most %s steps "
+                    + "of %s (so the smallest budgets make more epochs), learning rate %s, the same for pretrained and scratch; the "
+                    + "larger budgets are not trained longer, they see more distinct examples. Dev-set early stopping (after two "
+                    + "evaluations without improvement) can end a run before its last step; test scored with the best dev model. "
+                    + "Mean gains average each task's own score (token accuracy for POS, macro-F1 for genre and spam).%n%n",
                     ft.get("epochs"), ft.get("max_steps"), ft.get("batch"), ft.get("lr")));
         }
         m.append("## Catastrophic forgetting (genre, 10% of labels)\n\n").append(stats.forgettingTable()).append('\n');

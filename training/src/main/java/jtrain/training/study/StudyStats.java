@@ -206,6 +206,11 @@ final class StudyStats {
         return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
+    /** Held-out MLM loss on the general (pretraining-domain) text after continual pretraining on e-mail. */
+    double continualGeneralMlm() {
+        return num(obj(obj(continual().get("pretraining")).get("eval_after")).get("loss"));
+    }
+
     List<Double> continualBudgets() {
         return budgets().stream().filter(b -> b < 1).toList();
     }
@@ -220,6 +225,10 @@ final class StudyStats {
             t.append(String.format("| %s | %.3f | %.3f | %+.3f |%n", StudyReport.pct(b), mean("spam", b, "pretrained"), continualMean(b),
                     continualMean(b) - mean("spam", b, "pretrained")));
         }
+        double generalAfter = continualGeneralMlm();
+        t.append(String.format("%nThe price on the general domain: held-out MLM loss of the general text %.3f before, %.3f after the "
+                + "e-mail MLM (%+.3f), to set against full fine-tuning's %+.3f above.%n", mlmAfterPretrain(), generalAfter,
+                generalAfter - mlmAfterPretrain(), forgettingIncrease("full")));
         return t.toString();
     }
 
@@ -277,6 +286,7 @@ final class StudyStats {
         Map<String, Object> cont = new LinkedHashMap<>();
         for (double b : continualBudgets()) cont.put(String.valueOf(b), continualMean(b) - mean("spam", b, "pretrained"));
         a.put("continual_gain", cont);
+        a.put("continual_general_mlm_increase", continualGeneralMlm() - mlmAfterPretrain());
         a.put("compute_seconds", computeSeconds());
         return a;
     }

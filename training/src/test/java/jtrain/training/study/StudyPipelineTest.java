@@ -101,15 +101,21 @@ class StudyPipelineTest {
         assertEquals(logged.size(), curve.size());
         for (int i = 0; i < curve.size(); i++) assertEquals(logged.get(i), ((Number) ((List<Object>) curve.get(i)).get(1)).doubleValue(), 1e-12);
 
-        // Each fine-tuning run left its metrics file.
+        // Each fine-tuning run left its metrics file, ending with the test score the report shows.
         for (Object o : runs) {
             Map<String, Object> r = (Map<String, Object>) o;
             String name = "ft-" + r.get("task") + "-" + Study.budgetName(((Number) r.get("budget")).doubleValue()) + "-" + r.get("init") + "-full-s1";
-            assertTrue(Files.exists(out.resolve("finetune").resolve(name).resolve("metrics.jsonl")), name);
+            List<String> log = Files.readAllLines(out.resolve("finetune").resolve(name).resolve("metrics.jsonl"));
+            Map<String, Object> last = Json.parseObject(log.getLast(), name);
+            assertEquals(((Number) r.get("test_macro_f1")).doubleValue(), ((Number) last.get("test_macro_f1")).doubleValue(), 0, name);
         }
 
-        // A rerun reuses every stored result: same numbers.
+        // A rerun reuses every stored result: same numbers. Other settings in the same folder are refused.
         Map<String, Object> again = new Study(tinyPreset(), out, 1, quiet).run(tinyData());
         assertEquals(Json.write(summary.get("finetune")), Json.write(again.get("finetune")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Study(tinyPreset(), out, 7, quiet).run(tinyData()));
+        assertTrue(e.getMessage().contains("holds a study with other settings"), e.getMessage());
+        assertEquals(1L, ((Number) saved.get("study_seed")).longValue());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("One fine-tuning seed"), "the single-seed caveat");
     }
 }
