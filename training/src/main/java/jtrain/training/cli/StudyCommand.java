@@ -21,7 +21,7 @@ public final class StudyCommand {
               and continual pretraining, and writes OUT/report.md, OUT/report.html, OUT/plots/*.png, OUT/summary.json.
               A rerun with the same OUT (and the same --preset and --seed) skips the finished parts.
               --seed seeds the pretraining and the masking; the fine-tuning seeds are the preset's.
-              quick: about 7 minutes on 2 CPU cores; standard: about 40; full: BERT-mini for a GPU.""";
+              quick: about 9 minutes on 2 CPU cores; standard: about 40; full: BERT-mini for a GPU.""";
 
     private StudyCommand() {}
 

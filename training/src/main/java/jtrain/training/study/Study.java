@@ -295,7 +295,9 @@ public final class Study {
         int perEpoch = (int) Math.ceil(train.size() / (double) p.ftBatch());
         o.steps = Math.max(Math.min(30, p.ftMaxSteps()), Math.min(p.ftMaxSteps(), p.ftEpochs() * perEpoch));
         o.evalEvery = Math.max(10, o.steps / 4);
-        o.patience = 2;
+        // No early stopping: every run of a cell takes the same steps, pretrained or scratch (a scratch model can sit
+        // at the majority class for a few evaluations before it moves). The best dev evaluation still picks the model.
+        o.patience = 0;
         o.logEvery = Math.max(1, o.steps / 10);
         if (variant.equals("frozen")) {
             o.freezeEmbeddings = true;

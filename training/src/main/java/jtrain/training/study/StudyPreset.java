@@ -3,7 +3,7 @@ package jtrain.training.study;
 import java.util.List;
 
 /**
- * The size of a study run. quick: a small model and short runs, about 7 minutes on 2 CPU cores; standard: twice
+ * The size of a study run. quick: a small model and short runs, about 9 minutes on 2 CPU cores; standard: twice
  * the layers, longer runs and three seeds, about 40 minutes there; full: BERT-mini at length 128 for a GPU (not yet
  * measured). Everything else (data, splits, phases) is the same.
  *
