@@ -32,6 +32,8 @@ public final class Autograd {
         public final String op;
         final Object[] edges;
         final int[][] inputShapes;
+        /** Each leaf input's version when the op ran (parameters: an optimizer step bumps it). */
+        final int[] leafVersions;
         Backward backward;
 
         Node(String op, Tensor[] inputs, Backward backward) {
@@ -39,11 +41,24 @@ public final class Autograd {
             this.backward = backward;
             edges = new Object[inputs.length];
             inputShapes = new int[inputs.length][];
+            leafVersions = new int[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 Tensor t = inputs[i];
                 if (t == null || !t.requiresGrad()) continue;
                 edges[i] = t.gradFn() != null ? t.gradFn() : t;
                 inputShapes[i] = t.shape();
+                leafVersions[i] = t.version();
+            }
+        }
+
+        /** Refuses to run this op's backward when a leaf input changed in place after the forward pass. */
+        void requireUnmodifiedLeaves() {
+            for (int i = 0; i < edges.length; i++) {
+                if (edges[i] instanceof Tensor leaf && leaf.version() != leafVersions[i]) {
+                    throw new IllegalStateException("backward of '" + op + "': its input " + (leaf.name() != null ? "'" + leaf.name() + "' " : "")
+                            + leaf.describe() + " was modified in place after the forward pass (an optimizer step between forward and "
+                            + "backward?); run the forward pass again");
+                }
             }
         }
     }
@@ -148,6 +163,7 @@ public final class Autograd {
                     throw new IllegalStateException("backward: the graph through '" + node.op + "' was already used and freed; "
                             + "run the forward pass again");
                 }
+                node.requireUnmodifiedLeaves();
                 Tensor[] inGrads = node.backward.apply(g);
                 node.backward = null; // frees the tensors the closure saved
                 for (int i = 0; i < node.edges.length; i++) {

@@ -28,6 +28,7 @@ public final class Tensor {
     private Tensor grad;
     private Autograd.Node gradFn;
     private String name;
+    private int version; // in-place changes so far (see markModified)
 
     public Tensor(Storage storage, int[] shape, int[] strides, int offset) {
         if (shape.length != strides.length) {
@@ -215,6 +216,20 @@ public final class Tensor {
 
     public Autograd.Node gradFn() {
         return gradFn;
+    }
+
+    /**
+     * Counts an in-place change of this tensor's values (optimizers and checkpoint loading call it on parameters).
+     * A backward pass through a graph recorded before the change then stops with an error naming the op, as torch
+     * does, instead of computing gradients from the changed values.
+     */
+    public void markModified() {
+        version++;
+    }
+
+    /** How many in-place changes {@link #markModified} has counted. */
+    public int version() {
+        return version;
     }
 
     void setGradFn(Autograd.Node node) {

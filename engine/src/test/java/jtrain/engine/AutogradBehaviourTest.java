@@ -7,6 +7,23 @@ import org.junit.jupiter.api.Test;
 /** How the tape behaves: accumulation, detach, no-grad scopes, freeing, shared subexpressions, gradient ownership. */
 class AutogradBehaviourTest {
     @Test
+    void anOptimizerStepBetweenForwardAndBackwardIsAnError() {
+        // The graph saved w's old values; gradients from the updated ones would be silently wrong (torch refuses too).
+        Tensor w = Tensor.of(new float[] {1, 2}, 2).requiresGrad(true).named("w");
+        var opt = new jtrain.engine.optim.Sgd(java.util.List.of(w), 0.1, 0, 0);
+        Tensor first = w.mul(w).sum();
+        first.backward();
+        Tensor loss = w.mul(w).sum();
+        opt.step();
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("backward of 'mul'") && e.getMessage().contains("'w'")
+                && e.getMessage().contains("modified in place after the forward pass"), e.getMessage());
+        w.zeroGrad();
+        w.mul(w).sum().backward(); // a new forward pass is fine
+        assertArrayEquals(new float[] {1.6f, 3.2f}, w.grad().toFloatArray(), 1e-6f);
+    }
+
+    @Test
     void aGradientSetAsABroadcastViewIsAddedIntoACopy() {
         // An expanded view shares one element among three: adding in place would add three times into it.
         Tensor x = Tensor.of(new float[] {1, 2, 3}, 3).requiresGrad(true);

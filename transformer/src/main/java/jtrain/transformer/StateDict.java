@@ -64,6 +64,7 @@ public final class StateDict {
                             + Arrays.toString(dst.shape()) + " in the model");
                 } else {
                     Backends.of(dst).copy(src.to(dst.dtype()).to(dst.device()), dst);
+                    dst.markModified();
                 }
             }
         }

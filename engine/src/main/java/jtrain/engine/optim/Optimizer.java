@@ -92,6 +92,7 @@ public abstract class Optimizer {
                 }
             }
             finishStep();
+            for (int i = 0; i < grads.length; i++) if (grads[i] != null) params.get(i).markModified();
         }
         steps++;
     }
