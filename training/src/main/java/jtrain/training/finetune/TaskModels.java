@@ -10,6 +10,7 @@ import java.util.Map;
 
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.engine.io.Folders;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.BertConfig;
@@ -87,20 +88,14 @@ public final class TaskModels {
                 if (replacing) Files.move(old, abs, StandardCopyOption.ATOMIC_MOVE);
                 throw e;
             }
-            deleteTree(old);
+            Folders.deleteTree(old);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
-            deleteTree(tmp);
+            Folders.deleteTree(tmp);
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        }
-    }
 
     /** "tiny" (2 layers, 128 wide), "mini" (4, 256), "small" (4, 512) as Google's small BERTs, or "L,H,A,I". */
     public static BertConfig size(String spec, int vocabSize, int maxPositions) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import jtrain.engine.io.Folders;
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
 import jtrain.engine.io.Sha256;
@@ -253,9 +254,8 @@ public final class Checkpointer {
     }
 
     private static void deleteTree(Path p) {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        try {
+            Folders.deleteTree(p);
         } catch (IOException e) {
             // leftovers are hidden and removed by the next prune
         }

@@ -85,9 +85,6 @@ public record RunFolder(Path dir) {
 
     /** Replaces the file's content all at once (temporary file, fsync, rename). */
     static void writeAtomically(Path file, byte[] bytes) {
-        AtomicFiles.write(file, ch -> {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) ch.write(b);
-        });
+        AtomicFiles.write(file, bytes);
     }
 }

@@ -46,10 +46,7 @@ final class PhaseStore {
         try {
             Files.createDirectories(dir);
             byte[] bytes = Json.writePretty(result).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            AtomicFiles.write(f, ch -> {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) ch.write(b);
-            });
+            AtomicFiles.write(f, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(f + ": " + e.getMessage(), e);
         }
