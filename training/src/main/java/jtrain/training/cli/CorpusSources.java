@@ -24,6 +24,16 @@ import jtrain.training.data.UserData;
 final class CorpusSources {
     private CorpusSources() {}
 
+    /** Each source other than "default" is a readable file: checked before a command creates its output. */
+    static void requireFiles(List<String> sources) {
+        for (String s : sources) {
+            if (s.equals("default")) continue;
+            Path f = Path.of(s);
+            if (Files.isDirectory(f)) throw new DataException(f + " is a folder; give the text files in it");
+            if (!Files.isRegularFile(f)) throw new DataException(f + ": no such file");
+        }
+    }
+
     static PretrainCorpus load(List<String> sources, long seed, String cacheRoot, PrintStream log) {
         PretrainCorpus corpus;
         if (sources.equals(List.of("default"))) {
@@ -31,11 +41,10 @@ final class CorpusSources {
             corpus = Datasets.pretrainCorpus(Brown.load(cache), List.of(), Sotu.load(cache), MobyDick.load(cache), seed, false);
         } else {
             if (sources.contains("default")) throw new IllegalArgumentException("use either 'default' or files, not both");
+            requireFiles(sources);
             List<Document> docs = new ArrayList<>();
             for (String s : sources) {
                 Path f = Path.of(s);
-                if (Files.isDirectory(f)) throw new DataException(f + " is a folder; give the text files in it");
-                if (!Files.isRegularFile(f)) throw new DataException(f + ": no such file");
                 // Document ids start with the file's name; files of the same name in different folders get their folder too.
                 long sameName = sources.stream().map(Path::of).filter(p -> f.getFileName().equals(p.getFileName()))
                         .map(Path::normalize).distinct().count();

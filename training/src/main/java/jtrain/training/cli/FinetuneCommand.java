@@ -34,8 +34,10 @@ import jtrain.training.finetune.TaskData;
 import jtrain.training.finetune.TaskEncoder;
 import jtrain.training.finetune.TaskModels;
 import jtrain.training.pretrain.MlmMasking;
+import jtrain.training.run.InterruptNotice;
 import jtrain.training.run.MetricsLog;
 import jtrain.training.run.Progress;
+import jtrain.training.run.RunLock;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.BertConfig;
@@ -98,6 +100,21 @@ public final class FinetuneCommand {
         String task = a.required("--task");
         Path out = Path.of(a.required("--out"));
         requireNewOutput(out);
+        try (var notice = InterruptNotice.install(System.err, () -> interrupted(out))) {
+            train(a, task, out, log);
+        }
+    }
+
+    /** The line printed when Ctrl-C stops fine-tuning: what was saved, and what a new start needs. */
+    static String interrupted(Path out) {
+        Path model = out.resolve("model");
+        if (Files.isDirectory(model)) return "trainer finetune: interrupted after the model was saved to " + model;
+        if (!Files.exists(out.resolve("metrics.jsonl"))) return "trainer finetune: interrupted before training started; nothing was saved";
+        return "trainer finetune: interrupted; no model was saved (the best one is written when training ends); " + out
+                + " holds the metrics so far: delete it, or choose another --out, to start again";
+    }
+
+    private static void train(ArgList a, String task, Path out, PrintStream log) throws IOException {
         FineTuneOptions o = options(a);
         if (a.has("--steps") && o.steps < 1) throw new IllegalArgumentException("--steps must be at least 1 (leave it out to train --epochs)");
         int maxLen = a.integer("--max-len", 128);
@@ -154,9 +171,8 @@ public final class FinetuneCommand {
         if (!tuner.frozenParameters().isEmpty()) log.printf("frozen: %d parameter tensors%n", tuner.frozenParameters().size());
         if (o.auxMlmWeight > 0) tuner.withAuxMlm(auxMlm(a, model, tok, labelled, init, maxLen, o, log));
 
-        Files.createDirectories(out);
         FineTuner.Result r;
-        try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), false)) {
+        try (RunLock lock = lockNewOutput(out); MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), false)) {
             r = tuner.train(train.examples(), dev.examples(), metrics, new Progress(log, 20));
             EvalResult testResult = test.size() == 0 ? null : tuner.evaluate(test.examples());
             Map<String, Object> fin = new LinkedHashMap<>();
@@ -173,12 +189,31 @@ public final class FinetuneCommand {
         }
     }
 
-    /** --out must be a new or empty folder: fine-tuning never writes over another run's files. */
+    /**
+     * Locks --out (created here) for this process and checks it is still new: another process may have locked it
+     * (an error naming it), or filled it since the first check.
+     */
+    private static RunLock lockNewOutput(Path out) throws IOException {
+        RunLock lock = RunLock.acquire(out, "finetune");
+        try {
+            requireNewOutput(out);
+            return lock;
+        } catch (IllegalArgumentException | IOException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * --out must be a new or empty folder: fine-tuning never writes over another run's files. A lock file left by
+     * an earlier process does not count (it only matters while that process runs; see RunLock).
+     */
     static void requireNewOutput(Path out) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
         if (Files.isDirectory(out)) {
             try (var entries = Files.list(out)) {
-                List<String> names = entries.map(p -> p.getFileName().toString()).sorted().limit(4).toList();
+                List<String> names = entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(RunLock.FILE))
+                        .sorted().limit(4).toList();
                 if (!names.isEmpty()) {
                     throw new IllegalArgumentException("--out " + out + " already holds files (" + String.join(", ", names)
                             + "): choose a new folder, or delete it first");

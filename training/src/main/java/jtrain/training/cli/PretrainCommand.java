@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import jtrain.engine.backend.Backends;
@@ -17,9 +18,11 @@ import jtrain.training.pretrain.PretrainConfig;
 import jtrain.training.pretrain.Pretrainer;
 import jtrain.training.run.CheckpointException;
 import jtrain.training.run.Checkpointer;
+import jtrain.training.run.InterruptNotice;
 import jtrain.training.run.PretrainRun;
 import jtrain.training.run.Progress;
 import jtrain.training.run.RunFolder;
+import jtrain.training.run.RunLock;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
 
@@ -53,7 +56,7 @@ public final class PretrainCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            return pretrain(args, out);
+            return pretrain(args, out, err);
         } catch (IllegalArgumentException | IllegalStateException | DataException | ArithmeticException | CheckpointException
                  | UncheckedIOException e) {
             err.println("trainer pretrain: " + e.getMessage());
@@ -61,7 +64,7 @@ public final class PretrainCommand {
         }
     }
 
-    private static int pretrain(String[] args, PrintStream out) {
+    private static int pretrain(String[] args, PrintStream out, PrintStream err) {
         Map<String, Object> given = new LinkedHashMap<>();
         String outDir = null, cache = null, precision = "fp32";
         boolean resume = false;
@@ -95,47 +98,73 @@ public final class PretrainCommand {
         if (stopAfter < 1) throw new IllegalArgumentException("--stop-after must be positive, got " + stopAfter);
         RunFolder folder = new RunFolder(Path.of(outDir));
         absolutePaths(given); // the run's options name its files wherever --resume is typed
-        PretrainConfig config = resume ? resumedConfig(folder, given) : freshConfig(given);
-        if (!resume && folder.hasRun()) {
-            throw new IllegalArgumentException(outDir + " already holds a run; add --resume to continue it, or choose another --out");
+        PretrainConfig fresh = resume ? null : freshConfig(given); // bad options fail before the folder is created
+        if (fresh != null) CorpusSources.requireFiles(fresh.data());
+        jtrain.engine.Device device = fresh == null ? null : device(fresh, precision); // fails now, before any data work
+        if (resume && !folder.hasRun()) folder.readConfig(); // the "no run to resume" error, without creating the folder
+        // Before the folder is read: a run being written by another process must not be resumed or started over.
+        try (RunLock lock = RunLock.acquire(folder.dir(), resume ? "pretrain --resume" : "pretrain");
+             var notice = InterruptNotice.install(err, () -> interrupted(folder))) {
+            PretrainConfig config = resume ? resumedConfig(folder, given) : fresh;
+            if (!resume && folder.hasRun()) {
+                throw new IllegalArgumentException(outDir + " already holds a run; add --resume to continue it, or choose another --out");
+            }
+            if (device == null) device = device(config, precision);
+
+            PretrainCorpus corpus;
+            try {
+                corpus = CorpusSources.load(config.data(), config.seed(), cache, out);
+            } catch (DataException e) {
+                throw resume ? new DataException(e.getMessage() + " (a file of the run, named in " + folder.runConfig() + ")") : e;
+            }
+            BertTokenizer tok = tokenizer(config, folder, resume, corpus, out);
+            List<int[]> train = Packing.packDocuments(tok, corpus.train(), config.maxLen());
+            List<int[]> heldOut = corpus.heldOut().isEmpty() ? List.of() : Packing.packDocuments(tok, corpus.heldOut(), config.maxLen());
+            if (train.isEmpty()) throw new IllegalArgumentException("the corpus is too small for one training sequence");
+            out.printf("%,d training and %,d held-out sequences of up to %d tokens%s%n", train.size(), heldOut.size(), config.maxLen(),
+                    heldOut.isEmpty() ? " (no held-out text: no evaluation)" : "");
+            int[] shape = PretrainConfig.modelShape(config.model());
+            out.printf("model: %d layers, hidden %d, %d heads, intermediate %d, vocabulary %,d; %s backend; run folder %s%n",
+                    shape[0], shape[1], shape[2], shape[3], tok.vocab().size(), Backends.forDevice(device).name(), folder.dir());
+
+            var inv = new PretrainRun.Invocation(resume, stopAfter, new Progress(out, 30), s -> {});
+            Pretrainer.Summary s;
+            long t0 = System.nanoTime();
+            try (var installed = Backends.useCpu(profiler != null ? profiler : Backends.cpu())) {
+                s = PretrainRun.run(folder, config, tok, train, heldOut, inv);
+            }
+            if (profiler != null) {
+                out.println("time by engine primitive over the whole run (checkpoints and data preparation are outside primitives):");
+                out.print(profiler.table(System.nanoTime() - t0, 1).replace("calls/step", "calls").replace("   ms/step", "        ms"));
+            }
+            if (s.finalEval() != null) {
+                out.printf("last held-out evaluation: MLM loss %.3f (perplexity %.1f), masked-token accuracy %.1f%%%n",
+                        s.finalEval().loss(), s.finalEval().perplexity(), 100 * s.finalEval().accuracy());
+            }
+            out.printf("%,d tokens in %s (%,.0f tokens/s); latest checkpoint %s%n", s.tokens(), Progress.duration(s.seconds()),
+                    s.tokens() / Math.max(s.seconds(), 1e-9),
+                    new Checkpointer(folder.checkpoints(), config.keep()).latest().map(Path::toString).orElse("none"));
+            return 0;
         }
-        jtrain.engine.Device device = jtrain.cuda.Devices.select(config.device()); // fails now, before any data work
+    }
+
+    private static jtrain.engine.Device device(PretrainConfig config, String precision) {
+        jtrain.engine.Device device = jtrain.cuda.Devices.select(config.device());
         jtrain.cuda.Devices.setPrecision(device, precision, System.err);
+        return device;
+    }
 
-        PretrainCorpus corpus;
+    /** The line printed when Ctrl-C stops the run: the checkpoint a resume starts from (once a save in flight is done). */
+    static String interrupted(RunFolder folder) {
+        String resume = "./trainer pretrain --out " + folder.dir() + " --resume";
+        if (!folder.hasRun()) return "trainer pretrain: interrupted before the run started; nothing was saved in " + folder.dir();
         try {
-            corpus = CorpusSources.load(config.data(), config.seed(), cache, out);
-        } catch (DataException e) {
-            throw resume ? new DataException(e.getMessage() + " (a file of the run, named in " + folder.runConfig() + ")") : e;
+            Optional<Path> latest = Checkpointer.afterSaveInFlight(60, () -> new Checkpointer(folder.checkpoints(), 1).latest());
+            return latest.map(p -> "trainer pretrain: interrupted; the last complete checkpoint is " + p + "; continue with: " + resume)
+                    .orElse("trainer pretrain: interrupted before the first checkpoint; " + resume + " starts the run again from step 0");
+        } catch (RuntimeException e) {
+            return "trainer pretrain: interrupted (" + e.getMessage() + "); " + resume + " resumes from the newest complete checkpoint";
         }
-        BertTokenizer tok = tokenizer(config, folder, resume, corpus, out);
-        List<int[]> train = Packing.packDocuments(tok, corpus.train(), config.maxLen());
-        List<int[]> heldOut = corpus.heldOut().isEmpty() ? List.of() : Packing.packDocuments(tok, corpus.heldOut(), config.maxLen());
-        if (train.isEmpty()) throw new IllegalArgumentException("the corpus is too small for one training sequence");
-        out.printf("%,d training and %,d held-out sequences of up to %d tokens%s%n", train.size(), heldOut.size(), config.maxLen(),
-                heldOut.isEmpty() ? " (no held-out text: no evaluation)" : "");
-        int[] shape = PretrainConfig.modelShape(config.model());
-        out.printf("model: %d layers, hidden %d, %d heads, intermediate %d, vocabulary %,d; %s backend; run folder %s%n",
-                shape[0], shape[1], shape[2], shape[3], tok.vocab().size(), Backends.forDevice(device).name(), folder.dir());
-
-        var inv = new PretrainRun.Invocation(resume, stopAfter, new Progress(out, 30), s -> {});
-        Pretrainer.Summary s;
-        long t0 = System.nanoTime();
-        try (var installed = Backends.useCpu(profiler != null ? profiler : Backends.cpu())) {
-            s = PretrainRun.run(folder, config, tok, train, heldOut, inv);
-        }
-        if (profiler != null) {
-            out.println("time by engine primitive over the whole run (checkpoints and data preparation are outside primitives):");
-            out.print(profiler.table(System.nanoTime() - t0, 1).replace("calls/step", "calls").replace("   ms/step", "        ms"));
-        }
-        if (s.finalEval() != null) {
-            out.printf("last held-out evaluation: MLM loss %.3f (perplexity %.1f), masked-token accuracy %.1f%%%n",
-                    s.finalEval().loss(), s.finalEval().perplexity(), 100 * s.finalEval().accuracy());
-        }
-        out.printf("%,d tokens in %s (%,.0f tokens/s); latest checkpoint %s%n", s.tokens(), Progress.duration(s.seconds()),
-                s.tokens() / Math.max(s.seconds(), 1e-9),
-                new Checkpointer(folder.checkpoints(), config.keep()).latest().map(Path::toString).orElse("none"));
-        return 0;
     }
 
     /** --data files and the --tokenizer folder as absolute paths ("default" stays). */

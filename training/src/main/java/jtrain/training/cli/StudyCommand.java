@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jtrain.training.data.DataCache;
+import jtrain.training.run.RunLock;
 import jtrain.training.study.Study;
 import jtrain.training.study.StudyData;
 import jtrain.training.study.StudyPreset;
@@ -38,6 +39,12 @@ public final class StudyCommand {
         jtrain.cuda.Devices.setPrecision(target, a.string("--precision", "fp32"), System.err);
         Path out = a.has("--out") ? Path.of(a.string("--out", null)) : Path.of("runs", "study-" + p.name());
         System.out.println("study preset " + p.name() + " -> " + out);
+        try (RunLock lock = RunLock.acquire(out, "study")) { // a rerun resumes from OUT: two at once would mix their parts
+            return study(p, out, seed, target, a);
+        }
+    }
+
+    private static int study(StudyPreset p, Path out, long seed, jtrain.engine.Device target, ArgList a) throws IOException {
         StudyData data = StudyData.load(DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), a.string("--from", null), System.out);
         Map<String, Object> summary = new Study(p, out, seed, System.out).on(target).run(data);
         String table = new StudyReport(summary).write(out);

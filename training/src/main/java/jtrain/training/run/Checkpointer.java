@@ -14,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import jtrain.engine.io.Folders;
@@ -42,6 +45,11 @@ public final class Checkpointer {
     public static final String STATE_TENSORS = "trainer_state.safetensors";
     public static final String LATEST = "latest";
     private static final String PREFIX = "step-";
+    /**
+     * Held while a checkpoint is written (by any checkpointer of the process), so a shutdown hook can wait for the
+     * save in flight and then name the checkpoint a resume will use.
+     */
+    private static final ReentrantLock SAVING = new ReentrantLock();
 
     /** Sees every file of a checkpoint once written; tests use it to make a write fail as a full disk would. */
     @FunctionalInterface
@@ -87,9 +95,37 @@ public final class Checkpointer {
         }
     }
 
+    /**
+     * Runs what (typically: reads {@link #latest()}) once no checkpoint is being written in this process, waiting at
+     * most the given seconds for a save in flight to finish; after that it runs anyway (a half-done save leaves the
+     * previous checkpoint intact, so latest() is still right). A save that starts meanwhile waits for it.
+     */
+    public static <T> T afterSaveInFlight(double maxWaitSeconds, Supplier<T> what) {
+        boolean locked = false;
+        try {
+            locked = SAVING.tryLock((long) (maxWaitSeconds * 1e3), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            return what.get();
+        } finally {
+            if (locked) SAVING.unlock();
+        }
+    }
+
     /** Saves the state after its step; returns the checkpoint folder. */
     public Path save(TrainingState state, BertForMaskedLM model, BertTokenizer tokenizer) {
         state.settle(); // a step whose loss is not finite throws here, before anything is written
+        SAVING.lock();
+        try {
+            return write(state, model, tokenizer);
+        } finally {
+            SAVING.unlock();
+        }
+    }
+
+    private Path write(TrainingState state, BertForMaskedLM model, BertTokenizer tokenizer) {
         String name = PREFIX + state.step;
         Path target = dir.resolve(name);
         Path tmp = dir.resolve("." + name + ".tmp-" + System.nanoTime());

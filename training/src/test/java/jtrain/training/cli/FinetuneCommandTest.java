@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import jtrain.engine.Rng;
+import jtrain.training.run.RunLock;
 import jtrain.training.SeaLand;
 import jtrain.engine.Tensor;
 import jtrain.engine.io.Json;
@@ -243,6 +244,33 @@ class FinetuneCommandTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(3, Safetensors.read(again.resolve("model/model.safetensors")).get("classifier.weight").shape()[0]);
         assertTrue(r.out().contains("encoder from " + first.resolve("model")), r.out());
+    }
+
+    @Test
+    void anOutputFolderInUseIsRefusedWhileALockFileLeftBehindIsNot() throws IOException {
+        Path out = tmp.resolve("busy");
+        try (RunLock other = RunLock.acquire(out, "pretrain")) {
+            assertError(finetune(seqArgs(out, "--init", pretrained.toString(), "--steps", "2")),
+                    out + " is in use by another trainer process (pid " + ProcessHandle.current().pid() + ", trainer pretrain");
+        }
+        try (var files = Files.list(out)) {
+            assertEquals(List.of(out.resolve(RunLock.FILE)), files.toList(), "nothing was written");
+        }
+        // The lock went with its holder: the file alone does not make the folder used.
+        assertEquals(0, finetune(seqArgs(out, "--init", pretrained.toString(), "--steps", "2")).code());
+        assertTrue(Files.isDirectory(out.resolve("model")));
+    }
+
+    @Test
+    void theLinePrintedOnCtrlCSaysWhatWasSaved() throws IOException {
+        Path out = tmp.resolve("stopped");
+        assertEquals("trainer finetune: interrupted before training started; nothing was saved", FinetuneCommand.interrupted(out));
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("metrics.jsonl"), "");
+        assertEquals("trainer finetune: interrupted; no model was saved (the best one is written when training ends); " + out
+                + " holds the metrics so far: delete it, or choose another --out, to start again", FinetuneCommand.interrupted(out));
+        Files.createDirectories(out.resolve("model"));
+        assertEquals("trainer finetune: interrupted after the model was saved to " + out.resolve("model"), FinetuneCommand.interrupted(out));
     }
 
     @Test

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import jtrain.engine.Rng;
 import jtrain.engine.io.Json;
+import jtrain.engine.io.Folders;
 import jtrain.training.run.Checkpointer;
+import jtrain.training.run.RunFolder;
+import jtrain.training.run.RunLock;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.HfCheckpoint;
 
@@ -119,6 +122,33 @@ class PretrainCommandTest {
     }
 
     @Test
+    void aRunFolderInUseByAnotherProcessIsRefusedBeforeItIsReadOrWritten() throws IOException {
+        Path corpus = corpus(), run = tmp.resolve("run");
+        String busy = run + " is in use by another trainer process (pid " + ProcessHandle.current().pid() + ", trainer pretrain, since ";
+        try (RunLock other = RunLock.acquire(run, "pretrain")) {
+            assertError(busy, tinyRun(corpus, run));
+        }
+        assertEquals(0, pretrain(tinyRun(corpus, run, "--stop-after", "3")).code(), "free again once the other one is done");
+        try (RunLock other = RunLock.acquire(run, "pretrain")) {
+            assertError(busy, "--out", run.toString(), "--resume");
+        }
+        assertEquals("step-3", Files.readString(run.resolve("checkpoints/latest")).trim(), "the refused resume changed nothing");
+    }
+
+    @Test
+    void theLinePrintedOnCtrlCNamesTheCheckpointToResumeFrom() throws IOException {
+        Path corpus = corpus(), run = tmp.resolve("run");
+        RunFolder folder = new RunFolder(run);
+        assertEquals("trainer pretrain: interrupted before the run started; nothing was saved in " + run, PretrainCommand.interrupted(folder));
+        assertEquals(0, pretrain(tinyRun(corpus, run, "--stop-after", "3")).code());
+        assertEquals("trainer pretrain: interrupted; the last complete checkpoint is " + run.resolve("checkpoints/step-3")
+                + "; continue with: ./trainer pretrain --out " + run + " --resume", PretrainCommand.interrupted(folder));
+        Folders.deleteTree(run.resolve("checkpoints"));
+        assertEquals("trainer pretrain: interrupted before the first checkpoint; ./trainer pretrain --out " + run
+                + " --resume starts the run again from step 0", PretrainCommand.interrupted(folder));
+    }
+
+    @Test
     void badArgumentsGiveOneLineAndExitCode2() {
         String out = tmp.resolve("x").toString();
         assertError("--out RUN_DIR is required", "--steps", "5");
@@ -131,6 +161,7 @@ class PretrainCommandTest {
         assertError("--schedule must be linear, cosine or constant", "--schedule", "exp", "--out", out);
         assertError("holds no run to resume", "--resume", "--out", out);
         assertError("no such file", "--data", tmp.resolve("missing.txt").toString(), "--out", out);
+        assertFalse(Files.exists(tmp.resolve("x")), "no folder for a run that could not start");
     }
 
     @Test

@@ -77,6 +77,37 @@ class CheckpointerTest {
     }
 
     @Test
+    void aShutdownHookReadingLatestWaitsForTheSaveInFlight() throws Exception {
+        // Ctrl-C runs the hook while the training thread may be writing a checkpoint: the hook waits for that save and
+        // then names the new checkpoint, never a folder in between.
+        TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
+        Fixture f = fixture();
+        f.checkpointer().restore(f.state(), f.model());
+        var inside = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        Checkpointer slow = new Checkpointer(tmp.resolve("checkpoints"), 2, file -> {
+            inside.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+        });
+        f.state().step = 3;
+        Thread saving = new Thread(() -> slow.save(f.state(), f.model(), TinyRuns.TOKENIZER));
+        saving.start();
+        inside.await();
+        var seen = new java.util.concurrent.CompletableFuture<Path>();
+        Thread hook = new Thread(() -> seen.complete(Checkpointer.afterSaveInFlight(600, () -> slow.latest().orElseThrow())));
+        hook.start();
+        release.countDown();
+        assertEquals(tmp.resolve("checkpoints/step-3"), seen.get());
+        saving.join();
+        hook.join();
+        Checkpointer.verify(tmp.resolve("checkpoints/step-3"));
+    }
+
+    @Test
     void aTruncatedFileIsNamedOnLoad() throws IOException {
         TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
         Path weights = tmp.resolve("checkpoints/step-2/model.safetensors");
