@@ -18,7 +18,8 @@ import jtrain.training.data.UserData;
 
 /**
  * The pretraining text named on a command line: "default" (Brown, SOTU and Moby-Dick from the data cache, without the
- * evaluation documents of the downstream tasks) or user files (.txt paragraphs, .jsonl text fields). Both commands
+ * evaluation documents of the downstream tasks) or user files (.txt paragraphs; the text of .jsonl, .tsv, .csv and
+ * .conll files, see {@link UserData#documents}). Both commands
  * that read it split off the same held-out documents for a given seed, so a tokenizer never sees them either.
  */
 final class CorpusSources {

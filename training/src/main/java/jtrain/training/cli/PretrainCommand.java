@@ -30,7 +30,8 @@ import jtrain.training.tokenizer.TokenizerFiles;
 public final class PretrainCommand {
     static final String USAGE = """
             usage: ./trainer pretrain --out RUN_DIR [--resume] [options]
-              --data default|FILE...   corpus: the standard one (./trainer data fetch) or .txt/.jsonl files [default]
+              --data default|FILE...   corpus: the standard one (./trainer data fetch) or files: .txt, or the text of
+                                       .jsonl/.tsv/.csv/.conll (labels and other columns left out) [default]
               --tokenizer DIR          a tokenizer folder; else one is trained on the corpus and saved in the run
               --vocab-size N           vocabulary of a trained tokenizer [8000]    --min-frequency N  [2]
               --model M                tiny, mini, small, base or L,H,A,I (layers,hidden,heads,intermediate) [mini]
@@ -239,7 +240,7 @@ public final class PretrainCommand {
         if (resume) return TokenizerFiles.load(folder.tokenizer());
         if (config.tokenizer() != null) return TokenizerFiles.load(Path.of(config.tokenizer()));
         long t0 = System.nanoTime();
-        BertTokenizer tok = TokenizerCommand.train(corpus, config.vocabSize(), config.minFrequency());
+        BertTokenizer tok = TokenizerCommand.train(corpus, config.vocabSize(), config.minFrequency(), out);
         out.printf("WordPiece vocabulary of %,d tokens trained in %.1f s (saved in the run's tokenizer/)%n", tok.vocab().size(),
                 (System.nanoTime() - t0) / 1e9);
         return tok;

@@ -18,8 +18,11 @@ public final class TokenizerCommand {
             usage: ./trainer tokenizer train --corpus default|FILE... [--vocab-size 8000] [--min-frequency 2]
                                              [--seed 1] [--cache DIR] --out DIR
               Trains a BERT WordPiece tokenizer on the training documents of the corpus: 'default' is the standard
-              pretraining corpus (./trainer data fetch first), FILEs are .txt (paragraphs) or .jsonl (text field).
-              The held-out documents that ./trainer pretrain evaluates on (same --seed) are left out.""";
+              pretraining corpus (./trainer data fetch first). FILEs are read as ./trainer pretrain reads them: .txt
+              (paragraphs), only the text of .jsonl (text, text_b), .tsv/.csv (text columns) and .conll (tokens).
+              The held-out documents that ./trainer pretrain evaluates on (same --seed) are left out.
+              The vocabulary always holds the special tokens and every character of the corpus (with its ## form), so
+              it can be larger than --vocab-size (a note says so); it is smaller when no pair is left to merge.""";
 
     private TokenizerCommand() {}
 
@@ -62,7 +65,7 @@ public final class TokenizerCommand {
             if (vocabSize < 1 || minFrequency < 1) throw new IllegalArgumentException("--vocab-size and --min-frequency must be positive");
             PretrainCorpus c = CorpusSources.load(corpus, seed, cache, out);
             long t0 = System.nanoTime();
-            BertTokenizer tok = train(c, vocabSize, minFrequency);
+            BertTokenizer tok = train(c, vocabSize, minFrequency, out);
             TokenizerFiles.save(tok, Path.of(outDir));
             out.printf("WordPiece vocabulary of %,d tokens trained in %.1f s, saved to %s%n", tok.vocab().size(),
                     (System.nanoTime() - t0) / 1e9, outDir);
@@ -73,8 +76,36 @@ public final class TokenizerCommand {
         }
     }
 
-    static BertTokenizer train(PretrainCorpus corpus, int vocabSize, int minFrequency) {
-        return new WordPieceTrainer().vocabSize(vocabSize).minFrequency(minFrequency)
+    /** Trains on the corpus's training documents; a vocabulary of another size than asked for gets a note on log. */
+    static BertTokenizer train(PretrainCorpus corpus, int vocabSize, int minFrequency, PrintStream log) {
+        BertTokenizer tok = new WordPieceTrainer().vocabSize(vocabSize).minFrequency(minFrequency)
                 .train(corpus.train().stream().map(Document::text).toList());
+        String note = sizeNote(tok, vocabSize, minFrequency);
+        if (note != null) log.println(note);
+        return tok;
+    }
+
+    /**
+     * Why the vocabulary is not vocabSize tokens, or null when it is. The trainer always keeps the special tokens,
+     * every character of the corpus and its "##" form (so any text can be tokenized): below their count the vocabulary
+     * is larger than asked, and has no merged pieces. It is smaller when no pair of pieces is left that occurs
+     * minFrequency times.
+     */
+    static String sizeNote(BertTokenizer tok, int vocabSize, int minFrequency) {
+        int size = tok.vocab().size();
+        if (size == vocabSize) return null;
+        if (size < vocabSize) {
+            return String.format("note: the vocabulary has %,d tokens, not the %,d of --vocab-size: no pair of pieces in the corpus is left "
+                    + "that occurs at least --min-frequency %d times", size, vocabSize, minFrequency);
+        }
+        int specials = 0, characters = 0, continuations = 0;
+        for (String t : tok.vocab().tokens()) {
+            if (tok.specialTokens().all().contains(t)) specials++;
+            else if (t.codePointCount(0, t.length()) == 1) characters++;
+            else if (t.startsWith("##") && t.codePointCount(2, t.length()) == 1) continuations++;
+        }
+        return String.format("note: the vocabulary has %,d tokens, not the %,d of --vocab-size: the %d special tokens, the %,d characters "
+                + "of the corpus and %,d of their '##' forms are always kept (raise --vocab-size above %,d for merged pieces)",
+                size, vocabSize, specials, characters, continuations, size);
     }
 }

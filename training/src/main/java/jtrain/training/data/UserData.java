@@ -38,13 +38,21 @@ public final class UserData {
         };
     }
 
-    /** Unlabeled documents from .txt (paragraphs or lines) or from the text field of .jsonl. */
+    /**
+     * Unlabeled documents (pretraining text, tokenizer training text) from any supported file, read by the same
+     * readers as labelled data so that only text gets in: the text fields of .jsonl and the text columns of .tsv/.csv
+     * (an example's second text on a line of its own), the tokens of each .conll sentence joined by spaces. Labels, tags,
+     * ids and other columns are left out. Any other file is plain text: paragraphs, or lines.
+     */
     public static List<Document> documents(Path file, boolean paragraphs) {
-        String ext = extension(file);
-        if (ext.equals("jsonl") || ext.equals("ndjson"))
-            return JsonlFormat.read(file).stream().map(e -> new Document(e.docId(), file.getFileName().toString(),
-                    e.text())).toList();
-        return PlainTextFormat.read(file, paragraphs);
+        String name = file.getFileName().toString();
+        return switch (extension(file)) {
+            case "jsonl", "ndjson", "tsv", "csv" -> examples(file).stream()
+                    .map(e -> new Document(e.docId(), name, e.textB() == null ? e.text() : e.text() + "\n" + e.textB())).toList();
+            case "conll", "conllu", "bio", "iob" -> tagged(file).stream()
+                    .map(s -> new Document(s.docId(), name, String.join(" ", s.tokens()))).toList();
+            default -> PlainTextFormat.read(file, paragraphs);
+        };
     }
 
     private static String extension(Path file) {

@@ -197,6 +197,51 @@ class PretrainCommandTest {
         assertEquals("trainer tokenizer: --corpus default|FILE... is required", err.toString().trim());
     }
 
+    Result tokenizerTrain(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        List<String> a = new ArrayList<>(List.of("train"));
+        a.addAll(List.of(args));
+        int code = TokenizerCommand.run(a.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aVocabularyOfAnotherSizeThanAskedForSaysWhy() throws IOException {
+        Path corpus = Files.writeString(tmp.resolve("abc.txt"), "abc cab bca\n\nabc cab\n");
+        // 5 specials, the characters a b c and their ## forms: 11 tokens are always kept.
+        Result small = tokenizerTrain("--corpus", corpus.toString(), "--vocab-size", "8", "--out", tmp.resolve("small").toString());
+        assertEquals(0, small.code(), small.err());
+        assertTrue(small.out().contains("note: the vocabulary has 11 tokens, not the 8 of --vocab-size: the 5 special tokens, the 3 "
+                + "characters of the corpus and 3 of their '##' forms are always kept (raise --vocab-size above 11 for merged pieces)"), small.out());
+        assertEquals(11, TokenizerFiles.load(tmp.resolve("small")).vocab().size());
+
+        Result large = tokenizerTrain("--corpus", corpus.toString(), "--vocab-size", "100", "--out", tmp.resolve("large").toString());
+        assertTrue(large.out().matches("(?s).*note: the vocabulary has \\d+ tokens, not the 100 of --vocab-size: no pair of pieces in the "
+                + "corpus is left that occurs at least --min-frequency 2 times.*"), large.out());
+
+        Result exact = tokenizerTrain("--corpus", corpus.toString(), "--vocab-size", "11", "--out", tmp.resolve("exact").toString());
+        assertFalse(exact.out().contains("note:"), exact.out());
+    }
+
+    @Test
+    void tokenizerTrainReadsOnlyTheTextOfLabelledFiles() throws IOException {
+        // Labels, headers and other columns would otherwise become tokens: here they are the only words with a q or a z.
+        StringBuilder tsv = new StringBuilder("qid\tsentence\tlabel\n"), conll = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            tsv.append(i).append("\tthe old whale sailed north\t").append(i % 2 == 0 ? "zzsea" : "zzland").append('\n');
+            conll.append("the\tQDET\nwhale\tQNOUN\n\n");
+        }
+        Path a = Files.writeString(tmp.resolve("a.tsv"), tsv), b = Files.writeString(tmp.resolve("b.conll"), conll);
+        Result r = tokenizerTrain("--corpus", a.toString(), b.toString(), "--vocab-size", "60", "--min-frequency", "1",
+                "--out", tmp.resolve("tok").toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> tokens = TokenizerFiles.load(tmp.resolve("tok")).vocab().tokens();
+        assertTrue(tokens.contains("whale") || tokens.contains("wh"), "the text is learned: " + tokens);
+        assertTrue(tokens.stream().noneMatch(t -> t.contains("q") || t.contains("z")), "no label, tag or header: " + tokens);
+    }
+
     void assertError(String expected, String... args) {
         Result r = pretrain(args);
         assertEquals(2, r.code(), "exit code for " + List.of(args));

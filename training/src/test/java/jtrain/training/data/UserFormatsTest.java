@@ -121,4 +121,20 @@ class UserFormatsTest {
         assertEquals(2, UserData.documents(write("x.txt", "a\n\nb\n"), true).size());
         assertFails(UserData::examples, write("x.xml", "<a/>"), "unknown format '.xml'");
     }
+
+    @Test
+    void unlabeledDocumentsFromLabelledFormatsHoldOnlyTheirText() throws IOException {
+        // Pretraining and tokenizer training read these files too: labels, tags, ids and other columns stay out.
+        assertEquals(List.of(new Document("p.tsv:2", "p.tsv", "a whale\nthe sea"), new Document("p.tsv:3", "p.tsv", "a cart\nthe road")),
+                UserData.documents(write("p.tsv", "idx\tsentence1\tsentence2\tlabel\n7\ta whale\tthe sea\tentail\n8\ta cart\tthe road\tneutral\n"), true));
+        assertEquals(List.of(new Document("q.csv:2", "q.csv", "hello, world"), new Document("q.csv:3", "q.csv", "bye")),
+                UserData.documents(write("q.csv", "label,text\nspam,\"hello, world\"\nham,bye\n"), true));
+        assertEquals(List.of(new Document("doc-1", "r.jsonl", "first"), new Document("r.jsonl:2", "r.jsonl", "second\nits pair")),
+                UserData.documents(write("r.jsonl", "{\"id\": \"doc-1\", \"text\": \"first\", \"label\": \"LABEL_ONLY\"}\n"
+                        + "{\"text\": \"second\", \"text_b\": \"its pair\"}\n"), true));
+        assertEquals(List.of(new Document("s.conll:1", "s.conll", "the whale dived"), new Document("s.conll:5", "s.conll", "call me")),
+                UserData.documents(write("s.conll", "the\tDET\nwhale\tNOUN\ndived\tVERB\n\ncall\tVERB\nme\tPRON\n"), true));
+        // A file that is not what its extension says gets the reader's error, not a vocabulary of column names.
+        assertFails(f -> UserData.documents(f, true), write("plain.tsv", "just\twords\n"), ":1: header needs a text column");
+    }
 }
