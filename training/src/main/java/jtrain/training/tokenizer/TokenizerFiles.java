@@ -90,7 +90,8 @@ public final class TokenizerFiles {
 
     /**
      * Writes vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json into dir, for a tokenizer
-     * on its own (no model_max_length: HF then truncates nowhere by default).
+     * on its own (no model_max_length: HF then truncates nowhere by default). A vocabulary with a repeated token (read
+     * from such a vocab.txt) gets no tokenizer.json, whose token -> id map cannot express it.
      */
     public static void save(BertTokenizer tok, Path dir) {
         save(tok, dir, 0);
@@ -104,7 +105,10 @@ public final class TokenizerFiles {
         try {
             Files.createDirectories(dir);
             tok.vocab().writeVocabTxt(dir.resolve(VOCAB_TXT));
-            Files.writeString(dir.resolve(TOKENIZER_JSON), Json.writePretty(TokenizerJson.write(tok)), StandardCharsets.UTF_8);
+            // tokenizer.json maps each token to one id: it cannot hold a repeated vocab.txt line, and HF builds the same
+            // tokenizer from vocab.txt alone, so such a vocabulary is saved without it (and load reads vocab.txt).
+            if (tok.vocab().hasRepeats()) Files.deleteIfExists(dir.resolve(TOKENIZER_JSON));
+            else Files.writeString(dir.resolve(TOKENIZER_JSON), Json.writePretty(TokenizerJson.write(tok)), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(TOKENIZER_CONFIG), Json.writePretty(tokenizerConfig(tok, modelMaxLength)), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(SPECIAL_TOKENS_MAP), Json.writePretty(specialTokensMap(tok.specialTokens())), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -14,25 +14,34 @@ import java.util.Map;
 
 /**
  * The token list: a token's id is its position. Ids are dense (0..size-1) because models index embedding rows
- * with them and vocab.txt can only express dense ids.
+ * with them and vocab.txt can only express dense ids. A token may appear on several ids, as a repeated line of a
+ * vocab.txt does; it then maps to its last id, as in HF's BertTokenizer (see {@link #Vocab(List)}).
  */
 public final class Vocab {
     private final List<String> tokens;
     private final Map<String, Integer> ids;
     private final int maxTokenLength;
 
-    /** Tokens in id order; a repeated token is an error, since one of its ids could never be produced. */
+    /**
+     * Tokens in id order. A repeated token maps to its last id, as HF's load_vocab builds it ({@code vocab[token] =
+     * index} line by line) and the `tokenizers` library's WordPiece too: text never produces its earlier ids, which
+     * still count in {@link #size()} (they are embedding rows) and still name the token in {@link #token(int)} (HF
+     * decodes them as [UNK] or as nothing). The empty string is a token like any other, which no text produces.
+     */
     public Vocab(List<String> tokens) {
         this.tokens = List.copyOf(tokens);
         this.ids = new HashMap<>(tokens.size() * 2);
         int longest = 0;
         for (int i = 0; i < tokens.size(); i++) {
             longest = Math.max(longest, tokens.get(i).length());
-            Integer before = ids.putIfAbsent(tokens.get(i), i);
-            if (before != null)
-                throw new IllegalArgumentException("duplicate token '" + tokens.get(i) + "' (ids " + before + " and " + i + ")");
+            ids.put(tokens.get(i), i);
         }
         this.maxTokenLength = longest;
+    }
+
+    /** Whether a token appears on more than one id (only a vocab.txt can say so; tokenizer.json cannot). */
+    public boolean hasRepeats() {
+        return ids.size() < tokens.size();
     }
 
     /** From a token -> id map such as tokenizer.json's model.vocab; source names the file in errors. */
@@ -53,7 +62,10 @@ public final class Vocab {
         return new Vocab(List.of(byId));
     }
 
-    /** Reads vocab.txt: one token per line, the id is the 0-based line number. */
+    /**
+     * Reads vocab.txt: one token per line, the id is the 0-based line number. As in HF, an empty line is the token ""
+     * and a repeated line maps its token to the last of its ids (see {@link #Vocab(List)}).
+     */
     public static Vocab readVocabTxt(Path file) {
         List<String> lines;
         try {
@@ -62,15 +74,10 @@ public final class Vocab {
             throw new UncheckedIOException("cannot read vocabulary " + file + ": " + e.getMessage(), e);
         }
         List<String> tokens = new ArrayList<>(lines.size());
-        Map<String, Integer> seen = new HashMap<>(lines.size() * 2);
         for (int i = 0; i < lines.size(); i++) {
             String t = lines.get(i);
             if (i == 0 && t.startsWith("\uFEFF")) t = t.substring(1); // a byte-order mark is not part of the token
             if (t.endsWith("\r")) t = t.substring(0, t.length() - 1);
-            if (t.isEmpty()) throw new IllegalArgumentException(file + ":" + (i + 1) + ": empty line (every line must hold one token)");
-            Integer before = seen.putIfAbsent(t, i);
-            if (before != null)
-                throw new IllegalArgumentException(file + ":" + (i + 1) + ": duplicate token '" + t + "' (first on line " + (before + 1) + ")");
             tokens.add(t);
         }
         if (tokens.isEmpty()) throw new IllegalArgumentException(file + ": vocabulary file is empty");

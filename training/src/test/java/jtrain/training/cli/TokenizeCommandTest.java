@@ -72,13 +72,13 @@ class TokenizeCommandTest {
     void errorsAreOneLineAndExitCode2(@TempDir Path empty) throws IOException {
         assertEquals(2, run("--model", empty.resolve("missing").toString(), "text"));
         assertEquals(2, run("--model", empty.toString(), "text"));
-        Files.writeString(empty.resolve("vocab.txt"), "a\na\n");
+        Files.writeString(empty.resolve("vocab.txt"), "a\nb\n");
         assertEquals(2, run("--model", empty.toString(), "text"));
         assertEquals(2, run("text"));
         String[] lines = err.toString(StandardCharsets.UTF_8).split("\n");
         assertTrue(lines[0].startsWith("trainer tokenize: ") && lines[0].contains("does not exist"), lines[0]);
         assertTrue(lines[1].contains("neither"), lines[1]);
-        assertTrue(lines[2].contains("vocab.txt:2") && lines[2].contains("duplicate"), lines[2]);
+        assertTrue(lines[2].contains("vocab.txt") && lines[2].contains("the unknown token '[UNK]' is not in the vocabulary"), lines[2]);
         assertFalse(err.toString(StandardCharsets.UTF_8).contains("\tat "), "no stack trace");
         assertEquals("", out.toString(StandardCharsets.UTF_8));
     }

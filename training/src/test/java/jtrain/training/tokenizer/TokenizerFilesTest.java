@@ -1,5 +1,6 @@
 package jtrain.training.tokenizer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -115,12 +116,27 @@ class TokenizerFilesTest {
     }
 
     @Test
-    void duplicateTokenInVocabTxtNamesFileAndLine(@TempDir Path dir) throws IOException {
-        Path vocab = dir.resolve("vocab.txt");
-        Files.writeString(vocab, "[PAD]\n[UNK]\nwhale\nthe\nwhale\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
-        assertTrue(e.getMessage().contains(vocab + ":5") && e.getMessage().contains("'whale'"), e.getMessage());
-        assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+    void repeatedAndEmptyLinesOfVocabTxtAreReadAsHuggingFaceReadsThem(@TempDir Path dir) throws IOException {
+        // HF's load_vocab: vocab[line] = index for each line in order, so a repeated token keeps its LAST id, and an
+        // empty line is the token "". Every line is still an id (an embedding row); no text produces the shadowed ones.
+        String lines = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nwhale\nthe\n\nwhale\n##s\n";
+        Files.writeString(dir.resolve("vocab.txt"), lines);
+        BertTokenizer tok = TokenizerFiles.load(dir);
+        assertEquals(10, tok.vocab().size());
+        assertEquals(8, tok.vocab().id("whale"), "the last of its lines");
+        assertEquals(7, tok.vocab().id(""));
+        assertEquals("whale", tok.vocab().token(5), "an earlier id still names its line");
+        assertArrayEquals(new int[] {2, 6, 8, 9, 3}, tok.encode("The whales").ids(), "[CLS] the whale(8) ##s [SEP]");
+
+        // Saved back line for line; tokenizer.json (one id per token) cannot say this, so it is left out, also when
+        // the folder held one before, and the folder loads from vocab.txt with the same ids.
+        Path copy = Files.createDirectories(dir.resolve("copy"));
+        Files.writeString(copy.resolve("tokenizer.json"), "{}");
+        TokenizerFiles.save(tok, copy);
+        assertEquals(lines, Files.readString(copy.resolve("vocab.txt")));
+        assertTrue(Files.notExists(copy.resolve("tokenizer.json")));
+        assertEquals(tok.vocab().tokens(), TokenizerFiles.load(copy).vocab().tokens());
+        assertEquals(8, TokenizerFiles.load(copy).vocab().id("whale"));
     }
 
     @Test
