@@ -100,16 +100,17 @@ public final class PretrainCommand {
         RunFolder folder = new RunFolder(Path.of(outDir));
         absolutePaths(given); // the run's options name its files wherever --resume is typed
         PretrainConfig fresh = resume ? null : freshConfig(given); // bad options fail before the folder is created
-        if (fresh != null) CorpusSources.requireFiles(fresh.data());
+        if (fresh != null) {
+            CorpusSources.requireFiles(fresh.data());
+            requireNoRun(folder); // checked again under the lock
+        }
         jtrain.engine.Device device = fresh == null ? null : device(fresh, precision); // fails now, before any data work
         if (resume && !folder.hasRun()) folder.readConfig(); // the "no run to resume" error, without creating the folder
         // Before the folder is read: a run being written by another process must not be resumed or started over.
         try (RunLock lock = RunLock.acquire(folder.dir(), resume ? "pretrain --resume" : "pretrain");
              var notice = InterruptNotice.install(err, () -> interrupted(folder))) {
             PretrainConfig config = resume ? resumedConfig(folder, given) : fresh;
-            if (!resume && folder.hasRun()) {
-                throw new IllegalArgumentException(outDir + " already holds a run; add --resume to continue it, or choose another --out");
-            }
+            if (!resume) requireNoRun(folder);
             if (device == null) device = device(config, precision);
 
             PretrainCorpus corpus;
@@ -146,6 +147,12 @@ public final class PretrainCommand {
                     s.tokens() / Math.max(s.seconds(), 1e-9),
                     new Checkpointer(folder.checkpoints(), config.keep()).latest().map(Path::toString).orElse("none"));
             return 0;
+        }
+    }
+
+    private static void requireNoRun(RunFolder folder) {
+        if (folder.hasRun()) {
+            throw new IllegalArgumentException(folder.dir() + " already holds a run; add --resume to continue it, or choose another --out");
         }
     }
 
