@@ -5,15 +5,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * User CoNLL-style token tagging data: "token<TAB>tag" per line (with more columns, the first is the token and the
- * last the tag), a blank line between sentences. Lines starting with "#" and no tab are comments (as in CoNLL-U).
+ * User CoNLL-style token tagging data, a blank line between sentences, in one of two layouts:
+ * <ul>
+ * <li>plain CoNLL: "token<TAB>tag" per line (with more columns, the first is the token and the last the tag); lines
+ *     starting with "#" and holding no tab are comments;</li>
+ * <li>CoNLL-U (Universal Dependencies): ten columns ID, FORM, LEMMA, UPOS, ...; the token is FORM and the tag UPOS.
+ *     Multi-word token lines (ID "3-4") and empty nodes (ID "5.1") are skipped, since their words are listed on
+ *     their own lines; every line starting with "#" is a comment. A file is read as CoNLL-U when it is named
+ *     {@code .conllu} or its first token line has ten columns and a numeric ID.</li>
+ * </ul>
  */
 public final class ConllFormat {
     private ConllFormat() {}
 
+    private static final int CONLLU_COLUMNS = 10, FORM = 1, UPOS = 3;
+
     public static List<TaggedSentence> read(Path file) {
         List<String> lines = Lines.of(file);
         String name = file.getFileName().toString();
+        boolean conllu = name.toLowerCase(java.util.Locale.ROOT).endsWith(".conllu") || looksLikeConllu(lines);
         List<TaggedSentence> out = new ArrayList<>();
         List<String> tokens = new ArrayList<>(), tags = new ArrayList<>();
         int start = 0;
@@ -25,15 +35,45 @@ public final class ConllFormat {
                 tags.clear();
                 continue;
             }
-            if (line.startsWith("#") && line.indexOf('\t') < 0) continue;
+            if (line.startsWith("#") && (conllu || line.indexOf('\t') < 0)) continue;
             String[] cols = line.split("\t");
-            if (cols.length < 2 || cols[0].isBlank() || cols[cols.length - 1].isBlank())
-                throw Lines.error(file, i, "expected token<TAB>tag, got '" + line + "'");
+            String token, tag;
+            if (conllu) {
+                if (cols.length != CONLLU_COLUMNS)
+                    throw Lines.error(file, i, "CoNLL-U needs 10 tab-separated columns, got " + cols.length
+                            + " in '" + line + "'");
+                String id = cols[0].strip();
+                if (id.contains("-") || id.contains(".")) continue; // multi-word token or empty node
+                if (!isNumber(id)) throw Lines.error(file, i, "CoNLL-U ID must be a number, got '" + id + "'");
+                token = cols[FORM].strip();
+                tag = cols[UPOS].strip();
+                if (token.isEmpty() || tag.isEmpty() || tag.equals("_"))
+                    throw Lines.error(file, i, "CoNLL-U word without FORM or UPOS: '" + line + "'");
+            } else {
+                if (cols.length < 2 || cols[0].isBlank() || cols[cols.length - 1].isBlank())
+                    throw Lines.error(file, i, "expected token<TAB>tag, got '" + line + "'");
+                token = cols[0].strip();
+                tag = cols[cols.length - 1].strip();
+            }
             if (tokens.isEmpty()) start = i;
-            tokens.add(cols[0].strip());
-            tags.add(cols[cols.length - 1].strip());
+            tokens.add(token);
+            tags.add(tag);
         }
         if (out.isEmpty()) throw new DataException(file + ": no sentences in the file");
         return out;
+    }
+
+    /** True when the first line that is neither blank nor a comment has CoNLL-U's ten columns and a numeric ID. */
+    private static boolean looksLikeConllu(List<String> lines) {
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            String[] cols = line.split("\t");
+            return cols.length == CONLLU_COLUMNS && isNumber(cols[0].strip().split("[-.]")[0]);
+        }
+        return false;
+    }
+
+    private static boolean isNumber(String s) {
+        return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 }

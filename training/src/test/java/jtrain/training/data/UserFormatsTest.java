@@ -102,6 +102,27 @@ class UserFormatsTest {
     }
 
     @Test
+    void conlluTakesFormAndUposAndSkipsMultiwordTokensAndEmptyNodes() throws IOException {
+        String ud = "# sent_id = 1\n# text = I can't\tgo.\n"
+                + "1\tI\tI\tPRON\tPRP\t_\t3\tnsubj\t_\t_\n"
+                + "2-3\tcan't\t_\t_\t_\t_\t_\t_\t_\t_\n"
+                + "2\tca\tcan\tAUX\tMD\t_\t4\taux\t_\t_\n"
+                + "3\tn't\tnot\tPART\tRB\t_\t4\tadvmod\t_\t_\n"
+                + "3.1\tgo\tgo\tVERB\tVB\t_\t_\t_\t_\t_\n"
+                + "4\tgo\tgo\tVERB\tVB\t_\t0\troot\t_\tSpaceAfter=No\n";
+        for (String name : List.of("en.conllu", "en.conll")) { // by its name, or by its first word line
+            List<TaggedSentence> s = ConllFormat.read(write(name, ud));
+            assertEquals(1, s.size());
+            assertEquals(List.of("I", "ca", "n't", "go"), s.get(0).tokens());
+            assertEquals(List.of("PRON", "AUX", "PART", "VERB"), s.get(0).tags());
+            assertEquals(name + ":3", s.get(0).docId());
+        }
+        assertFails(ConllFormat::read, write("short.conllu", "1\tI\tPRON\n"), ":1: CoNLL-U needs 10 tab-separated columns");
+        assertFails(ConllFormat::read, write("noupos.conllu", "1\tI\tI\t_\t_\t_\t0\troot\t_\t_\n"),
+                ":1: CoNLL-U word without FORM or UPOS");
+    }
+
+    @Test
     void missingEmptyAndNonUtf8Files() throws IOException {
         assertFails(JsonlFormat::read, dir.resolve("nope.jsonl"), "no such file");
         assertFails(ConllFormat::read, write("empty.conll", "\n  \n"), "empty file");
