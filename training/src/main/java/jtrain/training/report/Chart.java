@@ -17,14 +17,32 @@ import javax.imageio.ImageIO;
 
 /**
  * Small PNG charts for reports, drawn with java.awt in headless mode: line charts (several series over a numeric x
- * axis, optionally logarithmic) and grouped bar charts (categories x series, with optional error bars).
+ * axis, optionally logarithmic) and grouped bar charts (categories x series), both with optional error bars.
  */
 public final class Chart {
-    /** One named line: x and y of equal length. */
-    public record Series(String name, double[] x, double[] y) {}
+    /** One named line: x and y of equal length; lo and hi, when not null, are the ends of an error bar at each point. */
+    public record Series(String name, double[] x, double[] y, double[] lo, double[] hi) {
+        public Series(String name, double[] x, double[] y) {
+            this(name, x, y, null, null);
+        }
+    }
 
-    /** One named group of bars: a value (and an error half-width, or 0) per category. */
-    public record Bars(String name, double[] values, double[] errors) {}
+    /** One named group of bars: a value per category; lo and hi, when not null, the ends of its error bar. */
+    public record Bars(String name, double[] values, double[] lo, double[] hi) {
+        public Bars(String name, double[] values) {
+            this(name, values, null, null);
+        }
+
+        /** Error bars of the given half-widths (0: none). */
+        public static Bars withErrors(String name, double[] values, double[] halfWidths) {
+            double[] lo = new double[values.length], hi = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                lo[i] = values[i] - halfWidths[i];
+                hi[i] = values[i] + halfWidths[i];
+            }
+            return new Bars(name, values, lo, hi);
+        }
+    }
 
     static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
             new Color(0x9467bd), new Color(0x8c564b), new Color(0x17becf), new Color(0x7f7f7f)};
@@ -40,9 +58,14 @@ public final class Chart {
                 double x = logX ? Math.log10(s.x()[i]) : s.x()[i];
                 x0 = Math.min(x0, x);
                 x1 = Math.max(x1, x);
-                y0 = Math.min(y0, s.y()[i]);
-                y1 = Math.max(y1, s.y()[i]);
+                y0 = Math.min(y0, low(s.y()[i], s.lo(), i));
+                y1 = Math.max(y1, high(s.y()[i], s.hi(), i));
             }
+        }
+        if (series.stream().anyMatch(s -> s.lo() != null)) {
+            double pad = (x1 - x0) * 0.04; // error bars at the first and last x stay clear of the frame
+            x0 -= pad;
+            x1 += pad;
         }
         Canvas c = new Canvas(title, xLabel, yLabel, x0, x1, y0, y1, logX);
         for (int k = 0; k < series.size(); k++) {
@@ -55,6 +78,12 @@ public final class Chart {
                 int x = c.px(logX ? Math.log10(s.x()[i]) : s.x()[i]), y = c.py(s.y()[i]);
                 if (px >= 0) c.g.drawLine(px, py, x, y);
                 if (s.x().length <= 30) c.g.fillOval(x - 3, y - 3, 7, 7);
+                if (s.lo() != null && s.hi() != null) {
+                    // Side by side (5 px apart per series), so the bars of series at the same x do not hide each other.
+                    int bx = x + 5 * k - 5 * (series.size() - 1) / 2;
+                    c.errorBar(bx, s.lo()[i], s.hi()[i], PALETTE[k % PALETTE.length]);
+                    c.g.setStroke(new BasicStroke(2f));
+                }
                 px = x;
                 py = y;
             }
@@ -67,10 +96,9 @@ public final class Chart {
         double y0 = 0, y1 = 0;
         for (Bars b : groups) {
             for (int i = 0; i < b.values().length; i++) {
-                double e = b.errors() == null ? 0 : b.errors()[i];
                 if (!Double.isFinite(b.values()[i])) continue;
-                y0 = Math.min(y0, b.values()[i] - e);
-                y1 = Math.max(y1, b.values()[i] + e);
+                y0 = Math.min(y0, low(b.values()[i], b.lo(), i));
+                y1 = Math.max(y1, high(b.values()[i], b.hi(), i));
             }
         }
         Canvas c = new Canvas(title, "", yLabel, 0, categories.size(), y0, y1, false);
@@ -86,18 +114,21 @@ public final class Chart {
                 int x = (int) (cx + barW * k), yTop = c.py(Math.max(v, 0)), yBase = c.py(Math.min(v, 0));
                 c.g.setColor(PALETTE[k % PALETTE.length]);
                 c.g.fillRect(x, yTop, Math.max(1, (int) barW - 2), Math.max(1, yBase - yTop));
-                double e = groups.get(k).errors() == null ? 0 : groups.get(k).errors()[ci];
-                if (e > 0) {
-                    int mid = x + (int) (barW / 2) - 1;
-                    c.g.setColor(Color.BLACK);
-                    c.g.drawLine(mid, c.py(v - e), mid, c.py(v + e));
-                    c.g.drawLine(mid - 4, c.py(v + e), mid + 4, c.py(v + e));
-                    c.g.drawLine(mid - 4, c.py(v - e), mid + 4, c.py(v - e));
-                }
+                Bars g = groups.get(k);
+                if (g.lo() != null && g.hi() != null) c.errorBar(x + (int) (barW / 2) - 1, g.lo()[ci], g.hi()[ci], Color.BLACK);
             }
         }
         for (int k = 0; k < groups.size(); k++) c.legend(k, groups.get(k).name());
         c.write(png);
+    }
+
+    /** The lower end of what point i needs on the y axis: its value, or its error bar's lower end. */
+    private static double low(double v, double[] lo, int i) {
+        return lo == null || !Double.isFinite(lo[i]) ? v : Math.min(v, lo[i]);
+    }
+
+    private static double high(double v, double[] hi, int i) {
+        return hi == null || !Double.isFinite(hi[i]) ? v : Math.max(v, hi[i]);
     }
 
     /** The plot area with axes, ticks and labels; maps data to pixels. */
@@ -149,6 +180,16 @@ public final class Chart {
 
         int py(double y) {
             return (int) Math.round(H - BOTTOM - (y - y0) / (y1 - y0) * (H - TOP - BOTTOM));
+        }
+
+        /** A vertical bar from lo to hi at pixel column x, with short caps (nothing when lo == hi or not finite). */
+        void errorBar(int x, double lo, double hi, Color colour) {
+            if (!Double.isFinite(lo) || !Double.isFinite(hi) || lo == hi) return;
+            g.setColor(colour);
+            g.setStroke(new BasicStroke(1f));
+            g.drawLine(x, py(lo), x, py(hi));
+            g.drawLine(x - 4, py(hi), x + 4, py(hi));
+            g.drawLine(x - 4, py(lo), x + 4, py(lo));
         }
 
         void centered(String s, int x, int y) {

@@ -5,15 +5,20 @@ import java.util.List;
 
 /**
  * The article's claims, each judged from the measured numbers: "supported", "not supported" or "mixed", with the
- * figure behind the verdict. The rules are simple on purpose, so a reader can check them against the tables.
+ * figure behind the verdict. The rules are simple on purpose, so a reader can check them against the tables. A test-score
+ * difference counts only when its paired 95% bootstrap interval ({@link StudyIntervals}) excludes zero; the MLM-loss
+ * claims (forgetting), which have no interval, keep fixed thresholds.
  */
 final class Claims {
     private Claims() {}
 
     record Verdict(String claim, String verdict, String evidence) {}
 
-    /** Differences smaller than this (in score or loss units) count as no difference. */
+    /** Held-out MLM loss differences smaller than this count as none (the MLM evaluation has no interval). */
     static final double TIE = 0.005;
+
+    /** The largest genre macro-F1 loss that still counts as "keeping" task performance. */
+    static final double HYBRID_MARGIN = 0.03;
 
     static List<Verdict> judge(StudyStats st) {
         List<Verdict> v = new ArrayList<>();
@@ -24,48 +29,57 @@ final class Claims {
                 String.format("pretraining %s vs %s per fine-tuning run (%.0fx)", StudyReport.flops(st.pretrainFlops()),
                         StudyReport.flops(st.meanFtFlops("pretrained")), ratio)));
 
+        // Score comparisons count as a difference only when the paired 95% bootstrap interval excludes zero.
         int cells = 0, better = 0, worse = 0;
         for (String t : Study.TASKS) {
             for (double b : st.budgets()) {
                 cells++;
-                double g = st.gain(t, b);
-                if (g > TIE) better++;
-                else if (g < -TIE) worse++;
+                Bootstrap.Interval g = st.ci(StudyIntervals.gain(t, b));
+                if (g.lo() > 0) better++;
+                else if (g.hi() < 0) worse++;
             }
         }
         String transfer = better * 3 >= cells * 2 && st.meanGain() > 0 ? "supported" : better * 3 <= cells && st.meanGain() <= 0 ? "not supported" : "mixed";
         v.add(new Verdict("Pre-trained representations transfer to downstream tasks", transfer,
-                String.format("pretrained beats scratch in %d of %d task/budget cells, worse in %d; mean gain %+.3f", better, cells, worse, st.meanGain())));
+                String.format("pretrained beats scratch in %d of %d task/budget cells and is worse in %d (paired 95%% interval above / below zero; "
+                        + "indistinguishable in %d); mean gain %+.3f", better, cells, worse, cells - better - worse, st.meanGain())));
         v.add(new Verdict("Combining pre-training with fine-tuning gives the best results", worse == 0 && better > 0 ? "supported" : better > worse ? "mixed" : "not supported",
-                String.format("pretrained+fine-tuned is at least as good as fine-tuning alone in %d of %d cells", cells - worse, cells)));
+                String.format("pretrained+fine-tuned is not worse than fine-tuning alone in %d of %d cells (paired 95%% interval not below zero), better in %d",
+                        cells - worse, cells, better)));
 
         int rising = 0;
+        StringBuilder rises = new StringBuilder();
         for (String t : Study.TASKS) {
             for (String init : List.of("pretrained", "scratch")) {
-                if (st.mean(t, st.maxBudget(), init) > st.mean(t, st.minBudget(), init) + TIE) rising++;
+                Bootstrap.Interval r = st.ci(StudyIntervals.rise(t, init));
+                if (r.lo() > 0) rising++;
+                rises.append(String.format("; %s %s %s", t, init, st.fmtDiff(StudyIntervals.rise(t, init))));
             }
         }
         v.add(new Verdict("Fine-tuning needs labelled data: more labels, better results", rising == 6 ? "supported" : rising >= 3 ? "mixed" : "not supported",
-                String.format("the score rises from %s to %s of the labels in %d of 6 task/initialisation pairs", StudyReport.pct(st.minBudget()),
-                        StudyReport.pct(st.maxBudget()), rising)));
+                String.format("the score rises from %s to %s of the labels in %d of 6 task/initialisation pairs (paired 95%% interval above zero)%s",
+                        StudyReport.pct(st.minBudget()), StudyReport.pct(st.maxBudget()), rising, rises)));
         // Judged per task as well as on the mean, so one task with a large gain cannot carry the verdict alone.
-        double low = st.meanGainAt(st.minBudget()), high = st.meanGainAt(st.maxBudget());
+        Bootstrap.Interval meanScarcity = st.ci(StudyIntervals.SCARCITY_MEAN);
         int scarceTasks = 0;
         StringBuilder perTask = new StringBuilder();
         for (String t : Study.TASKS) {
-            double lo = st.gain(t, st.minBudget()), hi = st.gain(t, st.maxBudget());
-            if (lo > hi + TIE) scarceTasks++;
-            perTask.append(String.format("; %s %+.3f vs %+.3f", t, lo, hi));
+            Bootstrap.Interval d = st.ci(StudyIntervals.scarcity(t));
+            if (d.lo() > 0) scarceTasks++;
+            perTask.append(String.format("; %s %+.3f vs %+.3f: %s", t, st.gain(t, st.minBudget()), st.gain(t, st.maxBudget()),
+                    st.fmtDiff(StudyIntervals.scarcity(t))));
         }
         int taskCount = Study.TASKS.size();
         v.add(new Verdict("Pre-training matters most when labels are scarce",
-                low > high + TIE && scarceTasks * 2 > taskCount ? "supported" : low <= high + TIE && scarceTasks * 2 < taskCount ? "not supported" : "mixed",
-                String.format("mean gain %+.3f at %s labels vs %+.3f at %s; larger at %s in %d of %d tasks%s", low, StudyReport.pct(st.minBudget()),
-                        high, StudyReport.pct(st.maxBudget()), StudyReport.pct(st.minBudget()), scarceTasks, taskCount, perTask)));
+                meanScarcity.lo() > 0 && scarceTasks * 2 > taskCount ? "supported" : meanScarcity.lo() <= 0 && scarceTasks * 2 < taskCount ? "not supported" : "mixed",
+                String.format("mean gain %+.3f at %s labels vs %+.3f at %s, difference %s; larger at %s in %d of %d tasks (paired 95%% interval of the "
+                        + "difference above zero)%s", st.meanGainAt(st.minBudget()), StudyReport.pct(st.minBudget()), st.meanGainAt(st.maxBudget()),
+                        StudyReport.pct(st.maxBudget()), st.fmtDiff(StudyIntervals.SCARCITY_MEAN), StudyReport.pct(st.minBudget()), scarceTasks,
+                        taskCount, perTask)));
 
         double full = st.forgettingIncrease("full");
         v.add(new Verdict("Fine-tuning risks catastrophic forgetting of pre-trained knowledge", full > 0.05 ? "supported" : full > TIE ? "mixed" : "not supported",
-                String.format("held-out MLM loss %+.3f after full fine-tuning", full)));
+                String.format("held-out MLM loss %+.3f after full fine-tuning (fixed thresholds: one held-out evaluation, no interval)", full)));
         int mitigated = 0, tried = 0;
         for (String m : List.of("frozen", "hybrid", "rehearsal")) {
             if (Double.isNaN(st.forgettingIncrease(m))) continue;
@@ -75,22 +89,24 @@ final class Claims {
         v.add(new Verdict("Freezing layers, hybrid objectives and rehearsal reduce forgetting",
                 mitigated == tried ? "supported" : mitigated > 0 ? "mixed" : "not supported",
                 String.format("%d of %d mitigations forget less than full fine-tuning (%s vs full %+.2f)", mitigated, tried, st.mitigationSummary(), full)));
-        double hybridDelta = st.forgettingScore("hybrid") - st.forgettingScore("full");
+        // "Keeps" is a non-inferiority claim: the interval must rule out a loss of more than HYBRID_MARGIN.
+        Bootstrap.Interval hybrid = st.ci(StudyIntervals.HYBRID_MINUS_FULL);
         v.add(new Verdict("Hybrid (supervised + unsupervised) fine-tuning keeps task performance",
-                hybridDelta >= -TIE ? "supported" : hybridDelta >= -0.03 ? "mixed" : "not supported",
-                String.format("genre macro-F1 %.3f with the auxiliary MLM loss vs %.3f without (%+.3f)", st.forgettingScore("hybrid"),
-                        st.forgettingScore("full"), hybridDelta)));
+                hybrid.lo() >= -HYBRID_MARGIN ? "supported" : hybrid.hi() < 0 ? "not supported" : "mixed",
+                String.format("genre macro-F1 %.3f with the auxiliary MLM loss vs %.3f without: %s (paired 95%% interval; a loss of more than %.2f "
+                        + "must be ruled out)", st.forgettingScore("hybrid"), st.forgettingScore("full"), st.fmtDiff(StudyIntervals.HYBRID_MINUS_FULL),
+                        HYBRID_MARGIN)));
 
         int helped = 0, n = 0;
         StringBuilder ev = new StringBuilder();
         for (double b : st.continualBudgets()) {
-            double d = st.continualMean(b) - st.mean("spam", b, "pretrained");
             n++;
-            if (d > TIE) helped++;
-            ev.append(String.format("%s%+.3f at %s labels", ev.length() == 0 ? "" : ", ", d, StudyReport.pct(b)));
+            if (st.ci(StudyIntervals.continual(b)).lo() > 0) helped++;
+            ev.append(String.format("%s%s at %s labels", ev.length() == 0 ? "" : ", ", st.fmtDiff(StudyIntervals.continual(b)), StudyReport.pct(b)));
         }
         v.add(new Verdict("Continual (domain-adaptive) pre-training helps the target domain",
-                helped == n && n > 0 ? "supported" : helped > 0 ? "mixed" : "not supported", "spam macro-F1 change after e-mail MLM: " + ev));
+                helped == n && n > 0 ? "supported" : helped > 0 ? "mixed" : "not supported",
+                "spam macro-F1 change after e-mail MLM (paired 95% interval): " + ev + "; helps at " + helped + " of " + n + " budgets (interval above zero)"));
         return v;
     }
 }

@@ -52,6 +52,11 @@ final class PhaseStore {
         }
     }
 
+    /** The file that holds (or will hold) the result of name. */
+    Path file(String name) {
+        return dir.resolve(name + ".json");
+    }
+
     boolean has(String name) {
         return Files.exists(dir.resolve(name + ".json"));
     }

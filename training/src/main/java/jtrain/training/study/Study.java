@@ -49,6 +49,7 @@ import jtrain.transformer.HfCheckpoint;
 public final class Study {
     static final List<String> TASKS = List.of("pos", "genre", "spam");
     static final double AUX_WEIGHT = 0.5;
+    static final List<String> FORGETTING_VARIANTS = List.of("full", "frozen", "hybrid", "rehearsal");
 
     private final StudyPreset p;
     private final Path out;
@@ -63,6 +64,10 @@ public final class Study {
     /** Documents of the held-out MLM text: the hybrid variant's extra MLM loss must not train on them. */
     private java.util.Set<String> heldOutIds;
     private MlmEvaluator heldOutEval;
+    /** Each fine-tuning run's test predictions, by run name, for the bootstrap intervals. */
+    private final Map<String, TestUnits> testUnits = new java.util.HashMap<>();
+    /** The key of a run's stored result that holds its per-example test predictions ({@link TestUnits}). */
+    static final String TEST_UNITS = "test_units";
 
     public Study(StudyPreset preset, Path out, long seed, PrintStream log) {
         this.p = preset;
@@ -107,6 +112,8 @@ public final class Study {
         summary.put("finetune", runs);
         summary.put("forgetting", forgetting());
         summary.put("continual", continual());
+        summary.put("intervals", StudyIntervals.compute(this::unitsOf, p.seeds(), TASKS, p.budgets(), FORGETTING_VARIANTS,
+                p.budgets().stream().filter(b -> b < 1).toList()));
         // Wall time over every invocation: a resumed study adds its own time to that of the earlier ones.
         Map<String, Object> time = store.get("wall-time");
         List<Object> invocations = new ArrayList<>(time == null ? List.of() : (List<?>) time.get("invocations_seconds"));
@@ -259,14 +266,37 @@ public final class Study {
      * "rehearsal" (auxiliary MLM on pretraining text).
      */
     private Map<String, Object> finetune(String task, double budget, String init, long s, String variant) {
-        String name = "ft-" + task + "-" + budgetName(budget) + "-" + init + "-" + variant + "-s" + s;
-        return store.getOrRun(name, () -> {
+        String name = runName(task, budget, init, variant, s);
+        Map<String, Object> stored = store.get(name);
+        if (stored != null && !stored.containsKey(TEST_UNITS)) {
+            // Stored by a version of the study that did not keep the test predictions: the intervals need them.
+            log.println("== " + name + ": stored without per-example test predictions (an older version), running it again");
+            stored = null;
+        }
+        if (stored == null) {
             try {
-                return runFinetune(name, task, budget, init, s, variant);
+                stored = runFinetune(name, task, budget, init, s, variant);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+            store.put(name, stored);
+        }
+        testUnits.put(name, TestUnits.fromMap((Map<?, ?>) stored.get(TEST_UNITS), store.file(name).toString()));
+        Map<String, Object> result = new LinkedHashMap<>(stored);
+        result.remove(TEST_UNITS); // summary.json holds the intervals made from them, not the predictions
+        return result;
+    }
+
+    /** The name of a fine-tuning run: its folder under finetune/ and its result under results/. */
+    static String runName(String task, double budget, String init, String variant, long seed) {
+        return "ft-" + task + "-" + budgetName(budget) + "-" + init + "-" + variant + "-s" + seed;
+    }
+
+    /** The units of a run's test predictions the bootstrap resamples; the run must have been run (or read back). */
+    private TestUnits unitsOf(String name) {
+        TestUnits u = testUnits.get(name);
+        if (u == null) throw new IllegalStateException("no test predictions for fine-tuning run " + name);
+        return u;
     }
 
     static String budgetName(double budget) {
@@ -340,6 +370,7 @@ public final class Study {
         res.put("test_macro_f1", t.macroF1());
         res.put("test_score", t.score(metricOf(task)));
         res.put("dev_best", r.bestDev().score(metricOf(task)));
+        res.put(TEST_UNITS, TestUnits.of(metricOf(task), test, t, labels.size()).toMap());
         if (!init.equals("scratch")) res.put("mlm_after", evalMap(heldOutEval.evaluate(MlmProbe.on(model.bert, pretrainedDir()))).get("loss"));
         log.printf("   test %s %.4f (accuracy %.4f) in %.0f s%n", metricOf(task), t.score(metricOf(task)), t.accuracy(),
                 (System.nanoTime() - t0) / 1e9);
@@ -361,7 +392,7 @@ public final class Study {
             throw new IllegalStateException("pretraining result missing");
         });
         double before = ((Number) ((Map<?, ?>) pre.get("eval_after")).get("loss")).doubleValue();
-        for (String variant : List.of("full", "frozen", "hybrid", "rehearsal")) {
+        for (String variant : FORGETTING_VARIANTS) {
             Map<String, Object> r = new LinkedHashMap<>(finetune("genre", 0.1, "pretrained", p.seeds().get(0), variant));
             r.put("mlm_before", before);
             rows.add(r);
@@ -387,7 +418,7 @@ public final class Study {
         });
         List<Object> runs = new ArrayList<>();
         for (double budget : p.budgets()) {
-            if (budget >= 1) continue; // the question is about scarce labels
+            if (budget >= 1) continue; // the question is about scarce labels (StudyIntervals is given the same budgets)
             for (long s : p.seeds()) runs.add(finetune("spam", budget, "email", s, "full"));
         }
         Map<String, Object> r = new LinkedHashMap<>();

@@ -61,8 +61,9 @@ public final class StudyReport {
         t.append("| Pre-training + fine-tuning | the unlabeled tokens above + ").append(stats.labelRange())
                 .append(" | ").append(String.format("%s + %s per run", flops(stats.pretrainFlops()), flops(stats.meanFtFlops("pretrained"))))
                 .append(" | ").append(stats.scoresAt("pretrained", stats.maxBudget()))
-                .append(" | ").append(String.format("%+.3f at %s labels, %+.3f at %s", stats.meanGainAt(stats.minBudget()),
-                        pct(stats.minBudget()), stats.meanGainAt(stats.maxBudget()), pct(stats.maxBudget())))
+                .append(" | ").append(String.format("%s at %s labels, %s at %s (mean over tasks, 95%% CI)",
+                        stats.fmtDiff(StudyIntervals.meanGain(stats.minBudget())), pct(stats.minBudget()),
+                        stats.fmtDiff(StudyIntervals.meanGain(stats.maxBudget())), pct(stats.maxBudget())))
                 .append(" | ").append(String.format("held-out MLM loss %+.2f after full fine-tuning (%s)", stats.forgettingIncrease("full"),
                         stats.mitigationSummary()))
                 .append(" |\n");
@@ -91,10 +92,15 @@ public final class StudyReport {
                 + "this study; `summary.json` holds them all and each run's `metrics.jsonl` is under `pretrain/`, `finetune/` and `continual/`.%n%n",
                 s.get("preset"), s.get("study_seed"), s.get("model"), s.get("device"), s.get("seeds"), secs(num(s.get("study_seconds"))),
                 invocations > 1 ? " (over " + invocations + " invocations: the study was resumed)" : ""));
+        m.append("**Uncertainty.** Every test score comes with a 95% confidence interval in brackets: ").append(StudyIntervals.description())
+                .append(" A claim counts a difference in test scores (pretrained vs scratch, more vs fewer labels, e-mail-adapted vs general "
+                        + "encoder) only when its paired interval excludes zero; the hybrid claim needs the interval of its loss to stay above -")
+                .append(String.format("%.2f", Claims.HYBRID_MARGIN)).append(". The forgetting claims compare held-out MLM losses, which have "
+                        + "no interval, against fixed thresholds.\n\n");
         if (s.get("seeds") instanceof List<?> seeds && seeds.size() == 1) {
-            m.append("**One fine-tuning seed.** Differences of a few hundredths between two runs are within run-to-run noise here, "
-                    + "and the verdicts below use fixed thresholds, not confidence intervals: read them as what this run measured. "
-                    + "`--preset standard` runs three seeds and reports their standard deviations.\n\n");
+            m.append("**One fine-tuning seed.** The intervals say how much a score could move with another test sample, not with another "
+                    + "fine-tuning seed, which can move it as much or more: read the verdicts as what this run measured. "
+                    + "`--preset standard` runs three seeds and reports their standard deviations (±).\n\n");
         }
         m.append("## The article's comparison, with our numbers\n\n").append(table).append('\n');
         m.append("## The article's claims\n\n| claim | verdict | evidence |\n|---|---|---|\n");
@@ -132,20 +138,32 @@ public final class StudyReport {
             for (String init : List.of("pretrained", "scratch")) {
                 double[] b = stats.budgets().stream().mapToDouble(d -> d * 100).toArray();
                 double[] v = stats.budgets().stream().mapToDouble(d -> stats.mean(task, d, init)).toArray();
-                series.add(new Chart.Series(init, b, v));
+                double[] lo = stats.budgets().stream().mapToDouble(d -> stats.ci(StudyIntervals.score(task, d, init)).lo()).toArray();
+                double[] hi = stats.budgets().stream().mapToDouble(d -> stats.ci(StudyIntervals.score(task, d, init)).hi()).toArray();
+                series.add(new Chart.Series(init, b, v, lo, hi));
             }
             String f = "budget-" + task + ".png";
-            Chart.line(dir.resolve(f), task + ": test " + Study.metricOf(task) + " vs labels", "% of training labels (log)",
+            Chart.line(dir.resolve(f), task + ": test " + Study.metricOf(task) + " vs labels (95% CI)", "% of training labels (log)",
                     Study.metricOf(task), series, true);
             names.add(f);
         }
+        // The gain per budget and task, with its paired interval: a bar whose error bar crosses zero is no measured gain.
+        List<Chart.Bars> gains = new ArrayList<>();
+        for (String task : Study.TASKS) {
+            List<Bootstrap.Interval> g = stats.budgets().stream().map(b -> stats.ci(StudyIntervals.gain(task, b))).toList();
+            gains.add(new Chart.Bars(task, g.stream().mapToDouble(Bootstrap.Interval::estimate).toArray(),
+                    g.stream().mapToDouble(Bootstrap.Interval::lo).toArray(), g.stream().mapToDouble(Bootstrap.Interval::hi).toArray()));
+        }
+        Chart.bars(dir.resolve("gains.png"), "Gain from pretraining (pretrained - scratch), paired 95% CI", "test score difference",
+                stats.budgets().stream().map(b -> pct(b) + " labels").toList(), gains);
+        names.add("gains.png");
         List<String> variants = stats.forgettingVariants();
         Chart.bars(dir.resolve("forgetting.png"), "Forgetting: held-out MLM loss increase", "loss increase", variants,
-                List.of(new Chart.Bars("genre, 10% labels", variants.stream().mapToDouble(stats::forgettingIncrease).toArray(), null)));
+                List.of(new Chart.Bars("genre, 10% labels", variants.stream().mapToDouble(stats::forgettingIncrease).toArray())));
         names.add("forgetting.png");
         Map<String, Double> compute = stats.computeSeconds();
         Chart.bars(dir.resolve("compute.png"), "Compute per phase", "minutes", new ArrayList<>(compute.keySet()),
-                List.of(new Chart.Bars("wall time", compute.values().stream().mapToDouble(v -> v / 60).toArray(), null)));
+                List.of(new Chart.Bars("wall time", compute.values().stream().mapToDouble(v -> v / 60).toArray())));
         names.add("compute.png");
         return names;
     }

@@ -96,9 +96,27 @@ final class StudyStats {
         return Math.sqrt(ss / (v.size() - 1));
     }
 
+    /** "0.757 [0.712, 0.801]", with "± sd" over seeds after the mean when there are several. */
     String fmt(String task, double budget, String init) {
         double sd = std(task, budget, init);
-        return sd > 0 ? String.format("%.3f ± %.3f", mean(task, budget, init), sd) : String.format("%.3f", mean(task, budget, init));
+        String mean = sd > 0 ? String.format("%.3f ± %.3f", mean(task, budget, init), sd) : String.format("%.3f", mean(task, budget, init));
+        return mean + " " + ci(StudyIntervals.score(task, budget, init)).range(false);
+    }
+
+    /** "+0.341 [+0.210, +0.470]": a difference with its paired interval. */
+    String fmtDiff(String interval) {
+        Bootstrap.Interval i = ci(interval);
+        return String.format("%+.3f ", i.estimate()) + i.range(true);
+    }
+
+    // ---- bootstrap intervals -------------------------------------------------------------------------------
+
+    /** The interval of that name (see StudyIntervals) from the summary's "intervals" section. */
+    Bootstrap.Interval ci(String name) {
+        if (!(s.get("intervals") instanceof Map<?, ?> section) || !(section.get("values") instanceof Map<?, ?> values))
+            throw new IllegalArgumentException("the study summary has no bootstrap intervals (\"intervals\")");
+        if (!(values.get(name) instanceof Map<?, ?> m)) throw new IllegalArgumentException("the study summary has no interval '" + name + "'");
+        return Bootstrap.Interval.fromMap(m);
     }
 
     double gain(String task, double budget) {
@@ -139,13 +157,13 @@ final class StudyStats {
     }
 
     String budgetTable() {
-        StringBuilder t = new StringBuilder("| task (score) | labels | labelled examples | pretrained | scratch | gain |\n|---|---|---|---|---|---|\n");
+        StringBuilder t = new StringBuilder("| task (score) | labels | labelled examples | pretrained [95% CI] | scratch [95% CI] | gain [paired 95% CI] |\n|---|---|---|---|---|---|\n");
         for (String task : Study.TASKS) {
             for (double b : budgets()) {
                 long n = ft.stream().filter(r -> r.get("task").equals(task) && num(r.get("budget")) == b)
                         .mapToLong(r -> (long) num(r.get("labelled_examples"))).findFirst().orElse(0);
-                t.append(String.format("| %s (%s) | %s | %,d | %s | %s | %+.3f |%n", task, Study.metricOf(task), StudyReport.pct(b), n,
-                        fmt(task, b, "pretrained"), fmt(task, b, "scratch"), gain(task, b)));
+                t.append(String.format("| %s (%s) | %s | %,d | %s | %s | %s |%n", task, Study.metricOf(task), StudyReport.pct(b), n,
+                        fmt(task, b, "pretrained"), fmt(task, b, "scratch"), fmtDiff(StudyIntervals.gain(task, b))));
             }
         }
         return t.toString();
@@ -182,10 +200,11 @@ final class StudyStats {
     }
 
     String forgettingTable() {
-        StringBuilder t = new StringBuilder("| fine-tuning variant | MLM loss before | after | increase | genre test macro-F1 |\n|---|---|---|---|---|\n");
+        StringBuilder t = new StringBuilder("| fine-tuning variant | MLM loss before | after | increase | genre test macro-F1 [95% CI] |\n|---|---|---|---|---|\n");
         for (Map<String, Object> r : forgettingRows()) {
-            t.append(String.format("| %s | %.3f | %.3f | %+.3f | %.3f |%n", r.get("variant"), num(r.get("mlm_before")),
-                    num(r.get("mlm_after")), num(r.get("mlm_after")) - num(r.get("mlm_before")), num(r.get("test_score"))));
+            t.append(String.format("| %s | %.3f | %.3f | %+.3f | %.3f %s |%n", r.get("variant"), num(r.get("mlm_before")),
+                    num(r.get("mlm_after")), num(r.get("mlm_after")) - num(r.get("mlm_before")), num(r.get("test_score")),
+                    ci(StudyIntervals.variantScore((String) r.get("variant"))).range(false)));
         }
         return t.append("\nfull: all parameters; frozen: embeddings and the lower half of the layers fixed; hybrid: plus an auxiliary "
                 + "MLM loss (weight " + Study.AUX_WEIGHT + ") on the task's unlabeled text; rehearsal: the same on pretraining text.\n").toString();
@@ -220,10 +239,11 @@ final class StudyStats {
         StringBuilder t = new StringBuilder(String.format("Continued MLM for %d steps on %,d e-mail sequences (%,d tokens, %s).%n%n",
                 (long) num(ph.get("steps")), (long) num(ph.get("unlabeled_sequences")), (long) num(ph.get("tokens")),
                 StudyReport.secs(num(ph.get("seconds")))));
-        t.append("| spam labels | general encoder | e-mail-adapted encoder | difference |\n|---|---|---|---|\n");
+        t.append("| spam labels | general encoder [95% CI] | e-mail-adapted encoder [95% CI] | difference [paired 95% CI] |\n|---|---|---|---|\n");
         for (double b : continualBudgets()) {
-            t.append(String.format("| %s | %.3f | %.3f | %+.3f |%n", StudyReport.pct(b), mean("spam", b, "pretrained"), continualMean(b),
-                    continualMean(b) - mean("spam", b, "pretrained")));
+            t.append(String.format("| %s | %.3f %s | %.3f %s | %s |%n", StudyReport.pct(b), mean("spam", b, "pretrained"),
+                    ci(StudyIntervals.score("spam", b, "pretrained")).range(false), continualMean(b),
+                    ci(StudyIntervals.score("spam", b, "email")).range(false), fmtDiff(StudyIntervals.continual(b))));
         }
         double generalAfter = continualGeneralMlm();
         t.append(String.format("%nThe price on the general domain: held-out MLM loss of the general text %.3f before, %.3f after the "
@@ -261,6 +281,11 @@ final class StudyStats {
         return t.toString();
     }
 
+    private List<Double> bounds(String interval) {
+        Bootstrap.Interval i = ci(interval);
+        return List.of(i.lo(), i.hi());
+    }
+
     /** The aggregate numbers the report quotes, for summary.json. */
     Map<String, Object> aggregates() {
         Map<String, Object> a = new LinkedHashMap<>();
@@ -275,6 +300,9 @@ final class StudyStats {
                 r.put("scratch_mean", mean(task, b, "scratch"));
                 r.put("scratch_std", std(task, b, "scratch"));
                 r.put("gain", gain(task, b));
+                r.put("pretrained_ci95", bounds(StudyIntervals.score(task, b, "pretrained")));
+                r.put("scratch_ci95", bounds(StudyIntervals.score(task, b, "scratch")));
+                r.put("gain_ci95", bounds(StudyIntervals.gain(task, b)));
                 rows.add(r);
             }
         }
@@ -287,6 +315,7 @@ final class StudyStats {
         for (double b : continualBudgets()) cont.put(String.valueOf(b), continualMean(b) - mean("spam", b, "pretrained"));
         a.put("continual_gain", cont);
         a.put("continual_general_mlm_increase", continualGeneralMlm() - mlmAfterPretrain());
+        // The intervals themselves are in the summary's "intervals" section, under the names StudyIntervals gives them.
         a.put("compute_seconds", computeSeconds());
         return a;
     }

@@ -29,8 +29,8 @@ class ChartTest {
     @Test
     void barChartWithErrorBarsAndALogLineChartRender() throws Exception {
         Chart.bars(tmp.resolve("bars.png"), "accuracy", "accuracy", List.of("1%", "10%", "100%"), List.of(
-                new Chart.Bars("pretrained", new double[] {0.6, 0.8, 0.9}, new double[] {0.02, 0.01, 0.01}),
-                new Chart.Bars("scratch", new double[] {0.3, 0.6, 0.85}, null)));
+                Chart.Bars.withErrors("pretrained", new double[] {0.6, 0.8, 0.9}, new double[] {0.02, 0.01, 0.01}),
+                new Chart.Bars("scratch", new double[] {0.3, 0.6, 0.85})));
         Chart.line(tmp.resolve("log.png"), "budget", "labels", "F1", List.of(
                 new Chart.Series("a", new double[] {10, 100, 1000}, new double[] {0.2, 0.5, 0.7})), true);
         assertNotNull(ImageIO.read(tmp.resolve("bars.png").toFile()));

@@ -77,7 +77,7 @@ class StudyPipelineTest {
 
         assertTrue(table.startsWith("| Learning method | Data requirements | Computational cost | Task-specific knowledge | Transfer learning | Risk of catastrophic forgetting |"));
         for (String f : List.of("report.md", "report.html", "summary.json", "plots/pretraining-loss.png", "plots/budget-pos.png",
-                "plots/budget-genre.png", "plots/budget-spam.png", "plots/forgetting.png", "plots/compute.png")) {
+                "plots/budget-genre.png", "plots/budget-spam.png", "plots/gains.png", "plots/forgetting.png", "plots/compute.png")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         assertTrue(Files.readString(out.resolve("report.html")).contains("data:image/png;base64,"), "plots embedded in the HTML");
@@ -110,12 +110,41 @@ class StudyPipelineTest {
             assertEquals(((Number) r.get("test_macro_f1")).doubleValue(), ((Number) last.get("test_macro_f1")).doubleValue(), 0, name);
         }
 
+        // Every score in the report carries its bootstrap interval from summary.json; the gain its paired one.
+        Map<String, Object> values = (Map<String, Object>) ((Map<String, Object>) saved.get("intervals")).get("values");
+        Map<String, Object> pos = (Map<String, Object>) values.get(StudyIntervals.score("pos", 0.5, "pretrained"));
+        Map<String, Object> gain = (Map<String, Object>) values.get(StudyIntervals.gain("pos", 0.5));
+        String md = Files.readString(out.resolve("report.md"));
+        String row = String.format("| pos (accuracy) | 50%% | 12 | %.3f [%.3f, %.3f] |", ((Number) pos.get("estimate")).doubleValue(),
+                ((Number) pos.get("lo")).doubleValue(), ((Number) pos.get("hi")).doubleValue());
+        assertTrue(md.contains(row), row + " in\n" + md);
+        assertTrue(md.contains(String.format("| %+.3f [%+.3f, %+.3f] |%n", ((Number) gain.get("estimate")).doubleValue(),
+                ((Number) gain.get("lo")).doubleValue(), ((Number) gain.get("hi")).doubleValue())), "the paired interval of the gain");
+        assertEquals(Boolean.TRUE, gain.get("same_test_set"), "pretrained and scratch are scored on the same test examples");
+        assertTrue(md.contains("only when its paired interval excludes zero"), "the rule is stated");
+        // The per-example predictions stay in the runs' results, out of summary.json.
+        assertFalse(Json.write(saved).contains(Study.TEST_UNITS));
+        Path stored = out.resolve("results/ft-spam-50pct-scratch-full-s1.json");
+        assertTrue(Files.readString(stored).contains(Study.TEST_UNITS));
+
         // A rerun reuses every stored result: same numbers. Other settings in the same folder are refused.
         Map<String, Object> again = new Study(tinyPreset(), out, 1, quiet).run(tinyData());
         assertEquals(Json.write(summary.get("finetune")), Json.write(again.get("finetune")));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Study(tinyPreset(), out, 7, quiet).run(tinyData()));
         assertTrue(e.getMessage().contains("holds a study with other settings"), e.getMessage());
         assertEquals(1L, ((Number) saved.get("study_seed")).longValue());
+
+        // A run stored by a version without per-example predictions is run again (the pretrained encoder is kept).
+        Map<String, Object> old = Json.parseObject(Files.readString(stored), stored.toString());
+        old.remove(Study.TEST_UNITS);
+        Files.writeString(stored, Json.writePretty(old));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Map<String, Object> redone = new Study(tinyPreset(), out, 1, new PrintStream(log)).run(tinyData());
+        assertTrue(log.toString().contains("ft-spam-50pct-scratch-full-s1: stored without per-example test predictions (an older version), running it again"),
+                log.toString());
+        assertFalse(log.toString().contains("masked-LM pretraining"), "pretraining is reused");
+        assertTrue(Files.readString(stored).contains(Study.TEST_UNITS));
+        assertEquals(Json.write(again.get("intervals")), Json.write(redone.get("intervals")), "the same run again gives the same predictions");
         assertTrue(Files.readString(out.resolve("report.md")).contains("One fine-tuning seed"), "the single-seed caveat");
     }
 }

@@ -1,0 +1,134 @@
+package jtrain.training.study;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+import jtrain.engine.Rng;
+
+/**
+ * 95% percentile-bootstrap intervals over test examples. A resample draws as many units (examples, or sentences for
+ * tagging) as the test set holds, with replacement; a statistic of several models' scores (one score, a mean over
+ * seeds, a difference) is computed on each of {@link #RESAMPLES} resamples, and the interval runs from the 2.5th to
+ * the 97.5th percentile of those values. Models scored on the same test set see the same resamples (a paired
+ * bootstrap: what they have in common cancels out of a difference); different test sets are drawn independently.
+ * The draws of a test set depend only on {@link #SEED} and its fingerprint, so every interval is reproducible.
+ */
+final class Bootstrap {
+    static final int RESAMPLES = 1000;
+    static final long SEED = 1;
+    static final double LEVEL = 0.95;
+
+    private Bootstrap() {}
+
+    /**
+     * estimate: the statistic on the test sets themselves; lo, hi: the interval; sameTestSet: all models were scored
+     * on one test set (so a difference among them is a paired one).
+     */
+    record Interval(double estimate, double lo, double hi, boolean sameTestSet) {
+        /** "[0.712, 0.801]" (signed when signed is set, for differences). */
+        String range(boolean signed) {
+            String f = signed ? "%+.3f" : "%.3f";
+            return "[" + String.format(f, lo) + ", " + String.format(f, hi) + "]";
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("estimate", estimate);
+            m.put("lo", lo);
+            m.put("hi", hi);
+            m.put("same_test_set", sameTestSet);
+            return m;
+        }
+
+        static Interval fromMap(Map<?, ?> m) {
+            return new Interval(((Number) m.get("estimate")).doubleValue(), ((Number) m.get("lo")).doubleValue(),
+                    ((Number) m.get("hi")).doubleValue(), Boolean.TRUE.equals(m.get("same_test_set")));
+        }
+    }
+
+    /** The interval of the mean score of models (seeds) scored on one test set; of its score for one model. */
+    static Interval meanScore(List<TestUnits> models) {
+        return of(models, s -> mean(s, 0, s.length), RESAMPLES, SEED);
+    }
+
+    /** The interval of mean(a) - mean(b), each a mean over models (seeds); paired where they share a test set. */
+    static Interval difference(List<TestUnits> a, List<TestUnits> b) {
+        List<TestUnits> all = new ArrayList<>(a);
+        all.addAll(b);
+        int na = a.size();
+        return of(all, s -> mean(s, 0, na) - mean(s, na, s.length), RESAMPLES, SEED);
+    }
+
+    static double mean(double[] v, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) sum += v[i];
+        return sum / (to - from);
+    }
+
+    /**
+     * The interval of statistic(scores of models), where scores[i] is model i's score on a resample. Models with the
+     * same test-set fingerprint get the same draws.
+     */
+    static Interval of(List<TestUnits> models, ToDoubleFunction<double[]> statistic, int resamples, long seed) {
+        if (models.isEmpty()) throw new IllegalArgumentException("no models to resample");
+        Map<String, Integer> sets = new LinkedHashMap<>();
+        List<Rng> draws = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        int[] setOf = new int[models.size()];
+        for (int i = 0; i < models.size(); i++) {
+            TestUnits m = models.get(i);
+            Integer k = sets.get(m.testSet());
+            if (k == null) {
+                k = sets.size();
+                sets.put(m.testSet(), k);
+                draws.add(new Rng(Rng.mix(seed ^ Long.parseUnsignedLong(m.testSet(), 16))));
+                sizes.add(m.size());
+            } else if (sizes.get(k) != m.size()) {
+                throw new IllegalArgumentException("two models with test set " + m.testSet() + " but " + sizes.get(k) + " and " + m.size() + " units");
+            }
+            setOf[i] = k;
+        }
+        double[] scores = new double[models.size()];
+        int[][] ones = new int[sets.size()][];
+        for (int k = 0; k < ones.length; k++) {
+            ones[k] = new int[sizes.get(k)];
+            Arrays.fill(ones[k], 1);
+        }
+        for (int i = 0; i < scores.length; i++) scores[i] = models.get(i).score(ones[setOf[i]]);
+        double estimate = statistic.applyAsDouble(scores);
+
+        double[] values = new double[resamples];
+        int kept = 0;
+        int[][] weights = new int[sets.size()][];
+        for (int b = 0; b < resamples; b++) {
+            for (int k = 0; k < weights.length; k++) weights[k] = draw(draws.get(k), sizes.get(k));
+            for (int i = 0; i < scores.length; i++) scores[i] = models.get(i).score(weights[setOf[i]]);
+            double v = statistic.applyAsDouble(scores);
+            if (!Double.isNaN(v)) values[kept++] = v; // a resample can leave a score undefined (no scored word drawn)
+        }
+        double[] sorted = Arrays.copyOf(values, kept);
+        Arrays.sort(sorted);
+        double tail = (1 - LEVEL) / 2;
+        return new Interval(estimate, percentile(sorted, tail), percentile(sorted, 1 - tail), sets.size() == 1);
+    }
+
+    /** How many times each of n units is drawn in n draws with replacement. */
+    static int[] draw(Rng rng, int n) {
+        int[] w = new int[n];
+        for (int j = 0; j < n; j++) w[rng.nextInt(n)]++;
+        return w;
+    }
+
+    /** The q-quantile of sorted values, interpolating linearly between neighbours (numpy's default); NaN if none. */
+    static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) return Double.NaN;
+        double h = (sorted.length - 1) * q;
+        int lo = (int) Math.floor(h);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+}

@@ -1,0 +1,144 @@
+package jtrain.training.study;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import jtrain.training.finetune.EvalResult;
+import jtrain.training.finetune.Metrics;
+import jtrain.training.finetune.TaskExample;
+
+/** The bootstrap intervals the study reports: known cases, pairing, reproducibility, and the units it resamples. */
+class BootstrapTest {
+
+    /** n examples of one label each, the first `correct` of them predicted right (two classes, alternating gold). */
+    static TestUnits.MacroF1 examples(int n, int correct, String testSet) {
+        int[] gold = new int[n], predicted = new int[n];
+        for (int i = 0; i < n; i++) {
+            gold[i] = i % 2;
+            predicted[i] = i < correct ? gold[i] : 1 - gold[i];
+        }
+        return new TestUnits.MacroF1(gold, predicted, 2, testSet);
+    }
+
+    /** n sentences of 5 words each; `correct` words right in each. */
+    static TestUnits.Accuracy sentences(int n, int correct) {
+        int[] scored = new int[n], right = new int[n];
+        java.util.Arrays.fill(scored, 5);
+        java.util.Arrays.fill(right, correct);
+        return new TestUnits.Accuracy(scored, right, "00000000000000aa");
+    }
+
+    @Test
+    void allCorrectGivesOneToOne() {
+        Bootstrap.Interval i = Bootstrap.meanScore(List.of(sentences(50, 5)));
+        assertEquals(1.0, i.estimate());
+        assertEquals(1.0, i.lo());
+        assertEquals(1.0, i.hi());
+    }
+
+    @Test
+    void theIntervalIsAboutTheNormalOneAndNarrowsWithMoreExamples() {
+        // Accuracy 0.7 over independent examples: the normal approximation's half-width is 1.96 * sqrt(0.21 / n).
+        for (int n : List.of(400, 4000)) {
+            int[] scored = new int[n], right = new int[n];
+            for (int i = 0; i < n; i++) {
+                scored[i] = 1;
+                right[i] = i % 10 < 7 ? 1 : 0;
+            }
+            Bootstrap.Interval i = Bootstrap.meanScore(List.of(new TestUnits.Accuracy(scored, right, "00000000000000bb")));
+            double half = 1.96 * Math.sqrt(0.21 / n);
+            assertEquals(0.7, i.estimate(), 1e-12);
+            assertEquals(2 * half, i.hi() - i.lo(), 0.15 * 2 * half, "n = " + n);
+            assertTrue(i.lo() < 0.7 && 0.7 < i.hi());
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameIntervalAndAnotherSeedAnother() {
+        TestUnits u = examples(200, 150, "00000000000000cc");
+        Bootstrap.Interval a = Bootstrap.of(List.of(u), s -> s[0], 1000, 1), b = Bootstrap.of(List.of(u), s -> s[0], 1000, 1);
+        assertEquals(a, b);
+        assertNotEquals(a, Bootstrap.of(List.of(u), s -> s[0], 1000, 2));
+    }
+
+    @Test
+    void aPairedDifferenceOfIdenticalPredictionsIsZeroToZero() {
+        TestUnits a = examples(300, 200, "00000000000000dd"), b = examples(300, 200, "00000000000000dd");
+        Bootstrap.Interval d = Bootstrap.difference(List.of(a), List.of(b));
+        assertEquals(new Bootstrap.Interval(0, 0, 0, true), d);
+        // The same predictions on two different test sets are resampled independently: then the difference is uncertain.
+        Bootstrap.Interval unpaired = Bootstrap.difference(List.of(a), List.of(examples(300, 200, "00000000000000ee")));
+        assertFalse(unpaired.sameTestSet());
+        assertTrue(unpaired.lo() < -0.03 && unpaired.hi() > 0.03, unpaired.toString());
+    }
+
+    @Test
+    void pairingNarrowsTheIntervalOfADifferenceBetweenSimilarModels() {
+        // b is a with 10 of 400 wrong answers put right: a small but certain improvement.
+        TestUnits a = examples(400, 300, "00000000000000ff"), b = examples(400, 310, "00000000000000ff");
+        Bootstrap.Interval d = Bootstrap.difference(List.of(b), List.of(a));
+        assertTrue(d.lo() > 0, "paired: above zero, " + d);
+        Bootstrap.Interval unpaired = Bootstrap.difference(List.of(b), List.of(examples(400, 300, "0000000000000100")));
+        assertTrue(unpaired.lo() < 0, "unpaired: includes zero, " + unpaired);
+    }
+
+    @Test
+    void aMeanOverSeedsUsesOneDrawForAllOfThem() {
+        TestUnits a = examples(100, 60, "0000000000000200"), b = examples(100, 80, "0000000000000200");
+        Bootstrap.Interval mean = Bootstrap.meanScore(List.of(a, b));
+        assertEquals((Bootstrap.meanScore(List.of(a)).estimate() + Bootstrap.meanScore(List.of(b)).estimate()) / 2, mean.estimate(), 1e-12);
+        assertTrue(mean.sameTestSet());
+    }
+
+    @Test
+    void percentilesInterpolateBetweenNeighbours() {
+        double[] sorted = {0, 1, 2, 3, 4};
+        assertEquals(0.1, Bootstrap.percentile(sorted, 0.025), 1e-12);
+        assertEquals(3.9, Bootstrap.percentile(sorted, 0.975), 1e-12);
+        assertTrue(Double.isNaN(Bootstrap.percentile(new double[0], 0.5)));
+    }
+
+    @Test
+    void unitsReproduceTheEvaluatorsScores() {
+        // Tagging: two sentences, 3 and 2 scored words (-100 marks the rest); sequences: one label per example.
+        List<TaskExample> tagged = List.of(new TaskExample(new int[] {1, 5, 6, 7, 2}, new int[5], new int[] {-100, 0, 1, 2, -100}, null),
+                new TaskExample(new int[] {1, 8, 9, 2}, new int[4], new int[] {-100, 1, 1, -100}, null));
+        int[] gold = {0, 1, 2, 1, 1}, predicted = {0, 1, 0, 0, 1};
+        EvalResult words = new EvalResult(0, Metrics.accuracy(gold, predicted), 0, 5, gold, predicted);
+        TestUnits.Accuracy byWord = (TestUnits.Accuracy) TestUnits.of("accuracy", tagged, words, 3);
+        assertArrayEquals(new int[] {3, 2}, byWord.scored());
+        assertArrayEquals(new int[] {2, 1}, byWord.correct());
+        assertEquals(words.accuracy(), byWord.score(new int[] {1, 1}), 1e-12);
+
+        List<TaskExample> seqs = List.of(ex(0), ex(1), ex(2), ex(1));
+        int[] g = {0, 1, 2, 1}, p = {0, 2, 2, 1};
+        EvalResult classes = new EvalResult(0, 0, Metrics.macroF1(g, p, 3), 4, g, p);
+        TestUnits f1 = TestUnits.of("macro_f1", seqs, classes, 3);
+        assertEquals(classes.macroF1(), f1.score(new int[] {1, 1, 1, 1}), 1e-12);
+        // Drawing example 0 twice and leaving out example 2: the classes and counts of those draws.
+        assertEquals(Metrics.macroF1(new int[] {0, 0, 1, 1}, new int[] {0, 0, 2, 1}, 3), f1.score(new int[] {2, 1, 0, 1}), 1e-12);
+
+        // What a run stores is what it reads back; another test set has another fingerprint.
+        assertEquals(f1.score(new int[] {1, 1, 1, 1}), TestUnits.fromMap(jtrain.engine.io.Json.parseObject(jtrain.engine.io.Json.write(f1.toMap()), "t"), "t")
+                .score(new int[] {1, 1, 1, 1}));
+        assertNotEquals(TestUnits.fingerprint(seqs), TestUnits.fingerprint(seqs.subList(0, 3)));
+    }
+
+    @Test
+    void unitsRefuseAnEvaluationOfOtherExamples() {
+        List<TaskExample> seqs = List.of(ex(0), ex(1));
+        EvalResult three = new EvalResult(0, 0, 0, 3, new int[3], new int[3]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestUnits.of("macro_f1", seqs, three, 2));
+        assertTrue(e.getMessage().contains("3 labels for 2 examples"), e.getMessage());
+        IllegalArgumentException sizes = assertThrows(IllegalArgumentException.class,
+                () -> Bootstrap.difference(List.of(examples(10, 5, "0000000000000300")), List.of(examples(12, 5, "0000000000000300"))));
+        assertTrue(sizes.getMessage().contains("10 and 12 units"), sizes.getMessage());
+    }
+
+    static TaskExample ex(int label) {
+        return new TaskExample(new int[] {1, 10 + label, 2}, new int[3], new int[] {label}, null);
+    }
+}
