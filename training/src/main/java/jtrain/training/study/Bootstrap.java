@@ -16,6 +16,12 @@ import jtrain.engine.Rng;
  * the 97.5th percentile of those values. Models scored on the same test set see the same resamples (a paired
  * bootstrap: what they have in common cancels out of a difference); different test sets are drawn independently.
  * The draws of a test set depend only on {@link #SEED} and its fingerprint, so every interval is reproducible.
+ *
+ * <p>With several fine-tuning seeds the models come in cells: consecutive blocks of {@code seedsPerCell} runs, the
+ * j-th run of every block trained with the same seed. Each resample then also draws that many seeds with replacement
+ * (the same draw for every cell, so a difference stays paired by seed), and the statistic sees those seeds' runs: the
+ * interval covers the variation between seeds as well as test-set sampling (a two-level bootstrap). With one seed
+ * per cell this adds nothing.
  */
 final class Bootstrap {
     static final int RESAMPLES = 1000;
@@ -50,17 +56,18 @@ final class Bootstrap {
         }
     }
 
-    /** The interval of the mean score of models (seeds) scored on one test set; of its score for one model. */
-    static Interval meanScore(List<TestUnits> models) {
-        return of(models, s -> mean(s, 0, s.length), RESAMPLES, SEED);
+    /** The interval of the mean score of one cell's runs (one per seed); of its score for one model. */
+    static Interval meanScore(List<TestUnits> cell) {
+        return of(cell, s -> mean(s, 0, s.length), cell.size(), RESAMPLES, SEED);
     }
 
-    /** The interval of mean(a) - mean(b), each a mean over models (seeds); paired where they share a test set. */
+    /** The interval of mean(a) - mean(b) over two cells of as many seeds, paired by seed (and by test set where shared). */
     static Interval difference(List<TestUnits> a, List<TestUnits> b) {
+        if (a.size() != b.size()) throw new IllegalArgumentException("cells of " + a.size() + " and " + b.size() + " seeds");
         List<TestUnits> all = new ArrayList<>(a);
         all.addAll(b);
         int na = a.size();
-        return of(all, s -> mean(s, 0, na) - mean(s, na, s.length), RESAMPLES, SEED);
+        return of(all, s -> mean(s, 0, na) - mean(s, na, s.length), na, RESAMPLES, SEED);
     }
 
     static double mean(double[] v, int from, int to) {
@@ -71,10 +78,13 @@ final class Bootstrap {
 
     /**
      * The interval of statistic(scores of models), where scores[i] is model i's score on a resample. Models with the
-     * same test-set fingerprint get the same draws.
+     * same test-set fingerprint get the same draws of examples; models are cells of seedsPerCell runs whose seeds are
+     * drawn too (see the class comment).
      */
-    static Interval of(List<TestUnits> models, ToDoubleFunction<double[]> statistic, int resamples, long seed) {
+    static Interval of(List<TestUnits> models, ToDoubleFunction<double[]> statistic, int seedsPerCell, int resamples, long seed) {
         if (models.isEmpty()) throw new IllegalArgumentException("no models to resample");
+        if (seedsPerCell < 1 || models.size() % seedsPerCell != 0)
+            throw new IllegalArgumentException(models.size() + " models do not make cells of " + seedsPerCell + " seeds");
         Map<String, Integer> sets = new LinkedHashMap<>();
         List<Rng> draws = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
@@ -104,10 +114,20 @@ final class Bootstrap {
         double[] values = new double[resamples];
         int kept = 0;
         int[][] weights = new int[sets.size()][];
+        Rng seedDraws = new Rng(Rng.mix(seed ^ 0x5EED5L)); // its own stream: one seed per cell leaves the example draws as they were
+        double[] drawnSeeds = new double[scores.length];
         for (int b = 0; b < resamples; b++) {
             for (int k = 0; k < weights.length; k++) weights[k] = draw(draws.get(k), sizes.get(k));
             for (int i = 0; i < scores.length; i++) scores[i] = models.get(i).score(weights[setOf[i]]);
-            double v = statistic.applyAsDouble(scores);
+            double v;
+            if (seedsPerCell == 1) {
+                v = statistic.applyAsDouble(scores);
+            } else {
+                int[] pick = new int[seedsPerCell];
+                for (int j = 0; j < seedsPerCell; j++) pick[j] = seedDraws.nextInt(seedsPerCell);
+                for (int i = 0; i < scores.length; i++) drawnSeeds[i] = scores[i - i % seedsPerCell + pick[i % seedsPerCell]];
+                v = statistic.applyAsDouble(drawnSeeds);
+            }
             if (!Double.isNaN(v)) values[kept++] = v; // a resample can leave a score undefined (no scored word drawn)
         }
         double[] sorted = Arrays.copyOf(values, kept);

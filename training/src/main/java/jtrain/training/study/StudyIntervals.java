@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * The study's bootstrap intervals ({@link Bootstrap}), from the fine-tuning runs' per-example test predictions, under
  * the names the report and the claims look them up by (the static methods below). With several seeds a cell's score
- * is the mean over its seeds, and its interval resamples the test set only: the spread over seeds is reported apart.
+ * is the mean over its seeds, and its interval resamples both the seeds and the test set (see {@link Bootstrap}).
  */
 final class StudyIntervals {
     private final Function<String, TestUnits> units;
@@ -92,7 +92,7 @@ final class StudyIntervals {
                 double sum = 0;
                 for (int i = 0; i < tasks.size(); i++) sum += Bootstrap.mean(s, 2 * i * k, (2 * i + 1) * k) - Bootstrap.mean(s, (2 * i + 1) * k, (2 * i + 2) * k);
                 return sum / tasks.size();
-            }, Bootstrap.RESAMPLES, Bootstrap.SEED));
+            }, k, Bootstrap.RESAMPLES, Bootstrap.SEED));
         }
         long first = seeds.get(0);
         for (String v : variants) iv.put(variantScore(v), Bootstrap.meanScore(List.of(units.apply(Study.runName("genre", 0.1, "pretrained", v, first)))));
@@ -115,9 +115,9 @@ final class StudyIntervals {
 
     /** How the intervals were made, in one sentence for summary.json and the report. */
     static String description() {
-        return String.format("%.0f%% percentile bootstrap over the test examples (whole sentences for POS tagging), %d resamples drawn with "
-                + "seed %d; the models of a comparison are scored on the same resamples (paired). The intervals cover test-set "
-                + "sampling only, not the variation between fine-tuning seeds.", Bootstrap.LEVEL * 100, Bootstrap.RESAMPLES, Bootstrap.SEED);
+        return String.format("%.0f%% percentile bootstrap over the test examples (whole sentences for POS tagging) and, with several "
+                + "fine-tuning seeds, over the seeds too; %d resamples drawn with seed %d; the models of a comparison are scored on the "
+                + "same resamples (paired by test example and by seed).", Bootstrap.LEVEL * 100, Bootstrap.RESAMPLES, Bootstrap.SEED);
     }
 
     /** Mean over tasks of (gain at lo - gain at hi), each task's four cells on its own test set. */
@@ -133,7 +133,7 @@ final class StudyIntervals {
                         - (Bootstrap.mean(s, at + 2 * k, at + 3 * k) - Bootstrap.mean(s, at + 3 * k, at + 4 * k));
             }
             return sum / tasks.size();
-        }, Bootstrap.RESAMPLES, Bootstrap.SEED);
+        }, k, Bootstrap.RESAMPLES, Bootstrap.SEED);
     }
 
     /** The runs of a cell, one per seed (full fine-tuning). */

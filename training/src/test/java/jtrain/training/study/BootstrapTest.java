@@ -59,9 +59,9 @@ class BootstrapTest {
     @Test
     void theSameSeedGivesTheSameIntervalAndAnotherSeedAnother() {
         TestUnits u = examples(200, 150, "00000000000000cc");
-        Bootstrap.Interval a = Bootstrap.of(List.of(u), s -> s[0], 1000, 1), b = Bootstrap.of(List.of(u), s -> s[0], 1000, 1);
+        Bootstrap.Interval a = Bootstrap.of(List.of(u), s -> s[0], 1, 1000, 1), b = Bootstrap.of(List.of(u), s -> s[0], 1, 1000, 1);
         assertEquals(a, b);
-        assertNotEquals(a, Bootstrap.of(List.of(u), s -> s[0], 1000, 2));
+        assertNotEquals(a, Bootstrap.of(List.of(u), s -> s[0], 1, 1000, 2));
     }
 
     @Test
@@ -91,6 +91,30 @@ class BootstrapTest {
         Bootstrap.Interval mean = Bootstrap.meanScore(List.of(a, b));
         assertEquals((Bootstrap.meanScore(List.of(a)).estimate() + Bootstrap.meanScore(List.of(b)).estimate()) / 2, mean.estimate(), 1e-12);
         assertTrue(mean.sameTestSet());
+    }
+
+    @Test
+    void withSeveralSeedsTheIntervalAlsoCoversTheirSpread() {
+        // Two seeds on one large test set: one run gets every example right, the other half of them. Resampling the
+        // test set alone would give a narrow interval around 0.75; drawing the seeds too reaches both runs' scores.
+        TestUnits good = examples(4000, 4000, "0000000000000400"), poor = examples(4000, 2000, "0000000000000400");
+        Bootstrap.Interval both = Bootstrap.meanScore(List.of(good, poor));
+        assertEquals(0.5 * (1.0 + Bootstrap.meanScore(List.of(poor)).estimate()), both.estimate(), 1e-12);
+        assertTrue(both.lo() < 0.55 && both.hi() > 0.99, both.range(false));
+        Bootstrap.Interval examplesOnly = Bootstrap.of(List.of(good, poor), s -> Bootstrap.mean(s, 0, 2), 1, 1000, 1);
+        assertTrue(examplesOnly.hi() - examplesOnly.lo() < 0.05, examplesOnly.range(false));
+    }
+
+    @Test
+    void aDifferenceIsPairedBySeed() {
+        // Seed j of one side equals seed j of the other: whichever seeds are drawn, the difference is 0.
+        TestUnits good = examples(500, 450, "0000000000000500"), poor = examples(500, 250, "0000000000000500");
+        Bootstrap.Interval d = Bootstrap.difference(List.of(good, poor), List.of(good, poor));
+        assertEquals(0.0, d.lo());
+        assertEquals(0.0, d.hi());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Bootstrap.difference(List.of(good, poor), List.of(good)));
+        assertTrue(e.getMessage().contains("cells of 2 and 1 seeds"), e.getMessage());
     }
 
     @Test
