@@ -14,13 +14,16 @@ import jtrain.training.data.Document;
 import jtrain.training.data.MobyDick;
 import jtrain.training.data.PretrainCorpus;
 import jtrain.training.data.Sotu;
+import jtrain.training.data.Splits;
 import jtrain.training.data.UserData;
 
 /**
  * The pretraining text named on a command line: "default" (Brown, SOTU and Moby-Dick from the data cache, without the
  * evaluation documents of the downstream tasks) or user files (.txt paragraphs; the text of .jsonl, .tsv, .csv and
  * .conll files, see {@link UserData#documents}). Both commands
- * that read it split off the same held-out documents for a given seed, so a tokenizer never sees them either.
+ * that read it split off the same held-out documents for a given seed, so a tokenizer never sees them either. The
+ * tasks' dev and test documents are those of finetune's default --split-seed, whatever the pretraining --seed: that
+ * seed draws only the held-out slice, so no --seed lets pretraining read text that pos and genre are scored on.
  */
 final class CorpusSources {
     private CorpusSources() {}
@@ -39,7 +42,8 @@ final class CorpusSources {
         PretrainCorpus corpus;
         if (sources.equals(List.of("default"))) {
             DataCache cache = DataCache.open(DataCache.defaultRoot(cacheRoot));
-            corpus = Datasets.pretrainCorpus(Brown.load(cache), List.of(), Sotu.load(cache), MobyDick.load(cache), seed, false);
+            corpus = Datasets.pretrainCorpus(Brown.load(cache), List.of(), Sotu.load(cache), MobyDick.load(cache), seed,
+                    Splits.DEFAULT_SEED, false);
         } else {
             if (sources.contains("default")) throw new IllegalArgumentException("use either 'default' or files, not both");
             requireFiles(sources);

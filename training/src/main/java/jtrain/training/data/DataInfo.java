@@ -22,7 +22,7 @@ public final class DataInfo {
                 : List.of();
         List<Document> moby = cache.isInstalled(Datasets.MOBY_DICK)
                 ? unlabeled(Datasets.MOBY_DICK, MobyDick.load(cache), out) : List.of();
-        PretrainCorpus pc = Datasets.pretrainCorpus(brown, mails, sotu, moby, seed, false);
+        PretrainCorpus pc = Datasets.pretrainCorpus(brown, mails, sotu, moby, seed, seed, false);
         out.printf("pretraining corpus (brown + sotu + moby-dick): %d train documents (%d chars), %d held out for"
                 + " MLM loss (%d chars), %d excluded as task dev/test%n", pc.train().size(), pc.trainChars(),
                 pc.heldOut().size(), pc.heldOutChars(), pc.excluded());

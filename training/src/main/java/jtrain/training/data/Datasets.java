@@ -32,17 +32,20 @@ public final class Datasets {
 
     /**
      * The standard pretraining corpus: Brown, SOTU and Moby-Dick (plus the e-mails if includeEmail), minus the dev and
-     * test documents of the Brown tasks (POS, genre) and of spam detection under the same seed. Any argument may be
-     * an empty list (or an empty corpus) when that dataset is not wanted or not fetched.
+     * test documents of the Brown tasks (POS, genre) and of spam detection as split with taskSplitSeed (the seed the
+     * fine-tuning tasks will use: {@link Splits#DEFAULT_SEED} unless they are given another); of the rest, a slice drawn
+     * with heldOutSeed is held out. Any argument may be an empty list (or an empty corpus) when that dataset is not
+     * wanted or not fetched.
      */
     public static PretrainCorpus pretrainCorpus(BrownCorpus brown, List<Email> emails, List<Document> sotu,
-                                                List<Document> mobyDick, long seed, boolean includeEmail) {
+                                                List<Document> mobyDick, long heldOutSeed, long taskSplitSeed,
+                                                boolean includeEmail) {
         List<Document> docs = new ArrayList<>(brown.documents());
         docs.addAll(sotu);
         docs.addAll(mobyDick);
         if (includeEmail) docs.addAll(SpamAssassin.documents(emails));
         List<String> taskDocs = new ArrayList<>(brown.files().stream().map(BrownCorpus.BrownFile::docId).toList());
         emails.forEach(e -> taskDocs.add(e.docId()));
-        return PretrainCorpus.builder(seed).add(docs).excludeEvalDocsOf(taskDocs, seed).build();
+        return PretrainCorpus.builder(heldOutSeed).add(docs).excludeEvalDocsOf(taskDocs, taskSplitSeed).build();
     }
 }

@@ -40,7 +40,7 @@ public record StudyData(List<Document> pretrain, List<Document> heldOut, List<Do
         BrownCorpus brown = Brown.load(cache);
         List<Email> emails = SpamAssassin.deduplicated(SpamAssassin.load(cache));
         List<Document> sotu = Sotu.load(cache), moby = MobyDick.load(cache);
-        PretrainCorpus corpus = Datasets.pretrainCorpus(brown, emails, sotu, moby, SPLIT_SEED, false);
+        PretrainCorpus corpus = Datasets.pretrainCorpus(brown, emails, sotu, moby, SPLIT_SEED, SPLIT_SEED, false);
         log.printf("pretraining corpus: %d documents (%,d characters), %d held out; %d task dev/test documents excluded%n",
                 corpus.train().size(), corpus.trainChars(), corpus.heldOut().size(), corpus.excluded());
         Map<String, TaskData> tasks = new LinkedHashMap<>();
