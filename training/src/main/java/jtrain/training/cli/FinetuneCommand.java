@@ -152,8 +152,10 @@ public final class FinetuneCommand {
             model = TaskModels.fromPretrained(data.kind(), Path.of(init), labels, dropout, o.seed);
         }
         model.to(device);
-        if (maxLen > model.config.maxPositionEmbeddings())
-            throw new IllegalArgumentException("--max-len " + maxLen + " exceeds the model's " + model.config.maxPositionEmbeddings() + " positions");
+        int positions = model.config.maxPositionEmbeddings();
+        if (maxLen > positions && a.has("--max-len"))
+            throw new IllegalArgumentException("--max-len " + maxLen + " exceeds the model's " + positions + " positions");
+        maxLen = Math.min(maxLen, positions); // the default follows a shorter model, as in eval
         log.printf("model: %s, %d layers, hidden %d, %,d parameters, %s%n", data.kind().architecture, model.config.numHiddenLayers(),
                 model.config.hiddenSize(), model.parameterCount(), scratch ? "random initialisation" : "encoder from " + init);
 

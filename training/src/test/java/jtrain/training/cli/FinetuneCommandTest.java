@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -226,6 +227,23 @@ class FinetuneCommandTest {
         Path unseen = Files.writeString(tmp.resolve("unseen.jsonl"), "{\"text\": \"the sky\", \"label\": \"air\"}\n");
         assertError(eval("--model", model.resolve("model").toString(), "--task", "seq", "--test", unseen.toString()), "air");
         assertError(predict("--model", tmp.resolve("nothing-here").toString(), "some text"), "nothing-here");
+    }
+
+    @Test
+    void withoutMaxLenTextsAreCutToTheModelsPositionsWhenItHasFewerThan128() throws IOException {
+        // The shared pretrained model has 32 positions; these texts are about 60 tokens long.
+        Rng r = new Rng(11);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            boolean sea = i % 2 == 0;
+            String text = String.join(". ", Collections.nCopies(10, sentence(r, sea ? SEA : LAND)));
+            lines.append(Json.write(Map.of("text", text, "label", sea ? "sea" : "land"))).append('\n');
+        }
+        Path longTexts = Files.writeString(tmp.resolve("long.jsonl"), lines);
+        Result res = finetune("--task", "seq", "--init", pretrained.toString(), "--train", longTexts.toString(), "--dev",
+                longTexts.toString(), "--batch", "8", "--steps", "1", "--out", tmp.resolve("short-model").toString());
+        assertEquals(0, res.code(), res.err());
+        assertTrue(res.out().contains("train: 16 of 16 examples truncated to 32 tokens"), res.out());
     }
 
     @Test
