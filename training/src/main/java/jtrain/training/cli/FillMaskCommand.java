@@ -49,8 +49,8 @@ public final class FillMaskCommand {
         try {
             topK = a.integer("--top-k", 5);
             if (topK < 1) return fail(err, "--top-k needs a positive integer, got " + topK);
+            mlm = HfCheckpoint.loadMaskedLM(dir); // first: a wrong --model is named as a model folder, not a tokenizer
             tok = TokenizerFiles.load(dir);
-            mlm = HfCheckpoint.loadMaskedLM(dir);
             if (mlm.config.vocabSize() < tok.vocab().size()) {
                 return fail(err, dir + ": the tokenizer has " + tok.vocab().size() + " tokens but the model's vocab_size is " + mlm.config.vocabSize());
             }

@@ -42,7 +42,7 @@ public final class PretrainCommand {
               --log-every N [10]  --eval-every N [200]  --save-every N [200]  --keep K checkpoints [3]
               --resume                 continue RUN_DIR from its latest checkpoint, exactly as if never stopped
               --stop-after N           stop this invocation after step N (a checkpoint is saved there)
-              --cache DIR              the data cache [~/.cache/jtrain/data]
+              --cache DIR              the data cache [$JTRAIN_DATA, else ~/.cache/jtrain/data]
               --profile                time every engine primitive (forward, backward, optimizer, eval); table at the end
             RUN_DIR gets run_config.json, metrics.jsonl, tokenizer/ and checkpoints/step-N (HF layout + trainer state).""";
 
