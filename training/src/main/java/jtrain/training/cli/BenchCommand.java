@@ -37,7 +37,7 @@ public final class BenchCommand {
         try {
             return bench(args, out);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            err.println("trainer bench: " + e.getMessage());
+            Main.printError(err, "trainer bench: " + e.getMessage(), e);
             return 2;
         }
     }

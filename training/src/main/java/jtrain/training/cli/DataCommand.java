@@ -59,10 +59,10 @@ public final class DataCommand {
             }
             return 0;
         } catch (DataException e) {
-            System.err.println("trainer data: " + e.getMessage());
+            Main.printError(System.err, "trainer data: " + e.getMessage(), e);
             return 2;
         } catch (IOException | RuntimeException e) {
-            System.err.println("trainer data: " + e);
+            Main.printError(System.err, "trainer data: " + e, e);
             return 2;
         }
     }

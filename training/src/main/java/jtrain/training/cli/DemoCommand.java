@@ -59,9 +59,9 @@ public final class DemoCommand {
             demo(steps, seed, out, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), a.string("--from", null), System.out);
             return 0;
         } catch (IllegalArgumentException | IllegalStateException | DataException | ArithmeticException e) {
-            System.err.println("trainer demo: " + e.getMessage());
+            Main.printError(System.err, "trainer demo: " + e.getMessage(), e);
         } catch (IOException | UncheckedIOException e) {
-            System.err.println("trainer demo: " + e.getMessage());
+            Main.printError(System.err, "trainer demo: " + e.getMessage(), e);
         }
         return 2;
     }

@@ -91,9 +91,9 @@ public final class EvalCommand {
             }
             return 0;
         } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
-            err.println("trainer eval: " + e.getMessage());
+            Main.printError(err, "trainer eval: " + e.getMessage(), e);
         } catch (IOException e) {
-            err.println("trainer eval: " + e.getMessage());
+            Main.printError(err, "trainer eval: " + e.getMessage(), e);
         }
         return 2;
     }

@@ -54,10 +54,9 @@ public final class FillMaskCommand {
             if (mlm.config.vocabSize() < tok.vocab().size()) {
                 return fail(err, dir + ": the tokenizer has " + tok.vocab().size() + " tokens but the model's vocab_size is " + mlm.config.vocabSize());
             }
-        } catch (IOException e) {
-            return fail(err, e.getMessage());
-        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            return fail(err, e.getMessage());
+        } catch (IOException | IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            Main.printError(err, "trainer fill-mask: " + e.getMessage(), e);
+            return 2;
         }
         String maskToken = tok.specialTokens().mask();
         if (!text.contains(maskToken)) return fail(err, "TEXT must contain " + maskToken);

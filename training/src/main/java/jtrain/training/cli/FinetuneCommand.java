@@ -89,9 +89,9 @@ public final class FinetuneCommand {
             finetune(a, out);
             return 0;
         } catch (IllegalArgumentException | IllegalStateException | DataException | ArithmeticException | UncheckedIOException e) {
-            err.println("trainer finetune: " + e.getMessage());
+            Main.printError(err, "trainer finetune: " + e.getMessage(), e);
         } catch (IOException e) {
-            err.println("trainer finetune: " + e.getMessage());
+            Main.printError(err, "trainer finetune: " + e.getMessage(), e);
         }
         return 2;
     }

@@ -6,11 +6,21 @@ import java.util.Arrays;
 public final class Main {
     private Main() {}
 
+    /** Set by --debug (or $JTRAIN_DEBUG): the commands' one-line errors are followed by their stack trace. */
+    static volatile boolean stackTraces;
+
+    /** A command's error: the one line, then under --debug the stack trace of its cause. */
+    static void printError(java.io.PrintStream err, String line, Throwable cause) {
+        err.println(line);
+        if (stackTraces) cause.printStackTrace(err);
+    }
+
     public static void main(String[] args) {
         String cmd = args.length == 0 ? "help" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         boolean debug = Arrays.asList(args).contains("--debug") || System.getenv("JTRAIN_DEBUG") != null;
         if (debug) rest = Arrays.stream(rest).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        stackTraces = debug;
         try {
             System.exit(dispatch(cmd, rest));
         } catch (Throwable t) {

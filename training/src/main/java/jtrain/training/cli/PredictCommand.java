@@ -44,9 +44,9 @@ public final class PredictCommand {
             else printTags(p.tag(text), a.has("--json"), out);
             return 0;
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            err.println("trainer predict: " + e.getMessage());
+            Main.printError(err, "trainer predict: " + e.getMessage(), e);
         } catch (IOException e) {
-            err.println("trainer predict: " + e.getMessage());
+            Main.printError(err, "trainer predict: " + e.getMessage(), e);
         }
         return 2;
     }

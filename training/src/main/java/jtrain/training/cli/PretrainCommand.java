@@ -60,7 +60,7 @@ public final class PretrainCommand {
             return pretrain(args, out, err);
         } catch (IllegalArgumentException | IllegalStateException | DataException | ArithmeticException | CheckpointException
                  | UncheckedIOException e) {
-            err.println("trainer pretrain: " + e.getMessage());
+            Main.printError(err, "trainer pretrain: " + e.getMessage(), e);
             return 2;
         }
     }

@@ -46,7 +46,8 @@ public final class TokenizeCommand {
             EncodeOptions options = a.has("--no-special-tokens") ? EncodeOptions.DEFAULT.withoutSpecialTokens() : EncodeOptions.DEFAULT;
             e = tok.encode(text, a.string("--pair", null), options);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException ex) {
-            return fail(err, ex.getMessage());
+            Main.printError(err, "trainer tokenize: " + ex.getMessage(), ex);
+            return 2;
         }
         if (a.has("--json")) {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -71,7 +71,7 @@ public final class TokenizerCommand {
                     (System.nanoTime() - t0) / 1e9, outDir);
             return 0;
         } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
-            err.println("trainer tokenizer: " + e.getMessage());
+            Main.printError(err, "trainer tokenizer: " + e.getMessage(), e);
             return 2;
         }
     }
