@@ -91,6 +91,10 @@ final class VectorElementwise {
     }
 
     private static void unarySpan(Unary op, float[] x, int xo, float[] out, int oo, int n) {
+        if (op == Unary.GELU) { // its own loop: inlined into this one, erf and exp exceed C2's node budget
+            VectorGelu.forward(x, xo, out, oo, n);
+            return;
+        }
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
@@ -101,7 +105,7 @@ final class VectorElementwise {
                 case SQRT -> v.sqrt();
                 case RSQRT -> FloatVector.broadcast(S, 1f).div(v.sqrt());
                 case TANH -> VectorMath.tanh(v);
-                case GELU -> VectorMath.gelu(v);
+                case GELU -> throw new AssertionError("GELU has its own loop");
                 case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
                 case SQUARE -> v.mul(v);
                 case ABS -> v.abs();
@@ -136,7 +140,9 @@ final class VectorElementwise {
                     y = gather(1, ba, yo, bs, n);
                     yo = 0;
                 }
-                if (op == Binary.POW) {
+                if (op == Binary.GELU_BACKWARD && as != 0 && bs != 0) { // its own loop, as GELU's
+                    VectorGelu.backward(x, xo, y, yo, oa, o[0] + c, n);
+                } else if (op == Binary.POW) {
                     int xst = as == 0 ? 0 : 1, yst = bs == 0 ? 0 : 1, oo = o[0] + c;
                     for (int i = 0; i < n; i++) out(oa, oo + i, Math.pow(x[xo + i * xst], y[yo + i * yst]));
                 } else {
@@ -168,7 +174,7 @@ final class VectorElementwise {
                 case EQ -> zero.blend(one, u.compare(VectorOperators.EQ, v));
                 case GT -> zero.blend(one, u.compare(VectorOperators.GT, v));
                 case LT -> zero.blend(one, u.compare(VectorOperators.LT, v));
-                case GELU_BACKWARD -> v.mul(VectorMath.geluDerivative(u));
+                case GELU_BACKWARD -> v.mul(VectorMath.geluDerivative(u)); // only with a broadcast operand
                 case POW -> throw new AssertionError("POW is computed in double");
             };
             r.intoArray(out, oo + i, m);
