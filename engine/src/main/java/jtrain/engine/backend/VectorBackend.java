@@ -234,8 +234,7 @@ public class VectorBackend extends ReferenceBackend {
         int[] t = host(td).i32;
         int xo = xd.offset(), to = td.offset();
         VectorRowOps.rows(n, c, (from, end) -> {
-            float[] scratch = new float[c];
-            for (int i = from; i < end; i++) l[i] = VectorRowOps.logSumExp(x, xo + i * c, c, scratch);
+            for (int i = from; i < end; i++) l[i] = VectorRowOps.logSumExp(x, xo + i * c, c);
         });
         double total = 0;
         int count = 0;

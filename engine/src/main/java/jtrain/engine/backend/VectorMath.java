@@ -36,7 +36,7 @@ final class VectorMath {
     }
 
     // exp(x) = 2^n * exp(r) with n = round(x / ln 2) and |r| <= ln(2)/2; exp(r) by its Taylor series to r^7
-    // (truncation error below 3e-9 relative). Only add, mul, fma and integer ops: these are exactly defined, so the
+    // (truncation error below 3e-9 relative). Only add, mul, fma and integer ops: these are exactly rounded, so the
     // result is the same whether the Vector API code runs interpreted or JIT-compiled, unlike lanewise(EXP), whose
     // interpreted fallback and compiled intrinsic round differently (which made repeated runs differ).
     private static final float LOG2E = 1.44269504f, LN2_HI = 0.693145752f, LN2_LO = 1.42860677e-6f;
@@ -47,10 +47,10 @@ final class VectorMath {
     /** e^x in float, within about 2 ulp; 0 below e^-87.3 and +Infinity where e^x exceeds the float range (NaN stays NaN). */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector n = xc.mul(LOG2E).add(ROUND_MAGIC).sub(ROUND_MAGIC);
-        FloatVector r = n.mul(-LN2_HI).add(xc).sub(n.mul(LN2_LO));
-        FloatVector p = r.mul(1f / 5040).add(1f / 720).mul(r).add(1f / 120).mul(r).add(1f / 24).mul(r).add(1f / 6)
-                .mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+        FloatVector n = xc.fma(LOG2E, ROUND_MAGIC).sub(ROUND_MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = taylor7(r);
         // n reaches 128 just below the overflow, where 2^n has no float exponent: then 2^127 * 2 (both exact).
         FloatVector scale = ((jdk.incubator.vector.IntVector) n.min(127f).convert(VectorOperators.F2I, 0)).add(127)
                 .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -58,6 +58,13 @@ final class VectorMath {
         e = e.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
         e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
         return e.blend(x, x.compare(VectorOperators.NE, x)); // NaN in, NaN out
+    }
+
+    /** exp(r) for |r| <= ln(2)/2 by its Taylor series to r^7, in fused multiply-adds (Horner). */
+    private static FloatVector taylor7(FloatVector r) {
+        return r.fma(1f / 5040, 1f / 720).fma(r, FloatVector.broadcast(S, 1f / 120)).fma(r, FloatVector.broadcast(S, 1f / 24))
+                .fma(r, FloatVector.broadcast(S, 1f / 6)).fma(r, FloatVector.broadcast(S, 0.5f))
+                .fma(r, FloatVector.broadcast(S, 1f)).fma(r, FloatVector.broadcast(S, 1f));
     }
 
     /**
@@ -83,9 +90,7 @@ final class VectorMath {
         FloatVector n = ac.fma(LOG2E, ROUND_MAGIC).sub(ROUND_MAGIC);
         FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), ac);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = r.fma(1f / 5040, 1f / 720).fma(r, FloatVector.broadcast(S, 1f / 120))
-                .fma(r, FloatVector.broadcast(S, 1f / 24)).fma(r, FloatVector.broadcast(S, 1f / 6))
-                .fma(r, FloatVector.broadcast(S, 0.5f)).fma(r, FloatVector.broadcast(S, 1f)).fma(r, FloatVector.broadcast(S, 1f));
+        FloatVector p = taylor7(r);
         FloatVector scale = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23)
                 .reinterpretAsFloats(); // n >= -126 here: a normal power of two
         return p.mul(scale).blend(0f, a.compare(VectorOperators.LT, EXP_MIN));

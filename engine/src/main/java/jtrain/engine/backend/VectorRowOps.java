@@ -33,11 +33,16 @@ final class VectorRowOps {
         return VectorMath.sumLanes(acc);
     }
 
-    /** log(sum(exp(row))) computed stably; -inf for a row of -inf. */
-    static float logSumExp(float[] x, int xo, int c, float[] scratch) {
+    /** log(sum(exp(row))) computed stably; -inf for a row of -inf. Sums as expShifted does, storing nothing. */
+    static float logSumExp(float[] x, int xo, int c) {
         float max = VectorReduce.max(x, xo, c);
         if (max == Float.NEGATIVE_INFINITY) return max;
-        return max + (float) Math.log(expShifted(x, xo, max, scratch, 0, c));
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < c; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, c);
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, xo + j, m).sub(max)), m);
+        }
+        return max + (float) Math.log(VectorMath.sumLanes(acc));
     }
 
     static void softmax(float[] x, int xOff, float[] y, int rows, int c) {
@@ -56,10 +61,9 @@ final class VectorRowOps {
 
     static void logSoftmax(float[] x, int xOff, float[] y, int rows, int c) {
         rows(rows, c, (from, to) -> {
-            float[] scratch = new float[c];
             for (int r = from; r < to; r++) {
                 int xo = xOff + r * c, yo = r * c;
-                float lse = logSumExp(x, xo, c, scratch);
+                float lse = logSumExp(x, xo, c);
                 for (int j = 0; j < c; j += L) {
                     VectorMask<Float> m = S.indexInRange(j, c);
                     FloatVector.fromArray(S, x, xo + j, m).sub(lse).intoArray(y, yo + j, m);
