@@ -18,7 +18,9 @@ import jtrain.engine.backend.Backend.Unary;
  * vectors, and other strides are first gathered into a small per-thread buffer.
  *
  * <p>Each op's vector body sits in a switch inside the span loop rather than behind a lambda: every vector value
- * must stay inside one compiled method, since passing vectors through a call that is not inlined boxes them.
+ * must stay inside one compiled method, since passing vectors through a call that is not inlined boxes them. For
+ * the same reason exp, tanh and GELU (and GELU's backward) have loops of their own: in the shared switch, their
+ * bodies exceeded C2's inlining node budget.
  */
 final class VectorElementwise {
     private VectorElementwise() {}
@@ -91,21 +93,40 @@ final class VectorElementwise {
     }
 
     private static void unarySpan(Unary op, float[] x, int xo, float[] out, int oo, int n) {
-        if (op == Unary.GELU) { // its own loop: inlined into this one, erf and exp exceed C2's node budget
-            VectorGelu.forward(x, xo, out, oo, n);
-            return;
+        // The transcendental ops have loops of their own: inlined into the switch below, they exceed C2's node
+        // budget, and the vectors passed to the call C2 then leaves are boxed (a heap object per vector).
+        switch (op) {
+            case GELU -> VectorGelu.forward(x, xo, out, oo, n);
+            case EXP -> expSpan(x, xo, out, oo, n);
+            case TANH -> tanhSpan(x, xo, out, oo, n);
+            default -> simpleUnarySpan(op, x, xo, out, oo, n);
         }
+    }
+
+    private static void expSpan(float[] x, int xo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorMath.exp(FloatVector.fromArray(S, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    private static void tanhSpan(float[] x, int xo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorMath.tanh(FloatVector.fromArray(S, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    private static void simpleUnarySpan(Unary op, float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
             FloatVector r = switch (op) {
                 case NEG -> v.neg();
-                case EXP -> VectorMath.exp(v);
                 case LOG -> logExact(v); // scalar Math.log: the same bits interpreted and compiled
                 case SQRT -> v.sqrt();
                 case RSQRT -> FloatVector.broadcast(S, 1f).div(v.sqrt());
-                case TANH -> VectorMath.tanh(v);
-                case GELU -> throw new AssertionError("GELU has its own loop");
+                case EXP, TANH, GELU -> throw new AssertionError(op + " has its own loop");
                 case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
                 case SQUARE -> v.mul(v);
                 case ABS -> v.abs();
@@ -140,7 +161,7 @@ final class VectorElementwise {
                     y = gather(1, ba, yo, bs, n);
                     yo = 0;
                 }
-                if (op == Binary.GELU_BACKWARD && as != 0 && bs != 0) { // its own loop, as GELU's
+                if (op == Binary.GELU_BACKWARD && as != 0 && bs != 0) { // its own loop, as the unary GELU's
                     VectorGelu.backward(x, xo, y, yo, oa, o[0] + c, n);
                 } else if (op == Binary.POW) {
                     int xst = as == 0 ? 0 : 1, yst = bs == 0 ? 0 : 1, oo = o[0] + c;
