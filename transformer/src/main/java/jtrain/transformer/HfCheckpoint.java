@@ -22,6 +22,8 @@ public final class HfCheckpoint {
 
     public static final String CONFIG = "config.json";
     public static final String WEIGHTS = "model.safetensors";
+    /** The prefix of the masked-LM head's tensors in HF's BertForMaskedLM. */
+    static final String MLM_HEAD = "cls.predictions.";
 
     public static BertConfig readConfig(Path dir) throws IOException {
         requireDir(dir);
@@ -47,8 +49,15 @@ public final class HfCheckpoint {
             throw new IllegalArgumentException(dir.resolve(CONFIG) + ": tie_word_embeddings false (a separate masked-LM decoder) "
                     + "is not supported: jtrain's decoder is the word embedding matrix");
         }
+        Map<String, Tensor> weights = readWeights(dir);
+        if (weights.keySet().stream().noneMatch(name -> name.startsWith(MLM_HEAD))) {
+            // A fine-tuned classifier or a bare encoder: say so, rather than list the head's tensors as missing.
+            throw new IllegalArgumentException(dir.resolve(WEIGHTS) + " has no masked-LM head (no " + MLM_HEAD + "* tensors; "
+                    + dir.resolve(CONFIG) + " names " + config.extra().getOrDefault("architectures", "no architecture")
+                    + "): a masked-LM model is needed, such as a pretraining checkpoint or an HF BertForMaskedLM folder");
+        }
         BertForMaskedLM model = new BertForMaskedLM(config, new Rng(0), new Rng(0));
-        StateDict.load(model, readWeights(dir)).requireLoaded(dir.resolve(WEIGHTS).toString());
+        StateDict.load(model, weights).requireLoaded(dir.resolve(WEIGHTS).toString());
         return model;
     }
 

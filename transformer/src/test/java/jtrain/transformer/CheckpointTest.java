@@ -67,6 +67,14 @@ class CheckpointTest {
     }
 
     @Test
+    void aFineTunedClassifierIsNotAMaskedLm() throws Exception {
+        HfCheckpoint.save(new BertForSequenceClassification(tiny().withLabels(List.of("ham", "spam")), new Rng(1), new Rng(2)), tmp);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.loadMaskedLM(tmp));
+        assertTrue(e.getMessage().contains("model.safetensors has no masked-LM head (no cls.predictions.* tensors"), e.getMessage());
+        assertTrue(e.getMessage().contains("names [BertForSequenceClassification]"), e.getMessage());
+    }
+
+    @Test
     void checkpointThatDoesNotFitTheConfigNamesTheTensor() throws Exception {
         HfCheckpoint.save(new BertForMaskedLM(tiny(), new Rng(1), new Rng(2)), tmp);
         Map<String, Object> config = Json.parseObject(Files.readString(tmp.resolve("config.json")), "config.json");
