@@ -20,7 +20,12 @@ public final class MlmEvaluator {
     private final int batchSize;
     private final long seed;
 
-    public record Result(double loss, double perplexity, double accuracy, long predicted) {}
+    /**
+     * loss, perplexity, accuracy: over all predicted tokens. sequenceLoss[i] and sequencePredicted[i]: the summed
+     * cross-entropy (in double, from the logits) and the count of predicted tokens of held-out sequence i, for
+     * intervals that resample sequences.
+     */
+    public record Result(double loss, double perplexity, double accuracy, long predicted, double[] sequenceLoss, int[] sequencePredicted) {}
 
     public MlmEvaluator(List<int[]> sequences, MlmBatch.Vocab vocab, MlmMasking masking, int batchSize, long seed) {
         if (sequences.isEmpty()) throw new IllegalArgumentException("no held-out sequences to evaluate on");
@@ -37,6 +42,8 @@ public final class MlmEvaluator {
         Rng rng = new Rng(seed);
         double lossSum = 0;
         long predicted = 0, correct = 0;
+        double[] sequenceLoss = new double[sequences.size()];
+        int[] sequencePredicted = new int[sequences.size()];
         try (var ng = Autograd.noGrad()) {
             for (int from = 0; from < sequences.size(); from += batchSize) {
                 MlmBatch b = MlmBatch.of(sequences.subList(from, Math.min(sequences.size(), from + batchSize)), vocab, masking, rng);
@@ -48,20 +55,39 @@ public final class MlmEvaluator {
                     lossSum += Nn.crossEntropy(logits, Tensor.ofInts(targets, targets.length).to(logits.device()), MlmMasking.IGNORE).item()
                             * targets.length;
                     predicted += targets.length;
-                    correct += countCorrect(logits, targets);
+                    float[] logProbs = Nn.logSoftmax(logits).toFloatArray(); // (M, V); arg-max as the logits' (but for rounding ties)
+                    correct += countCorrect(logProbs, targets);
+                    addBySequence(logProbs, targets, b.labels(), from, sequenceLoss, sequencePredicted);
                 }
             }
         } finally {
             model.train(wasTraining);
         }
         double loss = predicted == 0 ? Double.NaN : lossSum / predicted;
-        return new Result(loss, Math.exp(loss), predicted == 0 ? Double.NaN : (double) correct / predicted, predicted);
+        return new Result(loss, Math.exp(loss), predicted == 0 ? Double.NaN : (double) correct / predicted, predicted,
+                sequenceLoss, sequencePredicted);
     }
 
-    /** Rows of logits whose arg-max is the target. */
-    private static long countCorrect(Tensor logits, int[] targets) {
-        int v = logits.size(-1);
-        float[] l = logits.toFloatArray();
+    /**
+     * Adds each predicted token's cross-entropy, minus its target's log-probability, to the sequence it belongs to.
+     * Rows of logProbs (M, V) follow the labelled positions of labels (B, T) in order; the batch's first sequence is
+     * number first.
+     */
+    private static void addBySequence(float[] logProbs, int[] targets, Tensor labels, int first, double[] loss, int[] count) {
+        int[] lab = labels.toIntArray();
+        int t = labels.size(-1), v = logProbs.length / Math.max(1, targets.length), row = 0;
+        for (int pos = 0; pos < lab.length; pos++) {
+            if (lab[pos] == MlmMasking.IGNORE) continue;
+            int seq = first + pos / t;
+            loss[seq] -= logProbs[row * v + targets[row]];
+            count[seq]++;
+            row++;
+        }
+    }
+
+    /** Rows of log-probabilities (M, V) whose arg-max is the target. */
+    private static long countCorrect(float[] l, int[] targets) {
+        int v = l.length / Math.max(1, targets.length);
         long correct = 0;
         for (int i = 0; i < targets.length; i++) {
             int best = 0;

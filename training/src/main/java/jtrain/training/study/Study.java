@@ -68,6 +68,11 @@ public final class Study {
     private final Map<String, TestUnits> testUnits = new java.util.HashMap<>();
     /** The key of a run's stored result that holds its per-example test predictions ({@link TestUnits}). */
     static final String TEST_UNITS = "test_units";
+    /** The held-out MLM loss per sequence after a forgetting run, for the forgetting intervals ({@link TestUnits.MlmLoss}). */
+    static final String MLM_UNITS = "mlm_units";
+    /** Held-out MLM losses per sequence by run name, and of the pretrained encoder under {@link #PRETRAINED}. */
+    private final Map<String, TestUnits> mlmUnits = new java.util.HashMap<>();
+    static final String PRETRAINED = "pretrained-encoder";
 
     public Study(StudyPreset preset, Path out, long seed, PrintStream log) {
         this.p = preset;
@@ -112,7 +117,7 @@ public final class Study {
         summary.put("finetune", runs);
         summary.put("forgetting", forgetting());
         summary.put("continual", continual());
-        summary.put("intervals", StudyIntervals.compute(this::unitsOf, p.seeds(), TASKS, p.budgets(), FORGETTING_VARIANTS,
+        summary.put("intervals", StudyIntervals.compute(this::unitsOf, this::mlmUnitsOf, p.seeds(), TASKS, p.budgets(), FORGETTING_VARIANTS,
                 p.budgets().stream().filter(b -> b < 1).toList()));
         // Wall time over every invocation: a resumed study adds its own time to that of the earlier ones.
         Map<String, Object> time = store.get("wall-time");
@@ -164,7 +169,7 @@ public final class Study {
         heldOutSeqs = spread(pack(data.heldOut()), p.evalCap() == 0 ? Integer.MAX_VALUE : Math.max(128, p.evalCap() / 2));
         heldOutIds = new java.util.HashSet<>(data.heldOut().stream().map(Document::id).toList());
         emailSeqs = pack(data.email());
-        heldOutEval = new MlmEvaluator(heldOutSeqs, mlmVocab(), new MlmMasking(0.15, false), 64, seed + 100);
+        heldOutEval = new MlmEvaluator(heldOutSeqs, mlmVocab(), new MlmMasking(0.15, false), 64, seed + 100); // seed: see mlmUnits
         log.printf("%,d pretraining, %,d held-out and %,d e-mail sequences of at most %d tokens%n",
                 pretrainSeqs.size(), heldOutSeqs.size(), emailSeqs.size(), p.maxLen());
     }
@@ -272,6 +277,9 @@ public final class Study {
             // Stored by a version of the study that did not keep the test predictions: the intervals need them.
             log.println("== " + name + ": stored without per-example test predictions (an older version), running it again");
             stored = null;
+        } else if (stored != null && measuresForgetting(task, budget, init, s) && !stored.containsKey(MLM_UNITS)) {
+            log.println("== " + name + ": stored without per-sequence held-out MLM losses (an older version), running it again");
+            stored = null;
         }
         if (stored == null) {
             try {
@@ -282,14 +290,32 @@ public final class Study {
             store.put(name, stored);
         }
         testUnits.put(name, TestUnits.fromMap((Map<?, ?>) stored.get(TEST_UNITS), store.file(name).toString()));
+        if (stored.get(MLM_UNITS) instanceof Map<?, ?> m) mlmUnits.put(name, TestUnits.fromMap(m, store.file(name).toString()));
         Map<String, Object> result = new LinkedHashMap<>(stored);
         result.remove(TEST_UNITS); // summary.json holds the intervals made from them, not the predictions
+        result.remove(MLM_UNITS);
         return result;
     }
 
     /** The name of a fine-tuning run: its folder under finetune/ and its result under results/. */
     static String runName(String task, double budget, String init, String variant, long seed) {
         return "ft-" + task + "-" + budgetName(budget) + "-" + init + "-" + variant + "-s" + seed;
+    }
+
+    /** The runs whose held-out MLM loss the forgetting section compares: genre at 10% of the labels, first seed. */
+    private boolean measuresForgetting(String task, double budget, String init, long s) {
+        return task.equals("genre") && budget == 0.1 && init.equals("pretrained") && s == p.seeds().get(0);
+    }
+
+    /** Per-sequence held-out MLM losses of a forgetting run, or of the pretrained encoder ({@link #PRETRAINED}). */
+    private TestUnits mlmUnitsOf(String name) {
+        TestUnits u = mlmUnits.get(name);
+        if (u == null) throw new IllegalStateException("no per-sequence held-out MLM losses for " + name);
+        return u;
+    }
+
+    private TestUnits.MlmLoss mlmUnits(MlmEvaluator.Result r) {
+        return new TestUnits.MlmLoss(r.sequenceLoss(), r.sequencePredicted(), TestUnits.fingerprintSequences(heldOutSeqs, seed + 100));
     }
 
     /** The units of a run's test predictions the bootstrap resamples; the run must have been run (or read back). */
@@ -371,7 +397,11 @@ public final class Study {
         res.put("test_score", t.score(metricOf(task)));
         res.put("dev_best", r.bestDev().score(metricOf(task)));
         res.put(TEST_UNITS, TestUnits.of(metricOf(task), test, t, labels.size()).toMap());
-        if (!init.equals("scratch")) res.put("mlm_after", evalMap(heldOutEval.evaluate(MlmProbe.on(model.bert, pretrainedDir()))).get("loss"));
+        if (!init.equals("scratch")) {
+            MlmEvaluator.Result after = heldOutEval.evaluate(MlmProbe.on(model.bert, pretrainedDir()));
+            res.put("mlm_after", after.loss());
+            if (measuresForgetting(task, budget, init, s)) res.put(MLM_UNITS, mlmUnits(after).toMap());
+        }
         log.printf("   test %s %.4f (accuracy %.4f) in %.0f s%n", metricOf(task), t.score(metricOf(task)), t.accuracy(),
                 (System.nanoTime() - t0) / 1e9);
         return res;
@@ -392,6 +422,14 @@ public final class Study {
             throw new IllegalStateException("pretraining result missing");
         });
         double before = ((Number) ((Map<?, ?>) pre.get("eval_after")).get("loss")).doubleValue();
+        try {
+            // Per sequence, for the intervals: the saved encoder gives the losses its pretraining run ended with.
+            BertForMaskedLM pretrained = HfCheckpoint.loadMaskedLM(pretrainedDir());
+            pretrained.to(device);
+            mlmUnits.put(PRETRAINED, mlmUnits(heldOutEval.evaluate(pretrained)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(pretrainedDir() + ": " + e.getMessage(), e);
+        }
         for (String variant : FORGETTING_VARIANTS) {
             Map<String, Object> r = new LinkedHashMap<>(finetune("genre", 0.1, "pretrained", p.seeds().get(0), variant));
             r.put("mlm_before", before);

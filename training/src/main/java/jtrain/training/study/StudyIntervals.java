@@ -56,6 +56,16 @@ final class StudyIntervals {
         return "variant_score/" + variant;
     }
 
+    /** Held-out MLM loss after a forgetting variant minus the pretrained encoder's (first seed); above zero: forgetting. */
+    static String forgetting(String variant) {
+        return "forgetting/" + variant;
+    }
+
+    /** Held-out MLM loss after a forgetting variant minus after full fine-tuning; below zero: it forgets less. */
+    static String forgettingVsFull(String variant) {
+        return "forgetting_vs_full/" + variant;
+    }
+
     /** Hybrid minus full fine-tuning, genre score (first seed). */
     static final String HYBRID_MINUS_FULL = "hybrid_minus_full";
 
@@ -67,11 +77,13 @@ final class StudyIntervals {
     // ---- computation ---------------------------------------------------------------------------------------
 
     /**
-     * Every interval the report uses, as the "intervals" section of summary.json. budgets: the grid's label
-     * budgets; variants: the forgetting variants (genre, 10%); continualBudgets: the spam budgets of the continual runs.
+     * Every interval the report uses, as the "intervals" section of summary.json. mlm: the per-sequence held-out MLM
+     * losses of the forgetting runs by run name, and of the pretrained encoder under {@link Study#PRETRAINED};
+     * budgets: the grid's label budgets; variants: the forgetting variants (genre, 10%); continualBudgets: the spam
+     * budgets of the continual runs.
      */
-    static Map<String, Object> compute(Function<String, TestUnits> units, List<Long> seeds, List<String> tasks, List<Double> budgets,
-                                       List<String> variants, List<Double> continualBudgets) {
+    static Map<String, Object> compute(Function<String, TestUnits> units, Function<String, TestUnits> mlm, List<Long> seeds, List<String> tasks,
+                                       List<Double> budgets, List<String> variants, List<Double> continualBudgets) {
         StudyIntervals iv = new StudyIntervals(units, seeds);
         budgets = budgets.stream().sorted().toList();
         double lo = budgets.get(0), hi = budgets.get(budgets.size() - 1);
@@ -96,6 +108,14 @@ final class StudyIntervals {
         }
         long first = seeds.get(0);
         for (String v : variants) iv.put(variantScore(v), Bootstrap.meanScore(List.of(units.apply(Study.runName("genre", 0.1, "pretrained", v, first)))));
+        TestUnits before = mlm.apply(Study.PRETRAINED);
+        for (String v : variants) {
+            TestUnits after = mlm.apply(Study.runName("genre", 0.1, "pretrained", v, first));
+            iv.put(forgetting(v), Bootstrap.difference(List.of(after), List.of(before)));
+            if (!v.equals("full")) {
+                iv.put(forgettingVsFull(v), Bootstrap.difference(List.of(after), List.of(mlm.apply(Study.runName("genre", 0.1, "pretrained", "full", first)))));
+            }
+        }
         if (variants.contains("hybrid") && variants.contains("full")) {
             iv.put(HYBRID_MINUS_FULL, Bootstrap.difference(List.of(units.apply(Study.runName("genre", 0.1, "pretrained", "hybrid", first))),
                     List.of(units.apply(Study.runName("genre", 0.1, "pretrained", "full", first)))));
@@ -115,7 +135,8 @@ final class StudyIntervals {
 
     /** How the intervals were made, in one sentence for summary.json and the report. */
     static String description() {
-        return String.format("%.0f%% percentile bootstrap over the test examples (whole sentences for POS tagging) and, with several "
+        return String.format("%.0f%% percentile bootstrap over the test examples (whole sentences for POS tagging; held-out sequences for the "
+                + "MLM losses) and, with several "
                 + "fine-tuning seeds, over the seeds too; %d resamples drawn with seed %d; the models of a comparison are scored on the "
                 + "same resamples (paired by test example and by seed).", Bootstrap.LEVEL * 100, Bootstrap.RESAMPLES, Bootstrap.SEED);
     }

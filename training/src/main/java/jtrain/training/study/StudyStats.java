@@ -195,16 +195,21 @@ final class StudyStats {
 
     String mitigationSummary() {
         List<String> parts = new ArrayList<>();
-        for (String v : forgettingVariants()) if (!v.equals("full")) parts.add(String.format("%s %+.2f", v, forgettingIncrease(v)));
+        for (String v : forgettingVariants()) {
+            if (!v.equals("full")) parts.add(String.format("%s %+.2f (vs full %s)", v, forgettingIncrease(v), ci(StudyIntervals.forgettingVsFull(v)).range(true)));
+        }
         return String.join(", ", parts);
     }
 
     String forgettingTable() {
-        StringBuilder t = new StringBuilder("| fine-tuning variant | MLM loss before | after | increase | genre test macro-F1 [95% CI] |\n|---|---|---|---|---|\n");
+        StringBuilder t = new StringBuilder("| fine-tuning variant | MLM loss before | after | increase [paired 95% CI] | vs full [paired 95% CI] "
+                + "| genre test macro-F1 [95% CI] |\n|---|---|---|---|---|---|\n");
         for (Map<String, Object> r : forgettingRows()) {
-            t.append(String.format("| %s | %.3f | %.3f | %+.3f | %.3f %s |%n", r.get("variant"), num(r.get("mlm_before")),
-                    num(r.get("mlm_after")), num(r.get("mlm_after")) - num(r.get("mlm_before")), num(r.get("test_score")),
-                    ci(StudyIntervals.variantScore((String) r.get("variant"))).range(false)));
+            String variant = (String) r.get("variant");
+            t.append(String.format("| %s | %.3f | %.3f | %+.3f %s | %s | %.3f %s |%n", variant, num(r.get("mlm_before")),
+                    num(r.get("mlm_after")), num(r.get("mlm_after")) - num(r.get("mlm_before")), ci(StudyIntervals.forgetting(variant)).range(true),
+                    variant.equals("full") ? "" : fmtDiff(StudyIntervals.forgettingVsFull(variant)), num(r.get("test_score")),
+                    ci(StudyIntervals.variantScore(variant)).range(false)));
         }
         return t.append("\nfull: all parameters; frozen: embeddings and the lower half of the layers fixed; hybrid: plus an auxiliary "
                 + "MLM loss (weight " + Study.AUX_WEIGHT + ") on the task's unlabeled text; rehearsal: the same on pretraining text.\n").toString();

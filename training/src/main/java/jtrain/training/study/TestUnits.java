@@ -90,6 +90,35 @@ sealed interface TestUnits {
         }
     }
 
+    /**
+     * Held-out masked-LM loss per sequence: the summed cross-entropy and the count of predicted tokens of each; the
+     * loss of a resample is their ratio over the drawn sequences (lower is better, unlike the scores above).
+     */
+    record MlmLoss(double[] loss, int[] predicted, String testSet) implements TestUnits {
+        public int size() {
+            return loss.length;
+        }
+
+        public double score(int[] w) {
+            double sum = 0;
+            long n = 0;
+            for (int i = 0; i < loss.length; i++) {
+                sum += w[i] * loss[i];
+                n += (long) w[i] * predicted[i];
+            }
+            return n == 0 ? Double.NaN : sum / n;
+        }
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("metric", "mlm_loss");
+            m.put("test_set", testSet);
+            m.put("loss", loss);
+            m.put("predicted", predicted);
+            return m;
+        }
+    }
+
     /** The units of an evaluation of test (in the order the evaluator scored it) under metric. */
     static TestUnits of(String metric, List<TaskExample> test, EvalResult r, int numLabels) {
         String set = fingerprint(test);
@@ -121,6 +150,7 @@ sealed interface TestUnits {
         return switch (String.valueOf(m.get("metric"))) {
             case "accuracy" -> new Accuracy(ints(m, "scored", name), ints(m, "correct", name), set);
             case "macro_f1" -> new MacroF1(ints(m, "gold", name), ints(m, "predicted", name), ((Number) m.get("labels")).intValue(), set);
+            case "mlm_loss" -> new MlmLoss(doubles(m, "loss", name), ints(m, "predicted", name), set);
             default -> throw new IllegalArgumentException(name + ": test_units has an unknown metric '" + m.get("metric") + "'");
         };
     }
@@ -131,6 +161,24 @@ sealed interface TestUnits {
         int[] a = new int[l.size()];
         for (int i = 0; i < a.length; i++) a[i] = ((Number) l.get(i)).intValue();
         return a;
+    }
+
+    private static double[] doubles(Map<?, ?> m, String key, String name) {
+        if (m.get(key) instanceof double[] a) return a;
+        if (!(m.get(key) instanceof List<?> l)) throw new IllegalArgumentException(name + ": units." + key + " is missing");
+        double[] a = new double[l.size()];
+        for (int i = 0; i < a.length; i++) a[i] = ((Number) l.get(i)).doubleValue();
+        return a;
+    }
+
+    /** A hash of held-out MLM sequences (their token ids, in order) and the seed of their masks. */
+    static String fingerprintSequences(List<int[]> sequences, long maskSeed) {
+        long h = Rng.mix(sequences.size() ^ maskSeed);
+        for (int[] p : sequences) {
+            h = Rng.mix(h ^ p.length);
+            for (int v : p) h = Rng.mix(h + v);
+        }
+        return String.format("%016x", h);
     }
 
     /** A hash of the examples' token ids and labels, in order. */

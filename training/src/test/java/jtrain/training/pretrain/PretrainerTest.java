@@ -42,4 +42,32 @@ class PretrainerTest {
         assertTrue(s.finalEval().accuracy() > 0.3, "accuracy " + s.finalEval().accuracy());
         assertTrue(s.flops() > 0);
     }
+
+    @Test
+    void theEvaluatorsPerSequenceLossesAddUpToItsLoss() {
+        // 10 sequences in batches of 4: the last batch is short, and sequence numbers must run on across batches.
+        int vocabSize = 20;
+        List<int[]> seqs = new ArrayList<>();
+        Rng r = new Rng(7);
+        for (int s = 0; s < 10; s++) {
+            int[] seq = new int[12];
+            seq[0] = 2;
+            for (int i = 1; i < 11; i++) seq[i] = 5 + r.nextInt(15);
+            seq[11] = 3;
+            seqs.add(seq);
+        }
+        MlmBatch.Vocab vocab = new MlmBatch.Vocab(vocabSize, 0, 4, Set.of(0, 1, 2, 3, 4), new boolean[vocabSize]);
+        BertForMaskedLM model = new BertForMaskedLM(BertConfig.of(vocabSize, 1, 16, 2, 32).withDropout(0, 0).withMaxPositions(12), new Rng(1), new Rng(2));
+        MlmEvaluator.Result e = new MlmEvaluator(seqs, vocab, new MlmMasking(0.3, false), 4, 11).evaluate(model);
+        double sum = 0;
+        long n = 0;
+        for (int i = 0; i < seqs.size(); i++) {
+            sum += e.sequenceLoss()[i];
+            n += e.sequencePredicted()[i];
+            assertTrue(e.sequencePredicted()[i] <= 10, "sequence " + i + " has 10 maskable tokens");
+        }
+        assertEquals(e.predicted(), n);
+        assertTrue(e.sequencePredicted()[9] > 0 || e.sequencePredicted()[8] > 0, "the short last batch is counted");
+        assertEquals(e.loss(), sum / n, 1e-5);
+    }
 }

@@ -152,6 +152,16 @@ class BootstrapTest {
     }
 
     @Test
+    void mlmLossUnitsWeighSequencesByTheirPredictedTokens() {
+        // Two sequences: 3 tokens with loss 6 in all, 1 token with loss 4. The loss is per token: (6 + 4) / 4.
+        TestUnits.MlmLoss u = new TestUnits.MlmLoss(new double[] {6, 4}, new int[] {3, 1}, "0000000000000600");
+        assertEquals(2.5, u.score(new int[] {1, 1}), 1e-12);
+        assertEquals(2.0, u.score(new int[] {2, 0}), 1e-12);
+        TestUnits back = TestUnits.fromMap(jtrain.engine.io.Json.parseObject(jtrain.engine.io.Json.write(u.toMap()), "t"), "t");
+        assertEquals(u.score(new int[] {1, 3}), back.score(new int[] {1, 3}), 1e-12);
+    }
+
+    @Test
     void unitsRefuseAnEvaluationOfOtherExamples() {
         List<TaskExample> seqs = List.of(ex(0), ex(1));
         EvalResult three = new EvalResult(0, 0, 0, 3, new int[3], new int[3]);

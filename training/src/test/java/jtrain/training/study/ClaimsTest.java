@@ -89,6 +89,33 @@ class ClaimsTest {
     }
 
     @Test
+    void forgettingCountsWhenTheHeldOutLossRiseIsAboveZeroAndIsCatastrophicAboveTheMargin() {
+        String name = StudyIntervals.forgetting("full"), forgetting = "Fine-tuning risks";
+        Claims.Verdict large = claim(withIntervals(name, 0.06, 0.2), forgetting);
+        assertEquals("supported", large.verdict());
+        assertTrue(large.evidence().startsWith("held-out MLM loss +0.130 [+0.060, +0.200] after full fine-tuning"), large.evidence());
+        assertEquals("mixed", claim(withIntervals(name, 0.01, 0.03), forgetting).verdict(), "measurable but small");
+        assertEquals("not supported", claim(withIntervals(name, -0.01, 0.3), forgetting).verdict(), "an interval that includes zero");
+    }
+
+    @Test
+    void aMitigationCountsWhenItsLossIsMeasurablyBelowFullFineTunings() {
+        String mitigations = "Freezing layers";
+        Object[] allBelow = {StudyIntervals.forgettingVsFull("frozen"), -0.1, -0.01, StudyIntervals.forgettingVsFull("hybrid"), -0.1, -0.01,
+                StudyIntervals.forgettingVsFull("rehearsal"), -0.1, -0.01};
+        assertEquals("supported", claim(withIntervals(allBelow), mitigations).verdict());
+        Object[] oneUnclear = java.util.Arrays.copyOf(allBelow, 12);
+        oneUnclear[9] = StudyIntervals.forgettingVsFull("hybrid");
+        oneUnclear[10] = -0.1;
+        oneUnclear[11] = 0.01;
+        Claims.Verdict mixed = claim(withIntervals(oneUnclear), mitigations);
+        assertEquals("mixed", mixed.verdict());
+        assertTrue(mixed.evidence().startsWith("2 of 3 mitigations forget measurably less"), mixed.evidence());
+        assertEquals("not supported", claim(withIntervals(StudyIntervals.forgettingVsFull("frozen"), -0.1, 0.01, StudyIntervals.forgettingVsFull("hybrid"),
+                -0.1, 0.01, StudyIntervals.forgettingVsFull("rehearsal"), -0.1, 0.01), mitigations).verdict());
+    }
+
+    @Test
     void aSummaryWithoutIntervalsIsRefusedByName() {
         Map<String, Object> s = Json.parseObject(Json.write(measured), "summary");
         s.remove("intervals");
