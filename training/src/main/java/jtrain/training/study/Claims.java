@@ -84,15 +84,17 @@ final class Claims {
                 String.format("held-out MLM loss %+.3f %s after full fine-tuning (paired 95%% interval over the held-out sequences: above zero is "
                         + "forgetting; supported when it also exceeds %.2f)", full, forgot.range(true), FORGETTING_MARGIN)));
         int mitigated = 0, tried = 0;
+        StringBuilder vsFull = new StringBuilder();
         for (String m : List.of("frozen", "hybrid", "rehearsal")) {
             if (Double.isNaN(st.forgettingIncrease(m))) continue;
             tried++;
             if (st.ci(StudyIntervals.forgettingVsFull(m)).hi() < 0) mitigated++;
+            vsFull.append(String.format("; %s %s", m, st.fmtDiff(StudyIntervals.forgettingVsFull(m))));
         }
         v.add(new Verdict("Freezing layers, hybrid objectives and rehearsal reduce forgetting",
                 mitigated == tried ? "supported" : mitigated > 0 ? "mixed" : "not supported",
-                String.format("%d of %d mitigations forget measurably less than full fine-tuning (paired 95%% interval of the MLM-loss difference "
-                        + "below zero; %s vs full %+.2f)", mitigated, tried, st.mitigationSummary(), full)));
+                String.format("%d of %d mitigations forget measurably less than full fine-tuning (paired 95%% interval of the held-out MLM loss "
+                        + "minus full fine-tuning's below zero)%s", mitigated, tried, vsFull)));
         // "Keeps" is a non-inferiority claim: the interval must rule out a loss of more than HYBRID_MARGIN.
         Bootstrap.Interval hybrid = st.ci(StudyIntervals.HYBRID_MINUS_FULL);
         v.add(new Verdict("Hybrid (supervised + unsupervised) fine-tuning keeps task performance",

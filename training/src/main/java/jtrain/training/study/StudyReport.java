@@ -95,8 +95,8 @@ public final class StudyReport {
         m.append("**Uncertainty.** Every test score comes with a 95% confidence interval in brackets: ").append(StudyIntervals.description())
                 .append(" A claim counts a difference in test scores (pretrained vs scratch, more vs fewer labels, e-mail-adapted vs general "
                         + "encoder) only when its paired interval excludes zero; the hybrid claim needs the interval of its loss to stay above -")
-                .append(String.format("%.2f", Claims.HYBRID_MARGIN)).append(". The forgetting claims compare held-out MLM losses, which have "
-                        + "no interval, against fixed thresholds.\n\n");
+                .append(String.format("%.2f", Claims.HYBRID_MARGIN)).append(". The forgetting claims apply the same rule to held-out MLM losses "
+                        + "(a rise after fine-tuning, a mitigation against full fine-tuning).\n\n");
         if (s.get("seeds") instanceof List<?> seeds && seeds.size() == 1) {
             m.append("**One fine-tuning seed.** The intervals say how much a score could move with another test sample, not with another "
                     + "fine-tuning seed, which can move it as much or more: read the verdicts as what this run measured. "

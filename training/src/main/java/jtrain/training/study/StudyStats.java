@@ -195,9 +195,7 @@ final class StudyStats {
 
     String mitigationSummary() {
         List<String> parts = new ArrayList<>();
-        for (String v : forgettingVariants()) {
-            if (!v.equals("full")) parts.add(String.format("%s %+.2f (vs full %s)", v, forgettingIncrease(v), ci(StudyIntervals.forgettingVsFull(v)).range(true)));
-        }
+        for (String v : forgettingVariants()) if (!v.equals("full")) parts.add(String.format("%s %+.2f", v, forgettingIncrease(v)));
         return String.join(", ", parts);
     }
 
