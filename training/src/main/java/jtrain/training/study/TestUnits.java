@@ -42,9 +42,7 @@ sealed interface TestUnits {
         }
 
         public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("metric", "accuracy");
-            m.put("test_set", testSet);
+            Map<String, Object> m = header("accuracy", testSet);
             m.put("scored", scored);
             m.put("correct", correct);
             return m;
@@ -80,9 +78,7 @@ sealed interface TestUnits {
         }
 
         public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("metric", "macro_f1");
-            m.put("test_set", testSet);
+            Map<String, Object> m = header("macro_f1", testSet);
             m.put("labels", numLabels);
             m.put("gold", gold);
             m.put("predicted", predicted);
@@ -110,13 +106,19 @@ sealed interface TestUnits {
         }
 
         public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("metric", "mlm_loss");
-            m.put("test_set", testSet);
+            Map<String, Object> m = header("mlm_loss", testSet);
             m.put("loss", loss);
             m.put("predicted", predicted);
             return m;
         }
+    }
+
+    /** The start of every stored form: which kind of units, on which test set. */
+    private static Map<String, Object> header(String metric, String testSet) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("metric", metric);
+        m.put("test_set", testSet);
+        return m;
     }
 
     /** The units of an evaluation of test (in the order the evaluator scored it) under metric. */
@@ -173,22 +175,20 @@ sealed interface TestUnits {
 
     /** A hash of held-out MLM sequences (their token ids, in order) and the seed of their masks. */
     static String fingerprintSequences(List<int[]> sequences, long maskSeed) {
-        long h = Rng.mix(sequences.size() ^ maskSeed);
-        for (int[] p : sequences) {
-            h = Rng.mix(h ^ p.length);
-            for (int v : p) h = Rng.mix(h + v);
-        }
-        return String.format("%016x", h);
+        return hash(Rng.mix(sequences.size() ^ maskSeed), sequences);
     }
 
     /** A hash of the examples' token ids and labels, in order. */
     static String fingerprint(List<TaskExample> examples) {
-        long h = examples.size();
         List<int[]> parts = new ArrayList<>();
         for (TaskExample e : examples) {
             parts.add(e.ids());
             parts.add(e.labels());
         }
+        return hash(examples.size(), parts);
+    }
+
+    private static String hash(long h, List<int[]> parts) {
         for (int[] p : parts) {
             h = Rng.mix(h ^ p.length);
             for (int v : p) h = Rng.mix(h + v);
