@@ -23,6 +23,7 @@ import jtrain.training.pretrain.MlmMasking;
 import jtrain.training.pretrain.Packing;
 import jtrain.training.pretrain.Pretrainer;
 import jtrain.training.run.MetricsLog;
+import jtrain.training.run.RunLock;
 import jtrain.training.run.Progress;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
@@ -56,7 +57,10 @@ public final class DemoCommand {
             long seed = a.longInteger("--seed", 1);
             Path out = Path.of(a.string("--out", "runs/demo"));
             if (steps < 1) throw new IllegalArgumentException("--steps must be positive");
-            demo(steps, seed, out, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), a.string("--from", null), System.out);
+            DataCache cache = DataCache.open(DataCache.defaultRoot(a.string("--cache", null)));
+            try (RunLock lock = RunLock.acquire(out, "demo")) { // a second demo into the same folder would overwrite its files
+                demo(steps, seed, out, cache, a.string("--from", null), System.out);
+            }
             return 0;
         } catch (IllegalArgumentException | IllegalStateException | DataException | ArithmeticException e) {
             Main.printError(System.err, "trainer demo: " + e.getMessage(), e);
