@@ -72,7 +72,7 @@ public final class Study {
     static final String MLM_UNITS = "mlm_units";
     /** Held-out MLM losses per sequence by run name, and of the pretrained encoder under {@link #PRETRAINED}. */
     private final Map<String, TestUnits> mlmUnits = new java.util.HashMap<>();
-    static final String PRETRAINED = "pretrained-encoder";
+    static final String PRETRAINED = "pretrained-encoder", CONTINUAL = "email-adapted-encoder";
 
     public Study(StudyPreset preset, Path out, long seed, PrintStream log) {
         this.p = preset;
@@ -314,6 +314,17 @@ public final class Study {
         return u;
     }
 
+    /** The per-sequence held-out MLM losses of the masked-LM model saved in dir. */
+    private TestUnits heldOutUnitsOf(Path dir) {
+        try {
+            BertForMaskedLM model = HfCheckpoint.loadMaskedLM(dir);
+            model.to(device);
+            return mlmUnits(heldOutEval.evaluate(model));
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
     private TestUnits.MlmLoss mlmUnits(MlmEvaluator.Result r) {
         return new TestUnits.MlmLoss(r.sequenceLoss(), r.sequencePredicted(), TestUnits.fingerprintSequences(heldOutSeqs, seed + 100));
     }
@@ -422,14 +433,8 @@ public final class Study {
             throw new IllegalStateException("pretraining result missing");
         });
         double before = ((Number) ((Map<?, ?>) pre.get("eval_after")).get("loss")).doubleValue();
-        try {
-            // Per sequence, for the intervals: the saved encoder gives the losses its pretraining run ended with.
-            BertForMaskedLM pretrained = HfCheckpoint.loadMaskedLM(pretrainedDir());
-            pretrained.to(device);
-            mlmUnits.put(PRETRAINED, mlmUnits(heldOutEval.evaluate(pretrained)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(pretrainedDir() + ": " + e.getMessage(), e);
-        }
+        // Per sequence, for the intervals: the saved encoder gives the losses its pretraining run ended with.
+        mlmUnits.put(PRETRAINED, heldOutUnitsOf(pretrainedDir()));
         for (String variant : FORGETTING_VARIANTS) {
             Map<String, Object> r = new LinkedHashMap<>(finetune("genre", 0.1, "pretrained", p.seeds().get(0), variant));
             r.put("mlm_before", before);
@@ -454,6 +459,7 @@ public final class Study {
                 throw new UncheckedIOException(e);
             }
         });
+        mlmUnits.put(CONTINUAL, heldOutUnitsOf(out.resolve("continual").resolve("model"))); // what it cost the general domain
         List<Object> runs = new ArrayList<>();
         for (double budget : p.budgets()) {
             if (budget >= 1) continue; // the question is about scarce labels (StudyIntervals is given the same budgets)

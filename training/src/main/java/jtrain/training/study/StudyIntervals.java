@@ -66,6 +66,9 @@ final class StudyIntervals {
         return "forgetting_vs_full/" + variant;
     }
 
+    /** Held-out MLM loss on the general text after continual pretraining on e-mail minus before (the pretrained encoder's). */
+    static final String CONTINUAL_GENERAL_MLM = "continual_general_mlm";
+
     /** Hybrid minus full fine-tuning, genre score (first seed). */
     static final String HYBRID_MINUS_FULL = "hybrid_minus_full";
 
@@ -78,7 +81,8 @@ final class StudyIntervals {
 
     /**
      * Every interval the report uses, as the "intervals" section of summary.json. mlm: the per-sequence held-out MLM
-     * losses of the forgetting runs by run name, and of the pretrained encoder under {@link Study#PRETRAINED};
+     * losses of the forgetting runs by run name, of the pretrained encoder under {@link Study#PRETRAINED} and of the
+     * e-mail-adapted one under {@link Study#CONTINUAL};
      * budgets: the grid's label budgets; variants: the forgetting variants (genre, 10%); continualBudgets: the spam
      * budgets of the continual runs.
      */
@@ -120,6 +124,7 @@ final class StudyIntervals {
             iv.put(HYBRID_MINUS_FULL, Bootstrap.difference(List.of(units.apply(Study.runName("genre", 0.1, "pretrained", "hybrid", first))),
                     List.of(units.apply(Study.runName("genre", 0.1, "pretrained", "full", first)))));
         }
+        iv.put(CONTINUAL_GENERAL_MLM, Bootstrap.difference(List.of(mlm.apply(Study.CONTINUAL)), List.of(before)));
         for (double b : continualBudgets) {
             iv.put(score("spam", b, "email"), Bootstrap.meanScore(iv.cell("spam", b, "email")));
             iv.put(continual(b), Bootstrap.difference(iv.cell("spam", b, "email"), iv.cell("spam", b, "pretrained")));

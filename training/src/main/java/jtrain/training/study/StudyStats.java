@@ -250,8 +250,9 @@ final class StudyStats {
         }
         double generalAfter = continualGeneralMlm();
         t.append(String.format("%nThe price on the general domain: held-out MLM loss of the general text %.3f before, %.3f after the "
-                + "e-mail MLM (%+.3f), to set against full fine-tuning's %+.3f above.%n", mlmAfterPretrain(), generalAfter,
-                generalAfter - mlmAfterPretrain(), forgettingIncrease("full")));
+                + "e-mail MLM (%+.3f %s, paired 95%% CI over the held-out sequences), to set against full fine-tuning's %+.3f above.%n",
+                mlmAfterPretrain(), generalAfter, generalAfter - mlmAfterPretrain(), ci(StudyIntervals.CONTINUAL_GENERAL_MLM).range(true),
+                forgettingIncrease("full")));
         return t.toString();
     }
 

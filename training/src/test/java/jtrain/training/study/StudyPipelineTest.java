@@ -122,6 +122,14 @@ class StudyPipelineTest {
                 ((Number) gain.get("lo")).doubleValue(), ((Number) gain.get("hi")).doubleValue())), "the paired interval of the gain");
         assertEquals(Boolean.TRUE, gain.get("same_test_set"), "pretrained and scratch are scored on the same test examples");
         assertTrue(md.contains("only when its paired interval excludes zero"), "the rule is stated");
+        // Held-out MLM losses get intervals too: forgetting after full fine-tuning, and continual pretraining's cost.
+        for (String name : List.of(StudyIntervals.forgetting("full"), StudyIntervals.forgettingVsFull("frozen"), StudyIntervals.CONTINUAL_GENERAL_MLM)) {
+            Map<String, Object> i = (Map<String, Object>) values.get(name);
+            assertEquals(Boolean.TRUE, i.get("same_test_set"), name + ": both encoders scored on the same held-out sequences");
+            String range = String.format("[%+.3f, %+.3f]", ((Number) i.get("lo")).doubleValue(), ((Number) i.get("hi")).doubleValue());
+            assertTrue(md.contains(range), name + " " + range + " in the report");
+        }
+        assertFalse(Json.write(saved).contains(Study.MLM_UNITS), "per-sequence losses stay in the runs' results");
         // The per-example predictions stay in the runs' results, out of summary.json.
         assertFalse(Json.write(saved).contains(Study.TEST_UNITS));
         Path stored = out.resolve("results/ft-spam-50pct-scratch-full-s1.json");
