@@ -52,12 +52,11 @@ public final class MlmEvaluator {
                 try (var mem = MemoryScope.open(model.device())) {
                     Tensor logits = model.maskedLogits(b.inputIds(), null, b.attentionMask(), b.labels());  // (M, V)
                     int[] targets = BertForMaskedLM.labelledTargets(b.labels());
-                    lossSum += Nn.crossEntropy(logits, Tensor.ofInts(targets, targets.length).to(logits.device()), MlmMasking.IGNORE).item()
-                            * targets.length;
                     predicted += targets.length;
+                    // One pass gives the loss of each token (minus its target's log-probability) and the arg-max.
                     float[] logProbs = Nn.logSoftmax(logits).toFloatArray(); // (M, V); arg-max as the logits' (but for rounding ties)
                     correct += countCorrect(logProbs, targets);
-                    addBySequence(logProbs, targets, b.labels(), from, sequenceLoss, sequencePredicted);
+                    lossSum += addBySequence(logProbs, targets, b.labels(), from, sequenceLoss, sequencePredicted);
                 }
             }
         } finally {
@@ -69,20 +68,24 @@ public final class MlmEvaluator {
     }
 
     /**
-     * Adds each predicted token's cross-entropy, minus its target's log-probability, to the sequence it belongs to.
-     * Rows of logProbs (M, V) follow the labelled positions of labels (B, T) in order; the batch's first sequence is
-     * number first.
+     * Adds each predicted token's cross-entropy, minus its target's log-probability, to the sequence it belongs to,
+     * and returns the batch's sum. Rows of logProbs (M, V) follow the labelled positions of labels (B, T) in order;
+     * the batch's first sequence is number first.
      */
-    private static void addBySequence(float[] logProbs, int[] targets, Tensor labels, int first, double[] loss, int[] count) {
+    private static double addBySequence(float[] logProbs, int[] targets, Tensor labels, int first, double[] loss, int[] count) {
         int[] lab = labels.toIntArray();
         int t = labels.size(-1), v = logProbs.length / Math.max(1, targets.length), row = 0;
+        double sum = 0;
         for (int pos = 0; pos < lab.length; pos++) {
             if (lab[pos] == MlmMasking.IGNORE) continue;
             int seq = first + pos / t;
-            loss[seq] -= logProbs[row * v + targets[row]];
+            double l = -logProbs[row * v + targets[row]];
+            loss[seq] += l;
             count[seq]++;
+            sum += l;
             row++;
         }
+        return sum;
     }
 
     /** Rows of log-probabilities (M, V) whose arg-max is the target. */
