@@ -32,7 +32,7 @@ public final class Pretrainer {
      * @param steps       optimizer steps
      * @param lr          peak learning rate
      * @param warmupSteps linear warm-up steps
-     * @param schedule    "linear", "cosine" or "constant" decay after warm-up
+     * @param schedule    "linear", "cosine" or "constant" (no decay) after the warm-up
      * @param weightDecay AdamW decoupled weight decay (not applied to biases and LayerNorm)
      * @param clipNorm    global gradient-norm clip (0 = off)
      * @param logEvery    steps between metrics lines
@@ -76,12 +76,21 @@ public final class Pretrainer {
         return new TrainingState(opt, rng, dropoutRng, new DataOrder(train.size(), rng), DataOrder.fingerprint(train));
     }
 
+    /**
+     * The learning rate per step: linear warm-up over warmupSteps, then the chosen decay. Every schedule follows the
+     * warm-up, "constant" included (HF's constant_with_warmup; --warmup 0 gives a plain constant rate).
+     */
+    static LrSchedule schedule(Options o) {
+        String kind = o.schedule().equals("constant") ? "constant_with_warmup" : o.schedule();
+        return LrSchedule.of(kind, o.lr(), o.warmupSteps(), o.steps(), 0);
+    }
+
     /** Trains from the state's step up to step stopAfter (or the last step), calling hook after every step. */
     public Summary train(TrainingState s, List<int[]> train, MlmEvaluator evaluator, MetricsLog metrics, Progress progress,
                          StepHook hook, int stopAfter) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training sequences");
         model.train(true);
-        LrSchedule schedule = LrSchedule.of(o.schedule(), o.lr(), o.warmupSteps(), o.steps(), 0);
+        LrSchedule schedule = schedule(o);
         long flopsAtStart = s.flops, flops0 = Flops.total(), start = System.nanoTime(), tokensAtStart = s.tokens;
         int firstStep = s.step + 1, lastStep = Math.min(o.steps(), stopAfter);
         List<double[]> curve = new ArrayList<>();

@@ -70,4 +70,19 @@ class PretrainerTest {
         assertTrue(e.sequencePredicted()[9] > 0 || e.sequencePredicted()[8] > 0, "the short last batch is counted");
         assertEquals(e.loss(), sum / n, 1e-5);
     }
+
+    @Test
+    void everyScheduleWarmsUpFirstConstantIncluded() {
+        MlmMasking masking = new MlmMasking(0.15, false);
+        for (String kind : List.of("linear", "cosine", "constant")) {
+            var o = new Pretrainer.Options(16, 1, 100, 1e-3, 10, kind, 0.01, 1.0, 10, 50, 5, masking);
+            var schedule = Pretrainer.schedule(o);
+            assertEquals(0, schedule.lr(0), 1e-12, kind + ": the warm-up starts at 0, as in HF");
+            assertEquals(5e-4, schedule.lr(5), 1e-12, kind + ": half-way through the warm-up");
+            assertEquals(1e-3, schedule.lr(10), 1e-12, kind + ": the full rate right after the warm-up");
+        }
+        var noWarmup = new Pretrainer.Options(16, 1, 100, 1e-3, 0, "constant", 0.01, 1.0, 10, 50, 5, masking);
+        assertEquals(1e-3, Pretrainer.schedule(noWarmup).lr(0), 1e-12, "--warmup 0: a plain constant rate");
+        assertEquals(1e-3, Pretrainer.schedule(noWarmup).lr(99), 1e-12);
+    }
 }
