@@ -99,7 +99,13 @@ public final class ProfilingBackend implements Backend {
     @Override public String name() { return inner.name(); }
     @Override public Device device() { return inner.device(); }
     @Override public boolean supports(DType dtype) { return inner.supports(dtype); }
+    // Memory scopes and long-lived marks reach the wrapped backend unchanged (they are bookkeeping, not timed work).
+    @Override public jtrain.engine.MemoryScope.Tracker openMemoryScope() { return inner.openMemoryScope(); }
+    @Override public void markLongLived(Storage storage, boolean longLived) { inner.markLongLived(storage, longLived); }
     @Override public Storage allocate(DType dtype, int length) { return timed("allocate", () -> inner.allocate(dtype, length)); }
+    @Override public Storage allocateUninitialized(DType dtype, int length) {
+        return timed("allocate", () -> inner.allocateUninitialized(dtype, length));
+    }
     @Override public Storage fromHost(CpuStorage host) { return timed("fromHost", () -> inner.fromHost(host)); }
     @Override public CpuStorage toHost(Storage storage) { return timed("toHost", () -> inner.toHost(storage)); }
     @Override public void copy(Tensor src, Tensor dst) { timedRun("copy", () -> inner.copy(src, dst)); }
@@ -132,6 +138,9 @@ public final class ProfilingBackend implements Backend {
     @Override public void adamw(Tensor p, Tensor g, Tensor m, Tensor v, double lr, double b1, double b2, double eps, double wd, double bc1, double bc2) {
         timedRun("adamw", () -> inner.adamw(p, g, m, v, lr, b1, b2, eps, wd, bc1, bc2));
     }
+
+    /** The wrapped backend's own multi-tensor step (one launch on a GPU), timed as one call. */
+    @Override public void adamwAll(List<AdamWUpdate> updates) { timedRun("adamw", () -> inner.adamwAll(updates)); }
 
     private static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
