@@ -17,6 +17,9 @@ import jtrain.engine.Rng;
  * bootstrap: what they have in common cancels out of a difference); different test sets are drawn independently.
  * The draws of a test set depend only on {@link #SEED} and its fingerprint, so every interval is reproducible.
  *
+ * <p>The same resamples give each interval a two-sided p-value for "the statistic is zero" ({@link #pValue}), which
+ * {@link Holm} uses to judge a family of comparisons together.
+ *
  * <p>With several fine-tuning seeds the models come in cells: consecutive blocks of {@code seedsPerCell} runs, the
  * j-th run of every block trained with the same seed. Each resample then also draws that many seeds with replacement
  * (the same draw for every cell, so a difference stays paired by seed), and the statistic sees those seeds' runs: the
@@ -31,10 +34,11 @@ final class Bootstrap {
     private Bootstrap() {}
 
     /**
-     * estimate: the statistic on the test sets themselves; lo, hi: the interval; sameTestSet: all models were scored
-     * on one test set (so a difference among them is a paired one).
+     * estimate: the statistic on the test sets themselves; lo, hi: the interval; p: the bootstrap p-value of "the
+     * statistic is zero" ({@link #pValue}; NaN where that is no question, as for a single score); sameTestSet: all
+     * models were scored on one test set (so a difference among them is a paired one).
      */
-    record Interval(double estimate, double lo, double hi, boolean sameTestSet) {
+    record Interval(double estimate, double lo, double hi, double p, boolean sameTestSet) {
         /** "[0.712, 0.801]" (signed when signed is set, for differences). */
         String range(boolean signed) {
             String f = signed ? "%+.3f" : "%.3f";
@@ -46,13 +50,20 @@ final class Bootstrap {
             m.put("estimate", estimate);
             m.put("lo", lo);
             m.put("hi", hi);
+            if (!Double.isNaN(p)) m.put("p", p);
             m.put("same_test_set", sameTestSet);
             return m;
         }
 
         static Interval fromMap(Map<?, ?> m) {
             return new Interval(((Number) m.get("estimate")).doubleValue(), ((Number) m.get("lo")).doubleValue(),
-                    ((Number) m.get("hi")).doubleValue(), Boolean.TRUE.equals(m.get("same_test_set")));
+                    ((Number) m.get("hi")).doubleValue(), m.get("p") instanceof Number p ? p.doubleValue() : Double.NaN,
+                    Boolean.TRUE.equals(m.get("same_test_set")));
+        }
+
+        /** The same interval without a p-value: a score's interval, where "is it zero?" is no question. */
+        Interval withoutP() {
+            return new Interval(estimate, lo, hi, Double.NaN, sameTestSet);
         }
     }
 
@@ -133,7 +144,26 @@ final class Bootstrap {
         double[] sorted = Arrays.copyOf(values, kept);
         Arrays.sort(sorted);
         double tail = (1 - LEVEL) / 2;
-        return new Interval(estimate, percentile(sorted, tail), percentile(sorted, 1 - tail), sets.size() == 1);
+        return new Interval(estimate, percentile(sorted, tail), percentile(sorted, 1 - tail), pValue(sorted), sets.size() == 1);
+    }
+
+    /**
+     * The two-sided bootstrap p-value of "the statistic is zero" from its resampled values: twice the smaller share of
+     * resamples on either side of zero, each share counted as (1 + #{values <= 0}) / (B + 1) and (1 + #{values >= 0}) /
+     * (B + 1), at most 1. This inverts the percentile interval (p is about the smallest alpha whose (1 - alpha)
+     * interval leaves zero out, so p <= 0.05 implies the 95% interval excludes zero), and the +1 is the usual Monte
+     * Carlo correction (Davison and Hinkley 1997, ch. 4): a finite number of resamples never gives p = 0, and with
+     * B = 1000 the smallest p is 2 / 1001, about 0.002. Values of exactly zero count on both sides, so a statistic
+     * that is zero on every resample gets p = 1. NaN when there are no values.
+     */
+    static double pValue(double[] values) {
+        if (values.length == 0) return Double.NaN;
+        int atOrBelow = 0, atOrAbove = 0;
+        for (double v : values) {
+            if (v <= 0) atOrBelow++;
+            if (v >= 0) atOrAbove++;
+        }
+        return Math.min(1, 2.0 * (1 + Math.min(atOrBelow, atOrAbove)) / (values.length + 1));
     }
 
     /** How many times each of n units is drawn in n draws with replacement. */

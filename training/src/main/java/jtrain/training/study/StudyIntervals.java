@@ -93,7 +93,7 @@ final class StudyIntervals {
         double lo = budgets.get(0), hi = budgets.get(budgets.size() - 1);
         for (String t : tasks) {
             for (double b : budgets) {
-                for (String init : List.of("pretrained", "scratch")) iv.put(score(t, b, init), Bootstrap.meanScore(iv.cell(t, b, init)));
+                for (String init : List.of("pretrained", "scratch")) iv.putScore(score(t, b, init), Bootstrap.meanScore(iv.cell(t, b, init)));
                 iv.put(gain(t, b), Bootstrap.difference(iv.cell(t, b, "pretrained"), iv.cell(t, b, "scratch")));
             }
             for (String init : List.of("pretrained", "scratch")) iv.put(rise(t, init), Bootstrap.difference(iv.cell(t, hi, init), iv.cell(t, lo, init)));
@@ -111,7 +111,7 @@ final class StudyIntervals {
             }, k, Bootstrap.RESAMPLES, Bootstrap.SEED));
         }
         long first = seeds.get(0);
-        for (String v : variants) iv.put(variantScore(v), Bootstrap.meanScore(List.of(units.apply(Study.runName("genre", 0.1, "pretrained", v, first)))));
+        for (String v : variants) iv.putScore(variantScore(v), Bootstrap.meanScore(List.of(units.apply(Study.runName("genre", 0.1, "pretrained", v, first)))));
         TestUnits before = mlm.apply(Study.PRETRAINED);
         for (String v : variants) {
             TestUnits after = mlm.apply(Study.runName("genre", 0.1, "pretrained", v, first));
@@ -126,7 +126,7 @@ final class StudyIntervals {
         }
         iv.put(CONTINUAL_GENERAL_MLM, Bootstrap.difference(List.of(mlm.apply(Study.CONTINUAL)), List.of(before)));
         for (double b : continualBudgets) {
-            iv.put(score("spam", b, "email"), Bootstrap.meanScore(iv.cell("spam", b, "email")));
+            iv.putScore(score("spam", b, "email"), Bootstrap.meanScore(iv.cell("spam", b, "email")));
             iv.put(continual(b), Bootstrap.difference(iv.cell("spam", b, "email"), iv.cell("spam", b, "pretrained")));
         }
         Map<String, Object> section = new LinkedHashMap<>();
@@ -143,7 +143,9 @@ final class StudyIntervals {
         return String.format("%.0f%% percentile bootstrap over the test examples (whole sentences for POS tagging; held-out sequences for the "
                 + "MLM losses) and, with several "
                 + "fine-tuning seeds, over the seeds too; %d resamples drawn with seed %d; the models of a comparison are scored on the "
-                + "same resamples (paired by test example and by seed).", Bootstrap.LEVEL * 100, Bootstrap.RESAMPLES, Bootstrap.SEED);
+                + "same resamples (paired by test example and by seed). Each difference also gets a two-sided bootstrap p-value from "
+                + "the same resamples (p, twice the smaller share of resamples on either side of zero, each counted as (1 + k) / (B + 1)).",
+                Bootstrap.LEVEL * 100, Bootstrap.RESAMPLES, Bootstrap.SEED);
     }
 
     /** Mean over tasks of (gain at lo - gain at hi), each task's four cells on its own test set. */
@@ -169,7 +171,13 @@ final class StudyIntervals {
         return l;
     }
 
+    /** A difference (or mean of differences), stored with its p-value for the claims' multiple-comparison correction. */
     private void put(String name, Bootstrap.Interval interval) {
         values.put(name, interval.toMap());
+    }
+
+    /** A score: "is it zero?" is no question, so no p-value. */
+    private void putScore(String name, Bootstrap.Interval interval) {
+        values.put(name, interval.withoutP().toMap());
     }
 }

@@ -68,7 +68,7 @@ class BootstrapTest {
     void aPairedDifferenceOfIdenticalPredictionsIsZeroToZero() {
         TestUnits a = examples(300, 200, "00000000000000dd"), b = examples(300, 200, "00000000000000dd");
         Bootstrap.Interval d = Bootstrap.difference(List.of(a), List.of(b));
-        assertEquals(new Bootstrap.Interval(0, 0, 0, true), d);
+        assertEquals(new Bootstrap.Interval(0, 0, 0, 1, true), d, "zero on every resample: nothing to tell from zero, p = 1");
         // The same predictions on two different test sets are resampled independently: then the difference is uncertain.
         Bootstrap.Interval unpaired = Bootstrap.difference(List.of(a), List.of(examples(300, 200, "00000000000000ee")));
         assertFalse(unpaired.sameTestSet());
@@ -81,8 +81,10 @@ class BootstrapTest {
         TestUnits a = examples(400, 300, "00000000000000ff"), b = examples(400, 310, "00000000000000ff");
         Bootstrap.Interval d = Bootstrap.difference(List.of(b), List.of(a));
         assertTrue(d.lo() > 0, "paired: above zero, " + d);
+        assertEquals(2.0 / 1001, d.p(), 1e-12, "no resample of the paired difference is at or below zero: the smallest p 1000 resamples give");
         Bootstrap.Interval unpaired = Bootstrap.difference(List.of(b), List.of(examples(400, 300, "0000000000000100")));
         assertTrue(unpaired.lo() < 0, "unpaired: includes zero, " + unpaired);
+        assertTrue(unpaired.p() > 0.05, "unpaired: p " + unpaired.p());
     }
 
     @Test
@@ -115,6 +117,42 @@ class BootstrapTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Bootstrap.difference(List.of(good, poor), List.of(good)));
         assertTrue(e.getMessage().contains("cells of 2 and 1 seeds"), e.getMessage());
+    }
+
+    /** 1000 sorted resampled values of which `below` are below zero (spread over [-1, 0)) and the rest above it. */
+    static double[] resamples(int below) {
+        double[] v = new double[1000];
+        for (int i = 0; i < v.length; i++) v[i] = i < below ? -(i + 1.0) / below : (i + 1.0) / v.length;
+        java.util.Arrays.sort(v);
+        return v;
+    }
+
+    @Test
+    void thePValueIsTwiceTheSmallerShareOfResamplesOnEitherSideOfZeroPlusOne() {
+        // p = 2 * (1 + min(#{v <= 0}, #{v >= 0})) / (B + 1), at most 1.
+        assertEquals(2.0 / 1001, Bootstrap.pValue(resamples(0)), 1e-12, "every resample above zero: the floor, about 0.002, never 0");
+        assertEquals(2.0 * 11 / 1001, Bootstrap.pValue(resamples(10)), 1e-12, "10 of 1000 below zero");
+        assertEquals(2.0 * 31 / 1001, Bootstrap.pValue(resamples(30)), 1e-12, "30 of 1000: about 0.062, no longer below 0.05");
+        double[] mirrored = java.util.Arrays.stream(resamples(10)).map(x -> -x).toArray();
+        assertEquals(2.0 * 11 / 1001, Bootstrap.pValue(mirrored), 1e-12, "the same with the signs turned: the test is two-sided");
+        assertEquals(1.0, Bootstrap.pValue(resamples(500)), "half on each side: capped at 1");
+        assertEquals(1.0, Bootstrap.pValue(new double[] {0, 0, 0}), "exact zeros count on both sides");
+        assertEquals(2.0 * 2 / 4, Bootstrap.pValue(new double[] {-1, 0, 2}), 1e-12, "a zero counts on both sides: 2 at or below, 2 at or above");
+        assertTrue(Double.isNaN(Bootstrap.pValue(new double[0])));
+    }
+
+    @Test
+    void aPValueAtMostFivePercentMeansTheNinetyFivePercentIntervalExcludesZero() {
+        // So a comparison Holm keeps (it needs p <= 0.05 at least) always has its 95% interval on one side of zero.
+        for (int k = 0; k <= 60; k++) {
+            double[] v = resamples(k);
+            double lo = Bootstrap.percentile(v, 0.025);
+            if (Bootstrap.pValue(v) <= 0.05) assertTrue(lo > 0, k + " below zero: p " + Bootstrap.pValue(v) + ", lo " + lo);
+        }
+        // The converse need not hold: 25 of 1000 below zero leave the interpolated 2.5th percentile above zero
+        // while p = 52 / 1001 is just above 0.05.
+        assertTrue(Bootstrap.percentile(resamples(25), 0.025) > 0);
+        assertEquals(52.0 / 1001, Bootstrap.pValue(resamples(25)), 1e-12);
     }
 
     @Test
