@@ -1,13 +1,17 @@
 package jtrain.training.study;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The article's claims, each judged from the measured numbers: "supported", "not supported" or "mixed", with the
- * figure behind the verdict. The rules are simple on purpose, so a reader can check them against the tables. A test-score
- * difference counts only when its paired 95% bootstrap interval ({@link StudyIntervals}) excludes zero, as does a
- * difference in held-out MLM loss (forgetting), resampled over the held-out sequences.
+ * figure behind the verdict. The rules are simple on purpose, so a reader can check them against the tables. A claim
+ * resting on one comparison (a test-score difference, or one in held-out MLM loss resampled over the held-out
+ * sequences) counts it when its paired 95% bootstrap interval ({@link StudyIntervals}) excludes zero. A claim that
+ * counts a family of comparisons (9 cells, 6 pairs, ...) counts only those Holm's correction keeps at a family-wise
+ * 5% ({@link ComparisonFamily}); its evidence gives the count by each comparison's own interval beside it.
  */
 final class Claims {
     private Claims() {}
@@ -29,53 +33,41 @@ final class Claims {
                 String.format("pretraining %s vs %s per fine-tuning run (%.0fx)", StudyReport.flops(st.pretrainFlops()),
                         StudyReport.flops(st.meanFtFlops("pretrained")), ratio)));
 
-        // Score comparisons count as a difference only when the paired 95% bootstrap interval excludes zero.
-        int cells = 0, better = 0, worse = 0;
-        for (String t : Study.TASKS) {
-            for (double b : st.budgets()) {
-                cells++;
-                Bootstrap.Interval g = st.ci(StudyIntervals.gain(t, b));
-                if (g.lo() > 0) better++;
-                else if (g.hi() < 0) worse++;
-            }
-        }
+        Map<String, ComparisonFamily> fam = families(st);
+        ComparisonFamily gains = fam.get(GAINS);
+        int cells = gains.size(), better = gains.above(), worse = gains.below();
         String transfer = better * 3 >= cells * 2 && st.meanGain() > 0 ? "supported" : better * 3 <= cells && st.meanGain() <= 0 ? "not supported" : "mixed";
         v.add(new Verdict("Pre-trained representations transfer to downstream tasks", transfer,
-                String.format("pretrained beats scratch in %d of %d task/budget cells and is worse in %d (paired 95%% interval above / below zero; "
-                        + "indistinguishable in %d); mean gain %+.3f", better, cells, worse, cells - better - worse, st.meanGain())));
+                String.format("pretrained beats scratch in %s; worse in %d (%d after the correction); mean gain %+.3f",
+                        ComparisonFamily.counts(gains.aboveByOwnInterval(), better, cells, "task/budget cells"), gains.belowByOwnInterval(), worse,
+                        st.meanGain())));
         v.add(new Verdict("Combining pre-training with fine-tuning gives the best results", worse == 0 && better > 0 ? "supported" : better > worse ? "mixed" : "not supported",
-                String.format("pretrained+fine-tuned is not worse than fine-tuning alone in %d of %d cells (paired 95%% interval not below zero), better in %d",
-                        cells - worse, cells, better)));
+                String.format("pretrained+fine-tuned is worse than fine-tuning alone in %s; better in %d (%d after the correction)",
+                        ComparisonFamily.counts(gains.belowByOwnInterval(), worse, cells, "cells"), gains.aboveByOwnInterval(), better)));
 
-        int rising = 0;
-        StringBuilder rises = new StringBuilder();
-        for (String t : Study.TASKS) {
-            for (String init : List.of("pretrained", "scratch")) {
-                Bootstrap.Interval r = st.ci(StudyIntervals.rise(t, init));
-                if (r.lo() > 0) rising++;
-                rises.append(String.format("; %s %s %s", t, init, st.fmtDiff(StudyIntervals.rise(t, init))));
-            }
-        }
-        v.add(new Verdict("Fine-tuning needs labelled data: more labels, better results", rising == 6 ? "supported" : rising >= 3 ? "mixed" : "not supported",
-                String.format("the score rises from %s to %s of the labels in %d of 6 task/initialisation pairs (paired 95%% interval above zero)%s",
-                        StudyReport.pct(st.minBudget()), StudyReport.pct(st.maxBudget()), rising, rises)));
-        // Judged per task as well as on the mean, so one task with a large gain cannot carry the verdict alone.
+        ComparisonFamily rises = fam.get(RISES);
+        int rising = rises.above();
+        StringBuilder listed = new StringBuilder();
+        for (String name : rises.names()) listed.append(String.format("; %s %s", name.substring(name.indexOf('/') + 1).replace('/', ' '), st.fmtDiffP(name)));
+        v.add(new Verdict("Fine-tuning needs labelled data: more labels, better results", rising == rises.size() ? "supported" : rising * 2 >= rises.size() ? "mixed" : "not supported",
+                String.format("the score rises from %s to %s of the labels in %s%s", StudyReport.pct(st.minBudget()), StudyReport.pct(st.maxBudget()),
+                        ComparisonFamily.counts(rises.aboveByOwnInterval(), rising, rises.size(), "task/initialisation pairs"), listed)));
+        // Judged per task as well as on the mean, so one task with a large gain cannot carry the verdict alone. The
+        // mean is a single comparison: its own interval decides.
         Bootstrap.Interval meanScarcity = st.ci(StudyIntervals.SCARCITY_MEAN);
-        int scarceTasks = 0;
+        ComparisonFamily scarcity = fam.get(SCARCITY);
+        int scarceTasks = scarcity.above(), taskCount = scarcity.size();
         StringBuilder perTask = new StringBuilder();
         for (String t : Study.TASKS) {
-            Bootstrap.Interval d = st.ci(StudyIntervals.scarcity(t));
-            if (d.lo() > 0) scarceTasks++;
             perTask.append(String.format("; %s %+.3f vs %+.3f: %s", t, st.gain(t, st.minBudget()), st.gain(t, st.maxBudget()),
-                    st.fmtDiff(StudyIntervals.scarcity(t))));
+                    st.fmtDiffP(StudyIntervals.scarcity(t))));
         }
-        int taskCount = Study.TASKS.size();
         v.add(new Verdict("Pre-training matters most when labels are scarce",
                 meanScarcity.lo() > 0 && scarceTasks * 2 > taskCount ? "supported" : meanScarcity.lo() <= 0 && scarceTasks * 2 < taskCount ? "not supported" : "mixed",
-                String.format("mean gain %+.3f at %s labels vs %+.3f at %s, difference %s; larger at %s in %d of %d tasks (paired 95%% interval of the "
-                        + "difference above zero)%s", st.meanGainAt(st.minBudget()), StudyReport.pct(st.minBudget()), st.meanGainAt(st.maxBudget()),
-                        StudyReport.pct(st.maxBudget()), st.fmtDiff(StudyIntervals.SCARCITY_MEAN), StudyReport.pct(st.minBudget()), scarceTasks,
-                        taskCount, perTask)));
+                String.format("mean gain %+.3f at %s labels vs %+.3f at %s, difference %s (paired 95%% interval); larger at %s in %s%s",
+                        st.meanGainAt(st.minBudget()), StudyReport.pct(st.minBudget()), st.meanGainAt(st.maxBudget()), StudyReport.pct(st.maxBudget()),
+                        st.fmtDiff(StudyIntervals.SCARCITY_MEAN), StudyReport.pct(st.minBudget()),
+                        ComparisonFamily.counts(scarcity.aboveByOwnInterval(), scarceTasks, taskCount, "tasks"), perTask)));
 
         Bootstrap.Interval forgot = st.ci(StudyIntervals.forgetting("full"));
         double full = forgot.estimate();
@@ -83,18 +75,14 @@ final class Claims {
                 forgot.lo() > 0 ? (full > FORGETTING_MARGIN ? "supported" : "mixed") : "not supported",
                 String.format("held-out MLM loss %+.3f %s after full fine-tuning (paired 95%% interval over the held-out sequences: above zero is "
                         + "forgetting; supported when it also exceeds %.2f)", full, forgot.range(true), FORGETTING_MARGIN)));
-        int mitigated = 0, tried = 0;
+        ComparisonFamily mitigations = fam.get(MITIGATIONS);
+        int mitigated = mitigations.below(), tried = mitigations.size();
         StringBuilder vsFull = new StringBuilder();
-        for (String m : List.of("frozen", "hybrid", "rehearsal")) {
-            if (Double.isNaN(st.forgettingIncrease(m))) continue;
-            tried++;
-            if (st.ci(StudyIntervals.forgettingVsFull(m)).hi() < 0) mitigated++;
-            vsFull.append(String.format("; %s %s", m, st.fmtDiff(StudyIntervals.forgettingVsFull(m))));
-        }
+        for (String name : mitigations.names()) vsFull.append(String.format("; %s %s", name.substring(name.indexOf('/') + 1), st.fmtDiffP(name)));
         v.add(new Verdict("Freezing layers, hybrid objectives and rehearsal reduce forgetting",
                 mitigated == tried ? "supported" : mitigated > 0 ? "mixed" : "not supported",
-                String.format("%d of %d mitigations forget measurably less than full fine-tuning (paired 95%% interval of the held-out MLM loss "
-                        + "minus full fine-tuning's below zero)%s", mitigated, tried, vsFull)));
+                String.format("held-out MLM loss measurably below full fine-tuning's in %s%s",
+                        ComparisonFamily.counts(mitigations.belowByOwnInterval(), mitigated, tried, "mitigations"), vsFull)));
         // "Keeps" is a non-inferiority claim: the interval must rule out a loss of more than HYBRID_MARGIN.
         Bootstrap.Interval hybrid = st.ci(StudyIntervals.HYBRID_MINUS_FULL);
         v.add(new Verdict("Hybrid (supervised + unsupervised) fine-tuning keeps task performance",
@@ -103,16 +91,43 @@ final class Claims {
                         + "must be ruled out)", st.forgettingScore("hybrid"), st.forgettingScore("full"), st.fmtDiff(StudyIntervals.HYBRID_MINUS_FULL),
                         HYBRID_MARGIN)));
 
-        int helped = 0, n = 0;
+        ComparisonFamily continual = fam.get(CONTINUAL);
+        int helped = continual.above(), n = continual.size();
         StringBuilder ev = new StringBuilder();
         for (double b : st.continualBudgets()) {
-            n++;
-            if (st.ci(StudyIntervals.continual(b)).lo() > 0) helped++;
-            ev.append(String.format("%s%s at %s labels", ev.length() == 0 ? "" : ", ", st.fmtDiff(StudyIntervals.continual(b)), StudyReport.pct(b)));
+            ev.append(String.format("%s%s at %s labels", ev.length() == 0 ? "" : ", ", st.fmtDiffP(StudyIntervals.continual(b)), StudyReport.pct(b)));
         }
         v.add(new Verdict("Continual (domain-adaptive) pre-training helps the target domain",
                 helped == n && n > 0 ? "supported" : helped > 0 ? "mixed" : "not supported",
-                "spam macro-F1 change after e-mail MLM (paired 95% interval): " + ev + "; helps at " + helped + " of " + n + " budgets (interval above zero)"));
+                "spam macro-F1 change after e-mail MLM: " + ev + "; helps at " + ComparisonFamily.counts(continual.aboveByOwnInterval(), helped, n, "budgets")));
         return v;
+    }
+
+    /** The names of the families the claims count (keys of {@link #families}; summary.json's "intervals.holm"). */
+    static final String GAINS = "gain", RISES = "rise", SCARCITY = "scarcity", MITIGATIONS = "forgetting_vs_full", CONTINUAL = "continual";
+
+    /**
+     * The families of comparisons the claims count, each judged with Holm's correction over its members: the gain
+     * from pretraining per task and budget (transfer, combining), the rise from the fewest to the most labels per task
+     * and initialisation, the scarcity difference per task, each mitigation against full fine-tuning (those run), and
+     * continual pretraining per low budget.
+     */
+    static Map<String, ComparisonFamily> families(StudyStats st) {
+        List<String> gains = new ArrayList<>(), rises = new ArrayList<>(), scarcity = new ArrayList<>(), mitigations = new ArrayList<>(),
+                continual = new ArrayList<>();
+        for (String t : Study.TASKS) {
+            for (double b : st.budgets()) gains.add(StudyIntervals.gain(t, b));
+            for (String init : List.of("pretrained", "scratch")) rises.add(StudyIntervals.rise(t, init));
+            scarcity.add(StudyIntervals.scarcity(t));
+        }
+        for (String m : List.of("frozen", "hybrid", "rehearsal")) if (!Double.isNaN(st.forgettingIncrease(m))) mitigations.add(StudyIntervals.forgettingVsFull(m));
+        for (double b : st.continualBudgets()) continual.add(StudyIntervals.continual(b));
+        Map<String, ComparisonFamily> f = new LinkedHashMap<>();
+        f.put(GAINS, ComparisonFamily.of(GAINS, gains, st::ci));
+        f.put(RISES, ComparisonFamily.of(RISES, rises, st::ci));
+        f.put(SCARCITY, ComparisonFamily.of(SCARCITY, scarcity, st::ci));
+        f.put(MITIGATIONS, ComparisonFamily.of(MITIGATIONS, mitigations, st::ci));
+        f.put(CONTINUAL, ComparisonFamily.of(CONTINUAL, continual, st::ci));
+        return f;
     }
 }

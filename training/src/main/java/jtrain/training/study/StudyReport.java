@@ -32,6 +32,7 @@ public final class StudyReport {
         List<Claims.Verdict> verdicts = Claims.judge(stats);
         String table = comparisonTable();
         Map<String, Object> summary = new LinkedHashMap<>(s);
+        summary.put("intervals", withHolm(s.get("intervals")));
         summary.put("aggregates", stats.aggregates());
         List<Object> claims = new ArrayList<>();
         for (Claims.Verdict v : verdicts) claims.add(Map.of("claim", v.claim(), "verdict", v.verdict(), "evidence", v.evidence()));
@@ -41,6 +42,19 @@ public final class StudyReport {
         Files.writeString(dir.resolve("report.md"), md);
         Files.writeString(dir.resolve("report.html"), Html.of("Pre-training vs fine-tuning: measured", md, dir));
         return table;
+    }
+
+    /** The intervals section with the Holm decisions of each family the claims count, under "holm". */
+    private Map<String, Object> withHolm(Object intervals) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        if (intervals instanceof Map<?, ?> m) m.forEach((k, v) -> section.put(String.valueOf(k), v));
+        Map<String, Object> holm = new LinkedHashMap<>();
+        holm.put("method", "Holm's step-down procedure over each family of comparisons a claim counts, at family-wise alpha " + Holm.ALPHA
+                + ": p-values sorted ascending, the i-th of m rejected while p <= alpha / (m - i + 1); a comparison counts when rejected "
+                + "and its estimate and interval lie on the same side of zero");
+        Claims.families(stats).forEach((name, f) -> holm.put(name, f.toMap()));
+        section.put("holm", holm);
+        return section;
     }
 
     // ---- the article's table, with our numbers ---------------------------------------------------------------
@@ -93,10 +107,13 @@ public final class StudyReport {
                 s.get("preset"), s.get("study_seed"), s.get("model"), s.get("device"), s.get("seeds"), secs(num(s.get("study_seconds"))),
                 invocations > 1 ? " (over " + invocations + " invocations: the study was resumed)" : ""));
         m.append("**Uncertainty.** Every test score comes with a 95% confidence interval in brackets: ").append(StudyIntervals.description())
-                .append(" A claim counts a difference in test scores (pretrained vs scratch, more vs fewer labels, e-mail-adapted vs general "
-                        + "encoder) only when its paired interval excludes zero; the hybrid claim needs the interval of its loss to stay above -")
-                .append(String.format("%.2f", Claims.HYBRID_MARGIN)).append(". The forgetting claims apply the same rule to held-out MLM losses "
-                        + "(a rise after fine-tuning, a mitigation against full fine-tuning).\n\n");
+                .append(" A claim resting on one difference (the mean scarcity difference, the rise in held-out MLM loss after full "
+                        + "fine-tuning) counts it only when its paired interval excludes zero; the hybrid claim needs the interval of its loss to "
+                        + "stay above -").append(String.format("%.2f", Claims.HYBRID_MARGIN)).append(". A claim that counts a family of "
+                        + "differences (the task x budget cells, the task x initialisation pairs, the tasks, the mitigations, the low budgets) "
+                        + "counts one only when Holm's correction over the family keeps it at a family-wise 5% (from each difference's "
+                        + "bootstrap p-value) and its estimate lies on the same side of zero; the evidence gives both counts, by each "
+                        + "difference's own interval and after the correction.\n\n");
         if (s.get("seeds") instanceof List<?> seeds && seeds.size() == 1) {
             m.append("**One fine-tuning seed.** The intervals say how much a score could move with another test sample, not with another "
                     + "fine-tuning seed, which can move it as much or more: read the verdicts as what this run measured. "

@@ -109,6 +109,11 @@ final class StudyStats {
         return String.format("%+.3f ", i.estimate()) + i.range(true);
     }
 
+    /** "+0.341 [+0.210, +0.470] p=0.002": a difference with its paired interval and its bootstrap p-value. */
+    String fmtDiffP(String interval) {
+        return fmtDiff(interval) + String.format(" p=%.3f", ci(interval).p());
+    }
+
     // ---- bootstrap intervals -------------------------------------------------------------------------------
 
     /** The interval of that name (see StudyIntervals) from the summary's "intervals" section. */

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import jtrain.engine.io.Json;
 
 /**
- * The claims count a difference in test scores only when its paired 95% interval excludes zero. The summary of a tiny
- * study gets chosen intervals in place of its measured ones, and the verdicts follow the intervals.
+ * A claim resting on one difference counts it when its paired 95% interval excludes zero; a claim that counts a family
+ * of differences counts those Holm's correction keeps. The summary of a tiny study (2 budgets, so 6 task x budget
+ * cells) gets chosen intervals and p-values in place of its measured ones, and the verdicts follow them.
  */
 class ClaimsTest {
     @TempDir
@@ -27,14 +28,33 @@ class ClaimsTest {
         measured = new Study(StudyPipelineTest.tinyPreset(), out, 1, new PrintStream(new ByteArrayOutputStream())).run(StudyPipelineTest.tinyData());
     }
 
-    /** A copy of the measured summary with the given intervals (name, lo, hi, ...) replaced. */
-    @SuppressWarnings("unchecked")
+    /** The smallest p-value 1000 resamples give: every resample on one side of zero. */
+    static final double CLEAR = 2.0 / 1001;
+
+    /**
+     * A copy of the measured summary with the given intervals (name, lo, hi, ...) replaced, each estimate at the
+     * middle; the p-value is {@link #CLEAR} for an interval that excludes zero and 1 for one that does not.
+     */
     static Map<String, Object> withIntervals(Object... nameLoHi) {
+        Object[] withP = new Object[nameLoHi.length / 3 * 4];
+        for (int i = 0, j = 0; i < nameLoHi.length; i += 3) {
+            double lo = (double) nameLoHi[i + 1], hi = (double) nameLoHi[i + 2];
+            withP[j++] = nameLoHi[i];
+            withP[j++] = lo;
+            withP[j++] = hi;
+            withP[j++] = lo > 0 || hi < 0 ? CLEAR : 1.0;
+        }
+        return withIntervalsAndP(withP);
+    }
+
+    /** The same with each p-value given: (name, lo, hi, p, ...). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withIntervalsAndP(Object... nameLoHiP) {
         Map<String, Object> s = Json.parseObject(Json.write(measured), "summary");
         Map<String, Object> values = (Map<String, Object>) ((Map<String, Object>) s.get("intervals")).get("values");
-        for (int i = 0; i < nameLoHi.length; i += 3) {
-            double lo = (double) nameLoHi[i + 1], hi = (double) nameLoHi[i + 2];
-            values.put((String) nameLoHi[i], new Bootstrap.Interval((lo + hi) / 2, lo, hi, true).toMap());
+        for (int i = 0; i < nameLoHiP.length; i += 4) {
+            double lo = (double) nameLoHiP[i + 1], hi = (double) nameLoHiP[i + 2];
+            values.put((String) nameLoHiP[i], new Bootstrap.Interval((lo + hi) / 2, lo, hi, (double) nameLoHiP[i + 3], true).toMap());
         }
         return s;
     }
@@ -62,7 +82,7 @@ class ClaimsTest {
         String name = StudyIntervals.continual(0.5);
         Claims.Verdict above = claim(withIntervals(name, 0.01, 0.2), "Continual");
         assertEquals("supported", above.verdict());
-        assertTrue(above.evidence().contains("[+0.010, +0.200] at 50% labels"), above.evidence());
+        assertTrue(above.evidence().contains("+0.105 [+0.010, +0.200] p=0.002 at 50% labels"), above.evidence());
         assertEquals("not supported", claim(withIntervals(name, -0.01, 0.2), "Continual").verdict(), "an interval that includes zero");
     }
 
@@ -75,9 +95,46 @@ class ClaimsTest {
                 java.util.stream.Stream.of(StudyIntervals.gain("pos", 0.5), -0.1, -0.01)).toArray();
         Claims.Verdict oneWorse = claim(withIntervals(oneBelowZero), combining);
         assertEquals("mixed", oneWorse.verdict());
-        assertTrue(oneWorse.evidence().contains("not worse than fine-tuning alone in 5 of 6 cells"), oneWorse.evidence());
+        assertTrue(oneWorse.evidence().startsWith("pretrained+fine-tuned is worse than fine-tuning alone in 1 of 6 cells, each by its own "
+                + "paired 95% interval, 1 after Holm's correction over the 6; better in 5 (5 after the correction)"), oneWorse.evidence());
         Claims.Verdict transfer = claim(withIntervals(allGains(0.01, 0.05)), "Pre-trained representations transfer");
-        assertTrue(transfer.evidence().startsWith("pretrained beats scratch in 6 of 6 task/budget cells and is worse in 0"), transfer.evidence());
+        assertTrue(transfer.evidence().startsWith("pretrained beats scratch in 6 of 6 task/budget cells, each by its own paired 95% interval, "
+                + "6 after Holm's correction over the 6; worse in 0 (0 after the correction)"), transfer.evidence());
+    }
+
+    /** The six rise intervals (3 tasks x 2 initialisations), all above zero: four clearly, two only just. */
+    static Object[] fourClearAndTwoMarginalRises() {
+        Object[] a = new Object[24];
+        int k = 0;
+        for (String t : Study.TASKS) {
+            for (String init : new String[] {"pretrained", "scratch"}) {
+                boolean marginal = t.equals("spam");
+                a[k++] = StudyIntervals.rise(t, init);
+                a[k++] = marginal ? 0.001 : 0.01;
+                a[k++] = 0.05;
+                a[k++] = marginal ? 0.03 : CLEAR;
+            }
+        }
+        return a;
+    }
+
+    @Test
+    void aFamilyCountsWhatHolmsCorrectionKeepsNotWhatEachIntervalSaysOnItsOwn() {
+        // Each of the six rises excludes zero by its own 95% interval, which would make "more labels, better results"
+        // supported (6 of 6). Holm over the six: the four p = 0.002 pass their levels (0.05/6 ... 0.05/3), the fifth
+        // p = 0.03 fails 0.05/2 = 0.025, and the procedure stops there, keeping the sixth (p = 0.03 <= 0.05) too.
+        Claims.Verdict rises = claim(withIntervalsAndP(fourClearAndTwoMarginalRises()), "Fine-tuning needs labelled data");
+        assertEquals("mixed", rises.verdict(), "4 of 6 after the correction");
+        assertTrue(rises.evidence().contains("in 6 of 6 task/initialisation pairs, each by its own paired 95% interval, 4 after Holm's "
+                + "correction over the 6"), rises.evidence());
+        assertTrue(rises.evidence().contains("spam pretrained +0.026 [+0.001, +0.050] p=0.030"), rises.evidence());
+    }
+
+    @Test
+    void theCorrectionLeavesAFamilyOfClearDifferencesAlone() {
+        Object[] allClear = fourClearAndTwoMarginalRises();
+        for (int i = 3; i < allClear.length; i += 4) allClear[i] = CLEAR;
+        assertEquals("supported", claim(withIntervalsAndP(allClear), "Fine-tuning needs labelled data").verdict());
     }
 
     @Test
@@ -110,7 +167,8 @@ class ClaimsTest {
         oneUnclear[11] = 0.01;
         Claims.Verdict mixed = claim(withIntervals(oneUnclear), mitigations);
         assertEquals("mixed", mixed.verdict());
-        assertTrue(mixed.evidence().startsWith("2 of 3 mitigations forget measurably less"), mixed.evidence());
+        assertTrue(mixed.evidence().startsWith("held-out MLM loss measurably below full fine-tuning's in 2 of 3 mitigations, each by its own "
+                + "paired 95% interval, 2 after Holm's correction over the 3"), mixed.evidence());
         assertEquals("not supported", claim(withIntervals(StudyIntervals.forgettingVsFull("frozen"), -0.1, 0.01, StudyIntervals.forgettingVsFull("hybrid"),
                 -0.1, 0.01, StudyIntervals.forgettingVsFull("rehearsal"), -0.1, 0.01), mitigations).verdict());
     }

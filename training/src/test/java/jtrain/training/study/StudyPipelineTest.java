@@ -122,6 +122,18 @@ class StudyPipelineTest {
                 ((Number) gain.get("lo")).doubleValue(), ((Number) gain.get("hi")).doubleValue())), "the paired interval of the gain");
         assertEquals(Boolean.TRUE, gain.get("same_test_set"), "pretrained and scratch are scored on the same test examples");
         assertTrue(md.contains("only when its paired interval excludes zero"), "the rule is stated");
+        // A difference carries its bootstrap p-value, a score none; next to the intervals, the Holm decisions of each
+        // family a claim counts, so the verdicts can be checked from summary.json alone.
+        assertTrue(((Number) gain.get("p")).doubleValue() > 0, "p of the gain " + gain);
+        assertFalse(pos.containsKey("p"), "no p-value for a score: " + pos);
+        Map<String, Object> holm = (Map<String, Object>) ((Map<String, Object>) saved.get("intervals")).get("holm");
+        assertEquals(List.of("method", Claims.GAINS, Claims.RISES, Claims.SCARCITY, Claims.MITIGATIONS, Claims.CONTINUAL), List.copyOf(holm.keySet()));
+        List<Object> cells = (List<Object>) ((Map<String, Object>) holm.get(Claims.GAINS)).get("comparisons");
+        assertEquals(6, cells.size(), "3 tasks x 2 budgets");
+        Map<String, Object> first = (Map<String, Object>) cells.get(0);
+        assertEquals(StudyIntervals.gain("pos", 0.5), first.get("interval"));
+        assertEquals(gain.get("p"), first.get("p"));
+        assertTrue(md.contains("after Holm's correction over the 6"), "the evidence gives the corrected count");
         // Held-out MLM losses get intervals too: forgetting after full fine-tuning, and continual pretraining's cost.
         for (String name : List.of(StudyIntervals.forgetting("full"), StudyIntervals.forgettingVsFull("frozen"), StudyIntervals.CONTINUAL_GENERAL_MLM)) {
             Map<String, Object> i = (Map<String, Object>) values.get(name);
