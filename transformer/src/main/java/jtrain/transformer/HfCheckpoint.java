@@ -12,16 +12,20 @@ import jtrain.engine.Tensor;
 import jtrain.engine.io.AtomicFiles;
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
+import jtrain.engine.io.TorchCheckpoint;
 
 /**
  * A HuggingFace model folder: config.json + model.safetensors (+ the tokenizer files, which the training module
- * handles). Reads folders written by HF and writes folders HF reads.
+ * handles). Reads folders written by HF, including older ones whose weights are a PyTorch pytorch_model.bin, and
+ * writes folders HF reads (always safetensors).
  */
 public final class HfCheckpoint {
     private HfCheckpoint() {}
 
     public static final String CONFIG = "config.json";
     public static final String WEIGHTS = "model.safetensors";
+    /** torch.save's state dict, which older HF folders hold instead of (or beside) model.safetensors. */
+    public static final String TORCH_WEIGHTS = "pytorch_model.bin";
     /** The prefix of the masked-LM head's tensors in HF's BertForMaskedLM. */
     static final String MLM_HEAD = "cls.predictions.";
 
@@ -30,16 +34,24 @@ public final class HfCheckpoint {
         return BertConfig.read(dir.resolve(CONFIG));
     }
 
-    /** The folder's tensors by name; a clear error when the weights are missing or in another format. */
+    /** The folder's tensors by name, from {@link #weightsFile}. */
     public static Map<String, Tensor> readWeights(Path dir) throws IOException {
+        Path f = weightsFile(dir);
+        return f.getFileName().toString().equals(WEIGHTS) ? Safetensors.read(f) : TorchCheckpoint.read(f);
+    }
+
+    /**
+     * The weights file: model.safetensors, else pytorch_model.bin (read without Python and without running any of
+     * the pickle's code); a clear error when there is neither.
+     */
+    public static Path weightsFile(Path dir) throws IOException {
         requireDir(dir);
-        Path f = dir.resolve(WEIGHTS);
-        if (!Files.exists(f)) {
-            String hint = Files.exists(dir.resolve("pytorch_model.bin"))
-                    ? " (found pytorch_model.bin: convert it to safetensors with transformers' save_pretrained(safe_serialization=True))" : "";
-            throw new java.nio.file.NoSuchFileException(f + ": model weights not found" + hint);
+        for (String name : new String[] {WEIGHTS, TORCH_WEIGHTS}) {
+            if (Files.exists(dir.resolve(name))) return dir.resolve(name);
         }
-        return Safetensors.read(f);
+        String hint = Files.exists(dir.resolve(WEIGHTS + ".index.json")) || Files.exists(dir.resolve(TORCH_WEIGHTS + ".index.json"))
+                ? " (found a sharded checkpoint's index.json: sharded weights are not supported)" : "";
+        throw new java.nio.file.NoSuchFileException(dir + ": model weights not found: neither " + WEIGHTS + " nor " + TORCH_WEIGHTS + hint);
     }
 
     /** A masked-LM model with every tensor loaded from the folder (the MLM head must be present). */
@@ -49,15 +61,16 @@ public final class HfCheckpoint {
             throw new IllegalArgumentException(dir.resolve(CONFIG) + ": tie_word_embeddings false (a separate masked-LM decoder) "
                     + "is not supported: jtrain's decoder is the word embedding matrix");
         }
+        Path weightsFile = weightsFile(dir);
         Map<String, Tensor> weights = readWeights(dir);
         if (weights.keySet().stream().noneMatch(name -> name.startsWith(MLM_HEAD))) {
             // A fine-tuned classifier or a bare encoder: say so, rather than list the head's tensors as missing.
-            throw new IllegalArgumentException(dir.resolve(WEIGHTS) + " has no masked-LM head (no " + MLM_HEAD + "* tensors; "
+            throw new IllegalArgumentException(weightsFile + " has no masked-LM head (no " + MLM_HEAD + "* tensors; "
                     + dir.resolve(CONFIG) + " names " + config.extra().getOrDefault("architectures", "no architecture")
                     + "): a masked-LM model is needed, such as a pretraining checkpoint or an HF BertForMaskedLM folder");
         }
         BertForMaskedLM model = new BertForMaskedLM(config, new Rng(0), new Rng(0));
-        StateDict.load(model, weights).requireLoaded(dir.resolve(WEIGHTS).toString());
+        StateDict.load(model, weights).requireLoaded(weightsFile.toString());
         return model;
     }
 
@@ -67,7 +80,7 @@ public final class HfCheckpoint {
      */
     public static StateDict.Report loadInto(BertTask model, Path dir) throws IOException {
         StateDict.Report r = StateDict.load(model, readWeights(dir));
-        r.requireLoaded(dir.resolve(WEIGHTS).toString(), "bert.pooler.", "classifier.", "cls.");
+        r.requireLoaded(weightsFile(dir).toString(), "bert.pooler.", "classifier.", "cls.");
         return r;
     }
 

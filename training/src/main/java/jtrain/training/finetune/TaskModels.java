@@ -40,7 +40,7 @@ public final class TaskModels {
         Map<String, Tensor> weights = new LinkedHashMap<>(HfCheckpoint.readWeights(dir));
         weights.keySet().removeIf(name -> name.startsWith("classifier."));
         // The encoder must load fully; the classifier (and a missing pooler) stay fresh.
-        StateDict.load(model, weights).requireLoaded(dir.resolve(HfCheckpoint.WEIGHTS).toString(), "bert.pooler.", "classifier.", "cls.");
+        StateDict.load(model, weights).requireLoaded(HfCheckpoint.weightsFile(dir).toString(), "bert.pooler.", "classifier.", "cls.");
         return model;
     }
 
@@ -61,7 +61,7 @@ public final class TaskModels {
         BertConfig config = HfCheckpoint.readConfig(dir);
         TaskKind kind = TaskKind.ofConfig(config, dir.resolve(HfCheckpoint.CONFIG).toString());
         BertTask model = kind.newModel(config, new Rng(0), new Rng(0));
-        StateDict.load(model, HfCheckpoint.readWeights(dir)).requireLoaded(dir.resolve(HfCheckpoint.WEIGHTS).toString());
+        StateDict.load(model, HfCheckpoint.readWeights(dir)).requireLoaded(HfCheckpoint.weightsFile(dir).toString());
         model.train(false);
         BertTokenizer tok = TokenizerFiles.load(dir);
         requireTokenizerFits(tok, config, dir);
