@@ -121,6 +121,14 @@ class TorchCheckpointSafetyTest {
     }
 
     @Test
+    void aLittleEndianByteOrderRecordIsAccepted() throws Exception {
+        // torch >= 2.1 writes archive/byteorder; earlier versions wrote none and were little-endian in practice.
+        Path file = dir.resolve("little.bin");
+        PickleBytes.zip(file, oneTensor("w", "FloatStorage", 1, 0, new long[] {1}, new long[] {1}), Map.of("0", floats(1.5f)), "little");
+        assertArrayEquals(new float[] {1.5f}, TorchCheckpoint.read(file).get("w").toFloatArray());
+    }
+
+    @Test
     void bigEndianFilesAreRefused() throws Exception {
         Path file = dir.resolve("big.bin");
         PickleBytes.zip(file, oneTensor("w", "FloatStorage", 1, 0, new long[] {1}, new long[] {1}), Map.of("0", floats(1)), "big");
