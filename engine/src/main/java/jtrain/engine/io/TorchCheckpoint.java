@@ -95,10 +95,20 @@ public final class TorchCheckpoint {
         }
     }
 
+    /**
+     * An entry's bytes, never more than its declared size (torch stores entries uncompressed; a compressed entry that
+     * inflates past its declared size, a zip bomb, is refused rather than read into memory).
+     */
     private static byte[] entryBytes(ZipFile zip, ZipEntry entry, Path file) throws IOException {
-        if (entry.getSize() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(file + ": " + entry.getName() + " exceeds 2 GiB");
+        long size = entry.getSize();
+        if (size < 0) throw new IllegalArgumentException(file + ": " + entry.getName() + " does not declare its size");
+        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(file + ": " + entry.getName() + " exceeds 2 GiB");
         try (InputStream in = zip.getInputStream(entry)) {
-            return in.readAllBytes();
+            byte[] b = in.readNBytes((int) size);
+            if (b.length < size || in.read() != -1) {
+                throw new IllegalArgumentException(file + ": " + entry.getName() + " does not hold the " + size + " bytes it declares");
+            }
+            return b;
         }
     }
 

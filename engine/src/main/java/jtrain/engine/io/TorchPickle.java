@@ -78,7 +78,9 @@ final class TorchPickle {
         }
         long[] size = longs(args.get(2)), stride = longs(args.get(3));
         if (size.length != stride.length) throw new IllegalArgumentException("size and stride differ in rank");
-        return new TensorRef(s, (Long) args.get(1), size, stride);
+        long offset = (Long) args.get(1);
+        if (offset < 0) throw new IllegalArgumentException("negative storage offset " + offset);
+        return new TensorRef(s, offset, size, stride);
     }
 
     private static TensorRef tensorArg(List<Object> args, int i) {

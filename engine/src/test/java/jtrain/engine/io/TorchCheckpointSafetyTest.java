@@ -89,6 +89,12 @@ class TorchCheckpointSafetyTest {
     }
 
     @Test
+    void aNegativeStorageOffsetIsRefused() throws Exception {
+        Path file = zipFile(oneTensor("w", "FloatStorage", 6, -2, new long[] {2}, new long[] {1}), Map.of("0", floats(0, 1, 2, 3, 4, 5)));
+        assertTrue(refused(file).getMessage().contains("negative storage offset -2"));
+    }
+
+    @Test
     void aStorageShorterThanItsElementCountIsTruncated() throws Exception {
         Path file = zipFile(oneTensor("w", "FloatStorage", 6, 0, new long[] {6}, new long[] {1}), Map.of("0", floats(0, 1, 2)));
         String msg = refused(file).getMessage();
@@ -160,6 +166,25 @@ class TorchCheckpointSafetyTest {
                 refused(cut);
             }
         }
+    }
+
+    @Test
+    void aCompressedEntryThatInflatesPastItsDeclaredSizeIsRefused() throws Exception {
+        // A zip bomb's trick: the directory declares a small entry that inflates to far more. Only the declared bytes
+        // are ever read. Here the storage's declared size is cut from 24000 to 24 bytes in the central directory.
+        Path file = zipFile(oneTensor("w", "FloatStorage", 6, 0, new long[] {6}, new long[] {1}), Map.of("0", new byte[24000]));
+        byte[] zip = Files.readAllBytes(file);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(zip).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        boolean patched = false;
+        for (int at = 0; at + 46 < zip.length; at++) {
+            if (b.getInt(at) == 0x02014b50 && b.getInt(at + 24) == 24000) { // central directory header, uncompressed size
+                b.putInt(at + 24, 24);
+                patched = true;
+            }
+        }
+        assertTrue(patched);
+        Files.write(file, zip);
+        assertTrue(refused(file).getMessage().contains("archive/data/0 does not hold the 24 bytes it declares"));
     }
 
     @Test
