@@ -66,7 +66,8 @@ public final class Main {
                   pretrain        masked-LM pretraining into a run folder, with checkpoints and --resume (pretrain --help)
                   finetune        fine-tune a classifier or tagger (pos, genre, spam, your files) (finetune --help)
                   eval            score a fine-tuned model on a task's dev or test split (eval --help)
-                  predict         label a text (or tag its words) with a fine-tuned model (--model DIR [--pair B] [--json] TEXT)
+                  predict         label a text (or tag its words) with a fine-tuned model (--model DIR [--pair B] [--json] TEXT,
+                                  or a whole file: --input FILE [--out FILE] [--batch 32])
                   bench           time MLM training steps: tokens/s, GFLOP/s, MFU, memory, per-op breakdown (bench --help)
                   tokenize        show a model's tokens and ids for a text (--model DIR [--pair B] [--json] TEXT)
                   fill-mask       predict the tokens at [MASK] positions (--model DIR [--top-k 5] [--json] TEXT)

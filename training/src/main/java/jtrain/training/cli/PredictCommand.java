@@ -10,17 +10,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jtrain.cuda.Devices;
+import jtrain.engine.Device;
 import jtrain.engine.io.Json;
+import jtrain.training.data.DataException;
 import jtrain.training.finetune.Predictor;
 import jtrain.training.finetune.TaskKind;
 import jtrain.training.finetune.TaskModels;
 
-/** {@code ./trainer predict}: the label of a text (with every label's probability), or the tag of each word. */
+/** {@code ./trainer predict}: the label of a text (with every label's probability), or the tag of each word; or of a whole file. */
 public final class PredictCommand {
     static final String USAGE = """
             usage: ./trainer predict --model DIR [--pair TEXT_B] [--json] TEXT
+                   ./trainer predict --model DIR --input FILE [--out FILE] [--batch 32]
+              either form also takes [--max-len N] [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
               Sequence classifiers print the label and the probability of each label; token classifiers print
-              one tag per word (words are separated by spaces).""";
+              one tag per word (words are separated by spaces).
+              --input FILE predicts every record of a file, --batch records at a time, and writes JSON Lines in the
+              file's order: one object per record, its "line" in FILE and what --json prints for one TEXT. To stdout,
+              or to --out FILE (written whole or not at all). Sequence classifiers read .jsonl ("text", optional
+              "text_b"), .tsv/.csv (a sentence, text or sentence1 column, optional sentence2 or text_b) or one text
+              per line; token classifiers read .conll (a token per line, tag column optional) or one sentence of
+              space-separated words per line. Blank lines are skipped; labels and tags in the file are not used.
+              --max-len: tokens kept per text, default the model's maximum positions (longer texts are cut).""";
+
+    private static final Set<String> VALUED = Set.of("--model", "--pair", "--input", "--out", "--batch", "--max-len", "--device", "--precision");
+    private static final Set<String> SWITCHES = Set.of("--json");
 
     private PredictCommand() {}
 
@@ -30,20 +45,32 @@ public final class PredictCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            ArgList a = new ArgList(args, Set.of("--model", "--pair"), Set.of("--json"));
+            ArgList a = new ArgList(args, VALUED, SWITCHES);
             if (a.help()) {
                 out.println(USAGE);
                 return 0;
             }
             Path dir = Path.of(a.required("--model"));
-            String text = a.text();
-            if (text.isBlank()) throw new IllegalArgumentException("TEXT is empty");
+            boolean file = a.has("--input");
+            String text = file ? null : a.text();
+            checkModeOptions(a, file);
+            int batch = a.integer("--batch", 32);
+            if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+            Device device = Devices.select(a.string("--device", "auto")); // before any loading: a bad device fails at once
+            Devices.setPrecision(device, a.string("--precision", "fp32"), err);
             TaskModels.Loaded m = TaskModels.load(dir);
-            Predictor p = new Predictor(m);
-            if (m.kind() == TaskKind.SEQUENCE) printLabel(p.classify(text, a.string("--pair", null)), a.has("--json"), out);
-            else printTags(p.tag(text), a.has("--json"), out);
+            Predictor p = new Predictor(m, maxLength(a, m));
+            m.model().to(device);
+            if (file) {
+                PredictFile.run(p, m.kind(), Path.of(a.string("--input", null)), a.has("--out") ? Path.of(a.string("--out", null)) : null,
+                        batch, out, err);
+            } else if (m.kind() == TaskKind.SEQUENCE) {
+                printLabel(p.classify(text, a.string("--pair", null)), a.has("--json"), out);
+            } else {
+                printTags(p.tag(text), a.has("--json"), out);
+            }
             return 0;
-        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
             Main.printError(err, "trainer predict: " + e.getMessage(), e);
         } catch (IOException e) {
             Main.printError(err, "trainer predict: " + e.getMessage(), e);
@@ -51,15 +78,58 @@ public final class PredictCommand {
         return 2;
     }
 
+    /** One TEXT, or --input FILE with the options that only a file has. */
+    private static void checkModeOptions(ArgList a, boolean file) {
+        if (file) {
+            if (!a.positional().isEmpty())
+                throw new IllegalArgumentException("give either TEXT or --input FILE, not both (got '" + a.positional().getFirst() + "')");
+            if (a.has("--pair"))
+                throw new IllegalArgumentException("--pair goes with one TEXT; in a file, the second text is \"text_b\" (.jsonl) or a sentence2 column (.tsv/.csv)");
+        } else {
+            if (a.text().isBlank()) throw new IllegalArgumentException("TEXT is empty");
+            for (String o : List.of("--out", "--batch"))
+                if (a.has(o)) throw new IllegalArgumentException(o + " goes with --input FILE");
+        }
+    }
+
+    /** --max-len, or the model's maximum positions (what a text is cut to without it). */
+    private static int maxLength(ArgList a, TaskModels.Loaded m) {
+        int positions = m.model().config.maxPositionEmbeddings();
+        int maxLen = a.integer("--max-len", positions);
+        if (maxLen > positions) throw new IllegalArgumentException("--max-len " + maxLen + " exceeds the model's " + positions + " positions");
+        if (maxLen < 3) throw new IllegalArgumentException("--max-len must be at least 3 ([CLS], a token, [SEP]), got " + maxLen);
+        return maxLen;
+    }
+
+    /** What --json prints for a sequence classifier: the label, each label's probability, whether the text was cut. */
+    static Map<String, Object> labelJson(Predictor.Label l) {
+        Map<String, Object> probs = new LinkedHashMap<>();
+        for (int i = 0; i < l.labels().size(); i++) probs.put(l.labels().get(i), l.probabilities()[i]);
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("label", l.label());
+        j.put("probabilities", probs);
+        j.put("truncated", l.truncated());
+        return j;
+    }
+
+    /** What --json prints for a token classifier: each word with its tag and the tag's probability (null: cut off). */
+    static Map<String, Object> tagsJson(List<Predictor.WordTag> tags) {
+        List<Object> words = new ArrayList<>();
+        for (Predictor.WordTag t : tags) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("word", t.word());
+            w.put("tag", t.tag());
+            w.put("probability", Double.isNaN(t.probability()) ? null : t.probability());
+            words.add(w);
+        }
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("words", words);
+        return j;
+    }
+
     private static void printLabel(Predictor.Label l, boolean json, PrintStream out) {
         if (json) {
-            Map<String, Object> probs = new LinkedHashMap<>();
-            for (int i = 0; i < l.labels().size(); i++) probs.put(l.labels().get(i), l.probabilities()[i]);
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("label", l.label());
-            j.put("probabilities", probs);
-            j.put("truncated", l.truncated());
-            out.println(Json.write(j));
+            out.println(Json.write(labelJson(l)));
             return;
         }
         out.println(l.label());
@@ -69,15 +139,7 @@ public final class PredictCommand {
 
     private static void printTags(List<Predictor.WordTag> tags, boolean json, PrintStream out) {
         if (json) {
-            List<Object> words = new ArrayList<>();
-            for (Predictor.WordTag t : tags) {
-                Map<String, Object> w = new LinkedHashMap<>();
-                w.put("word", t.word());
-                w.put("tag", t.tag());
-                w.put("probability", Double.isNaN(t.probability()) ? null : t.probability());
-                words.add(w);
-            }
-            out.println(Json.write(Map.of("words", words)));
+            out.println(Json.write(tagsJson(tags)));
             return;
         }
         for (Predictor.WordTag t : tags)

@@ -21,16 +21,27 @@ public final class ConllFormat {
     private static final int CONLLU_COLUMNS = 10, FORM = 1, UPOS = 3;
 
     public static List<TaggedSentence> read(Path file) {
+        return readNumbered(file, true).stream().map(Numbered::value).toList();
+    }
+
+    /** Placeholder tag of a token line without one, in files read with tags optional (text to tag). */
+    public static final String NO_TAG = "_";
+
+    /**
+     * The sentences with the line of each one's first token. tagsRequired false: a plain CoNLL line may hold the
+     * token alone (text to tag), its tag is then {@link #NO_TAG}.
+     */
+    public static List<Numbered<TaggedSentence>> readNumbered(Path file, boolean tagsRequired) {
         List<String> lines = Lines.of(file);
         String name = file.getFileName().toString();
         boolean conllu = name.toLowerCase(java.util.Locale.ROOT).endsWith(".conllu") || looksLikeConllu(lines);
-        List<TaggedSentence> out = new ArrayList<>();
+        List<Numbered<TaggedSentence>> out = new ArrayList<>();
         List<String> tokens = new ArrayList<>(), tags = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= lines.size(); i++) {
             String line = i < lines.size() ? lines.get(i) : "";
             if (line.isBlank()) {
-                if (!tokens.isEmpty()) out.add(new TaggedSentence(name + ":" + (start + 1), tokens, tags));
+                if (!tokens.isEmpty()) out.add(new Numbered<>(start + 1, new TaggedSentence(name + ":" + (start + 1), tokens, tags)));
                 tokens.clear();
                 tags.clear();
                 continue;
@@ -47,8 +58,11 @@ public final class ConllFormat {
                 if (!isNumber(id)) throw Lines.error(file, i, "CoNLL-U ID must be a number, got '" + id + "'");
                 token = cols[FORM].strip();
                 tag = cols[UPOS].strip();
-                if (token.isEmpty() || tag.isEmpty() || tag.equals("_"))
+                if (token.isEmpty() || tagsRequired && (tag.isEmpty() || tag.equals(NO_TAG)))
                     throw Lines.error(file, i, "CoNLL-U word without FORM or UPOS: '" + line + "'");
+            } else if (!tagsRequired && cols.length == 1) {
+                token = cols[0].strip();
+                tag = NO_TAG;
             } else {
                 if (cols.length < 2 || cols[0].isBlank() || cols[cols.length - 1].isBlank())
                     throw Lines.error(file, i, "expected token<TAB>tag, got '" + line + "'");

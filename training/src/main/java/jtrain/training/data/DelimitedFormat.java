@@ -20,11 +20,20 @@ public final class DelimitedFormat {
 
     /** labelled: the header must have a "label" column and every row a non-blank label, else an error names it. */
     public static List<TextExample> read(Path file, boolean labelled) {
-        boolean tsv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
-        return read(file, tsv ? '\t' : ',', labelled);
+        return readNumbered(file, labelled).stream().map(Numbered::value).toList();
     }
 
     public static List<TextExample> read(Path file, char sep, boolean labelled) {
+        return readNumbered(file, sep, labelled).stream().map(Numbered::value).toList();
+    }
+
+    /** The examples with the line each row starts on (a quoted field may span lines); blank rows are skipped. */
+    public static List<Numbered<TextExample>> readNumbered(Path file, boolean labelled) {
+        boolean tsv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
+        return readNumbered(file, tsv ? '\t' : ',', labelled);
+    }
+
+    private static List<Numbered<TextExample>> readNumbered(Path file, char sep, boolean labelled) {
         String text = TextFiles.readNonEmpty(file);
         List<Row> rows = sep == '\t' ? tsvRows(text) : csvRows(text, file);
         Row header = rows.getFirst();
@@ -36,15 +45,15 @@ public final class DelimitedFormat {
                     + header.fields());
         if (labelled && labelCol < 0) throw new DataException(file + ":1: header needs a label column, has " + header.fields());
         String name = file.getFileName().toString();
-        List<TextExample> out = new ArrayList<>();
+        List<Numbered<TextExample>> out = new ArrayList<>();
         for (Row r : rows.subList(1, rows.size())) {
             if (r.fields().size() == 1 && r.fields().getFirst().isBlank()) continue;
             if (r.fields().size() != header.fields().size())
                 throw new DataException(file + ":" + r.line() + ": " + r.fields().size() + " fields, header has "
                         + header.fields().size());
             if (labelled && r.fields().get(labelCol).isBlank()) throw new DataException(file + ":" + r.line() + ": empty label");
-            out.add(new TextExample(name + ":" + r.line(), r.fields().get(textCol),
-                    textBCol < 0 ? null : r.fields().get(textBCol), labelCol < 0 ? null : r.fields().get(labelCol)));
+            out.add(new Numbered<>(r.line(), new TextExample(name + ":" + r.line(), r.fields().get(textCol),
+                    textBCol < 0 ? null : r.fields().get(textBCol), labelCol < 0 ? null : r.fields().get(labelCol))));
         }
         return out;
     }

@@ -20,9 +20,14 @@ public final class JsonlFormat {
 
     /** labelled: every line must have a "label" (data to train on or to score), else an error names the line. */
     public static List<TextExample> read(Path file, boolean labelled) {
+        return readNumbered(file, labelled).stream().map(Numbered::value).toList();
+    }
+
+    /** The examples with the line each was read from (blank lines are skipped). */
+    public static List<Numbered<TextExample>> readNumbered(Path file, boolean labelled) {
         List<String> lines = Lines.of(file);
         String name = file.getFileName().toString();
-        List<TextExample> out = new ArrayList<>();
+        List<Numbered<TextExample>> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty()) continue;
@@ -34,8 +39,8 @@ public final class JsonlFormat {
             }
             String text = field(obj, "text", file, i, true);
             String id = field(obj, "id", file, i, false);
-            out.add(new TextExample(id != null ? id : name + ":" + (i + 1), text, field(obj, "text_b", file, i, false),
-                    field(obj, "label", file, i, labelled)));
+            out.add(new Numbered<>(i + 1, new TextExample(id != null ? id : name + ":" + (i + 1), text,
+                    field(obj, "text_b", file, i, false), field(obj, "label", file, i, labelled))));
         }
         return out;
     }

@@ -36,4 +36,14 @@ public final class PlainTextFormat {
         if (out.isEmpty()) throw new DataException(file + ": no text in the file");
         return out;
     }
+
+    /** One text per line: the non-blank lines, stripped, each with its line number (blank lines are skipped). */
+    public static List<Numbered<String>> nonBlankLines(Path file) {
+        List<String> lines = Lines.of(file);
+        List<Numbered<String>> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++)
+            if (!lines.get(i).isBlank()) out.add(new Numbered<>(i + 1, lines.get(i).strip()));
+        if (out.isEmpty()) throw new DataException(file + ": no text in the file");
+        return out;
+    }
 }

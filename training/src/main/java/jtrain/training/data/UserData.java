@@ -39,6 +39,43 @@ public final class UserData {
     }
 
     /**
+     * Texts to label (./trainer predict --input), each with the line it starts on: the examples of .jsonl, .tsv or
+     * .csv (a label, if present, is not used), any other file one text per line. Blank lines are skipped; an empty
+     * text is refused, naming its line.
+     */
+    public static List<Numbered<TextExample>> textsToLabel(Path file) {
+        String name = file.getFileName().toString();
+        List<Numbered<TextExample>> out = switch (extension(file)) {
+            case "jsonl", "ndjson" -> JsonlFormat.readNumbered(file, false);
+            case "tsv", "csv" -> DelimitedFormat.readNumbered(file, false);
+            case "conll", "conllu", "bio", "iob" -> throw new DataException(file
+                    + ": a sequence classifier labels texts: give .jsonl, .tsv, .csv or one text per line");
+            default -> PlainTextFormat.nonBlankLines(file).stream()
+                    .map(l -> new Numbered<>(l.line(), new TextExample(name + ":" + l.line(), l.value(), null, null))).toList();
+        };
+        if (out.isEmpty()) throw new DataException(file + ": no texts in the file");
+        for (Numbered<TextExample> e : out)
+            if (e.value().text().isBlank()) throw new DataException(file + ":" + e.line() + ": empty text");
+        return out;
+    }
+
+    /**
+     * Sentences to tag, as words, each with the line it starts on: the tokens of each .conll sentence (a tag column
+     * may be present or not), any other file one sentence per line with words separated by whitespace (blank lines
+     * are skipped).
+     */
+    public static List<Numbered<List<String>>> sentencesToTag(Path file) {
+        return switch (extension(file)) {
+            case "conll", "conllu", "bio", "iob" -> ConllFormat.readNumbered(file, false).stream()
+                    .map(s -> new Numbered<>(s.line(), s.value().tokens())).toList();
+            case "jsonl", "ndjson", "tsv", "csv" -> throw new DataException(file
+                    + ": a token classifier tags words: give .conll (one token per line) or one sentence per line");
+            default -> PlainTextFormat.nonBlankLines(file).stream()
+                    .map(l -> new Numbered<>(l.line(), List.of(l.value().split("\\s+")))).toList();
+        };
+    }
+
+    /**
      * Unlabeled documents (pretraining text, tokenizer training text) from any supported file, read by the same
      * readers as labelled data so that only text gets in: the text fields of .jsonl and the text columns of .tsv/.csv
      * (an example's second text on a line of its own), the tokens of each .conll sentence joined by spaces. Labels, tags,

@@ -2,21 +2,36 @@ package jtrain.training.finetune;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 import jtrain.engine.Autograd;
+import jtrain.engine.MemoryScope;
 import jtrain.engine.Tensor;
 import jtrain.training.data.TaggedSentence;
 import jtrain.training.data.TextExample;
+import jtrain.transformer.BertTask;
 
-/** Predictions of a saved classifier for one input: label probabilities, or one tag per word. */
+/**
+ * Predictions of a saved classifier: label probabilities, or one tag per word. The batch methods run their inputs
+ * through the model together, padded to the longest with the attention mask, so each result equals the one-input
+ * result up to float rounding; the one-input methods are batches of one.
+ */
 public final class Predictor {
     private final TaskModels.Loaded m;
     private final TaskEncoder encoder;
+    private final int padId;
 
+    /** Inputs cut to the model's maximum positions. */
     public Predictor(TaskModels.Loaded loaded) {
+        this(loaded, loaded.model().config.maxPositionEmbeddings());
+    }
+
+    /** Inputs cut to maxLength tokens (at most the model's positions). */
+    public Predictor(TaskModels.Loaded loaded, int maxLength) {
         this.m = loaded;
-        this.encoder = new TaskEncoder(loaded.tokenizer(), loaded.labels(), loaded.model().config.maxPositionEmbeddings());
+        this.encoder = new TaskEncoder(loaded.tokenizer(), loaded.labels(), maxLength);
+        this.padId = loaded.tokenizer().vocab().id(loaded.tokenizer().specialTokens().pad());
     }
 
     /** The most probable label and every label's probability (in label-id order). */
@@ -26,45 +41,83 @@ public final class Predictor {
     public record WordTag(String word, String tag, double probability) {}
 
     public Label classify(String text, String textB) {
-        require(TaskKind.SEQUENCE);
-        EncodedSet enc = encoder.texts(List.of(new TextExample("input", text, textB, null)));
-        float[] p = probabilities(enc.examples().getFirst());
-        double[] probs = new double[p.length];
-        int best = 0;
-        for (int i = 0; i < p.length; i++) {
-            probs[i] = p[i];
-            if (p[i] > p[best]) best = i;
-        }
-        return new Label(m.labels().name(best), m.labels().names(), probs, enc.truncated() > 0);
+        return classify(List.of(new TextExample("input", text, textB, null))).getFirst();
     }
 
-    /** Words are the text split on whitespace (separate punctuation with spaces to tag it on its own). */
-    public List<WordTag> tag(String text) {
-        require(TaskKind.TOKEN);
-        List<String> words = Arrays.asList(text.strip().split("\\s+"));
-        // The encoder wants a tag per word; any known one will do, since only the predictions are read.
-        List<String> placeholders = java.util.Collections.nCopies(words.size(), m.labels().name(0));
-        TaskExample e = encoder.tagged(List.of(new TaggedSentence("input", words, placeholders))).examples().getFirst();
-        float[] p = probabilities(e);
+    /** One Label per example, in order, from one pass of the model; the examples' labels, if any, are not used. */
+    public List<Label> classify(List<TextExample> examples) {
+        require(TaskKind.SEQUENCE);
+        List<TaskExample> encoded = new ArrayList<>(examples.size());
+        boolean[] truncated = new boolean[examples.size()];
+        for (int i = 0; i < examples.size(); i++) { // one at a time, to learn which were cut
+            TextExample e = examples.get(i);
+            EncodedSet one = encoder.texts(List.of(new TextExample(e.docId(), e.text(), e.textB(), null)));
+            encoded.add(one.examples().getFirst());
+            truncated[i] = one.truncated() > 0;
+        }
+        float[] p = probabilities(encoded);
         int l = m.labels().size();
-        List<WordTag> out = new ArrayList<>();
-        for (String w : words) out.add(new WordTag(w, null, Double.NaN));
-        for (int t = 0; t < e.wordIds().length; t++) {
-            int w = e.wordIds()[t];
-            if (w < 0) continue;
+        List<Label> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < encoded.size(); i++) {
+            double[] probs = new double[l];
             int best = 0;
-            for (int j = 1; j < l; j++) if (p[t * l + j] > p[t * l + best]) best = j;
-            out.set(w, new WordTag(words.get(w), m.labels().name(best), p[t * l + best]));
+            for (int j = 0; j < l; j++) {
+                probs[j] = p[i * l + j];
+                if (probs[j] > probs[best]) best = j;
+            }
+            out.add(new Label(m.labels().name(best), m.labels().names(), probs, truncated[i]));
         }
         return out;
     }
 
-    private float[] probabilities(TaskExample e) {
-        try (var ng = Autograd.noGrad()) {
-            int n = e.ids().length;
-            Tensor logits = m.model().logits(Tensor.ofInts(e.ids(), 1, n), Tensor.ofInts(e.typeIds(), 1, n), null);
-            return logits.softmax().toFloatArray();
+    /** Words are the text split on whitespace (separate punctuation with spaces to tag it on its own). */
+    public List<WordTag> tag(String text) {
+        return tag(List.of(Arrays.asList(text.strip().split("\\s+")))).getFirst();
+    }
+
+    /** The tags of each sentence's words, in order, from one pass of the model. */
+    public List<List<WordTag>> tag(List<List<String>> sentences) {
+        require(TaskKind.TOKEN);
+        List<TaggedSentence> input = new ArrayList<>(sentences.size());
+        // The encoder wants a tag per word; any known one will do, since only the predictions are read.
+        for (List<String> words : sentences) input.add(new TaggedSentence("input", words, Collections.nCopies(words.size(), m.labels().name(0))));
+        List<TaskExample> encoded = encoder.tagged(input).examples();
+        float[] p = probabilities(encoded);
+        int l = m.labels().size(), t = width(encoded);
+        List<List<WordTag>> out = new ArrayList<>(sentences.size());
+        for (int s = 0; s < encoded.size(); s++) {
+            List<String> words = sentences.get(s);
+            int[] wordIds = encoded.get(s).wordIds();
+            List<WordTag> tags = new ArrayList<>(words.size());
+            for (String w : words) tags.add(new WordTag(w, null, Double.NaN));
+            for (int k = 0; k < wordIds.length; k++) {
+                if (wordIds[k] < 0) continue;
+                int at = (s * t + k) * l, best = 0;
+                for (int j = 1; j < l; j++) if (p[at + j] > p[at + best]) best = j;
+                tags.set(wordIds[k], new WordTag(words.get(wordIds[k]), m.labels().name(best), p[at + best]));
+            }
+            out.add(tags);
         }
+        return out;
+    }
+
+    /** Softmax over the labels: (B, labels) for sequences, (B, T, labels) for tagging with T the longest example. */
+    private float[] probabilities(List<TaskExample> examples) {
+        BertTask model = m.model();
+        boolean wasTraining = model.isTraining();
+        model.train(false); // dropout off
+        try (var ng = Autograd.noGrad(); var mem = MemoryScope.open(model.device())) {
+            TaskBatch b = TaskBatch.of(examples, m.kind(), padId);
+            return model.logits(b.inputIds(), b.typeIds(), b.attentionMask()).softmax().toFloatArray();
+        } finally {
+            model.train(wasTraining);
+        }
+    }
+
+    private static int width(List<TaskExample> examples) {
+        int t = 0;
+        for (TaskExample e : examples) t = Math.max(t, e.ids().length);
+        return t;
     }
 
     private void require(TaskKind kind) {
