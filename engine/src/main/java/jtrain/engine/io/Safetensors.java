@@ -23,6 +23,7 @@ import jtrain.engine.Storage;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backends;
 import jtrain.engine.io.SafetensorsHeader.Entry;
+import jtrain.engine.io.SafetensorsHeader.FileDType;
 
 /**
  * Reads and writes the Hugging Face safetensors format: an 8-byte little-endian header length N, N bytes of JSON
@@ -105,9 +106,16 @@ public final class Safetensors {
     }
 
     private static Tensor toTensor(MemorySegment data, Entry e, Path file) {
-        int n = e.numel();
-        long at = e.begin();
-        Storage s = switch (e.dtype()) {
+        return new Tensor(toStorage(data, e.dtype(), e.begin(), e.numel(), file + ": tensor '" + e.name() + "'"), e.shape());
+    }
+
+    /**
+     * n dense little-endian values of the file type from byte 'at' of data, as jtrain holds them: F32, F64 and I32
+     * kept, BF16 and F16 widened to F32, I64 narrowed to I32 (a value that does not fit is an error naming 'where').
+     * Shared with {@link TorchCheckpoint}.
+     */
+    static Storage toStorage(MemorySegment data, FileDType dtype, long at, int n, String where) {
+        return switch (dtype) {
             case F32 -> {
                 float[] a = new float[n];
                 MemorySegment.copy(data, F32, at, a, 0, n);
@@ -128,7 +136,7 @@ public final class Safetensors {
                 for (int i = 0; i < n; i++) {
                     long v = data.get(I64, at + 8L * i);
                     if (v != (int) v) {
-                        throw new IllegalArgumentException(file + ": tensor '" + e.name() + "': I64 value " + v + " at element " + i
+                        throw new IllegalArgumentException(where + ": I64 value " + v + " at element " + i
                                 + " does not fit the I32 tensor it is read into");
                     }
                     a[i] = (int) v;
@@ -146,7 +154,6 @@ public final class Safetensors {
                 yield CpuStorage.of(a);
             }
         };
-        return new Tensor(s, e.shape());
     }
 
     // ---- writing -------------------------------------------------------------------------------------------

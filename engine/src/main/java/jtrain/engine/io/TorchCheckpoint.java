@@ -20,9 +20,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
-import jtrain.engine.BFloat16;
-import jtrain.engine.CpuStorage;
-import jtrain.engine.Storage;
 import jtrain.engine.Tensor;
 import jtrain.engine.io.TorchPickle.StorageRef;
 import jtrain.engine.io.TorchPickle.TensorRef;
@@ -184,7 +181,7 @@ public final class TorchCheckpoint {
     private static Tensor dense(TensorRef t, MemorySegment data, Path file, String name) {
         String where = file + ": tensor '" + name + "'";
         StorageRef s = t.storage();
-        if (!s.type().supported) {
+        if (s.type().fileType == null) {
             throw new IllegalArgumentException(where + " has unsupported dtype " + s.type().global() + " (jtrain reads float, half, bfloat16, double, long and int)");
         }
         if (s.numel() > data.byteSize() / s.type().bytes) {
@@ -205,46 +202,26 @@ public final class TorchCheckpoint {
         if (numel > 0 && last >= s.numel()) {
             throw new IllegalArgumentException(where + " (" + t + ") reaches element " + last + " but its storage " + s.key() + " holds " + s.numel());
         }
-        int n = (int) numel;
+        // A row-major window (the usual case) is converted where it lies; any other view is first gathered into
+        // dense bytes. Either way the values are converted as safetensors values are.
+        int n = (int) numel, size = s.type().bytes;
+        if (isRowMajor(t)) return new Tensor(Safetensors.toStorage(data, s.type().fileType, t.offset() * size, n, where), shape);
+        if ((long) n * size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(where + " (" + t + ") is a strided view of more than 2 GiB");
+        byte[] dense = new byte[n * size];
+        MemorySegment out = MemorySegment.ofArray(dense);
         Odometer at = new Odometer(t);
-        Storage out = switch (s.type()) {
-            case FLOAT -> {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) a[i] = data.get(F32, 4 * at.next());
-                yield CpuStorage.of(a);
-            }
-            case HALF -> {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) a[i] = Float.float16ToFloat(data.get(I16, 2 * at.next()));
-                yield CpuStorage.of(a);
-            }
-            case BFLOAT16 -> {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) a[i] = BFloat16.toFloat(data.get(I16, 2 * at.next()));
-                yield CpuStorage.of(a);
-            }
-            case DOUBLE -> {
-                double[] a = new double[n];
-                for (int i = 0; i < n; i++) a[i] = data.get(F64, 8 * at.next());
-                yield CpuStorage.of(a);
-            }
-            case INT -> {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) a[i] = data.get(I32, 4 * at.next());
-                yield CpuStorage.of(a);
-            }
-            case LONG -> {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) {
-                    long v = data.get(I64, 8 * at.next());
-                    if (v != (int) v) throw new IllegalArgumentException(where + ": I64 value " + v + " at element " + i + " does not fit the I32 tensor it is read into");
-                    a[i] = (int) v;
-                }
-                yield CpuStorage.of(a);
-            }
-            default -> throw new AssertionError(s.type());
-        };
-        return new Tensor(out, shape);
+        for (int i = 0; i < n; i++) MemorySegment.copy(data, (long) size * at.next(), out, (long) size * i, size);
+        return new Tensor(Safetensors.toStorage(out, s.type().fileType, 0, n, where), shape);
+    }
+
+    /** Whether the window's strides are those of a dense row-major tensor of its size (size-1 dimensions aside). */
+    private static boolean isRowMajor(TensorRef t) {
+        long expected = 1;
+        for (int d = t.size().length - 1; d >= 0; d--) {
+            if (t.size()[d] != 1 && t.stride()[d] != expected) return false;
+            expected *= t.size()[d];
+        }
+        return true;
     }
 
     /** The storage element of each tensor element in turn, in row-major order. */
@@ -272,10 +249,4 @@ public final class TorchCheckpoint {
             return now;
         }
     }
-
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import jtrain.engine.io.SafetensorsHeader.FileDType;
 import jtrain.engine.io.Unpickler.Global;
 
 /**
@@ -17,17 +18,21 @@ import jtrain.engine.io.Unpickler.Global;
 final class TorchPickle {
     private TorchPickle() {}
 
-    /** torch's typed storages: the global that names one, its element size, whether jtrain can hold its values. */
+    /**
+     * torch's typed storages: the global that names one, its element size, and the safetensors type with the same
+     * bytes (null where jtrain cannot hold the values), whose conversion {@link Safetensors#toStorage} does.
+     */
     enum StorageType {
-        FLOAT(4, true), HALF(2, true), BFLOAT16(2, true), DOUBLE(8, true), LONG(8, true), INT(4, true),
-        SHORT(2, false), CHAR(1, false), BYTE(1, false), BOOL(1, false), COMPLEX_FLOAT(8, false), COMPLEX_DOUBLE(16, false);
+        FLOAT(4, FileDType.F32), HALF(2, FileDType.F16), BFLOAT16(2, FileDType.BF16), DOUBLE(8, FileDType.F64),
+        LONG(8, FileDType.I64), INT(4, FileDType.I32),
+        SHORT(2, null), CHAR(1, null), BYTE(1, null), BOOL(1, null), COMPLEX_FLOAT(8, null), COMPLEX_DOUBLE(16, null);
 
         final int bytes;
-        final boolean supported;
+        final FileDType fileType;
 
-        StorageType(int bytes, boolean supported) {
+        StorageType(int bytes, FileDType fileType) {
             this.bytes = bytes;
-            this.supported = supported;
+            this.fileType = fileType;
         }
 
         /** "torch.FloatStorage" for FLOAT, "torch.ComplexFloatStorage" for COMPLEX_FLOAT. */
