@@ -16,8 +16,8 @@ import jtrain.engine.io.TorchCheckpoint;
 
 /**
  * A HuggingFace model folder: config.json + model.safetensors (+ the tokenizer files, which the training module
- * handles). Reads folders written by HF, including older ones whose weights are a PyTorch pytorch_model.bin, and
- * writes folders HF reads (always safetensors).
+ * handles). Reads folders written by HF, including older ones whose weights are a PyTorch pytorch_model.bin and
+ * large ones split into shards, and writes folders HF reads (always one safetensors file).
  */
 public final class HfCheckpoint {
     private HfCheckpoint() {}
@@ -26,6 +26,9 @@ public final class HfCheckpoint {
     public static final String WEIGHTS = "model.safetensors";
     /** torch.save's state dict, which older HF folders hold instead of (or beside) model.safetensors. */
     public static final String TORCH_WEIGHTS = "pytorch_model.bin";
+    /** The index of a checkpoint split into shards (large HF models): each tensor's shard file. */
+    public static final String WEIGHTS_INDEX = WEIGHTS + ".index.json";
+    public static final String TORCH_WEIGHTS_INDEX = TORCH_WEIGHTS + ".index.json";
     /** The prefix of the masked-LM head's tensors in HF's BertForMaskedLM. */
     static final String MLM_HEAD = "cls.predictions.";
 
@@ -37,21 +40,26 @@ public final class HfCheckpoint {
     /** The folder's tensors by name, from {@link #weightsFile}. */
     public static Map<String, Tensor> readWeights(Path dir) throws IOException {
         Path f = weightsFile(dir);
-        return f.getFileName().toString().equals(WEIGHTS) ? Safetensors.read(f) : TorchCheckpoint.read(f);
+        return switch (f.getFileName().toString()) {
+            case WEIGHTS -> Safetensors.read(f);
+            case WEIGHTS_INDEX -> ShardedWeights.read(f, Safetensors::read);
+            case TORCH_WEIGHTS_INDEX -> ShardedWeights.read(f, TorchCheckpoint::read);
+            default -> TorchCheckpoint.read(f);
+        };
     }
 
     /**
-     * The weights file: model.safetensors, else pytorch_model.bin (read without Python and without running any of
-     * the pickle's code); a clear error when there is neither.
+     * Where the weights are, in HF's order of preference: model.safetensors, model.safetensors.index.json (shards),
+     * pytorch_model.bin (read without Python and without running any of the pickle's code),
+     * pytorch_model.bin.index.json; a clear error when there is none of them.
      */
     public static Path weightsFile(Path dir) throws IOException {
         requireDir(dir);
-        for (String name : new String[] {WEIGHTS, TORCH_WEIGHTS}) {
+        for (String name : new String[] {WEIGHTS, WEIGHTS_INDEX, TORCH_WEIGHTS, TORCH_WEIGHTS_INDEX}) {
             if (Files.exists(dir.resolve(name))) return dir.resolve(name);
         }
-        String hint = Files.exists(dir.resolve(WEIGHTS + ".index.json")) || Files.exists(dir.resolve(TORCH_WEIGHTS + ".index.json"))
-                ? " (found a sharded checkpoint's index.json: sharded weights are not supported)" : "";
-        throw new java.nio.file.NoSuchFileException(dir + ": model weights not found: neither " + WEIGHTS + " nor " + TORCH_WEIGHTS + hint);
+        throw new java.nio.file.NoSuchFileException(dir + ": model weights not found: none of " + WEIGHTS + ", " + WEIGHTS_INDEX
+                + ", " + TORCH_WEIGHTS + ", " + TORCH_WEIGHTS_INDEX);
     }
 
     /** A masked-LM model with every tensor loaded from the folder (the MLM head must be present). */

@@ -18,7 +18,7 @@ import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 
 /**
- * HF folders that ship pytorch_model.bin (torch.save's format) instead of model.safetensors load the same model.
+ * HF folders that ship pytorch_model.bin (torch.save's format, whole or in shards) instead of model.safetensors load the same model.
  * The .bin files are made at test time by real PyTorch from the golden folder's safetensors; where
  * /usr/bin/python3 cannot import torch the test is skipped (the reader itself is tested without Python in the
  * engine module).
@@ -30,16 +30,17 @@ class HfCheckpointTorchBinTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"zip", "legacy"})
+    @ValueSource(strings = {"zip", "legacy", "sharded"})
     void aPytorchModelBinGivesTheSameModelAsTheSafetensors(String layout) throws Exception {
         Path golden = Golden.dir().resolve("random-init");
         assumeTrue(torchAvailable(), "skipped: " + PYTHON + " cannot import torch, which writes the pytorch_model.bin under test");
         Path bin = tmp.resolve("bin");
         Files.createDirectories(bin);
         Files.copy(golden.resolve(HfCheckpoint.CONFIG), bin.resolve(HfCheckpoint.CONFIG));
-        python(script(), golden.resolve(HfCheckpoint.WEIGHTS).toString(), bin.resolve(HfCheckpoint.TORCH_WEIGHTS).toString(), layout);
+        String weights = layout.equals("sharded") ? HfCheckpoint.TORCH_WEIGHTS_INDEX : HfCheckpoint.TORCH_WEIGHTS;
+        python(script(), golden.resolve(HfCheckpoint.WEIGHTS).toString(), bin.resolve(weights).toString(), layout);
 
-        assertEquals(bin.resolve(HfCheckpoint.TORCH_WEIGHTS), HfCheckpoint.weightsFile(bin));
+        assertEquals(bin.resolve(weights), HfCheckpoint.weightsFile(bin));
         BertForMaskedLM fromSafetensors = HfCheckpoint.loadMaskedLM(golden);
         BertForMaskedLM fromBin = HfCheckpoint.loadMaskedLM(bin);
         for (Map.Entry<String, Tensor> p : fromSafetensors.namedParameters().entrySet()) {
