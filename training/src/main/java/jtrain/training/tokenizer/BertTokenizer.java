@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * A BERT tokenizer: normaliser, pre-tokenizer and WordPiece model, plus the [CLS]/[SEP] template, truncation,
@@ -102,19 +103,38 @@ public final class BertTokenizer {
      * text first, normalized added tokens out of each normalised piece; only what is left is pre-tokenized.
      */
     public List<Integer> textIds(String text) {
+        return textIds(text, 0);
+    }
+
+    /**
+     * {@link #textIds(String)}, but with a limit above 0 the text stops after the first word whose pieces bring the
+     * count to the limit or beyond: what HF tokenizers (0.23) keeps of a text when truncation is on, before the
+     * truncation proper. Added tokens met on the way count but never stop it, so the result can pass the limit by a
+     * word's pieces and the added tokens before it.
+     */
+    List<Integer> textIds(String text, int limit) {
         List<Integer> out = new ArrayList<>();
+        boolean[] full = {false};
+        BooleanSupplier stop = () -> full[0];
         splitOn(text, rawMatches, model.vocab()::id, piece -> splitOn(normalizer.normalize(piece), normalizedMatches, normalizedIds::get,
                 rest -> {
-                    for (String word : PreTokenizer.split(rest)) model.tokenize(word, out);
-                }, out), out);
+                    for (String word : PreTokenizer.split(rest)) {
+                        if (full[0]) return;
+                        model.tokenize(word, out);
+                        full[0] = limit > 0 && out.size() >= limit;
+                    }
+                }, out, stop), out, stop);
         return out;
     }
 
-    /** Walks text: each leftmost (then longest) match of tokens adds its id, each stretch between goes to between. */
+    /**
+     * Walks text: each leftmost (then longest) match of tokens adds its id, each stretch between goes to between;
+     * nothing more once stop says so.
+     */
     private static void splitOn(String text, List<String> tokens, java.util.function.ToIntFunction<String> idOf,
-                                java.util.function.Consumer<String> between, List<Integer> out) {
+                                java.util.function.Consumer<String> between, List<Integer> out, BooleanSupplier stop) {
         int from = 0;
-        while (true) {
+        while (!stop.getAsBoolean()) {
             int at = text.length();
             String hit = null;
             for (String t : tokens) {
@@ -125,7 +145,7 @@ public final class BertTokenizer {
                 }
             }
             if (at > from) between.accept(text.substring(from, at));
-            if (hit == null) return;
+            if (hit == null || stop.getAsBoolean()) return;
             out.add(idOf.applyAsInt(hit));
             from = at + hit.length();
         }
@@ -151,8 +171,10 @@ public final class BertTokenizer {
      * up to and including the first [SEP], type 1 after it.
      */
     public Encoding encode(String textA, String textB, EncodeOptions options) {
-        List<Integer> a = textIds(textA);
-        List<Integer> b = textB == null ? null : textIds(textB);
+        // With truncation each text is read only up to the max length (see textIds), as HF does; for a pair this
+        // decides which one counts as longer below.
+        List<Integer> a = textIds(textA, options.maxLength());
+        List<Integer> b = textB == null ? null : textIds(textB, options.maxLength());
         if (options.maxLength() > 0) truncate(a, b, options);
         List<Integer> ids = new ArrayList<>(a.size() + (b == null ? 0 : b.size()) + 3);
         List<Integer> types = new ArrayList<>(ids.size());
@@ -191,7 +213,9 @@ public final class BertTokenizer {
     /**
      * Cuts the sequences so the whole encoding fits maxLength. For pairs this is HF's "longest first": the shorter
      * sequence stays whole when it fits in half the room; otherwise both get half (the longer one, or the second
-     * when equal, gets the odd token).
+     * when equal, gets the odd token). The lengths compared are those textIds kept with the max length as its limit,
+     * as in tokenizers 0.23; 0.22 and older compare whole texts, so when both pass the max length the odd token can
+     * go to the other one.
      */
     private void truncate(List<Integer> a, List<Integer> b, EncodeOptions options) {
         int added = options.addSpecialTokens() ? (b == null ? 2 : 3) : 0;

@@ -87,6 +87,34 @@ class TokenizerEncodingTest {
     }
 
     @Test
+    void withTruncationATextIsReadOnlyUpToTheMaxLengthWordByWord() {
+        // As HF tokenizers 0.23 does: the word that reaches the limit is kept whole; added tokens count but never stop.
+        assertEquals(List.of("the", "the", "the", "the", "the", "un", "##aff", "##able"),
+                tokens(TOK.textIds("the the the the the unaffable the", 6)));
+        assertEquals(7, TOK.textIds("the the the the the [MASK] the the", 6).size());
+        assertEquals(6, TOK.textIds("the the the the the the [MASK]", 6).size());
+        assertEquals(9, TOK.textIds("the the the the the the the the the", 0).size()); // 0: no limit
+    }
+
+    @Test
+    void whichTextOfAPairIsLongerIsDecidedOnWhatWasRead() {
+        // Both need cutting to 6 - 3 = 3 tokens, so the longer keeps 2 and the shorter 1. Read up to 6 tokens, the
+        // first text has 8 (its last word whole) against 6, so it is the longer, though the second has 9 in all.
+        Encoding e = TOK.encode("the the the the the unaffable", "a a a a a a a a a", EncodeOptions.DEFAULT.truncateTo(6));
+        assertEquals(List.of("[CLS]", "the", "the", "[SEP]", "a", "[SEP]"), e.tokens());
+        // The [MASK] does not stop the first text at 6, so it reads 7 against 6 and is the longer again.
+        Encoding masked = TOK.encode("the the the the the [MASK] the", "a a a a a a a", EncodeOptions.DEFAULT.truncateTo(6));
+        assertEquals(List.of("[CLS]", "the", "the", "[SEP]", "a", "[SEP]"), masked.tokens());
+        // Equal lengths read: the second text gets the odd token.
+        Encoding tie = TOK.encode("the the the the the the the", "a a a a a a", EncodeOptions.DEFAULT.truncateTo(6));
+        assertEquals(List.of("[CLS]", "the", "[SEP]", "a", "a", "[SEP]"), tie.tokens());
+    }
+
+    private static List<String> tokens(List<Integer> ids) {
+        return ids.stream().map(VOCAB::token).toList();
+    }
+
+    @Test
     void paddingAppendsPadTokensWithZeroAttention() {
         Encoding e = TOK.encode("the whale", null, EncodeOptions.DEFAULT.padTo(6));
         assertEquals(List.of("[CLS]", "the", "whale", "[SEP]", "[PAD]", "[PAD]"), e.tokens());
