@@ -1,13 +1,10 @@
 package jtrain.transformer;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +21,6 @@ import jtrain.engine.Tensor;
  * engine module).
  */
 class HfCheckpointTorchBinTest {
-    private static final String PYTHON = "/usr/bin/python3";
-
     @TempDir
     Path tmp;
 
@@ -33,12 +28,12 @@ class HfCheckpointTorchBinTest {
     @ValueSource(strings = {"zip", "legacy", "sharded"})
     void aPytorchModelBinGivesTheSameModelAsTheSafetensors(String layout) throws Exception {
         Path golden = Golden.dir().resolve("random-init");
-        assumeTrue(torchAvailable(), "skipped: " + PYTHON + " cannot import torch, which writes the pytorch_model.bin under test");
+        TorchPython.assumeAvailable("writes the pytorch_model.bin under test");
         Path bin = tmp.resolve("bin");
         Files.createDirectories(bin);
         Files.copy(golden.resolve(HfCheckpoint.CONFIG), bin.resolve(HfCheckpoint.CONFIG));
         String weights = layout.equals("sharded") ? HfCheckpoint.TORCH_WEIGHTS_INDEX : HfCheckpoint.TORCH_WEIGHTS;
-        python(script(), golden.resolve(HfCheckpoint.WEIGHTS).toString(), bin.resolve(weights).toString(), layout);
+        TorchPython.run("safetensors_to_bin.py", golden.resolve(HfCheckpoint.WEIGHTS).toString(), bin.resolve(weights).toString(), layout);
 
         assertEquals(bin.resolve(weights), HfCheckpoint.weightsFile(bin));
         BertForMaskedLM fromSafetensors = HfCheckpoint.loadMaskedLM(golden);
@@ -68,29 +63,5 @@ class HfCheckpointTorchBinTest {
         Files.writeString(tmp.resolve(HfCheckpoint.TORCH_WEIGHTS), "version https://git-lfs.github.com/spec/v1");
         Exception e = assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.loadMaskedLM(tmp));
         assertTrue(e.getMessage().startsWith(tmp.resolve(HfCheckpoint.TORCH_WEIGHTS) + ": not a torch.save file"), e.getMessage());
-    }
-
-    private static boolean torchAvailable() {
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import torch, numpy").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static void python(String... args) throws Exception {
-        String[] command = new String[args.length + 1];
-        command[0] = PYTHON;
-        System.arraycopy(args, 0, command, 1, args.length);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python timed out");
-        assertEquals(0, p.exitValue(), "python failed: " + output);
-    }
-
-    private static String script() throws URISyntaxException {
-        return Path.of(HfCheckpointTorchBinTest.class.getResource("/torch/safetensors_to_bin.py").toURI()).toString();
     }
 }
