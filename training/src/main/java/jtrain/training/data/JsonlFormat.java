@@ -54,6 +54,8 @@ public final class JsonlFormat {
         if (v instanceof String s) return s;
         if (v instanceof Long || v instanceof Boolean) return v.toString();
         if (v instanceof Double d && !key.startsWith("text")) return d.toString();
-        throw Lines.error(file, line, "\"" + key + "\" must be a string");
+        // What was accepted above: any string; a whole number or true/false anywhere; a fraction only as a label or id.
+        String allowed = key.startsWith("text") ? "a string" : "a string or a number";
+        throw Lines.error(file, line, "\"" + key + "\" must be " + allowed + ", got " + Json.write(v));
     }
 }

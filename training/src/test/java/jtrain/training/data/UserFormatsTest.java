@@ -58,6 +58,8 @@ class UserFormatsTest {
         assertFails(JsonlFormat::read, write("b1.jsonl", "{\"text\": \"ok\"}\n{\"text\": oops}\n"), ":2: malformed JSON");
         assertFails(JsonlFormat::read, write("b2.jsonl", "{\"text\": \"ok\"}\n\n{\"label\": \"x\"}\n"), ":3: missing \"text\"");
         assertFails(JsonlFormat::read, write("b3.jsonl", "[1, 2]\n"), ":1:");
+        assertFails(JsonlFormat::read, write("b4.jsonl", "{\"text\": \"ok\", \"label\": [\"a\"]}\n"), ":1: \"label\" must be a string or a number, got [\"a\"]");
+        assertFails(JsonlFormat::read, write("b5.jsonl", "{\"text\": 0.5}\n"), ":1: \"text\" must be a string, got 0.5");
     }
 
     @Test
