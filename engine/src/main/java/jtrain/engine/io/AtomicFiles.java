@@ -37,6 +37,8 @@ public final class AtomicFiles {
         Path dir = abs.getParent();
         // A random hidden name, created with CREATE_NEW so the file gets the usual permissions (umask), unlike
         // Files.createTempFile which makes it private to the owner.
+        if (Files.isDirectory(abs)) throw failure(target + ": is a folder; a file is needed");
+        if (!Files.isDirectory(dir)) throw failure(target + ": cannot write it: the folder " + dir + " does not exist");
         Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         boolean moved = false;
         try {
@@ -48,10 +50,14 @@ public final class AtomicFiles {
             moved = true;
             syncDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": could not write the file: " + e, e);
+            throw new UncheckedIOException(target + ": could not write the file: " + IoErrors.describe(e), e);
         } finally {
             if (!moved) deleteQuietly(tmp);
         }
+    }
+
+    private static UncheckedIOException failure(String message) {
+        return new UncheckedIOException(message, new IOException(message));
     }
 
     /** Makes the rename itself durable; not every platform can open a folder, so failure here is ignored. */

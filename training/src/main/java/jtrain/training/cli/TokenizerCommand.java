@@ -1,10 +1,14 @@
 package jtrain.training.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
+import jtrain.engine.io.IoErrors;
 import jtrain.training.data.DataException;
 import jtrain.training.data.Document;
 import jtrain.training.data.PretrainCorpus;
@@ -63,6 +67,7 @@ public final class TokenizerCommand {
             if (corpus == null) throw new IllegalArgumentException("--corpus default|FILE... is required");
             if (outDir == null) throw new IllegalArgumentException("--out DIR is required");
             if (vocabSize < 1 || minFrequency < 1) throw new IllegalArgumentException("--vocab-size and --min-frequency must be positive");
+            requireTokenizerOutput(Path.of(outDir)); // before training, which can take a while
             PretrainCorpus c = CorpusSources.load(corpus, seed, cache, out);
             long t0 = System.nanoTime();
             BertTokenizer tok = train(c, vocabSize, minFrequency, out);
@@ -73,6 +78,29 @@ public final class TokenizerCommand {
         } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
             Main.printError(err, "trainer tokenizer: " + e.getMessage(), e);
             return 2;
+        } catch (IOException e) {
+            Main.printError(err, "trainer tokenizer: " + IoErrors.describe(e), e);
+            return 2;
+        }
+    }
+
+    /** The files a tokenizer folder holds: retraining into one replaces them. */
+    private static final Set<String> TOKENIZER_FILES = Set.of(TokenizerFiles.VOCAB_TXT, TokenizerFiles.TOKENIZER_JSON,
+            TokenizerFiles.TOKENIZER_CONFIG, TokenizerFiles.SPECIAL_TOKENS_MAP);
+
+    /**
+     * --out must be new, empty or a tokenizer folder: writing vocab.txt into a model checkpoint (say) would leave its
+     * weights with another vocabulary and break the checkpoint's checksums.
+     */
+    static void requireTokenizerOutput(Path out) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
+        if (!Files.isDirectory(out)) return;
+        try (var entries = Files.list(out)) {
+            List<String> others = entries.map(p -> p.getFileName().toString()).filter(n -> !TOKENIZER_FILES.contains(n)).sorted().limit(4).toList();
+            if (!others.isEmpty()) {
+                throw new IllegalArgumentException("--out " + out + " holds files that are not a tokenizer's (" + String.join(", ", others)
+                        + "): choose a new folder (a tokenizer folder is overwritten, any other is left alone)");
+            }
         }
     }
 

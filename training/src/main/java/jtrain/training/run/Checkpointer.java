@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.Folders;
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
@@ -89,9 +90,14 @@ public final class Checkpointer {
         try {
             String name = Files.readString(pointer, StandardCharsets.UTF_8).trim();
             if (!name.matches(PREFIX + "\\d+")) throw new IllegalStateException(pointer + ": does not name a checkpoint ('" + name + "')");
+            if (!Files.isDirectory(dir.resolve(name))) {
+                // Deleted by hand: the pointer is only a shortcut, so say how to fall back to the checkpoints left.
+                throw new IllegalStateException(pointer + " names " + name + ", which is not in " + dir + "; delete " + pointer
+                        + " to use the newest checkpoint left (" + checkpoints().stream().map(p -> p.getFileName().toString()).toList() + ")");
+            }
             return Optional.of(dir.resolve(name));
         } catch (IOException e) {
-            throw new UncheckedIOException(pointer + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(pointer + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -204,7 +210,7 @@ public final class Checkpointer {
                     throw new CheckpointException(f + ": checksum mismatch, the file is corrupted", null);
                 }
             } catch (IOException ex) {
-                throw new CheckpointException(f + ": cannot read: " + ex.getMessage(), ex);
+                throw new CheckpointException(f + ": cannot read: " + IoErrors.describe(ex), ex);
             }
         }
         return json;
@@ -265,7 +271,7 @@ public final class Checkpointer {
             out.sort(Comparator.comparingLong(Checkpointer::stepOf));
             return out;
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -298,6 +304,7 @@ public final class Checkpointer {
     }
 
     private static String message(Throwable e) {
+        if (e instanceof IOException io) return IoErrors.describe(io);
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 }

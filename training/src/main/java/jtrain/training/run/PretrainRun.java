@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.Rng;
 import jtrain.training.pretrain.MlmBatch;
 import jtrain.training.pretrain.MlmEvaluator;
@@ -71,7 +72,7 @@ public final class PretrainRun {
             throw new ArithmeticException(e.getMessage() + "; " + checkpointer.latest()
                     .map(p -> "the last good checkpoint is " + p).orElse("no checkpoint was saved yet"));
         } catch (IOException e) {
-            throw new UncheckedIOException(folder.metrics() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(folder.metrics() + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.AtomicFiles;
 import jtrain.engine.io.Json;
 
@@ -44,7 +45,7 @@ public record RunFolder(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the run folder " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create the run folder " + dir + ": " + IoErrors.describe(e), e);
         }
         writeAtomically(runConfig(), Json.writePretty(config).getBytes(StandardCharsets.UTF_8));
     }
@@ -54,7 +55,7 @@ public record RunFolder(Path dir) {
         try {
             return Json.parseObject(Files.readString(runConfig()), runConfig().toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(runConfig() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(runConfig() + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -79,7 +80,7 @@ public record RunFolder(Path dir) {
             byte[] bytes = keep.isEmpty() ? new byte[0] : (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8);
             writeAtomically(f, bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException(f + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(f + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import jtrain.engine.io.IoErrors;
+
 /**
  * Exclusive use of an output folder (a pretraining run, a fine-tuning output, a study), so two trainer processes never
  * write the same files. The lock is an operating-system lock on {@code DIR/.lock}: it goes away with the process
@@ -36,6 +38,8 @@ public final class RunLock implements AutoCloseable {
      * known, the process that holds it. command says what this process does, for that message.
      */
     public static RunLock acquire(Path dir, String command) {
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+            throw new IllegalArgumentException(dir + " is a file, not a folder: choose another --out");
         Path file = dir.resolve(FILE);
         FileChannel ch = null;
         try {
@@ -57,7 +61,7 @@ public final class RunLock implements AutoCloseable {
             return new RunLock(ch, lock);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new UncheckedIOException("cannot lock " + dir + " (" + file + "): " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot lock " + dir + " (" + IoErrors.describe(e) + ")", e);
         } catch (RuntimeException e) {
             closeQuietly(ch);
             throw e;

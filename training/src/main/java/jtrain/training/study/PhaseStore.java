@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.AtomicFiles;
 import jtrain.engine.io.Json;
 
@@ -36,7 +37,7 @@ final class PhaseStore {
         try {
             return Files.exists(f) ? Json.parseObject(Files.readString(f), f.toString()) : null;
         } catch (IOException e) {
-            throw new UncheckedIOException(f + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(f + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -48,7 +49,7 @@ final class PhaseStore {
             byte[] bytes = Json.writePretty(result).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             AtomicFiles.write(f, bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException(f + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(f + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.Flops;
 import jtrain.engine.Rng;
 import jtrain.engine.backend.Backends;
@@ -254,7 +255,7 @@ public final class Study {
             HfCheckpoint.save(model, dir);
             TokenizerFiles.save(tok, dir, model.config.maxPositionEmbeddings());
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -321,7 +322,7 @@ public final class Study {
             model.to(device);
             return mlmUnits(heldOutEval.evaluate(model));
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.Json;
 
 /**
@@ -28,6 +29,7 @@ public final class TokenizerFiles {
 
     /** Loads a model folder: tokenizer.json when present (it holds the full setup), else vocab.txt. */
     public static BertTokenizer load(Path dir) {
+        if (Files.isRegularFile(dir)) throw new IllegalArgumentException(dir + " is a file; a tokenizer or model folder is needed");
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException("tokenizer folder " + dir + " does not exist");
         Path json = dir.resolve(TOKENIZER_JSON);
         if (Files.isRegularFile(json)) {
@@ -112,7 +114,7 @@ public final class TokenizerFiles {
             Files.writeString(dir.resolve(TOKENIZER_CONFIG), Json.writePretty(tokenizerConfig(tok, modelMaxLength)), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(SPECIAL_TOKENS_MAP), Json.writePretty(specialTokensMap(tok.specialTokens())), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save tokenizer to " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save tokenizer to " + dir + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -143,7 +145,7 @@ public final class TokenizerFiles {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
     }
 }

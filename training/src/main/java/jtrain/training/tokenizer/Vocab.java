@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jtrain.engine.io.IoErrors;
+
 /**
  * The token list: a token's id is its position. Ids are dense (0..size-1) because models index embedding rows
  * with them and vocab.txt can only express dense ids. A token may appear on several ids, as a repeated line of a
@@ -71,7 +73,7 @@ public final class Vocab {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read vocabulary " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read vocabulary " + file + ": " + IoErrors.describe(e), e);
         }
         List<String> tokens = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {

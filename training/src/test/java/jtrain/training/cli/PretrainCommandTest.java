@@ -208,6 +208,33 @@ class PretrainCommandTest {
     }
 
     @Test
+    void tokenizerTrainWritesOnlyIntoANewEmptyOrTokenizerFolder() throws IOException {
+        Path corpus = Files.writeString(tmp.resolve("abc.txt"), "abc cab bca\n\nabc cab\n");
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "keep me");
+        Result onFile = tokenizerTrain("--corpus", corpus.toString(), "--out", file.toString());
+        assertEquals(2, onFile.code());
+        assertEquals("trainer tokenizer: --out " + file + " is a file, not a folder", onFile.err().strip());
+        assertEquals("keep me", Files.readString(file));
+
+        // A model checkpoint: its vocab.txt must stay the one its weights were trained with.
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Files.writeString(model.resolve("config.json"), "{}");
+        Files.writeString(model.resolve("vocab.txt"), "[PAD]\n[UNK]\n");
+        Result onModel = tokenizerTrain("--corpus", corpus.toString(), "--out", model.toString());
+        assertEquals(2, onModel.code());
+        assertTrue(onModel.err().startsWith("trainer tokenizer: --out " + model + " holds files that are not a tokenizer's (config.json)"),
+                onModel.err());
+        assertEquals("[PAD]\n[UNK]\n", Files.readString(model.resolve("vocab.txt")));
+        assertEquals("", onModel.out(), "refused before the corpus is read");
+
+        Path tok = tmp.resolve("tok");
+        assertEquals(0, tokenizerTrain("--corpus", corpus.toString(), "--vocab-size", "11", "--out", tok.toString()).code());
+        Result again = tokenizerTrain("--corpus", corpus.toString(), "--vocab-size", "12", "--min-frequency", "1", "--out", tok.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(12, TokenizerFiles.load(tok).vocab().size(), "a tokenizer folder is trained again in place");
+    }
+
+    @Test
     void aVocabularyOfAnotherSizeThanAskedForSaysWhy() throws IOException {
         Path corpus = Files.writeString(tmp.resolve("abc.txt"), "abc cab bca\n\nabc cab\n");
         // 5 specials, the characters a b c and their ## forms: 11 tokens are always kept.

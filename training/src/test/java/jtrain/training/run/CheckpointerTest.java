@@ -53,6 +53,20 @@ class CheckpointerTest {
     }
 
     @Test
+    void aPointerToADeletedCheckpointSaysSoAndHowToFallBack() throws IOException {
+        TinyRuns.train(tmp, config, TinyRuns.fresh());
+        Path checkpoints = tmp.resolve("checkpoints");
+        jtrain.engine.io.Folders.deleteTree(checkpoints.resolve("step-6"));
+        Checkpointer ck = new Checkpointer(checkpoints, 2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, ck::latest);
+        Path pointer = checkpoints.resolve(Checkpointer.LATEST);
+        assertEquals(pointer + " names step-6, which is not in " + checkpoints + "; delete " + pointer
+                + " to use the newest checkpoint left ([step-4])", e.getMessage());
+        Files.delete(pointer);
+        assertEquals(checkpoints.resolve("step-4"), ck.latest().orElseThrow());
+    }
+
+    @Test
     void aFailedSaveReportsTheCauseAndLeavesThePreviousCheckpointIntact() throws IOException {
         TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
         Path previous = tmp.resolve("checkpoints/step-2");

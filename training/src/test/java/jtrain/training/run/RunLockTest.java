@@ -75,4 +75,17 @@ class RunLockTest {
         assertEquals(tmp + " is in use by another trainer process: two processes writing one folder would corrupt it; "
                 + "wait for that one to finish (or stop it), or choose another --out", RunLock.busy(tmp, ""));
     }
+
+    @Test
+    void aFileGivenAsTheFolderIsNamedAndLeftAlone() throws IOException {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "keep me");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunLock.acquire(file, "pretrain"));
+        assertEquals(file + " is a file, not a folder: choose another --out", e.getMessage());
+        assertEquals("keep me", Files.readString(file));
+
+        // Below a file, the folder cannot be created: the reason is given, not only the path.
+        var below = assertThrows(java.io.UncheckedIOException.class, () -> RunLock.acquire(file.resolve("run"), "pretrain"));
+        assertTrue(below.getMessage().startsWith("cannot lock " + file.resolve("run") + " (" + file), below.getMessage());
+        assertTrue(below.getMessage().matches(".*: [a-zA-Z].*\\)"), below.getMessage());
+    }
 }

@@ -169,4 +169,11 @@ class TokenizerFilesTest {
         e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
         assertTrue(e.getMessage().contains("neither tokenizer.json nor vocab.txt"), e.getMessage());
     }
+
+    @Test
+    void aFileGivenAsTheFolderIsNamedAsAFile(@TempDir Path dir) throws IOException {
+        Path vocab = Files.writeString(dir.resolve("vocab.txt"), "[PAD]\n[UNK]\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(vocab));
+        assertEquals(vocab + " is a file; a tokenizer or model folder is needed", e.getMessage());
+    }
 }
