@@ -63,7 +63,8 @@ public final class FinetuneCommand {
               --scratch: same architecture, random weights (config from --init DIR, or --model with --tokenizer).
               --label-fraction F: train on this fraction of the labelled training examples (dev/test unchanged).
               --aux-mlm-weight W: add W x masked-LM loss on unlabeled text (the task's training text, or
-                --aux-mlm-text FILE: .txt paragraphs or .jsonl; give pretraining text for "rehearsal").
+                --aux-mlm-text FILE: .txt paragraphs, or the text of .jsonl/.tsv/.csv/.conll; give pretraining
+                text for "rehearsal").
               Writes DIR/metrics.jsonl, DIR/results.json and the best model to DIR/model.""";
 
     private static final Set<String> VALUED = Set.of("--task", "--out", "--train", "--dev", "--test", "--init", "--tokenizer",
@@ -120,6 +121,10 @@ public final class FinetuneCommand {
         int maxLen = a.integer("--max-len", 128);
         double fraction = a.number("--label-fraction", 1);
         Double dropout = a.has("--dropout") ? a.number("--dropout", 0.1) : null;
+        if (a.has("--max-len") && maxLen < 3) throw new IllegalArgumentException("--max-len must be at least 3 ([CLS], a token, [SEP]), got " + maxLen);
+        if (dropout != null && !(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+        if (a.has("--aux-mlm-text") && !(o.auxMlmWeight > 0))
+            throw new IllegalArgumentException("--aux-mlm-text is the text of the auxiliary masked-LM loss: give --aux-mlm-weight W > 0 with it");
         String init = a.string("--init", null);
         boolean scratch = a.has("--scratch");
         if (init == null && !scratch) throw new IllegalArgumentException("give --init DIR (pretrained folder) or --scratch");

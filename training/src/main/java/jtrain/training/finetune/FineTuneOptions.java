@@ -42,14 +42,24 @@ public final class FineTuneOptions {
     /** Seeds initialisation of new weights, dropout, shuffling and masking. */
     public long seed = 1;
 
+    /** Refuses settings that cannot train, naming the option of ./trainer finetune that sets each field. */
     void validate() {
-        if (batchSize < 1 || gradAccum < 1) throw new IllegalArgumentException("batch size and gradient accumulation must be positive");
+        if (batchSize < 1) throw new IllegalArgumentException("--batch (batchSize) must be positive, got " + batchSize);
+        if (gradAccum < 1) throw new IllegalArgumentException("--grad-accum (gradAccum) must be positive, got " + gradAccum);
         if (steps < 0 || (steps == 0 && epochs < 1)) throw new IllegalArgumentException("need --epochs >= 1 or --steps >= 1");
-        if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
-        if (!(headLrScale >= 0)) throw new IllegalArgumentException("head learning-rate scale must be >= 0, got " + headLrScale);
-        if (!(warmupFraction >= 0 && warmupFraction <= 1)) throw new IllegalArgumentException("warm-up fraction must be in [0, 1]");
-        if (evalEvery < 0 || patience < 0 || logEvery < 1) throw new IllegalArgumentException("eval-every and patience must be >= 0");
-        if (!(auxMlmWeight >= 0)) throw new IllegalArgumentException("aux MLM weight must be >= 0, got " + auxMlmWeight);
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
+        if (!(headLrScale >= 0) || Double.isInfinite(headLrScale))
+            throw new IllegalArgumentException("--head-lr-scale (headLrScale) must be >= 0, got " + headLrScale);
+        if (!(warmupFraction >= 0 && warmupFraction <= 1))
+            throw new IllegalArgumentException("--warmup (warmupFraction) must be a fraction of the steps in [0, 1], got " + warmupFraction);
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay))
+            throw new IllegalArgumentException("--weight-decay (weightDecay) must be >= 0, got " + weightDecay);
+        if (!(clipNorm >= 0)) throw new IllegalArgumentException("--clip (clipNorm) must be >= 0 (0 = off), got " + clipNorm);
+        if (evalEvery < 0) throw new IllegalArgumentException("--eval-every (evalEvery) must be >= 0 (0 = once per epoch), got " + evalEvery);
+        if (patience < 0) throw new IllegalArgumentException("--patience must be >= 0 (0 = never stop early), got " + patience);
+        if (logEvery < 1) throw new IllegalArgumentException("logEvery must be positive, got " + logEvery);
+        if (!(auxMlmWeight >= 0) || Double.isInfinite(auxMlmWeight))
+            throw new IllegalArgumentException("--aux-mlm-weight (auxMlmWeight) must be >= 0, got " + auxMlmWeight);
         new EvalResult(0, 0, 0, 0, null, null).score(metric); // rejects unknown metric names
     }
 }

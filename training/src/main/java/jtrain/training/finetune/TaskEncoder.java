@@ -73,7 +73,9 @@ public final class TaskEncoder {
                     break;
                 }
                 String tag = s.tags().get(w);
-                int label = tag == null ? BertTask.IGNORE_INDEX : labels.id(tag, s.docId());
+                // The sentence's id names its first line; the word says which of its lines holds the tag.
+                int label = tag == null ? BertTask.IGNORE_INDEX
+                        : labels.id(tag, s.docId() + " (word " + (w + 1) + ", '" + s.tokens().get(w) + "')");
                 for (int p = 0; p < pieces.size(); p++) {
                     ids.add(pieces.get(p));
                     labelIds.add(p == 0 ? label : BertTask.IGNORE_INDEX);

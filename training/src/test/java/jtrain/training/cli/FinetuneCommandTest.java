@@ -303,7 +303,29 @@ class FinetuneCommandTest {
         assertError(finetune(seqArgs(out, "--init", pretrained.getParent().getParent().toString())), "it looks like a pretraining run");
         assertError(finetune(seqArgs(out, "--init", tmp.resolve("no-such-model").toString())), "no-such-model: no such folder");
         assertError(finetune("--task", "seq", "--init", init, "--train", dev.toString(), "--dev", "--out", out.toString()), "--dev needs a value");
+        // Out-of-range numbers name their option and value.
+        assertError(finetune(seqArgs(out, "--init", init, "--lr", "-1")), "--lr must be a positive number, got -1.0");
+        assertError(finetune(seqArgs(out, "--init", init, "--batch", "0")), "--batch (batchSize) must be positive, got 0");
+        assertError(finetune(seqArgs(out, "--init", init, "--grad-accum", "0")), "--grad-accum (gradAccum) must be positive, got 0");
+        assertError(finetune(seqArgs(out, "--init", init, "--warmup", "2")), "--warmup (warmupFraction) must be a fraction of the steps in [0, 1], got 2.0");
+        assertError(finetune(seqArgs(out, "--init", init, "--weight-decay", "-1")), "--weight-decay (weightDecay) must be >= 0, got -1.0");
+        assertError(finetune(seqArgs(out, "--init", init, "--clip", "-1")), "--clip (clipNorm) must be >= 0 (0 = off), got -1.0");
+        assertError(finetune(seqArgs(out, "--init", init, "--patience", "-1")), "--patience must be >= 0");
+        assertError(finetune(seqArgs(out, "--init", init, "--max-len", "2")), "--max-len must be at least 3 ([CLS], a token, [SEP]), got 2");
+        assertError(finetune(seqArgs(out, "--init", init, "--dropout", "1.5")), "--dropout must be in [0, 1), got 1.5");
+        // A text for a loss that is off would be silently unused.
+        assertError(finetune(seqArgs(out, "--init", init, "--aux-mlm-text", dev.toString())),
+                "--aux-mlm-text is the text of the auxiliary masked-LM loss: give --aux-mlm-weight W > 0 with it");
         assertFalse(Files.exists(out), "nothing was written");
+    }
+
+    @Test
+    void aTagUnseenInTrainingNamesTheWordThatCarriesIt() throws IOException {
+        Path unseen = Files.writeString(tmp.resolve("unseen.conll"), "the\tDET\nwhale\tNOUN\n\nthe\tDET\nbig\tADJ\nship\tNOUN\n");
+        Result r = finetune("--task", "tok", "--init", pretrained.toString(), "--train", conllFile("t2.conll", 16, 4).toString(),
+                "--dev", unseen.toString(), "--steps", "1", "--out", tmp.resolve("unseen-tag").toString());
+        // The sentence starts on line 4; its second word, on line 5, has the tag.
+        assertError(r, "unseen.conll:4 (word 2, 'big'): label 'ADJ' does not occur in the training data (known labels: DET, NOUN, VERB)");
     }
 
     static void assertError(Result r, String expected) {
