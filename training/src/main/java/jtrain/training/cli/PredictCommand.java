@@ -3,6 +3,7 @@ package jtrain.training.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,18 +55,22 @@ public final class PredictCommand {
             boolean file = a.has("--input");
             String text = file ? null : a.text();
             checkModeOptions(a, file);
+            Path outFile = a.has("--out") ? Path.of(a.string("--out", null)) : null;
+            if (outFile != null) requireWritableFile(outFile); // before the model runs over the whole file
             int batch = a.integer("--batch", 32);
             if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
             Device device = Devices.select(a.string("--device", "auto")); // before any loading: a bad device fails at once
             Devices.setPrecision(device, a.string("--precision", "fp32"), err);
             TaskModels.Loaded m = TaskModels.load(dir);
-            Predictor p = new Predictor(m, maxLength(a, m));
+            if (a.has("--pair") && m.kind() != TaskKind.SEQUENCE)
+                throw new IllegalArgumentException("--pair is for sequence classifiers; " + dir + " is a token classifier, which tags the words of one TEXT");
+            int maxLen = maxLength(a, m);
+            Predictor p = new Predictor(m, maxLen);
             m.model().to(device);
             if (file) {
-                PredictFile.run(p, m.kind(), Path.of(a.string("--input", null)), a.has("--out") ? Path.of(a.string("--out", null)) : null,
-                        batch, out, err);
+                PredictFile.run(p, m.kind(), Path.of(a.string("--input", null)), outFile, batch, out, err);
             } else if (m.kind() == TaskKind.SEQUENCE) {
-                printLabel(p.classify(text, a.string("--pair", null)), a.has("--json"), out);
+                printLabel(p.classify(text, a.string("--pair", null)), maxLen, a.has("--json"), out);
             } else {
                 printTags(p.tag(text), a.has("--json"), out);
             }
@@ -90,6 +95,13 @@ public final class PredictCommand {
             for (String o : List.of("--out", "--batch"))
                 if (a.has(o)) throw new IllegalArgumentException(o + " goes with --input FILE");
         }
+    }
+
+    /** --out FILE: a file in an existing folder (a mistake here is found before the model runs, not after). */
+    private static void requireWritableFile(Path outFile) {
+        if (Files.isDirectory(outFile)) throw new IllegalArgumentException("--out " + outFile + " is a folder; give a file name");
+        Path parent = outFile.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) throw new IllegalArgumentException("--out " + outFile + ": the folder " + parent + " does not exist");
     }
 
     /** --max-len, or the model's maximum positions (what a text is cut to without it). */
@@ -127,14 +139,14 @@ public final class PredictCommand {
         return j;
     }
 
-    private static void printLabel(Predictor.Label l, boolean json, PrintStream out) {
+    private static void printLabel(Predictor.Label l, int maxLen, boolean json, PrintStream out) {
         if (json) {
             out.println(Json.write(labelJson(l)));
             return;
         }
         out.println(l.label());
         for (int i = 0; i < l.labels().size(); i++) out.printf("  %-20s %.4f%n", l.labels().get(i), l.probabilities()[i]);
-        if (l.truncated()) out.println("(the text was truncated to the model's maximum length)");
+        if (l.truncated()) out.println("(the text was cut to " + maxLen + " tokens)");
     }
 
     private static void printTags(List<Predictor.WordTag> tags, boolean json, PrintStream out) {

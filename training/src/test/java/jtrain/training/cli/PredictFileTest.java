@@ -196,6 +196,27 @@ class PredictFileTest {
         assertError(predict("--model", classifier, "--input", input.toString(), "--batch", "0"), "--batch must be at least 1, got 0");
         assertError(predict("--model", classifier, "--input", input.toString(), "--max-len", "4096"), "--max-len 4096 exceeds the model's 128 positions");
         assertError(predict("--model", classifier, "--input", input.toString(), "--device", "tpu"), "unknown device 'tpu'");
+        assertError(predict("--model", tagger, "--pair", "the ship", "the whale"),
+                "--pair is for sequence classifiers; " + tagger + " is a token classifier, which tags the words of one TEXT");
+    }
+
+    @Test
+    void anOutFileThatCannotBeWrittenIsRefusedBeforeTheModelRuns() throws IOException {
+        Path input = Files.writeString(tmp.resolve("two.txt"), "the whale\nthe horse\n");
+        Path noFolder = tmp.resolve("no-such-folder").resolve("p.jsonl");
+        Result r = predict("--model", classifier, "--input", input.toString(), "--out", noFolder.toString());
+        assertError(r, "--out " + noFolder + ": the folder " + noFolder.getParent() + " does not exist");
+        assertFalse(r.err().contains("records"), "no progress line: the model did not run");
+        Path folder = Files.createDirectories(tmp.resolve("a-folder"));
+        assertError(predict("--model", classifier, "--input", input.toString(), "--out", folder.toString()),
+                "--out " + folder + " is a folder; give a file name");
+    }
+
+    @Test
+    void aCutTextSaysToHowManyTokens() {
+        Result r = predict("--model", classifier, "--max-len", "4", "--device", "cpu", "the whale sees the ship");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().strip().endsWith("(the text was cut to 4 tokens)"), r.out());
     }
 
     @Test
