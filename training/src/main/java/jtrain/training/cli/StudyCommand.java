@@ -1,11 +1,14 @@
 package jtrain.training.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
 import jtrain.training.data.DataCache;
+import jtrain.training.data.DataException;
 import jtrain.training.run.RunLock;
 import jtrain.training.study.Study;
 import jtrain.training.study.StudyData;
@@ -27,6 +30,20 @@ public final class StudyCommand {
     private StudyCommand() {}
 
     public static int run(String[] args) throws IOException {
+        return run(args, System.err);
+    }
+
+    /** Mistakes in the options or the data are one line on err and exit code 2, as in the other commands. */
+    static int run(String[] args, PrintStream err) throws IOException {
+        try {
+            return parseAndRun(args);
+        } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
+            Main.printError(err, "trainer study: " + e.getMessage(), e);
+            return 2;
+        }
+    }
+
+    private static int parseAndRun(String[] args) throws IOException {
         ArgList a = ArgList.optionsOnly(args, Set.of("--preset", "--device", "--precision", "--out", "--seed", "--cache", "--from"), Set.of(),
                 "\n" + USAGE);
         if (a.help()) {

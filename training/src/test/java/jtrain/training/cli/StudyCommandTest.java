@@ -1,0 +1,48 @@
+package jtrain.training.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mistakes in ./trainer study's options are one line and exit code 2, found before any data or training. */
+class StudyCommandTest {
+    static List<String> errorLines(String... args) throws IOException {
+        var err = new ByteArrayOutputStream();
+        assertEquals(2, StudyCommand.run(args, new PrintStream(err, true, StandardCharsets.UTF_8)));
+        return err.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void badOptionsAreOneLineWithoutTheDebugHint() throws IOException {
+        assertEquals(List.of("trainer study: unknown preset 'foo' (expected quick, standard or full)"), errorLines("--preset", "foo"));
+        assertEquals(List.of("trainer study: --seed needs an integer, got 'x'"), errorLines("--seed", "x"));
+        assertEquals(List.of("trainer study: --out needs a value"), errorLines("--out"));
+    }
+
+    @Test
+    void anUnknownOptionIsNamedAboveTheUsage() throws IOException {
+        List<String> lines = errorLines("--bogus");
+        assertEquals("trainer study: unknown option --bogus", lines.getFirst());
+        assertTrue(lines.get(1).startsWith("usage: ./trainer study"), lines.get(1));
+        assertFalse(String.join("\n", lines).contains("--debug for details"), String.join("\n", lines));
+    }
+
+    @Test
+    void anOutThatIsAFileIsNamedAndLeftAlone(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "keep me");
+        assertEquals(List.of("trainer study: " + file + " is a file, not a folder: choose another --out"),
+                errorLines("--out", file.toString(), "--device", "cpu"));
+        assertEquals("keep me", Files.readString(file));
+    }
+}
