@@ -138,8 +138,9 @@ public final class FinetuneCommand {
 
         TaskData data = TaskData.load(task, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), userFiles(a),
                 a.integer("--split-seed", (int) Splits.DEFAULT_SEED));
-        if (data.size(Split.TRAIN) == 0) throw new DataException(task + ": no training examples (--train FILE)");
-        if (data.size(Split.DEV) == 0) throw new DataException(task + ": no dev examples (--dev FILE)");
+        TaskData.Files given = userFiles(a);
+        if (data.size(Split.TRAIN) == 0) throw new DataException(task + ": no training examples (" + orFlag(given.train(), "--train") + ")");
+        if (data.size(Split.DEV) == 0) throw new DataException(task + ": no dev examples (" + orFlag(given.dev(), "--dev") + ")");
         LabelVocab labels = data.labelVocab();
         TaskData labelled = data.withLabelFraction(fraction, o.seed);
         log.printf("%s: %,d training examples (label fraction %s of %,d), %,d dev, %,d test; %d labels%n", task,
@@ -293,6 +294,11 @@ public final class FinetuneCommand {
         j.putAll(r.bestDev().toMap("dev"));
         if (test != null) j.putAll(test.toMap("test"));
         Files.writeString(out.resolve("results.json"), Json.writePretty(j));
+    }
+
+    /** Where examples were looked for: the file given (a header alone has none), else the option that gives one. */
+    private static String orFlag(Path file, String flag) {
+        return file != null ? "none in " + file : flag + " FILE";
     }
 
     static TaskData.Files userFiles(ArgList a) {

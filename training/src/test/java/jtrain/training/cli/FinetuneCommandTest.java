@@ -303,6 +303,8 @@ class FinetuneCommandTest {
         assertError(finetune(seqArgs(out, "--init", pretrained.getParent().getParent().toString())), "it looks like a pretraining run");
         assertError(finetune(seqArgs(out, "--init", tmp.resolve("no-such-model").toString())), "no-such-model: no such folder");
         assertError(finetune("--task", "seq", "--init", init, "--train", dev.toString(), "--dev", "--out", out.toString()), "--dev needs a value");
+        Path headerOnly = Files.writeString(tmp.resolve("header.csv"), "text,label\n");
+        assertError(finetune(seqArgs(out, "--init", init, "--train", headerOnly.toString())), "seq: no training examples (none in " + headerOnly + ")");
         // Out-of-range numbers name their option and value.
         assertError(finetune(seqArgs(out, "--init", init, "--lr", "-1")), "--lr must be a positive number, got -1.0");
         assertError(finetune(seqArgs(out, "--init", init, "--batch", "0")), "--batch (batchSize) must be positive, got 0");
