@@ -50,7 +50,9 @@ public final class AtomicFiles {
             moved = true;
             syncDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": could not write the file: " + IoErrors.describe(e), e);
+            // The hidden temporary name means nothing to the user: name the folder it was to be written in instead.
+            String why = IoErrors.describe(e).replace(tmp.toString(), "a temporary file in " + dir);
+            throw new UncheckedIOException(target + ": could not write the file: " + why, e);
         } finally {
             if (!moved) deleteQuietly(tmp);
         }
