@@ -52,7 +52,8 @@ public final class PretrainRun {
             folder.readConfig(); // a clear error when the folder holds no run
             if (checkpointer.latest().isPresent()) {
                 Path from = checkpointer.restore(state, model);
-                inv.progress().println("resuming from " + from + " (step " + state.step + " of " + config.steps() + ")");
+                inv.progress().println("resuming from " + from + " (step " + state.step + " of " + config.steps()
+                        + (state.step >= config.steps() ? ": the run is complete, nothing is left to train)" : ")"));
             } else {
                 // Killed before its first checkpoint: step 0 is rebuilt from the seed exactly, so start over.
                 inv.progress().println("no checkpoint yet in " + checkpointer.dir() + ": starting again from step 0");

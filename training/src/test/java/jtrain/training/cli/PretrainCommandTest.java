@@ -110,6 +110,12 @@ class PretrainCommandTest {
         assertTrue(resumed.out().contains("resuming from"), resumed.out());
         assertEquals("step-6", Files.readString(run.resolve("checkpoints/latest")).trim());
         assertEquals(6 + 2, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+        assertFalse(resumed.out().contains("the run is complete"), resumed.out());
+
+        Result finished = pretrain("--out", run.toString(), "--resume");
+        assertEquals(0, finished.code(), finished.err());
+        assertTrue(finished.out().contains("(step 6 of 6: the run is complete, nothing is left to train)"), finished.out());
+        assertEquals(6 + 2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "nothing logged again");
     }
 
     @Test
