@@ -8,7 +8,9 @@ import java.util.List;
  * User CoNLL-style token tagging data, a blank line between sentences, in one of two layouts:
  * <ul>
  * <li>plain CoNLL: "token<TAB>tag" per line (with more columns, the first is the token and the last the tag); lines
- *     starting with "#" and holding no tab are comments;</li>
+ *     starting with "#" and holding no tab are comments. A file whose first token line holds no tab has its columns
+ *     separated by spaces instead, as CoNLL-2003's "EU NNP B-NP B-ORG"; its "-DOCSTART-" lines (document breaks,
+ *     not sentences) are skipped in either layout;</li>
  * <li>CoNLL-U (Universal Dependencies): ten columns ID, FORM, LEMMA, UPOS, ...; the token is FORM and the tag UPOS.
  *     Multi-word token lines (ID "3-4") and empty nodes (ID "5.1") are skipped, since their words are listed on
  *     their own lines; every line starting with "#" is a comment. A file is read as CoNLL-U when it is named
@@ -19,6 +21,8 @@ public final class ConllFormat {
     private ConllFormat() {}
 
     private static final int CONLLU_COLUMNS = 10, FORM = 1, UPOS = 3;
+    /** CoNLL-2003's document break, a line of its own. */
+    private static final String DOCSTART = "-DOCSTART-";
 
     public static List<TaggedSentence> read(Path file) {
         return readNumbered(file, true).stream().map(Numbered::value).toList();
@@ -35,6 +39,7 @@ public final class ConllFormat {
         List<String> lines = Lines.of(file);
         String name = file.getFileName().toString();
         boolean conllu = name.toLowerCase(java.util.Locale.ROOT).endsWith(".conllu") || looksLikeConllu(lines);
+        boolean tabs = conllu || firstTokenLine(lines).indexOf('\t') >= 0;
         List<Numbered<TaggedSentence>> out = new ArrayList<>();
         List<String> tokens = new ArrayList<>(), tags = new ArrayList<>();
         int start = 0;
@@ -47,7 +52,8 @@ public final class ConllFormat {
                 continue;
             }
             if (line.startsWith("#") && (conllu || line.indexOf('\t') < 0)) continue;
-            String[] cols = line.split("\t");
+            String[] cols = tabs ? line.split("\t") : line.strip().split("\\s+");
+            if (!conllu && cols[0].strip().equals(DOCSTART)) continue;
             String token, tag;
             if (conllu) {
                 if (cols.length != CONLLU_COLUMNS)
@@ -65,7 +71,8 @@ public final class ConllFormat {
                 tag = NO_TAG;
             } else {
                 if (cols.length < 2 || cols[0].isBlank() || cols[cols.length - 1].isBlank())
-                    throw Lines.error(file, i, "expected token<TAB>tag, got '" + line + "'");
+                    throw Lines.error(file, i, (tabs ? "expected token<TAB>tag" : "expected a token and its tag separated by spaces")
+                            + ", got '" + line + "'");
                 token = cols[0].strip();
                 tag = cols[cols.length - 1].strip();
             }
@@ -75,6 +82,15 @@ public final class ConllFormat {
         }
         if (out.isEmpty()) throw new DataException(file + ": no sentences in the file");
         return out;
+    }
+
+    /** The first line that is neither blank, a comment nor a document break; "" when there is none. */
+    private static String firstTokenLine(List<String> lines) {
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#") && line.indexOf('\t') < 0 || line.strip().startsWith(DOCSTART)) continue;
+            return line;
+        }
+        return "";
     }
 
     /** True when the first line that is neither blank nor a comment has CoNLL-U's ten columns and a numeric ID. */

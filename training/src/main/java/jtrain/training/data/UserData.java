@@ -28,13 +28,13 @@ public final class UserData {
         };
     }
 
-    /** Token tagging sentences from .conll, .conllu, .bio or .iob files (token<TAB>tag lines). */
+    /** Token tagging sentences from .conll, .conllu, .bio or .iob files (a token and its tag per line). */
     public static List<TaggedSentence> tagged(Path file) {
         String ext = extension(file);
         return switch (ext) {
             case "conll", "conllu", "bio", "iob" -> ConllFormat.read(file);
             default -> throw new DataException(file + ": unknown format '." + ext
-                    + "' for tagged tokens (use .conll: token<TAB>tag lines)");
+                    + "' for tagged tokens (use .conll: a token and its tag per line)");
         };
     }
 

@@ -104,6 +104,22 @@ class UserFormatsTest {
     }
 
     @Test
+    void conll2003SeparatesColumnsBySpacesAndHasDocumentBreaks() throws IOException {
+        // The CoNLL-2003 layout: word, POS, chunk, NER tag separated by single spaces; -DOCSTART- between documents.
+        Path f = write("eng.train", "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\n-DOCSTART- -X- -X- O\n\n"
+                + "Peter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n");
+        List<TaggedSentence> s = ConllFormat.read(f);
+        assertEquals(2, s.size());
+        assertEquals(List.of("EU", "rejects"), s.get(0).tokens());
+        assertEquals(List.of("B-ORG", "O"), s.get(0).tags());
+        assertEquals(List.of("B-PER", "I-PER"), s.get(1).tags());
+        assertEquals("eng.train:3", s.get(0).docId());
+        // Tab-separated files keep DOCSTART out too; a space-separated line with no tag is named.
+        assertEquals(1, ConllFormat.read(write("t.conll", "-DOCSTART-\tO\n\nEU\tB-ORG\n")).size());
+        assertFails(ConllFormat::read, write("notag.conll", "EU B-ORG\nrejects\n"), ":2: expected a token and its tag separated by spaces");
+    }
+
+    @Test
     void conlluTakesFormAndUposAndSkipsMultiwordTokensAndEmptyNodes() throws IOException {
         String ud = "# sent_id = 1\n# text = I can't\tgo.\n"
                 + "1\tI\tI\tPRON\tPRP\t_\t3\tnsubj\t_\t_\n"
