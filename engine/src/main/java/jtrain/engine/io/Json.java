@@ -20,14 +20,12 @@ public final class Json {
         this.source = source;
     }
 
-    /** Parses a whole document; source names the file in error messages. */
+    /**
+     * Parses a whole document; source names the file in error messages, which read
+     * "source:LINE:COLUMN: invalid JSON: expected WHAT but found WHAT".
+     */
     public static Object parse(String text, String source) {
-        Json p = new Json(text, source);
-        p.skipSpace();
-        Object v = p.value();
-        p.skipSpace();
-        if (p.pos != text.length()) throw p.error("unexpected text after the JSON value");
-        return v;
+        return new Json(text, source).document();
     }
 
     public static Object parse(String text) {
@@ -36,14 +34,46 @@ public final class Json {
 
     @SuppressWarnings("unchecked")
     public static Map<String, Object> parseObject(String text, String source) {
-        Object v = parse(text, source);
-        if (!(v instanceof Map)) throw new IllegalArgumentException(source + ": expected a JSON object at the top level");
+        Json p = new Json(text, source);
+        Object v = p.document();
+        if (!(v instanceof Map)) {
+            p.pos = 0;
+            p.skipSpace();
+            throw new IllegalArgumentException(p.where(p.pos) + ": expected a JSON object at the top level but found " + kind(v));
+        }
         return (Map<String, Object>) v;
     }
 
+    private Object document() {
+        skipSpace();
+        Object v = value();
+        skipSpace();
+        if (pos != text.length()) throw error("expected the end of the input after the value but found " + found());
+        return v;
+    }
+
+    private static String kind(Object v) {
+        return switch (v) {
+            case null -> "null";
+            case List<?> _ -> "an array";
+            case String _ -> "a string";
+            case Boolean _ -> "a boolean";
+            default -> "a number";
+        };
+    }
+
     private IllegalArgumentException error(String message) {
+        return error(message, pos);
+    }
+
+    private IllegalArgumentException error(String message, int at) {
+        return new IllegalArgumentException(where(at) + ": invalid JSON: " + message);
+    }
+
+    /** "source:LINE:COLUMN" of offset at (both counted from 1). */
+    private String where(int at) {
         int line = 1, col = 1;
-        for (int i = 0; i < Math.min(pos, text.length()); i++) {
+        for (int i = 0; i < Math.min(at, text.length()); i++) {
             if (text.charAt(i) == '\n') {
                 line++;
                 col = 1;
@@ -51,25 +81,38 @@ public final class Json {
                 col++;
             }
         }
-        return new IllegalArgumentException(source + ":" + line + ":" + col + ": invalid JSON: " + message);
+        return source + ":" + line + ":" + col;
+    }
+
+    /** What stands at the current position: the end of the input, a word or number (quoted), or one character. */
+    private String found() {
+        if (pos >= text.length()) return "the end of the input";
+        int end = pos;
+        while (end < text.length() && end - pos < 20 && isWordChar(text.charAt(end))) end++;
+        if (end > pos) return "'" + text.substring(pos, end) + (end < text.length() && isWordChar(text.charAt(end)) ? "...'" : "'");
+        char c = text.charAt(pos);
+        return Character.isISOControl(c) ? String.format("the control character U+%04X", (int) c) : "'" + c + "'";
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '+' || c == '-';
     }
 
     private void skipSpace() {
         while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) pos++;
     }
 
-    private char peek() {
-        if (pos >= text.length()) throw error("unexpected end of input");
-        return text.charAt(pos);
+    private boolean at(char c) {
+        return pos < text.length() && text.charAt(pos) == c;
     }
 
-    private void expect(char c) {
-        if (peek() != c) throw error("expected '" + c + "' but found '" + peek() + "'");
+    private void expect(char c, String what) {
+        if (!at(c)) throw error("expected " + what + " but found " + found());
         pos++;
     }
 
     private Object value() {
-        char c = peek();
+        char c = pos < text.length() ? text.charAt(pos) : 0;
         switch (c) {
             case '{': return object();
             case '[': return array();
@@ -77,55 +120,55 @@ public final class Json {
             case 't': return literal("true", Boolean.TRUE);
             case 'f': return literal("false", Boolean.FALSE);
             case 'n': return literal("null", null);
+            case 'N': return literal("NaN", Double.NaN); // NaN and Infinity, which Python's json module writes
+            case 'I': return literal("Infinity", Double.POSITIVE_INFINITY);
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return number();
-                if (c == 'N' || c == 'I') return nonFinite();
-                throw error("unexpected character '" + c + "'");
+                throw error("expected a value but found " + found());
         }
     }
 
+    /** The word alone (not the start of a longer one, as in "nullify"), else an error showing what is there. */
     private Object literal(String word, Object v) {
-        if (!text.startsWith(word, pos)) throw error("expected " + word);
-        pos += word.length();
+        int end = pos + word.length();
+        if (!text.startsWith(word, pos) || (end < text.length() && isWordChar(text.charAt(end)))) {
+            throw error("expected a value but found " + found());
+        }
+        pos = end;
         return v;
     }
 
-    /** NaN and Infinity, which Python's json module writes. */
-    private Object nonFinite() {
-        if (text.startsWith("NaN", pos)) return literal("NaN", Double.NaN);
-        return literal("Infinity", Double.POSITIVE_INFINITY);
-    }
-
     private Map<String, Object> object() {
-        expect('{');
+        expect('{', "'{'");
         Map<String, Object> m = new LinkedHashMap<>();
         skipSpace();
-        if (peek() == '}') {
+        if (at('}')) {
             pos++;
             return m;
         }
         while (true) {
             skipSpace();
+            if (!at('"')) throw error("expected a quoted key but found " + found());
             String key = string();
             skipSpace();
-            expect(':');
+            expect(':', "':' after the key");
             skipSpace();
             m.put(key, value());
             skipSpace();
-            if (peek() == ',') {
+            if (at(',')) {
                 pos++;
             } else {
-                expect('}');
+                expect('}', "',' or '}'");
                 return m;
             }
         }
     }
 
     private List<Object> array() {
-        expect('[');
+        expect('[', "'['");
         List<Object> list = new ArrayList<>();
         skipSpace();
-        if (peek() == ']') {
+        if (at(']')) {
             pos++;
             return list;
         }
@@ -133,28 +176,30 @@ public final class Json {
             skipSpace();
             list.add(value());
             skipSpace();
-            if (peek() == ',') {
+            if (at(',')) {
                 pos++;
             } else {
-                expect(']');
+                expect(']', "',' or ']'");
                 return list;
             }
         }
     }
 
     private String string() {
-        expect('"');
+        int open = pos;
+        expect('"', "'\"'");
         StringBuilder sb = new StringBuilder();
         while (true) {
-            char c = peek();
-            pos++;
+            if (pos >= text.length()) throw unclosed(open);
+            char c = text.charAt(pos++);
             if (c == '"') return sb.toString();
             if (c != '\\') {
                 sb.append(c);
                 continue;
             }
-            char e = peek();
-            pos++;
+            int escape = pos - 1;
+            if (pos >= text.length()) throw unclosed(open);
+            char e = text.charAt(pos++);
             switch (e) {
                 case '"', '\\', '/' -> sb.append(e);
                 case 'b' -> sb.append('\b');
@@ -163,17 +208,23 @@ public final class Json {
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
                 case 'u' -> {
-                    if (pos + 4 > text.length()) throw error("truncated \\u escape");
-                    try {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
+                    String hex = text.substring(pos, Math.min(pos + 4, text.length()));
+                    if (!hex.matches("[0-9a-fA-F]{4}")) {
+                        throw error("expected four hex digits after \\u but found '" + hex + "'", escape);
                     }
+                    sb.append((char) Integer.parseInt(hex, 16));
                     pos += 4;
                 }
-                default -> throw error("bad escape \\" + e);
+                default -> {
+                    throw error("expected an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX) but found '\\" + e + "'", escape);
+                }
             }
         }
+    }
+
+    /** Reported where the string opens: the end of the input is rarely where the quote is missing. */
+    private IllegalArgumentException unclosed(int open) {
+        return error("the string that starts here is not closed: no '\"' before the end of the input", open);
     }
 
     private Object number() {
@@ -202,7 +253,7 @@ public final class Json {
             if (integral && s.length() < 19) return Long.parseLong(s);
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw error("bad number '" + s + "'");
+            throw error("expected a number but found '" + s + "'", start);
         }
     }
 

@@ -29,13 +29,13 @@ public final class JsonlFormat {
         String name = file.getFileName().toString();
         List<Numbered<TextExample>> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) continue;
+            String line = lines.get(i);
+            if (line.isBlank()) continue;
             Map<String, Object> obj;
             try {
-                obj = Json.parseObject(line, "json");
+                obj = Json.parseObject(line, "json"); // not stripped: the column in an error is the line's own
             } catch (IllegalArgumentException e) {
-                throw Lines.error(file, i, "malformed JSON: " + e.getMessage().replaceFirst("^json:\\d+:", "column "));
+                throw Lines.error(file, i, "malformed JSON: " + e.getMessage().replaceFirst("^json:\\d+:(\\d+): (invalid JSON: )?", "column $1: "));
             }
             String text = field(obj, "text", file, i, true);
             String id = field(obj, "id", file, i, false);

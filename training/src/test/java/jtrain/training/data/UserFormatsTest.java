@@ -55,9 +55,10 @@ class UserFormatsTest {
 
     @Test
     void jsonlErrorsNameFileAndLine() throws IOException {
-        assertFails(JsonlFormat::read, write("b1.jsonl", "{\"text\": \"ok\"}\n{\"text\": oops}\n"), ":2: malformed JSON");
+        assertFails(JsonlFormat::read, write("b1.jsonl", "{\"text\": \"ok\"}\n  {\"text\": oops}\n"),
+                ":2: malformed JSON: column 12: expected a value but found 'oops'");
         assertFails(JsonlFormat::read, write("b2.jsonl", "{\"text\": \"ok\"}\n\n{\"label\": \"x\"}\n"), ":3: missing \"text\"");
-        assertFails(JsonlFormat::read, write("b3.jsonl", "[1, 2]\n"), ":1:");
+        assertFails(JsonlFormat::read, write("b3.jsonl", "[1, 2]\n"), ":1: malformed JSON: column 1: expected a JSON object at the top level but found an array");
         assertFails(JsonlFormat::read, write("b4.jsonl", "{\"text\": \"ok\", \"label\": [\"a\"]}\n"), ":1: \"label\" must be a string or a number, got [\"a\"]");
         assertFails(JsonlFormat::read, write("b5.jsonl", "{\"text\": 0.5}\n"), ":1: \"text\" must be a string, got 0.5");
     }
