@@ -28,10 +28,14 @@ public final class TextFiles {
         return decodeUtf8(bytes, file.toString());
     }
 
-    /** Like readUtf8 but an empty (or blank) file is an error too: every user data file must hold something. */
+    /**
+     * Like readUtf8 but a file without text is an error too, every user data file must hold something: "empty file"
+     * when it has no characters, "only blank lines" when it has nothing but whitespace.
+     */
     public static String readNonEmpty(Path file) {
         String text = readUtf8(file);
-        if (text.isBlank()) throw new DataException(file + ": empty file");
+        if (text.isEmpty()) throw new DataException(file + ": empty file");
+        if (text.isBlank()) throw new DataException(file + ": only blank lines");
         return text;
     }
 

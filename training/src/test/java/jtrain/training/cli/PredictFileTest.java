@@ -174,8 +174,8 @@ class PredictFileTest {
         assertError(predict("--model", classifier, "--input", noText.toString()), "notext.jsonl:2: missing \"text\"");
         Path emptyText = Files.writeString(tmp.resolve("emptytext.tsv"), "sentence\tlabel\nthe whale\tsea\n\tland\n");
         assertError(predict("--model", classifier, "--input", emptyText.toString()), "emptytext.tsv:3: empty text");
-        Path empty = Files.writeString(tmp.resolve("empty.txt"), "\n\n");
-        assertError(predict("--model", classifier, "--input", empty.toString()), "empty.txt: empty file");
+        Path blank = Files.writeString(tmp.resolve("blank.txt"), "\n\n");
+        assertError(predict("--model", classifier, "--input", blank.toString()), "blank.txt: only blank lines");
         assertError(predict("--model", classifier, "--input", tmp.resolve("missing.txt").toString()), "missing.txt: no such file");
         Path conll = Files.writeString(tmp.resolve("words.conll"), "the\nwhale\n");
         assertError(predict("--model", classifier, "--input", conll.toString()), "words.conll: a sequence classifier labels texts");

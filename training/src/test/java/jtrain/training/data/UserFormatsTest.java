@@ -144,7 +144,8 @@ class UserFormatsTest {
     @Test
     void missingEmptyAndNonUtf8Files() throws IOException {
         assertFails(JsonlFormat::read, dir.resolve("nope.jsonl"), "no such file");
-        assertFails(ConllFormat::read, write("empty.conll", "\n  \n"), "empty file");
+        assertFails(ConllFormat::read, write("blank.conll", "\n  \n"), "blank.conll: only blank lines");
+        assertFails(ConllFormat::read, write("empty.conll", ""), "empty.conll: empty file");
         Path latin1 = Files.write(dir.resolve("latin1.tsv"),
                 "sentence\tlabel\ncaf\u00e9\t1\n".getBytes(StandardCharsets.ISO_8859_1));
         assertFails(DelimitedFormat::read, latin1, ":2: not valid UTF-8");
