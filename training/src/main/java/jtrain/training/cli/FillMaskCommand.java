@@ -59,7 +59,7 @@ public final class FillMaskCommand {
             return 2;
         }
         String maskToken = tok.specialTokens().mask();
-        if (!text.contains(maskToken)) return fail(err, "TEXT must contain " + maskToken);
+        if (!text.contains(maskToken)) return fail(err, "TEXT must contain " + maskToken + caseHint(text, maskToken));
         int[] ids = tok.encode(text).ids();
         if (ids.length > mlm.config.maxPositionEmbeddings()) {
             return fail(err, "the text is " + ids.length + " tokens long; the model takes at most " + mlm.config.maxPositionEmbeddings());
@@ -74,6 +74,16 @@ public final class FillMaskCommand {
             }
         }
         return 0;
+    }
+
+    /** When the text holds the mask token in another case ("[mask]"): a reminder that the match is case-sensitive. */
+    static String caseHint(String text, String maskToken) {
+        for (int i = 0; i + maskToken.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, maskToken, 0, maskToken.length())) {
+                return " (the match is case-sensitive; the text has " + text.substring(i, i + maskToken.length()) + ")";
+            }
+        }
+        return "";
     }
 
     static Map<String, Object> toJson(int[] ids, List<FillMask.Prediction> predictions, BertTokenizer tok) {

@@ -80,4 +80,18 @@ class FillMaskCommandTest {
         assertEquals(2, run("--model", dir.toString(), "no mask here"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("[MASK]"));
     }
+
+    @Test
+    void aMaskInAnotherCaseIsNotAMaskAndTheErrorSaysTheMatchIsCaseSensitive() {
+        Path dir = Golden.require("hf-bert-tiny/trained");
+        assertEquals(2, run("--model", dir.toString(), "the [mask] is blue"));
+        assertEquals("trainer fill-mask: TEXT must contain [MASK] (the match is case-sensitive; the text has [mask])",
+                err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void theCaseHintNamesTheTokenizersOwnMaskToken() {
+        assertEquals(" (the match is case-sensitive; the text has <MASK>)", FillMaskCommand.caseHint("a <MASK> b", "<mask>"));
+        assertEquals("", FillMaskCommand.caseHint("no mask here", "[MASK]"));
+    }
 }
