@@ -34,6 +34,7 @@ import jtrain.training.finetune.TaskData;
 import jtrain.training.finetune.TaskEncoder;
 import jtrain.training.finetune.TaskModels;
 import jtrain.training.pretrain.MlmMasking;
+import jtrain.training.pretrain.PretrainConfig;
 import jtrain.training.run.InterruptNotice;
 import jtrain.training.run.MetricsLog;
 import jtrain.training.run.Progress;
@@ -53,7 +54,7 @@ public final class FinetuneCommand {
     static final String USAGE = """
             usage: ./trainer finetune --task pos|genre|spam|seq|tok --out DIR
                      [--train FILE --dev FILE [--test FILE]]        (seq: .jsonl/.tsv/.csv, tok: .conll)
-                     [--init DIR | --scratch (--init DIR | --tokenizer DIR --model tiny|mini|small|L,H,A,I)]
+                     [--init DIR | --scratch (--init DIR | --tokenizer DIR --model tiny|mini|small|base|L,H,A,I)]
                      [--label-fraction 1] [--epochs 3 | --steps N] [--batch 32] [--grad-accum 1] [--lr 5e-5]
                      [--head-lr-scale 1] [--warmup 0.1] [--weight-decay 0.01] [--clip 1] [--dropout P]
                      [--freeze-embeddings] [--freeze-layers N] [--aux-mlm-weight 0] [--aux-mlm-text FILE]
@@ -87,7 +88,7 @@ public final class FinetuneCommand {
                 return 0;
             }
             if (!a.positional().isEmpty()) throw new IllegalArgumentException("unexpected argument '" + a.positional().getFirst() + "'");
-            finetune(a, out);
+            finetune(a, out, err);
             return 0;
         } catch (IllegalArgumentException | IllegalStateException | DataException | ArithmeticException | UncheckedIOException e) {
             Main.printError(err, "trainer finetune: " + e.getMessage(), e);
@@ -97,12 +98,12 @@ public final class FinetuneCommand {
         return 2;
     }
 
-    static void finetune(ArgList a, PrintStream log) throws IOException {
+    static void finetune(ArgList a, PrintStream log, PrintStream notes) throws IOException {
         String task = a.required("--task");
         Path out = Path.of(a.required("--out"));
         requireNewOutput(out);
         try (var notice = InterruptNotice.install(System.err, () -> interrupted(out))) {
-            train(a, task, out, log);
+            train(a, task, out, log, notes);
         }
     }
 
@@ -115,7 +116,8 @@ public final class FinetuneCommand {
                 + " holds the metrics so far: delete it, or choose another --out, to start again";
     }
 
-    private static void train(ArgList a, String task, Path out, PrintStream log) throws IOException {
+    /** log: progress and results; notes (stderr): warnings about the options. */
+    private static void train(ArgList a, String task, Path out, PrintStream log, PrintStream notes) throws IOException {
         FineTuneOptions o = options(a);
         if (a.has("--steps") && o.steps < 1) throw new IllegalArgumentException("--steps must be at least 1 (leave it out to train --epochs)");
         int maxLen = a.integer("--max-len", 128);
@@ -131,10 +133,12 @@ public final class FinetuneCommand {
         if (scratch && init == null && (!a.has("--tokenizer") || !a.has("--model")))
             throw new IllegalArgumentException("--scratch needs --init DIR (for its architecture and tokenizer) or --tokenizer DIR and --model SIZE");
         if (init != null) requireModelFolder(Path.of(init));
+        String shape = a.string("--model", "tiny");
+        if (init == null) PretrainConfig.modelShape(shape); // a bad --model fails before any data work
         if (init != null && (a.has("--model") || a.has("--tokenizer")))
             log.println("note: --model and --tokenizer are not used with --init (its config and tokenizer are)");
         Device device = Devices.select(a.string("--device", "auto")); // before any data work: a bad choice fails at once
-        Devices.setPrecision(device, a.string("--precision", "fp32"), System.err);
+        Devices.setPrecision(device, a.string("--precision", "fp32"), notes);
 
         TaskData data = TaskData.load(task, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), userFiles(a),
                 a.integer("--split-seed", (int) Splits.DEFAULT_SEED));
@@ -152,7 +156,7 @@ public final class FinetuneCommand {
         BertTask model;
         if (scratch) {
             BertConfig config = init != null ? HfCheckpoint.readConfig(Path.of(init))
-                    : TaskModels.size(a.string("--model", "tiny"), tok.vocab().size(), Math.max(maxLen, 128));
+                    : TaskModels.size(shape, tok.vocab().size(), Math.max(maxLen, 128));
             model = TaskModels.fromScratch(data.kind(), config, labels, dropout, o.seed);
         } else {
             model = TaskModels.fromPretrained(data.kind(), Path.of(init), labels, dropout, o.seed);

@@ -11,6 +11,7 @@ import java.util.Map;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.io.Folders;
+import jtrain.training.pretrain.PretrainConfig;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.BertConfig;
@@ -97,20 +98,12 @@ public final class TaskModels {
     }
 
 
-    /** "tiny" (2 layers, 128 wide), "mini" (4, 256), "small" (4, 512) as Google's small BERTs, or "L,H,A,I". */
+    /**
+     * "tiny" (2 layers, 128 wide), "mini" (4, 256), "small" (4, 512) as Google's small BERTs, "base" (12, 768), or
+     * "L,H,A,I"; a bad spec is an error naming --model and its value.
+     */
     public static BertConfig size(String spec, int vocabSize, int maxPositions) {
-        int[] s = switch (spec) {
-            case "tiny" -> new int[] {2, 128, 2, 512};
-            case "mini" -> new int[] {4, 256, 4, 1024};
-            case "small" -> new int[] {4, 512, 8, 2048};
-            default -> {
-                String[] parts = spec.split(",");
-                if (parts.length != 4) throw new IllegalArgumentException("--model must be tiny, mini, small or L,H,A,I (layers,hidden,heads,intermediate), got '" + spec + "'");
-                int[] v = new int[4];
-                for (int i = 0; i < 4; i++) v[i] = Integer.parseInt(parts[i].strip());
-                yield v;
-            }
-        };
+        int[] s = PretrainConfig.modelShape(spec);
         return BertConfig.of(vocabSize, s[0], s[1], s[2], s[3]).withMaxPositions(maxPositions);
     }
 

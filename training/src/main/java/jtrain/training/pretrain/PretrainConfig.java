@@ -74,7 +74,7 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
                     }
                     if (shape[i] < 1) throw new IllegalArgumentException("--model L,H,A,I needs positive sizes, got '" + model + "'");
                 }
-                if (shape[1] % shape[2] != 0) throw new IllegalArgumentException("--model: hidden size " + shape[1] + " is not a multiple of the " + shape[2] + " heads");
+                if (shape[1] % shape[2] != 0) throw new IllegalArgumentException("--model " + model + ": hidden size " + shape[1] + " is not a multiple of the " + shape[2] + " heads");
                 yield shape;
             }
         };

@@ -167,6 +167,16 @@ class FinetuneCommandTest {
     }
 
     @Test
+    void aBadScratchShapeNamesTheModelFlagAndItsValue() throws IOException {
+        Path out = tmp.resolve("bad-shape");
+        assertError(finetune(seqArgs(out, "--scratch", "--tokenizer", pretrained.toString(), "--model", "2,30,4,64")),
+                "trainer finetune: --model 2,30,4,64: hidden size 30 is not a multiple of the 4 heads");
+        assertError(finetune(seqArgs(out, "--scratch", "--tokenizer", pretrained.toString(), "--model", "2,x,4,64")),
+                "trainer finetune: --model L,H,A,I needs four integers, got '2,x,4,64'");
+        assertFalse(Files.exists(out), "no run folder for a run that could not start");
+    }
+
+    @Test
     void frozenEmbeddingsAndLayersKeepTheirPretrainedWeights() throws IOException {
         Path out = tmp.resolve("frozen");
         Result r = finetune(seqArgs(out, "--init", pretrained.toString(), "--steps", "5", "--freeze-embeddings", "--freeze-layers", "1"));

@@ -164,6 +164,7 @@ class PretrainCommandTest {
         if (!jtrain.cuda.Cuda.tryInit().available()) assertError("--device cuda: " + jtrain.cuda.Cuda.tryInit().reason(), "--device", "cuda", "--out", out);
         assertError("unknown precision 'fp16' (expected fp32, tf32 or bf16)", "--precision", "fp16", "--device", "cpu", "--out", out);
         assertError("--model must be tiny, mini, small, base or L,H,A,I, got 'huge'", "--model", "huge", "--out", out);
+        assertError("--model 2,30,4,64: hidden size 30 is not a multiple of the 4 heads", "--model", "2,30,4,64", "--out", out);
         assertError("--schedule must be linear, cosine or constant", "--schedule", "exp", "--out", out);
         assertError("holds no run to resume", "--resume", "--out", out);
         assertError("no such file", "--data", tmp.resolve("missing.txt").toString(), "--out", out);
