@@ -134,7 +134,11 @@ public final class FinetuneCommand {
             throw new IllegalArgumentException("--scratch needs --init DIR (for its architecture and tokenizer) or --tokenizer DIR and --model SIZE");
         if (init != null) requireModelFolder(Path.of(init));
         String shape = a.string("--model", "tiny");
-        if (init == null) PretrainConfig.modelShape(shape); // a bad --model fails before any data work
+        if (init == null) {
+            int heads = PretrainConfig.modelShape(shape)[2]; // a bad --model fails before any data work
+            String note = LongSequenceNote.of(maxLen, heads);
+            if (note != null) notes.println(note);
+        }
         if (init != null && (a.has("--model") || a.has("--tokenizer")))
             log.println("note: --model and --tokenizer are not used with --init (its config and tokenizer are)");
         Device device = Devices.select(a.string("--device", "auto")); // before any data work: a bad choice fails at once

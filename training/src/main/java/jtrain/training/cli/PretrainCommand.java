@@ -103,6 +103,8 @@ public final class PretrainCommand {
         if (fresh != null) {
             CorpusSources.requireFiles(fresh.data());
             requireNoRun(folder); // checked again under the lock
+            String note = LongSequenceNote.of(fresh.maxLen(), PretrainConfig.modelShape(fresh.model())[2]);
+            if (note != null) err.println(note);
         }
         jtrain.engine.Device device = fresh == null ? null : device(fresh, precision); // fails now, before any data work
         if (resume && !folder.hasRun()) folder.readConfig(); // the "no run to resume" error, without creating the folder

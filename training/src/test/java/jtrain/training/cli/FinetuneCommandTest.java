@@ -25,6 +25,7 @@ import jtrain.training.SeaLand;
 import jtrain.engine.Tensor;
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
+import jtrain.transformer.HfCheckpoint;
 
 /**
  * ./trainer finetune, eval and predict on small user files: a sequence task (is the sentence about the sea or the
@@ -174,6 +175,17 @@ class FinetuneCommandTest {
         assertError(finetune(seqArgs(out, "--scratch", "--tokenizer", pretrained.toString(), "--model", "2,x,4,64")),
                 "trainer finetune: --model L,H,A,I needs four integers, got '2,x,4,64'");
         assertFalse(Files.exists(out), "no run folder for a run that could not start");
+    }
+
+    @Test
+    void aScratchModelOfMoreThan4096PositionsIsBuiltWithANoteOnItsAttentionMemory() throws IOException {
+        Path out = tmp.resolve("long");
+        Result r = finetune(seqArgs(out, "--scratch", "--tokenizer", pretrained.toString(), "--model", "1,32,2,64", "--max-len", "5000",
+                "--steps", "2"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("note: --max-len 5000 makes a model of 5,000 positions; its attention scores alone take about 191 MiB per layer per "
+                + "sequence (5000 x 5000 positions x 2 heads x 4 bytes)", r.err().strip());
+        assertEquals(5000, HfCheckpoint.readConfig(out.resolve("model")).maxPositionEmbeddings());
     }
 
     @Test

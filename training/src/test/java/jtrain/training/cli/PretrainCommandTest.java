@@ -172,6 +172,18 @@ class PretrainCommandTest {
     }
 
     @Test
+    void aMaxLenAbove4096IsAllowedWithANoteOnStderrAboutAttentionMemory() throws IOException {
+        Path small = Files.writeString(tmp.resolve("small.txt"), "the old whale sailed the deep sea at night.\n\nthe crew watched the white mast.\n");
+        Path run = tmp.resolve("long");
+        Result r = pretrain("--data", small.toString(), "--model", "1,32,2,64", "--max-len", "5000", "--batch", "1", "--steps", "1",
+                "--vocab-size", "60", "--min-frequency", "1", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("note: --max-len 5000 makes a model of 5,000 positions; its attention scores alone take about 191 MiB per layer per "
+                + "sequence (5000 x 5000 positions x 2 heads x 4 bytes)", r.err().strip());
+        assertEquals(5000, HfCheckpoint.readConfig(run.resolve("checkpoints/step-1")).maxPositionEmbeddings());
+    }
+
+    @Test
     void filesOfTheSameNameInTwoFoldersAreTwoSources() throws IOException {
         Path a = corpus(Files.createDirectories(tmp.resolve("a"))), b = corpus(Files.createDirectories(tmp.resolve("b")));
         Result r = pretrain("--data", a.toString(), b.toString(), "--model", "1,32,2,64", "--max-len", "32", "--batch", "4",
