@@ -69,7 +69,7 @@ public final class FillMaskCommand {
             out.println(Json.write(toJson(ids, predictions, tok)));
         } else {
             for (FillMask.Prediction p : predictions) {
-                out.println("[MASK] at position " + p.position() + ":");
+                out.println(maskToken + " at position " + p.position() + ":");
                 for (FillMask.Candidate c : p.top()) out.printf("  %-20s %6d  %.4f%n", tok.vocab().token(c.id()), c.id(), c.score());
             }
         }

@@ -90,6 +90,17 @@ class FillMaskCommandTest {
     }
 
     @Test
+    void aFolderWithItsOwnMaskTokenIsFilledAndNamedByIt(@TempDir Path tmp) throws Exception {
+        // The trained golden folder with its mask token renamed <mask> (vocab.txt and special_tokens_map.json).
+        Path dir = Golden.require("hf-bert-tiny/trained");
+        for (String f : List.of("config.json", "model.safetensors")) Files.copy(dir.resolve(f), tmp.resolve(f));
+        Files.writeString(tmp.resolve("vocab.txt"), Files.readString(dir.resolve("vocab.txt")).replace("[MASK]\n", "<mask>\n"));
+        Files.writeString(tmp.resolve("special_tokens_map.json"), "{\"mask_token\": \"<mask>\"}");
+        assertEquals(0, run("--model", tmp.toString(), "call me <mask> ."), err.toString());
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("<mask> at position 3:"), out.toString());
+    }
+
+    @Test
     void theCaseHintNamesTheTokenizersOwnMaskToken() {
         assertEquals(" (the match is case-sensitive; the text has <MASK>)", FillMaskCommand.caseHint("a <MASK> b", "<mask>"));
         assertEquals("", FillMaskCommand.caseHint("no mask here", "[MASK]"));
