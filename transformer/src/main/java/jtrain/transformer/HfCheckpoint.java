@@ -64,6 +64,11 @@ public final class HfCheckpoint {
 
     /** A masked-LM model with every tensor loaded from the folder (the MLM head must be present). */
     public static BertForMaskedLM loadMaskedLM(Path dir) throws IOException {
+        return loadMaskedLM(dir, new Rng(0));
+    }
+
+    /** As {@link #loadMaskedLM(Path)}, with dropout drawing from dropoutRng (a training run's, so checkpoints capture it). */
+    public static BertForMaskedLM loadMaskedLM(Path dir, Rng dropoutRng) throws IOException {
         BertConfig config = readConfig(dir);
         if (Boolean.FALSE.equals(config.extra().get("tie_word_embeddings"))) {
             throw new IllegalArgumentException(dir.resolve(CONFIG) + ": tie_word_embeddings false (a separate masked-LM decoder) "
@@ -77,7 +82,7 @@ public final class HfCheckpoint {
                     + dir.resolve(CONFIG) + " names " + config.extra().getOrDefault("architectures", "no architecture")
                     + "): a masked-LM model is needed, such as a pretraining checkpoint or an HF BertForMaskedLM folder");
         }
-        BertForMaskedLM model = new BertForMaskedLM(config, new Rng(0), new Rng(0));
+        BertForMaskedLM model = new BertForMaskedLM(config, new Rng(0), dropoutRng);
         StateDict.load(model, weights).requireLoaded(weightsFile.toString());
         return model;
     }

@@ -1,10 +1,17 @@
 package jtrain.transformer;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jtrain.engine.Autograd;
 import jtrain.engine.Tensor;
@@ -83,6 +90,27 @@ public final class StateDict {
     /** The MLM decoder's weight is the word embedding and its bias is cls.predictions.bias: nothing to load. */
     private static boolean isTiedAlias(String key) {
         return key.equals("cls.predictions.decoder.weight") || key.equals("cls.predictions.decoder.bias");
+    }
+
+    /**
+     * A SHA-256 of the model's weights: each parameter's name, shape and float32 values, in name order. It identifies
+     * the weights whatever file format or sharding they were read from.
+     */
+    public static String sha256(Module model) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        for (Map.Entry<String, Tensor> p : new TreeMap<>(model.namedParameters()).entrySet()) {
+            md.update((p.getKey() + Arrays.toString(p.getValue().shape())).getBytes(StandardCharsets.UTF_8));
+            float[] values = p.getValue().toFloatArray();
+            ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(values);
+            md.update(bytes);
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /** The model's tensors by HF name, ready to save (tied decoder omitted, as HF saves it). */

@@ -18,6 +18,7 @@ import jtrain.training.pretrain.PretrainConfig;
 import jtrain.training.pretrain.Pretrainer;
 import jtrain.training.run.CheckpointException;
 import jtrain.training.run.Checkpointer;
+import jtrain.training.run.InitFolder;
 import jtrain.training.run.InterruptNotice;
 import jtrain.training.run.PretrainRun;
 import jtrain.training.run.Progress;
@@ -25,6 +26,7 @@ import jtrain.training.run.RunFolder;
 import jtrain.training.run.RunLock;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
+import jtrain.transformer.BertConfig;
 
 /** {@code ./trainer pretrain}: masked-LM pretraining into a run folder, with checkpoints and exact {@code --resume}. */
 public final class PretrainCommand {
@@ -32,10 +34,13 @@ public final class PretrainCommand {
             usage: ./trainer pretrain --out RUN_DIR [--resume] [options]
               --data default|FILE...   corpus: the standard one (./trainer data fetch) or files: .txt, or the text of
                                        .jsonl/.tsv/.csv/.conll (labels and other columns left out) [default]
+              --init DIR               continual pretraining: start from the masked-LM model (config, weights) and
+                                       tokenizer of DIR (a checkpoint step-N, an HF BertForMaskedLM folder) with a
+                                       fresh optimizer and schedule; not with --model/--tokenizer/--vocab-size/--min-frequency
               --tokenizer DIR          a tokenizer folder; else one is trained on the corpus and saved in the run
               --vocab-size N           vocabulary of a trained tokenizer [8000]    --min-frequency N  [2]
               --model M                tiny, mini, small, base or L,H,A,I (layers,hidden,heads,intermediate) [mini]
-              --max-len N [128]  --batch N [32]  --grad-accum N [1]  --steps N [1000]  --lr X [5e-4]
+              --max-len N [128, at most the --init model's positions]  --batch N [32]  --grad-accum N [1]  --steps N [1000]  --lr X [5e-4]
               --warmup N [steps/10]  --schedule linear|cosine|constant [linear]  --weight-decay X [0.01]
               --clip X (0 = off) [1.0]  --whole-word  --seed S [1]  --device auto|cpu|cuda [auto]
               --precision fp32|tf32|bf16  GPU matrix products in FP32, on TF32 or on BF16 tensor cores (not saved) [fp32]
@@ -87,7 +92,7 @@ public final class PretrainCommand {
                 case "--precision" -> precision = a.value(o);
                 case "--data" -> given.put("data", a.values(o));
                 case "--whole-word" -> given.put("whole_word", true);
-                case "--tokenizer", "--model", "--schedule", "--device" -> given.put(key(o), a.value(o));
+                case "--init", "--tokenizer", "--model", "--schedule", "--device" -> given.put(key(o), a.value(o));
                 case "--lr", "--weight-decay", "--clip" -> given.put(key(o), CliArgs.number(o, a.value(o)));
                 case "--seed" -> given.put("seed", CliArgs.longInteger(o, a.value(o)));
                 case "--vocab-size", "--min-frequency", "--max-len", "--batch", "--grad-accum", "--steps", "--warmup",
@@ -99,11 +104,15 @@ public final class PretrainCommand {
         if (stopAfter < 1) throw new IllegalArgumentException("--stop-after must be positive, got " + stopAfter);
         RunFolder folder = new RunFolder(Path.of(outDir));
         absolutePaths(given); // the run's options name its files wherever --resume is typed
-        PretrainConfig fresh = resume ? null : freshConfig(given); // bad options fail before the folder is created
+        // Bad options fail before the folder is created; so does an --init folder without a tokenizer or too few positions.
+        BertTokenizer initTokenizer = resume || !given.containsKey("init") ? null : initTokenizer(given);
+        PretrainConfig fresh = resume ? null : freshConfig(given);
         if (fresh != null) {
             CorpusSources.requireFiles(fresh.data());
             requireNoRun(folder); // checked again under the lock
-            String note = LongSequenceNote.of(fresh.maxLen(), PretrainConfig.modelShape(fresh.model())[2]);
+            int heads = fresh.init() == null ? PretrainConfig.modelShape(fresh.model())[2]
+                    : InitFolder.check(Path.of(fresh.init()), initTokenizer, fresh.maxLen()).numAttentionHeads();
+            String note = LongSequenceNote.of(fresh.maxLen(), heads);
             if (note != null) err.println(note);
         }
         jtrain.engine.Device device = fresh == null ? null : device(fresh, precision); // fails now, before any data work
@@ -121,15 +130,16 @@ public final class PretrainCommand {
             } catch (DataException e) {
                 throw resume ? new DataException(e.getMessage() + " (a file of the run, named in " + folder.runConfig() + ")") : e;
             }
-            BertTokenizer tok = tokenizer(config, folder, resume, corpus, out);
+            BertTokenizer tok = initTokenizer != null ? initTokenizer : tokenizer(config, folder, resume, corpus, out);
             List<int[]> train = Packing.packDocuments(tok, corpus.train(), config.maxLen());
             List<int[]> heldOut = corpus.heldOut().isEmpty() ? List.of() : Packing.packDocuments(tok, corpus.heldOut(), config.maxLen());
             if (train.isEmpty()) throw new IllegalArgumentException("the corpus is too small for one training sequence");
             out.printf("%,d training and %,d held-out sequences of up to %d tokens%s%n", train.size(), heldOut.size(), config.maxLen(),
                     heldOut.isEmpty() ? " (no held-out text: no evaluation)" : "");
-            int[] shape = PretrainConfig.modelShape(config.model());
-            out.printf("model: %d layers, hidden %d, %d heads, intermediate %d, vocabulary %,d; %s backend; run folder %s%n",
-                    shape[0], shape[1], shape[2], shape[3], tok.vocab().size(), Backends.forDevice(device).name(), folder.dir());
+            BertConfig shape = modelConfig(config, folder, tok);
+            out.printf("model: %d layers, hidden %d, %d heads, intermediate %d, vocabulary %,d%s; %s backend; run folder %s%n",
+                    shape.numHiddenLayers(), shape.hiddenSize(), shape.numAttentionHeads(), shape.intermediateSize(), shape.vocabSize(),
+                    config.init() == null ? "" : ", from --init " + config.init(), Backends.forDevice(device).name(), folder.dir());
 
             var inv = new PretrainRun.Invocation(resume, stopAfter, new Progress(out, 30), s -> {});
             Pretrainer.Summary s;
@@ -177,13 +187,45 @@ public final class PretrainCommand {
         }
     }
 
-    /** --data files and the --tokenizer folder as absolute paths ("default" stays). */
+    /**
+     * The options that shape the model or the tokenizer, which a run with --init takes from its folder: giving one is
+     * refused, for a new run and for a resumed one.
+     */
+    private static void refuseShapeOptionsWithInit(Map<String, Object> given) {
+        for (String k : List.of("model", "tokenizer", "vocab_size", "min_frequency")) {
+            if (given.containsKey(k)) {
+                throw new IllegalArgumentException("--init and --" + k.replace('_', '-') + " cannot be combined: the model and its "
+                        + "tokenizer come from the --init folder");
+            }
+        }
+    }
+
+    /** The --init folder's tokenizer; its max_len default: 128, or fewer when the model has fewer positions. */
+    private static BertTokenizer initTokenizer(Map<String, Object> given) {
+        refuseShapeOptionsWithInit(given);
+        Path init = Path.of((String) given.get("init"));
+        BertConfig model = InitFolder.config(init);
+        BertTokenizer tok = TokenizerFiles.load(init);
+        given.putIfAbsent("max_len", Math.min(128, model.maxPositionEmbeddings()));
+        return tok;
+    }
+
+    /** The model's shape, for the line that describes the run. */
+    private static BertConfig modelConfig(PretrainConfig config, RunFolder folder, BertTokenizer tok) {
+        if (config.init() == null) return config.bertConfig(tok.vocab().size());
+        // A resumed run with --init may no longer have the init folder: its checkpoints have the same shape.
+        Optional<Path> latest = new Checkpointer(folder.checkpoints(), 1).latest();
+        return InitFolder.config(latest.orElse(Path.of(config.init())));
+    }
+
+    /** --data files and the --tokenizer and --init folders as absolute paths ("default" stays). */
     @SuppressWarnings("unchecked")
     private static void absolutePaths(Map<String, Object> j) {
         if (j.get("data") instanceof List<?> data) {
             j.put("data", ((List<String>) data).stream().map(d -> d.equals("default") ? d : absolute(d)).toList());
         }
         if (j.get("tokenizer") instanceof String t) j.put("tokenizer", absolute(t));
+        if (j.get("init") instanceof String i) j.put("init", absolute(i));
     }
 
     private static String absolute(String path) {
@@ -197,10 +239,12 @@ public final class PretrainCommand {
     private static PretrainConfig freshConfig(Map<String, Object> given) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("data", List.of("default"));
-        j.put("tokenizer", null);
-        j.put("vocab_size", 8000);
-        j.put("min_frequency", 2);
-        j.put("model", "mini");
+        if (!given.containsKey("init")) {
+            j.put("tokenizer", null);
+            j.put("vocab_size", 8000);
+            j.put("min_frequency", 2);
+            j.put("model", "mini");
+        }
         j.put("max_len", 128);
         j.put("batch", 32);
         j.put("grad_accum", 1);
@@ -232,6 +276,12 @@ public final class PretrainCommand {
         PretrainConfig savedConfig = PretrainConfig.fromJson(saved, folder.runConfig().toString());
         Map<String, Object> normalised = savedConfig.toJson();
         absolutePaths(normalised); // a run saved with relative paths resolves them here, as it always did
+        if (normalised.get("init") != null) refuseShapeOptionsWithInit(given);
+        if (given.containsKey("init") && !given.get("init").equals(normalised.get("init"))) {
+            Object was = normalised.get("init") != null ? normalised.get("init") : "none (it started from random weights)";
+            throw new IllegalArgumentException("--init " + given.get("init") + " differs from the run's " + was + " ("
+                    + folder.runConfig() + "); a resumed run keeps its options");
+        }
         Map<String, Object> j = new LinkedHashMap<>(normalised);
         j.putAll(given);
         PretrainConfig config = PretrainConfig.fromJson(j, "options");

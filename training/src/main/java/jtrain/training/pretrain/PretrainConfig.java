@@ -13,23 +13,34 @@ import jtrain.transformer.BertConfig;
  * reproduced from that file alone.
  *
  * @param data         "default" (the standard pretraining corpus) or user files
- * @param tokenizer    a tokenizer folder, or null to train one on the training documents
- * @param model        tiny, mini, small, base, or "L,H,A,I" (layers, hidden, heads, intermediate)
+ * @param tokenizer    a tokenizer folder, or null to train one on the training documents (null with init)
+ * @param vocabSize    vocabulary of a trained tokenizer (0 with init)
+ * @param minFrequency minimum pair count of a trained tokenizer (0 with init)
+ * @param model        tiny, mini, small, base, or "L,H,A,I" (layers, hidden, heads, intermediate); null with init
  * @param warmup       warm-up steps
  * @param logEvery     steps between metrics lines
  * @param saveEvery    steps between checkpoints (the last step is always saved)
  * @param keep         checkpoints kept (older ones are deleted)
+ * @param init         the masked-LM folder (model and tokenizer) a continual-pretraining run starts from, or null to
+ *                     start from random weights of the model's shape
+ * @param initSha256   {@link jtrain.transformer.StateDict#sha256} of init's weights, recorded when the run starts
+ *                     (null until then, and without init)
  */
 public record PretrainConfig(List<String> data, String tokenizer, int vocabSize, int minFrequency, String model,
                              int maxLen, int batch, int gradAccum, int steps, double lr, int warmup, String schedule,
                              double weightDecay, double clip, boolean wholeWord, int logEvery, int evalEvery,
-                             int saveEvery, int keep, long seed, String device) {
+                             int saveEvery, int keep, long seed, String device, String init, String initSha256) {
 
     public PretrainConfig {
         data = List.copyOf(data);
         if (data.isEmpty()) throw new IllegalArgumentException("--data needs 'default' or at least one file");
-        positive("--vocab-size", vocabSize);
-        positive("--min-frequency", minFrequency);
+        if (init == null) {
+            positive("--vocab-size", vocabSize);
+            positive("--min-frequency", minFrequency);
+            modelShape(model);
+        } else if (model != null || tokenizer != null) {
+            throw new IllegalArgumentException("--init " + init + " brings its own model and tokenizer; leave out --model and --tokenizer");
+        }
         if (maxLen < 8) throw new IllegalArgumentException("--max-len must be at least 8, got " + maxLen);
         positive("--batch", batch);
         positive("--grad-accum", gradAccum);
@@ -45,7 +56,6 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
         positive("--eval-every", evalEvery);
         positive("--save-every", saveEvery);
         positive("--keep", keep);
-        modelShape(model);
         if (!device.equals("auto") && !device.equals("cpu") && !device.equals("cuda")) {
             throw new IllegalArgumentException("--device must be auto, cpu or cuda, got '" + device + "'");
         }
@@ -80,9 +90,17 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
         };
     }
 
+    /** The shape of a run from random weights (a run with init takes the init folder's config.json). */
     public BertConfig bertConfig(int vocab) {
+        if (init != null) throw new IllegalStateException("the model of a run with --init is the one in " + init);
         int[] s = modelShape(model);
         return BertConfig.of(vocab, s[0], s[1], s[2], s[3]).withMaxPositions(maxLen);
+    }
+
+    /** The same options with the init folder's weights identified (when the run starts). */
+    public PretrainConfig withInitSha256(String sha256) {
+        return new PretrainConfig(data, tokenizer, vocabSize, minFrequency, model, maxLen, batch, gradAccum, steps, lr, warmup,
+                schedule, weightDecay, clip, wholeWord, logEvery, evalEvery, saveEvery, keep, seed, device, init, sha256);
     }
 
     public MlmMasking masking() {
@@ -96,10 +114,15 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
     public Map<String, Object> toJson() {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("data", data);
-        j.put("tokenizer", tokenizer);
-        j.put("vocab_size", vocabSize);
-        j.put("min_frequency", minFrequency);
-        j.put("model", model);
+        if (init == null) {
+            j.put("tokenizer", tokenizer);
+            j.put("vocab_size", vocabSize);
+            j.put("min_frequency", minFrequency);
+            j.put("model", model);
+        } else {
+            j.put("init", init);
+            j.put("init_sha256", initSha256);
+        }
         j.put("max_len", maxLen);
         j.put("batch", batch);
         j.put("grad_accum", gradAccum);
@@ -123,14 +146,18 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
         try {
             List<String> data = new ArrayList<>();
             for (Object o : (List<?>) req(j, "data", source)) data.add((String) o);
-            return new PretrainConfig(data, (String) j.get("tokenizer"), num(j, "vocab_size", source).intValue(),
-                    num(j, "min_frequency", source).intValue(), (String) req(j, "model", source), num(j, "max_len", source).intValue(),
+            String init = (String) j.get("init");
+            // A run with --init takes its model and tokenizer from there: the options that shape them are absent.
+            boolean shaped = init == null;
+            return new PretrainConfig(data, (String) j.get("tokenizer"), shaped ? num(j, "vocab_size", source).intValue() : 0,
+                    shaped ? num(j, "min_frequency", source).intValue() : 0, shaped ? (String) req(j, "model", source) : (String) j.get("model"),
+                    num(j, "max_len", source).intValue(),
                     num(j, "batch", source).intValue(), num(j, "grad_accum", source).intValue(), num(j, "steps", source).intValue(),
                     num(j, "lr", source).doubleValue(), num(j, "warmup", source).intValue(), (String) req(j, "schedule", source),
                     num(j, "weight_decay", source).doubleValue(), num(j, "clip", source).doubleValue(),
                     (Boolean) req(j, "whole_word", source), num(j, "log_every", source).intValue(),
                     num(j, "eval_every", source).intValue(), num(j, "save_every", source).intValue(), num(j, "keep", source).intValue(),
-                    num(j, "seed", source).longValue(), (String) req(j, "device", source));
+                    num(j, "seed", source).longValue(), (String) req(j, "device", source), init, (String) j.get("init_sha256"));
         } catch (ClassCastException e) {
             throw new IllegalArgumentException(source + ": a field has the wrong type: " + e.getMessage());
         }

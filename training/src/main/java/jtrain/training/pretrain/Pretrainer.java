@@ -164,7 +164,8 @@ public final class Pretrainer {
         return new double[] {s.step, avg, s.tokens};
     }
 
-    private MlmEvaluator.Result evaluate(MlmEvaluator evaluator, int step, MetricsLog metrics, Progress progress) {
+    /** Evaluates on the held-out sequences and logs the result as the given step's (also used for step 0). */
+    public MlmEvaluator.Result evaluate(MlmEvaluator evaluator, int step, MetricsLog metrics, Progress progress) {
         MlmEvaluator.Result r;
         try (var phase = Phase.enter("eval")) {
             r = evaluator.evaluate(model);

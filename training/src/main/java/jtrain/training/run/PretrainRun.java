@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import jtrain.engine.io.IoErrors;
 import jtrain.engine.Rng;
@@ -15,6 +16,7 @@ import jtrain.training.pretrain.TrainingState;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.BertForMaskedLM;
+import jtrain.transformer.StateDict;
 
 /**
  * A pretraining run in a run folder: starts it (writing run_config.json and the tokenizer) or resumes it from its
@@ -39,26 +41,27 @@ public final class PretrainRun {
     /** Trains; train and heldOut are the packed sequences (held-out may be empty: no evaluation). */
     public static Pretrainer.Summary run(RunFolder folder, PretrainConfig config, BertTokenizer tokenizer,
                                          List<int[]> train, List<int[]> heldOut, Invocation inv) {
-        if (!inv.resume()) start(folder, config, tokenizer);
+        Checkpointer checkpointer = new Checkpointer(folder.checkpoints(), config.keep());
+        if (inv.resume()) folder.readConfig(); // a clear error when the folder holds no run
+        Optional<Path> checkpoint = inv.resume() ? checkpointer.latest() : Optional.empty();
         // The model is built exactly as at step 0 even when resuming, so parameters (and optimizer indices) line up.
         Rng dropoutRng = new Rng(config.seed() + 1);
-        BertForMaskedLM model = new BertForMaskedLM(config.bertConfig(tokenizer.vocab().size()), new Rng(config.seed()), dropoutRng);
+        BertForMaskedLM model = initialModel(folder, config, tokenizer, inv.resume(), checkpoint, dropoutRng);
+        if (!inv.resume()) start(folder, config.init() == null ? config : config.withInitSha256(StateDict.sha256(model)), tokenizer);
         model.to(jtrain.cuda.Devices.select(config.device()));
         MlmBatch.Vocab vocab = MlmBatch.Vocab.of(tokenizer);
         Pretrainer pretrainer = new Pretrainer(model, vocab, config.options());
         TrainingState state = pretrainer.newState(train, dropoutRng);
-        Checkpointer checkpointer = new Checkpointer(folder.checkpoints(), config.keep());
         if (inv.resume()) {
-            folder.readConfig(); // a clear error when the folder holds no run
-            if (checkpointer.latest().isPresent()) {
+            if (checkpoint.isPresent()) {
                 Path from = checkpointer.restore(state, model);
                 inv.progress().println("resuming from " + from + " (step " + state.step + " of " + config.steps()
                         + (state.step >= config.steps() ? ": the run is complete, nothing is left to train)" : ")"));
             } else {
-                // Killed before its first checkpoint: step 0 is rebuilt from the seed exactly, so start over.
+                // Killed before its first checkpoint: step 0 is rebuilt from the seed (or the init folder) exactly, so start over.
                 inv.progress().println("no checkpoint yet in " + checkpointer.dir() + ": starting again from step 0");
             }
-            folder.truncateMetrics(state.step);
+            folder.truncateMetrics(state.step == 0 ? -1 : state.step); // step 0's evaluation (with --init) is made again
         }
         MlmEvaluator evaluator = heldOut.isEmpty() ? null : new MlmEvaluator(heldOut, vocab, config.masking(), 64, config.seed() + 2);
         Pretrainer.StepHook hook = s -> {
@@ -68,6 +71,9 @@ public final class PretrainRun {
             inv.afterStep().afterStep(s);
         };
         try (MetricsLog metrics = new MetricsLog(folder.metrics(), inv.resume())) {
+            if (config.init() != null && state.step == 0 && evaluator != null) {
+                pretrainer.evaluate(evaluator, 0, metrics, inv.progress()); // where continual pretraining starts from
+            }
             return pretrainer.train(state, train, evaluator, metrics, inv.progress(), hook, inv.stopAfter());
         } catch (ArithmeticException e) {
             throw new ArithmeticException(e.getMessage() + "; " + checkpointer.latest()
@@ -75,6 +81,35 @@ public final class PretrainRun {
         } catch (IOException e) {
             throw new UncheckedIOException(folder.metrics() + ": " + IoErrors.describe(e), e);
         }
+    }
+
+    /**
+     * The model at step 0: random weights from the seed, or the --init folder's. A run with --init resumed from a
+     * checkpoint needs only the model's shape (the checkpoint's config.json), so the init folder may be gone by then;
+     * resumed before its first checkpoint, it must still hold the weights the run started from.
+     */
+    private static BertForMaskedLM initialModel(RunFolder folder, PretrainConfig config, BertTokenizer tokenizer,
+                                                boolean resume, Optional<Path> checkpoint, Rng dropoutRng) {
+        if (config.init() == null) {
+            return new BertForMaskedLM(config.bertConfig(tokenizer.vocab().size()), new Rng(config.seed()), dropoutRng);
+        }
+        if (checkpoint.isPresent()) {
+            Checkpointer.verify(checkpoint.get()); // its config.json too, before it is read
+            return new BertForMaskedLM(InitFolder.config(checkpoint.get()), new Rng(config.seed()), dropoutRng);
+        }
+        Path init = Path.of(config.init());
+        InitFolder.check(init, tokenizer, config.maxLen());
+        BertForMaskedLM model = InitFolder.load(init, dropoutRng);
+        if (resume) { // before the first checkpoint
+            String recorded = PretrainConfig.fromJson(folder.readConfig(), folder.runConfig().toString()).initSha256();
+            String now = StateDict.sha256(model);
+            if (!now.equals(recorded)) {
+                throw new IllegalArgumentException("the run has no checkpoint yet, so it starts again from --init " + init
+                        + ", but its weights changed since the run started (SHA-256 " + now + ", recorded " + recorded + " in "
+                        + folder.runConfig() + ")");
+            }
+        }
+        return model;
     }
 
     private static void start(RunFolder folder, PretrainConfig config, BertTokenizer tokenizer) {

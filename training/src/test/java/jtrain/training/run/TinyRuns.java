@@ -47,8 +47,29 @@ final class TinyRuns {
     /** One layer, hidden 32 (dropout on, so its rng must be restored too); 12 steps, a checkpoint every 4. */
     static PretrainConfig config(int steps, int saveEvery, int keep) {
         return new PretrainConfig(List.of("synthetic"), null, 120, 1, "1,32,2,64", 32, 4, 2, steps, 3e-3, 2, "linear",
-                0.01, 1.0, false, 1, 4, saveEvery, keep, 7, "cpu");
+                0.01, 1.0, false, 1, 4, saveEvery, keep, 7, "cpu", null, null);
     }
+
+    /** The same run continued from the masked-LM folder init (--init): model and tokenizer come from there. */
+    static PretrainConfig initConfig(Path init, int steps, int saveEvery, int keep) {
+        return new PretrainConfig(List.of("synthetic"), null, 0, 0, null, 32, 4, 2, steps, 3e-3, 2, "linear",
+                0.01, 1.0, false, 1, 4, saveEvery, keep, 7, "cpu", init.toAbsolutePath().toString(), null);
+    }
+
+    /** Text of another domain: sentences over five of the words only, in which a model of all twenty is not at home. */
+    static List<String> otherDomain(int count, long seed) {
+        Rng r = new Rng(seed);
+        List<String> docs = new ArrayList<>();
+        for (int d = 0; d < count; d++) {
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < 30; w++) sb.append(WORDS[r.nextInt(5)]).append(w % 10 == 9 ? ". " : " ");
+            docs.add(sb.toString().trim());
+        }
+        return docs;
+    }
+
+    static final List<int[]> OTHER_TRAIN = sequences(otherDomain(24, 4), 32);
+    static final List<int[]> OTHER_HELD_OUT = sequences(otherDomain(4, 5), 32);
 
     static Progress quiet() {
         return new Progress(new PrintStream(new ByteArrayOutputStream()), 1000);

@@ -1,0 +1,51 @@
+package jtrain.training.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+import jtrain.engine.Rng;
+import jtrain.engine.io.IoErrors;
+import jtrain.training.tokenizer.BertTokenizer;
+import jtrain.transformer.BertConfig;
+import jtrain.transformer.BertForMaskedLM;
+import jtrain.transformer.HfCheckpoint;
+
+/**
+ * The masked-LM folder that continual pretraining ({@code pretrain --init DIR}) starts from: one of our checkpoints or
+ * an HF BertForMaskedLM folder. Its config.json and weights make the model, its tokenizer files the tokenizer.
+ */
+public final class InitFolder {
+    private InitFolder() {}
+
+    /** The folder's model config, once its tokenizer is known to fit the model and maxLen its positions. */
+    public static BertConfig check(Path dir, BertTokenizer tokenizer, int maxLen) {
+        BertConfig config = config(dir);
+        if (tokenizer.vocab().size() > config.vocabSize()) {
+            throw new IllegalArgumentException(dir + ": the tokenizer has " + tokenizer.vocab().size() + " tokens but the model only "
+                    + config.vocabSize() + " (vocab_size in " + HfCheckpoint.CONFIG + ")");
+        }
+        if (maxLen > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("--max-len " + maxLen + " is above the " + config.maxPositionEmbeddings()
+                    + " positions of the --init model " + dir + " (max_position_embeddings in its " + HfCheckpoint.CONFIG + ")");
+        }
+        return config;
+    }
+
+    public static BertConfig config(Path dir) {
+        try {
+            return HfCheckpoint.readConfig(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("--init " + IoErrors.describe(e), e);
+        }
+    }
+
+    /** The folder's masked-LM model (the MLM head must be there), its dropout drawing from a run's dropoutRng. */
+    public static BertForMaskedLM load(Path dir, Rng dropoutRng) {
+        try {
+            return HfCheckpoint.loadMaskedLM(dir, dropoutRng);
+        } catch (IOException e) {
+            throw new UncheckedIOException("--init " + IoErrors.describe(e), e);
+        }
+    }
+}
