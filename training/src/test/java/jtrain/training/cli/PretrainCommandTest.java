@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +117,92 @@ class PretrainCommandTest {
         assertEquals(0, finished.code(), finished.err());
         assertTrue(finished.out().contains("(step 6 of 6: the run is complete, nothing is left to train)"), finished.out());
         assertEquals(6 + 2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "nothing logged again");
+    }
+
+    /** A second corpus over other words: the new domain a checkpoint is adapted to. */
+    Path newDomain() throws IOException {
+        Rng r = new Rng(12);
+        String[] words = {"the", "old", "ship", "sailed", "north", "south", "crew", "watched"};
+        StringBuilder sb = new StringBuilder();
+        for (int p = 0; p < 60; p++) {
+            for (int w = 0; w < 40; w++) sb.append(words[r.nextInt(words.length)]).append(w % 8 == 7 ? ". " : " ");
+            sb.append("\n\n");
+        }
+        return Files.writeString(tmp.resolve("new-domain.txt"), sb);
+    }
+
+    /** A continual run from the step-6 checkpoint of a tiny run, on the new-domain text. */
+    String[] continualRun(Path init, Path run, String... extra) throws IOException {
+        List<String> a = new ArrayList<>(List.of("--init", init.toString(), "--data", newDomain().toString(), "--batch", "4",
+                "--steps", "4", "--eval-every", "2", "--save-every", "2", "--log-every", "1", "--out", run.toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    Path tinyCheckpoint() throws IOException {
+        assertEquals(0, pretrain(tinyRun(corpus(), tmp.resolve("general"))).code());
+        return tmp.resolve("general/checkpoints/step-6");
+    }
+
+    @Test
+    void initAdaptsACheckpointToANewCorpusAndResumesWithoutIt() throws IOException {
+        Path init = tinyCheckpoint(), run = tmp.resolve("adapted");
+        Result r = pretrain(continualRun(init, run, "--stop-after", "2"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("hidden 32, 2 heads, intermediate 64, vocabulary ") && r.out().contains(", from --init " + init), r.out());
+        assertTrue(r.out().contains("step 0: held-out MLM loss"), "where the adaptation starts: " + r.out());
+        Map<String, Object> config = new RunFolder(run).readConfig();
+        assertEquals(init.toString(), config.get("init"));
+        assertEquals(32L, ((Number) config.get("max_len")).longValue(), "--max-len defaults to the model's 32 positions");
+        assertEquals(64, ((String) config.get("init_sha256")).length());
+        assertEquals(Files.readString(init.resolve("vocab.txt")), Files.readString(run.resolve("tokenizer/vocab.txt")), "the init's tokenizer");
+
+        Result other = pretrain("--out", run.toString(), "--resume", "--init", tmp.resolve("general/checkpoints/step-3").toString());
+        assertEquals(2, other.code());
+        assertTrue(other.err().contains("--init " + tmp.resolve("general/checkpoints/step-3") + " differs from the run's " + init), other.err());
+        Result shaped = pretrain("--out", run.toString(), "--resume", "--vocab-size", "100");
+        assertEquals("trainer pretrain: --init and --vocab-size cannot be combined: the model and its tokenizer come from the --init folder",
+                shaped.err().strip());
+
+        Folders.deleteTree(tmp.resolve("general"));
+        Result resumed = pretrain("--out", run.toString(), "--resume", "--init", init.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming from " + run.resolve("checkpoints/step-2")), resumed.out());
+        assertEquals("step-4", Files.readString(run.resolve("checkpoints/latest")).trim());
+        assertEquals(1 + 4 + 2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "step 0's evaluation, 4 steps, 2 evaluations");
+    }
+
+    @Test
+    void initRefusesOptionsThatShapeTheModelOrTokenizer() throws IOException {
+        Path init = tinyCheckpoint(), out = tmp.resolve("x");
+        for (String[] option : List.of(new String[] {"--model", "tiny"}, new String[] {"--tokenizer", init.toString()},
+                new String[] {"--vocab-size", "100"}, new String[] {"--min-frequency", "1"})) {
+            assertError("--init and " + option[0] + " cannot be combined: the model and its tokenizer come from the --init folder",
+                    "--init", init.toString(), option[0], option[1], "--out", out.toString());
+        }
+        assertError("--max-len 64 is above the 32 positions of the --init model " + init.toAbsolutePath()
+                + " (max_position_embeddings in its config.json)", continualRun(init, out, "--max-len", "64"));
+        assertFalse(Files.exists(out), "no folder for a run that could not start");
+    }
+
+    @Test
+    void initNeedsAMaskedLmFolderWithATokenizer() throws IOException {
+        Path init = tinyCheckpoint(), out = tmp.resolve("x");
+        Path noTokenizer = Files.createDirectories(tmp.resolve("weights-only"));
+        for (String f : List.of("config.json", "model.safetensors")) Files.copy(init.resolve(f), noTokenizer.resolve(f));
+        assertError(noTokenizer.toAbsolutePath() + " holds neither tokenizer.json nor vocab.txt", continualRun(noTokenizer, out));
+        assertError("--init " + tmp.resolve("missing").toAbsolutePath() + ": model folder not found", continualRun(tmp.resolve("missing"), out));
+        assertFalse(Files.exists(out), "no folder for a run that could not start");
+
+        // A classifier fine-tuned from the checkpoint: an encoder without the masked-LM head. The weights are read
+        // once, when the run starts (after the corpus), but before it writes anything.
+        Path classifier = tmp.resolve("classifier");
+        var model = new jtrain.transformer.BertForSequenceClassification(HfCheckpoint.readConfig(init).withLabels(List.of("a", "b")),
+                new Rng(1), new Rng(2));
+        HfCheckpoint.save(model, classifier);
+        TokenizerFiles.save(TokenizerFiles.load(init), classifier);
+        assertError(classifier.toAbsolutePath().resolve("model.safetensors") + " has no masked-LM head", continualRun(classifier, out));
+        assertFalse(new RunFolder(out).hasRun(), "no run was started");
     }
 
     @Test
