@@ -285,6 +285,7 @@ class PretrainCommandTest {
         Result r = pretrain("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--resume"));
+        assertTrue(r.out().contains("--init DIR               continual pretraining"), r.out());
     }
 
     @Test
