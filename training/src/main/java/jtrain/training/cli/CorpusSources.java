@@ -38,6 +38,23 @@ final class CorpusSources {
         }
     }
 
+    /** All documents of the files (no "default"), in order: what a corpus of files is split from, or eval scores whole. */
+    static List<Document> fileDocuments(List<String> sources) {
+        if (sources.contains("default")) throw new IllegalArgumentException("use either 'default' or files, not both");
+        requireFiles(sources);
+        List<Document> docs = new ArrayList<>();
+        for (String s : sources) {
+            Path f = Path.of(s);
+            // Document ids start with the file's name; files of the same name in different folders get their folder too.
+            long sameName = sources.stream().map(Path::of).filter(p -> f.getFileName().equals(p.getFileName()))
+                    .map(Path::normalize).distinct().count();
+            for (Document d : UserData.documents(f, true)) {
+                docs.add(sameName > 1 && f.getParent() != null ? new Document(f.getParent() + "/" + d.id(), d.source(), d.text()) : d);
+            }
+        }
+        return docs;
+    }
+
     static PretrainCorpus load(List<String> sources, long seed, String cacheRoot, PrintStream log) {
         PretrainCorpus corpus;
         if (sources.equals(List.of("default"))) {
@@ -45,19 +62,7 @@ final class CorpusSources {
             corpus = Datasets.pretrainCorpus(Brown.load(cache), List.of(), Sotu.load(cache), MobyDick.load(cache), seed,
                     Splits.DEFAULT_SEED, false);
         } else {
-            if (sources.contains("default")) throw new IllegalArgumentException("use either 'default' or files, not both");
-            requireFiles(sources);
-            List<Document> docs = new ArrayList<>();
-            for (String s : sources) {
-                Path f = Path.of(s);
-                // Document ids start with the file's name; files of the same name in different folders get their folder too.
-                long sameName = sources.stream().map(Path::of).filter(p -> f.getFileName().equals(p.getFileName()))
-                        .map(Path::normalize).distinct().count();
-                for (Document d : UserData.documents(f, true)) {
-                    docs.add(sameName > 1 && f.getParent() != null ? new Document(f.getParent() + "/" + d.id(), d.source(), d.text()) : d);
-                }
-            }
-            corpus = PretrainCorpus.builder(seed).add(docs).build();
+            corpus = PretrainCorpus.builder(seed).add(fileDocuments(sources)).build();
         }
         if (corpus.train().isEmpty()) throw new DataException("the corpus has no training documents");
         log.printf("corpus: %,d training documents (%,d characters), %,d held out (%,d characters)%n",

@@ -23,13 +23,24 @@ import jtrain.training.finetune.TaskEncoder;
 import jtrain.training.finetune.TaskEvaluator;
 import jtrain.training.finetune.TaskModels;
 
-/** {@code ./trainer eval}: scores a fine-tuned folder on a task's dev or test split. */
+/** {@code ./trainer eval}: scores a fine-tuned folder on a task's dev or test split (a masked-LM folder: {@link MlmEvalCommand}). */
 public final class EvalCommand {
     static final String USAGE = """
             usage: ./trainer eval --model DIR --task pos|genre|spam|seq|tok [--split dev|test] [--json]
                      [--dev FILE | --test FILE (for seq/tok)] [--max-len 128] [--split-seed 42] [--cache DIR]
                      [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
-              Prints accuracy, macro-F1 and loss (tagging: over words, scored on their first sub-token).""";
+              Prints accuracy, macro-F1 and loss (tagging: over words, scored on their first sub-token).
+                   ./trainer eval --model DIR --task mlm --data default|FILE... [--max-len N] [--seed S] [--whole-word]
+                     [--batch 64] [--json] [--cache DIR] [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
+              A masked-LM folder (a pretraining checkpoint step-N, an HF BertForMaskedLM folder): MLM loss, perplexity
+              and masked-token accuracy, scored as pretraining scores its held-out text (15% of tokens predicted).
+              --data default: only the held-out documents of the default corpus, those pretrain --data default --seed S
+              holds out (about 5% of the Brown, State-of-the-Union and Moby-Dick documents); FILE...: all the text of the
+              files (.txt paragraphs, or the text of .jsonl/.tsv/.csv/.conll), none held out.
+              --max-len: packed sequence length [128, at most the model's positions]. --seed S [1]: the masks (and the
+              default held-out documents) of a pretrain --seed S run's evaluation, so its checkpoints score the losses it
+              logged; they depend only on the text, the tokenizer and S, so two models with one tokenizer (a checkpoint
+              and its pretrain --init adaptation) are scored on the same masked positions. --whole-word: as pretrain's.""";
 
     private static final Set<String> VALUED = Set.of("--model", "--task", "--split", "--dev", "--test", "--max-len", "--split-seed", "--cache",
             "--device", "--precision");
@@ -42,6 +53,7 @@ public final class EvalCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (isMlm(args)) return MlmEvalCommand.run(args, out, err);
         try {
             ArgList a = new ArgList(args, VALUED, SWITCHES);
             if (a.help()) {
@@ -96,5 +108,14 @@ public final class EvalCommand {
             Main.printError(err, "trainer eval: " + e.getMessage(), e);
         }
         return 2;
+    }
+
+    /** Whether the task is mlm, whose options differ (--data FILE...): it has a command of its own. */
+    private static boolean isMlm(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("-h") || args[i].equals("--help")) return false;
+            if (args[i].equals("--task") && args[i + 1].equals("mlm")) return true;
+        }
+        return false;
     }
 }

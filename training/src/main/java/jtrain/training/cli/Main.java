@@ -65,7 +65,7 @@ public final class Main {
                   tokenizer       train a WordPiece tokenizer on a corpus (tokenizer train --help)
                   pretrain        masked-LM pretraining into a run folder, with checkpoints and --resume (pretrain --help)
                   finetune        fine-tune a classifier or tagger (pos, genre, spam, your files) (finetune --help)
-                  eval            score a fine-tuned model on a task's dev or test split (eval --help)
+                  eval            score a fine-tuned model on a task's dev or test split, or a masked-LM model on text (eval --help)
                   predict         label a text (or tag its words) with a fine-tuned model (--model DIR [--pair B] [--json] TEXT,
                                   or a whole file: --input FILE [--out FILE] [--batch 32])
                   bench           time MLM training steps: tokens/s, GFLOP/s, MFU, memory, per-op breakdown (bench --help)

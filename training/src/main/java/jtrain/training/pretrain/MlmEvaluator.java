@@ -27,6 +27,17 @@ public final class MlmEvaluator {
      */
     public record Result(double loss, double perplexity, double accuracy, long predicted, double[] sequenceLoss, int[] sequencePredicted) {}
 
+    /**
+     * The masking seed of the held-out evaluation of a run with the given --seed (its own stream, apart from the
+     * training masks and dropout), so that {@code eval --task mlm --seed S} draws the very masks such a run scored.
+     */
+    public static long maskingSeed(long runSeed) {
+        return runSeed + 2;
+    }
+
+    /** The batch size of a run's held-out evaluation (padding differs with it, the masks do not). */
+    public static final int RUN_BATCH = 64;
+
     public MlmEvaluator(List<int[]> sequences, MlmBatch.Vocab vocab, MlmMasking masking, int batchSize, long seed) {
         if (sequences.isEmpty()) throw new IllegalArgumentException("no held-out sequences to evaluate on");
         this.sequences = sequences;

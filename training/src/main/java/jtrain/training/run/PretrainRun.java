@@ -63,7 +63,8 @@ public final class PretrainRun {
             }
             folder.truncateMetrics(state.step == 0 ? -1 : state.step); // step 0's evaluation (with --init) is made again
         }
-        MlmEvaluator evaluator = heldOut.isEmpty() ? null : new MlmEvaluator(heldOut, vocab, config.masking(), 64, config.seed() + 2);
+        MlmEvaluator evaluator = heldOut.isEmpty() ? null : new MlmEvaluator(heldOut, vocab, config.masking(), MlmEvaluator.RUN_BATCH,
+                MlmEvaluator.maskingSeed(config.seed()));
         Pretrainer.StepHook hook = s -> {
             if (s.step % config.saveEvery() == 0 || s.step == config.steps() || s.step == inv.stopAfter()) {
                 checkpointer.save(s, model, tokenizer);
