@@ -48,7 +48,9 @@ final class MlmEvalCommand {
         } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
             Main.printError(err, "trainer eval: " + e.getMessage(), e);
         } catch (IOException e) {
-            Main.printError(err, "trainer eval: " + IoErrors.describe(e), e);
+            // HfCheckpoint's "DIR: model folder not found" needs no "no such file" after it.
+            String m = e.getMessage() != null && e.getMessage().contains(" not found") ? e.getMessage() : IoErrors.describe(e);
+            Main.printError(err, "trainer eval: " + m, e);
         }
         return 2;
     }
@@ -91,8 +93,6 @@ final class MlmEvalCommand {
     }
 
     private static int evaluate(Options o, PrintStream out) throws IOException {
-        Device device = Devices.select(o.device()); // before any loading: a bad device fails at once
-        Devices.setPrecision(device, o.precision(), System.err);
         boolean heldOut = o.data().equals(List.of("default"));
         if (!heldOut) CorpusSources.requireFiles(o.data());
 
@@ -109,6 +109,8 @@ final class MlmEvalCommand {
                     + config.vocabSize() + " (vocab_size in " + HfCheckpoint.CONFIG + ")");
         }
         BertForMaskedLM model = HfCheckpoint.loadMaskedLM(o.model()); // a folder without the MLM head fails before the data is read
+        Device device = Devices.select(o.device()); // before the corpus is read: a bad device fails soon
+        Devices.setPrecision(device, o.precision(), System.err);
 
         List<Document> docs = heldOut
                 ? CorpusSources.load(o.data(), o.seed(), o.cache(), new PrintStream(PrintStream.nullOutputStream())).heldOut()

@@ -139,7 +139,7 @@ class MlmEvalCommandTest {
     void errorsAreOneLineWithExitCode2() throws IOException {
         Path step6 = run.resolve("checkpoints/step-6");
         assertError("--task mlm needs --data default|FILE...", "--model", step6.toString(), "--task", "mlm");
-        assertError(tmp.resolve("missing") + ": model folder not found", "--model", tmp.resolve("missing").toString(), "--task", "mlm",
+        assertError(tmp.resolve("missing") + ": model folder not found\n", "--model", tmp.resolve("missing").toString(), "--task", "mlm",
                 "--data", heldOut.toString());
         assertError(tmp.resolve("nothing.txt") + ": no such file", "--model", step6.toString(), "--task", "mlm", "--data",
                 tmp.resolve("nothing.txt").toString());
