@@ -7,9 +7,9 @@ import java.util.Map;
 
 import jtrain.engine.Device;
 import jtrain.engine.Flops;
+import jtrain.engine.MemoryScope;
 import jtrain.engine.Phase;
 import jtrain.engine.Rng;
-import jtrain.engine.MemoryScope;
 import jtrain.engine.Tensor;
 import jtrain.engine.optim.AdamW;
 import jtrain.engine.optim.GradClip;

@@ -19,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.Folders;
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
 import jtrain.engine.io.Sha256;

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import jtrain.engine.io.IoErrors;
 import jtrain.engine.Rng;
+import jtrain.engine.io.IoErrors;
 import jtrain.training.pretrain.MlmBatch;
 import jtrain.training.pretrain.MlmEvaluator;
 import jtrain.training.pretrain.PretrainConfig;

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.AtomicFiles;
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.Json;
 
 /**

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.AtomicFiles;
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.Json;
 
 /**

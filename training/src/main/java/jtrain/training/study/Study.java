@@ -10,10 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jtrain.engine.io.IoErrors;
 import jtrain.engine.Flops;
 import jtrain.engine.Rng;
 import jtrain.engine.backend.Backends;
+import jtrain.engine.io.IoErrors;
 import jtrain.training.data.Document;
 import jtrain.training.data.Split;
 import jtrain.training.finetune.AuxMlm;

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import jtrain.engine.Rng;
-import jtrain.training.run.RunLock;
-import jtrain.training.SeaLand;
 import jtrain.engine.Tensor;
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
+import jtrain.training.SeaLand;
+import jtrain.training.run.RunLock;
 import jtrain.transformer.HfCheckpoint;
 
 /**

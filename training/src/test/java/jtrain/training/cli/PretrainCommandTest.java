@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import jtrain.engine.Rng;
-import jtrain.engine.io.Json;
 import jtrain.engine.io.Folders;
+import jtrain.engine.io.Json;
 import jtrain.training.run.Checkpointer;
 import jtrain.training.run.RunFolder;
 import jtrain.training.run.RunLock;
