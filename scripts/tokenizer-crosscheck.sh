@@ -2,7 +2,8 @@
 # Cross-checks jtrain's WordPiece tokenizer against HuggingFace tokenizers (the Rust library HF's fast tokenizers
 # use) on ~23,000 texts: random strings built to hit every normaliser and pre-tokenizer rule, and lines from the data
 # cache. Single texts with six normaliser settings (uncased, cased, accents kept or stripped, no CJK split, no text
-# cleaning), then pairs with [CLS]/[SEP] untruncated and truncated to several lengths. Prints one line per check and
+# cleaning), single texts with [CLS]/[SEP] truncated to three lengths, then pairs with [CLS]/[SEP] untruncated and
+# truncated to several lengths. Prints one line per check and
 # exits 1 when any encoding differs.
 #
 #   scripts/tokenizer-crosscheck.sh [VOCAB_TXT] [SEED]
@@ -40,6 +41,10 @@ status=0
 for variant in uncased cased cased-strip-accents lowercase-keep-accents no-chinese-split no-clean-text; do
   encode "$work/$variant.json" "$work/texts.json" "$work/out.txt" single 0
   printf '%-24s ' "$variant" && "$py" "$dir/compare.py" "$work/$variant.json" "$work/texts.json" "$work/out.txt" single 0 || status=1
+done
+for max in 5 16 64; do
+  encode "$work/uncased.json" "$work/texts.json" "$work/out.txt" truncated "$max"
+  printf '%-24s ' "uncased" && "$py" "$dir/compare.py" "$work/uncased.json" "$work/texts.json" "$work/out.txt" truncated "$max" || status=1
 done
 for max in 0 5 9 16 24 40 64; do
   encode "$work/uncased.json" "$work/texts.json" "$work/out.txt" pairs "$max"

@@ -1,6 +1,6 @@
 """HF tokenizers' side of the cross-check: encodes the same texts and counts the lines where jtrain differs.
 
-    python3 compare.py tokenizer.json texts.json jtrain_out.txt single|pairs MAX_LENGTH
+    python3 compare.py tokenizer.json texts.json jtrain_out.txt single|truncated|pairs MAX_LENGTH
 """
 import json
 import sys
@@ -20,12 +20,15 @@ else:
     tok.post_processor = BertProcessing(("[SEP]", tok.token_to_id("[SEP]")), ("[CLS]", tok.token_to_id("[CLS]")))
     if max_length > 0:
         tok.enable_truncation(max_length)
-    pairs = [(texts[i], texts[i + 1]) for i in range(0, len(texts) - 1, 2)]
-    refs = ["%s %s" % (e.ids, e.type_ids) for e in tok.encode_batch(pairs)]
+    if mode == "truncated":
+        refs = [str(e.ids) for e in tok.encode_batch(texts)]
+    else:
+        pairs = [(texts[i], texts[i + 1]) for i in range(0, len(texts) - 1, 2)]
+        refs = ["%s %s" % (e.ids, e.type_ids) for e in tok.encode_batch(pairs)]
 bad = [i for i, (r, o) in enumerate(zip(refs, ours)) if r.replace(" ", "") != o.replace(" ", "")]
 if len(refs) != len(ours):
     bad.append(-1)
 for i in bad[:3]:
     print("  differs:", repr(texts[i * (2 if mode == "pairs" else 1)])[:120], "\n    hf:", refs[i][:160], "\n    jtrain:", ours[i][:160])
-print("%-6s max_length %-3d %6d encodings, %d differ" % (mode, max_length, len(refs), len(bad)))
+print("%-9s max_length %-3d %6d encodings, %d differ" % (mode, max_length, len(refs), len(bad)))
 sys.exit(1 if bad else 0)
