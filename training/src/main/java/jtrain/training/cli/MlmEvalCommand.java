@@ -18,6 +18,7 @@ import jtrain.training.pretrain.MlmBatch;
 import jtrain.training.pretrain.MlmEvaluator;
 import jtrain.training.pretrain.MlmMasking;
 import jtrain.training.pretrain.Packing;
+import jtrain.training.run.InitFolder;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.BertConfig;
@@ -97,17 +98,9 @@ final class MlmEvalCommand {
         if (!heldOut) CorpusSources.requireFiles(o.data());
 
         BertConfig config = HfCheckpoint.readConfig(o.model());
-        int positions = config.maxPositionEmbeddings();
-        if (o.maxLen() != null && o.maxLen() > positions) {
-            throw new IllegalArgumentException("--max-len " + o.maxLen() + " is above the " + positions + " positions of the model "
-                    + o.model() + " (max_position_embeddings in its " + HfCheckpoint.CONFIG + ")");
-        }
-        int maxLen = o.maxLen() != null ? o.maxLen() : Math.min(128, positions);
+        int maxLen = o.maxLen() != null ? o.maxLen() : Math.min(128, config.maxPositionEmbeddings());
         BertTokenizer tok = TokenizerFiles.load(o.model());
-        if (tok.vocab().size() > config.vocabSize()) {
-            throw new IllegalArgumentException(o.model() + ": the tokenizer has " + tok.vocab().size() + " tokens but the model only "
-                    + config.vocabSize() + " (vocab_size in " + HfCheckpoint.CONFIG + ")");
-        }
+        InitFolder.requireFits(o.model(), "the model", config, tok, maxLen);
         BertForMaskedLM model = HfCheckpoint.loadMaskedLM(o.model()); // a folder without the MLM head fails before the data is read
         Device device = Devices.select(o.device()); // before the corpus is read: a bad device fails soon
         Devices.setPrecision(device, o.precision(), System.err);

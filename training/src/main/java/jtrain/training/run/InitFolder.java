@@ -21,15 +21,23 @@ public final class InitFolder {
     /** The folder's model config, once its tokenizer is known to fit the model and maxLen its positions. */
     public static BertConfig check(Path dir, BertTokenizer tokenizer, int maxLen) {
         BertConfig config = config(dir);
+        requireFits(dir, "the --init model", config, tokenizer, maxLen);
+        return config;
+    }
+
+    /**
+     * The tokenizer within the model's vocab_size and maxLen within its positions; the errors name the folder and
+     * call the model {@code what} ("the --init model").
+     */
+    public static void requireFits(Path dir, String what, BertConfig config, BertTokenizer tokenizer, int maxLen) {
         if (tokenizer.vocab().size() > config.vocabSize()) {
             throw new IllegalArgumentException(dir + ": the tokenizer has " + tokenizer.vocab().size() + " tokens but the model only "
                     + config.vocabSize() + " (vocab_size in " + HfCheckpoint.CONFIG + ")");
         }
         if (maxLen > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("--max-len " + maxLen + " is above the " + config.maxPositionEmbeddings()
-                    + " positions of the --init model " + dir + " (max_position_embeddings in its " + HfCheckpoint.CONFIG + ")");
+                    + " positions of " + what + " " + dir + " (max_position_embeddings in its " + HfCheckpoint.CONFIG + ")");
         }
-        return config;
     }
 
     public static BertConfig config(Path dir) {
