@@ -344,6 +344,8 @@ public final class Tensor {
     public Tensor pow(double p) { return Arith.pow(this, p); }
     public Tensor tanh() { return Arith.tanh(this); }
     public Tensor gelu() { return Arith.gelu(this); }
+    public Tensor relu() { return Arith.relu(this); }
+    public Tensor sigmoid() { return Arith.sigmoid(this); }
     public Tensor matmul(Tensor o) { return Matmul.matmul(this, o); }
 
     public Tensor sum() { return Reductions.sum(this, null, false); }

@@ -108,6 +108,24 @@ public final class Arith {
                 g -> new Tensor[] {Checks.sameDeviceAndDtype("gelu backward", a, g).binary(Binary.GELU_BACKWARD, a, g)});
     }
 
+    /** max(x, 0). The gradient passes where x > 0 and is 0 at x = 0, as torch's relu. */
+    public static Tensor relu(Tensor a) {
+        Tensor zero = scalarLike(0, a);
+        Tensor out = broadcastBinary("relu", Binary.MAX, a, zero);
+        return Autograd.record("relu", out, new Tensor[] {a},
+                g -> new Tensor[] {mul(g, broadcastBinary("relu backward", Binary.GT, out, zero))});
+    }
+
+    /**
+     * The logistic function 1 / (1 + exp(-x)). An op of its own rather than that composition, whose backward would
+     * multiply 0 by exp(-x) = inf where exp overflows (x below -88 in F32) and give NaN: s (1 - s) stays finite.
+     */
+    public static Tensor sigmoid(Tensor a) {
+        Tensor expNeg = unary("sigmoid", Unary.EXP, unary("sigmoid", Unary.NEG, a));
+        Tensor out = unary("sigmoid", Unary.RECIPROCAL, broadcastBinary("sigmoid", Binary.ADD, expNeg, scalarLike(1, a)));
+        return Autograd.record("sigmoid", out, new Tensor[] {a}, g -> new Tensor[] {mul(g, mul(out, add(neg(out), 1)))});
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     static Tensor unary(String op, Unary kind, Tensor a) {

@@ -64,6 +64,9 @@ class ArithGradTest {
         check("tanh", in -> in[0].tanh(), x);
         check("gelu", in -> in[0].gelu(), leaf(randn(22, 5, 3).transpose(0, 1)));
         check("gelu far from 0", in -> in[0].mul(4).gelu(), x);
+        check("relu", in -> in[0].relu(), x);
+        check("sigmoid", in -> in[0].sigmoid(), leaf(randn(23, 5, 3).transpose(0, 1)));
+        check("sigmoid far from 0", in -> in[0].mul(6).sigmoid(), x);
         check("add scalar", in -> in[0].add(2.5), x);
         check("mul scalar", in -> in[0].mul(-1.5), x);
         check("div scalar", in -> in[0].div(4), x);

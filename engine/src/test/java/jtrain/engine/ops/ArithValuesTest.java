@@ -55,6 +55,26 @@ class ArithValuesTest {
     }
 
     @Test
+    void reluKeepsThePositivePartAndPassesNoGradientAtZero() {
+        Tensor x = Tensor.of(new float[] {-2, 0, 3, Float.NaN}).requiresGrad(true);
+        Tensor r = x.relu();
+        assertArrayEquals(new float[] {0, 0, 3, Float.NaN}, r.toFloatArray(), "NaN stays NaN, as in torch");
+        r.slice(0, 0, 3).sum().backward();
+        assertArrayEquals(new float[] {0, 0, 1, 0}, x.grad().toFloatArray(), "relu'(0) = 0, as torch");
+    }
+
+    @Test
+    void sigmoidValuesAndAFiniteGradientWhereExpOverflows() {
+        // 1 / (1 + e^-x): 0.5 at 0, 1/(1+e^-2) = 0.880797; far out 0 (e^100 overflows F32) and 1, never NaN.
+        Tensor x = Tensor.of(new float[] {0, 2, -2, -100, 100, -1000}).requiresGrad(true);
+        Tensor s = x.sigmoid();
+        assertArrayEquals(new float[] {0.5f, 0.88079708f, 0.11920292f, 0, 1, 0}, s.toFloatArray(), 1e-7f);
+        s.sum().backward();
+        // s (1 - s): 0.25 at 0, 0.104994 at +-2, and 0 (not NaN: e^1000 overflows) far out.
+        assertArrayEquals(new float[] {0.25f, 0.10499359f, 0.10499359f, 0, 0, 0}, x.grad().toFloatArray(), 1e-7f);
+    }
+
+    @Test
     void maximumPicksTheLargerAndSendsTiesToTheFirst() {
         Tensor x = Tensor.of(new float[] {1, 5, 3}).requiresGrad(true), y = Tensor.of(new float[] {2, 4, 3}).requiresGrad(true);
         Tensor m = Arith.maximum(x, y);
