@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import jtrain.engine.io.Json;
 
@@ -18,6 +19,7 @@ import jtrain.engine.io.Json;
  * @param numHiddenLayers           encoder layers (12 for base)
  * @param numAttentionHeads         heads per layer; hiddenSize must be a multiple (12 for base)
  * @param intermediateSize          feed-forward inner width (3072 for base)
+ * @param hiddenAct                 activation of the feed-forward block and the MLM head (GELU, config.json's "gelu")
  * @param hiddenDropoutProb         dropout on embeddings and sub-layer outputs (0.1)
  * @param attentionProbsDropoutProb dropout on attention probabilities (0.1)
  * @param maxPositionEmbeddings     longest sequence (512)
@@ -35,6 +37,7 @@ public record BertConfig(
         int numHiddenLayers,
         int numAttentionHeads,
         int intermediateSize,
+        Activation hiddenAct,
         double hiddenDropoutProb,
         double attentionProbsDropoutProb,
         int maxPositionEmbeddings,
@@ -56,13 +59,14 @@ public record BertConfig(
         if (hiddenSize % numAttentionHeads != 0) {
             throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not a multiple of num_attention_heads " + numAttentionHeads);
         }
+        Objects.requireNonNull(hiddenAct, "hidden_act");
         labels = labels == null ? List.of() : List.copyOf(labels);
         extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra)); // JSON nulls allowed
     }
 
     /** A config with BERT's usual defaults for the given sizes (dropout 0.1, 512 positions). */
     public static BertConfig of(int vocab, int layers, int hidden, int heads, int intermediate) {
-        return new BertConfig(vocab, hidden, layers, heads, intermediate, 0.1, 0.1, 512, 2, 0.02, 1e-12, 0, null, List.of(), Map.of());
+        return new BertConfig(vocab, hidden, layers, heads, intermediate, Activation.GELU, 0.1, 0.1, 512, 2, 0.02, 1e-12, 0, null, List.of(), Map.of());
     }
 
     public int headDim() {
@@ -70,20 +74,26 @@ public record BertConfig(
     }
 
     public BertConfig withLabels(List<String> names) {
-        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenDropoutProb,
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct, hiddenDropoutProb,
                 attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
                 classifierDropout, names, extra);
     }
 
     public BertConfig withDropout(double hidden, double attention) {
-        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hidden,
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct, hidden,
                 attention, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
                 classifierDropout, labels, extra);
     }
 
     public BertConfig withMaxPositions(int positions) {
-        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenDropoutProb,
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct, hiddenDropoutProb,
                 attentionProbsDropoutProb, positions, typeVocabSize, initializerRange, layerNormEps, padTokenId,
+                classifierDropout, labels, extra);
+    }
+
+    public BertConfig withHiddenAct(Activation act) {
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, act, hiddenDropoutProb,
+                attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
                 classifierDropout, labels, extra);
     }
 
@@ -110,7 +120,6 @@ public record BertConfig(
 
     /** Parses an HF config object; unsupported settings are errors that name the field and the file. */
     public static BertConfig fromJson(Map<String, Object> j, String source) {
-        requireValue(j, "hidden_act", "gelu", source, "only the exact (erf) GELU is implemented");
         requireValue(j, "position_embedding_type", "absolute", source, "only absolute position embeddings are implemented");
         requireValue(j, "model_type", "bert", source, "only BERT models are supported");
         if (Boolean.TRUE.equals(j.get("is_decoder")) || Boolean.TRUE.equals(j.get("add_cross_attention"))) {
@@ -135,6 +144,7 @@ public record BertConfig(
                 intField(j, "num_hidden_layers", 12, source),
                 intField(j, "num_attention_heads", 12, source),
                 intField(j, "intermediate_size", 3072, source),
+                activation(j, source),
                 doubleField(j, "hidden_dropout_prob", 0.1, source),
                 doubleField(j, "attention_probs_dropout_prob", 0.1, source),
                 intField(j, "max_position_embeddings", 512, source),
@@ -152,6 +162,16 @@ public record BertConfig(
         if (v != null && !expected.equals(v)) {
             throw new IllegalArgumentException(source + ": unsupported " + key + " \"" + v + "\" (" + why + ")");
         }
+    }
+
+    /** hidden_act, "gelu" when absent (HF's default). */
+    private static Activation activation(Map<String, Object> j, String source) {
+        Object v = j.get("hidden_act");
+        if (v == null) return Activation.GELU;
+        if (!(v instanceof String name)) {
+            throw new IllegalArgumentException(source + ": field 'hidden_act' must be an activation name such as \"gelu\", got " + v);
+        }
+        return Activation.fromHfName(name, source);
     }
 
     private static int intField(Map<String, Object> j, String key, Integer def, String source) {
@@ -214,7 +234,7 @@ public record BertConfig(
         j.put("num_hidden_layers", numHiddenLayers);
         j.put("num_attention_heads", numAttentionHeads);
         j.put("intermediate_size", intermediateSize);
-        j.put("hidden_act", "gelu");
+        j.put("hidden_act", hiddenAct.hfName());
         j.put("hidden_dropout_prob", hiddenDropoutProb);
         j.put("attention_probs_dropout_prob", attentionProbsDropoutProb);
         j.put("max_position_embeddings", maxPositionEmbeddings);

@@ -10,7 +10,7 @@ import jtrain.transformer.nn.LayerNorm;
 import jtrain.transformer.nn.Linear;
 import jtrain.transformer.nn.Module;
 
-/** BERT with the masked-LM head: dense, GELU, LayerNorm, then a decoder tied to the word embeddings plus a bias. */
+/** BERT with the masked-LM head: dense, hidden_act, LayerNorm, then a decoder tied to the word embeddings plus a bias. */
 public final class BertForMaskedLM extends BertTask {
     private final Transform transform;
     private final Tensor bias; // cls.predictions.bias (V)
@@ -121,15 +121,17 @@ public final class BertForMaskedLM extends BertTask {
 
     static final class Transform extends Module {
         private final Linear dense;
+        private final Activation act;
         private final LayerNorm layerNorm;
 
         Transform(BertConfig c, Rng init) {
             dense = child("dense", new Linear(c.hiddenSize(), c.hiddenSize(), c.initializerRange(), init));
+            act = c.hiddenAct(); // as HF's BertPredictionHeadTransform
             layerNorm = child("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps()));
         }
 
         Tensor forward(Tensor h) {
-            return layerNorm.forward(dense.forward(h).gelu());
+            return layerNorm.forward(act.apply(dense.forward(h)));
         }
     }
 }

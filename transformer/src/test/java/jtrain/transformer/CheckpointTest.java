@@ -86,10 +86,45 @@ class CheckpointTest {
 
     @Test
     void unsupportedActivationIsAClearError() throws Exception {
-        Files.writeString(tmp.resolve("config.json"), "{\"vocab_size\": 10, \"hidden_act\": \"relu\"}");
+        Files.writeString(tmp.resolve("config.json"), "{\"vocab_size\": 10, \"hidden_act\": \"gelu_10\"}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.readConfig(tmp));
-        assertTrue(e.getMessage().contains("unsupported hidden_act \"relu\""), e.getMessage());
-        assertTrue(e.getMessage().contains("config.json"), e.getMessage());
+        assertEquals(tmp.resolve("config.json") + ": unsupported hidden_act \"gelu_10\" (supported: gelu, gelu_python, gelu_new, "
+                + "gelu_pytorch_tanh, gelu_accurate, gelu_fast, quick_gelu, relu, silu, swish, tanh, linear)", e.getMessage());
+        Files.writeString(tmp.resolve("config.json"), "{\"hidden_act\": 3}");
+        e = assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.readConfig(tmp));
+        assertTrue(e.getMessage().endsWith("config.json: field 'hidden_act' must be an activation name such as \"gelu\", got 3"), e.getMessage());
+    }
+
+    @Test
+    void everyHiddenActSavesBackUnderItsOwnName() throws Exception {
+        for (Activation act : Activation.values()) {
+            Files.writeString(tmp.resolve("config.json"), "{\"hidden_act\": \"" + act.hfName() + "\"}");
+            BertConfig read = HfCheckpoint.readConfig(tmp);
+            assertEquals(act, read.hiddenAct());
+            read.write(tmp.resolve("config.json"), "BertForMaskedLM");
+            assertEquals(act.hfName(), Json.parseObject(Files.readString(tmp.resolve("config.json")), "config.json").get("hidden_act"));
+        }
+        Files.writeString(tmp.resolve("config.json"), "{}");
+        assertEquals(Activation.GELU, HfCheckpoint.readConfig(tmp).hiddenAct(), "absent: HF's default \"gelu\"");
+    }
+
+    @Test
+    void theActivationIsUsedInTheLayersAndTheMaskedLmHeadAndSurvivesASave() throws Exception {
+        BertForMaskedLM gelu = new BertForMaskedLM(tiny(), new Rng(1), new Rng(2));
+        BertForMaskedLM geluNew = new BertForMaskedLM(tiny().withHiddenAct(Activation.GELU_NEW), new Rng(1), new Rng(2));
+        BertForMaskedLM relu = new BertForMaskedLM(tiny().withHiddenAct(Activation.RELU), new Rng(1), new Rng(2));
+        float[] g = gelu.logits(ids(), null, null).toFloatArray(), n = geluNew.logits(ids(), null, null).toFloatArray();
+        float[] r = relu.logits(ids(), null, null).toFloatArray();
+        // The same weights: the tanh approximation is close to the erf GELU, relu is not.
+        assertFalse(java.util.Arrays.equals(g, n));
+        assertArrayEquals(g, n, 1e-3f);
+        assertFalse(java.util.Arrays.equals(g, r));
+
+        HfCheckpoint.save(relu, tmp);
+        assertEquals("relu", Json.parseObject(Files.readString(tmp.resolve("config.json")), "config.json").get("hidden_act"));
+        BertForMaskedLM loaded = HfCheckpoint.loadMaskedLM(tmp);
+        assertEquals(Activation.RELU, loaded.config.hiddenAct());
+        assertArrayEquals(r, loaded.logits(ids(), null, null).toFloatArray());
     }
 
     @Test
