@@ -1,6 +1,7 @@
 """An independent BERT in plain PyTorch (written from the formulas of HF's BertForMaskedLM, BertForSequenceClassification
 and BertForTokenClassification, with HF's parameter names), producing reference outputs for one random model size.
-TorchCrossCheckTest runs it when torch is importable (written for torch 1.13, float32, CPU).
+TorchCrossCheckTest runs it when torch is importable (written for torch 1.13, float32, CPU). The config's hidden_act
+(default "gelu") is the activation of the feed-forward blocks and the MLM head's transform, as in HF.
 
     python3 bert_reference.py OUT_DIR SPEC_JSON
 
@@ -44,6 +45,29 @@ def gelu(x):
     return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
 
 
+def gelu_tanh(x):
+    return torch.nn.functional.gelu(x, approximate="tanh")
+
+
+# hidden_act: the exact GELU from its formula; the others through torch's own functions where it has one (quick_gelu
+# is HF's formula, torch has none). gelu_new and gelu_fast are the tanh approximation that torch computes.
+ACTIVATIONS = {
+    "gelu": gelu,
+    "gelu_new": gelu_tanh,
+    "gelu_pytorch_tanh": gelu_tanh,
+    "gelu_fast": gelu_tanh,
+    "quick_gelu": lambda x: x * torch.sigmoid(1.702 * x),
+    "relu": torch.nn.functional.relu,
+    "silu": torch.nn.functional.silu,
+    "swish": torch.nn.functional.silu,
+    "tanh": torch.tanh,
+}
+
+
+def act(cfg, x):
+    return ACTIVATIONS[cfg.get("hidden_act", "gelu")](x)
+
+
 def cross_entropy(logits, labels):
     """Mean over the positions whose label is not -100 of logsumexp(logits) - logits[label]."""
     logits, labels = logits.reshape(-1, logits.shape[-1]), labels.reshape(-1)
@@ -75,14 +99,14 @@ def encoder(params, cfg, ids, types, mask):
         probs = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + bias, dim=-1)
         ctx = (probs @ v).transpose(1, 2).reshape(b, t, c)
         a = layer_norm(linear(ctx, params, p + "attention.output.dense") + h, params, p + "attention.output.LayerNorm", eps)
-        f = gelu(linear(a, params, p + "intermediate.dense"))
+        f = act(cfg, linear(a, params, p + "intermediate.dense"))
         h = layer_norm(linear(f, params, p + "output.dense") + a, params, p + "output.LayerNorm", eps)
         states.append(h)
     return states
 
 
 def mlm_logits(params, cfg, hidden):
-    h = layer_norm(gelu(linear(hidden, params, "cls.predictions.transform.dense")), params,
+    h = layer_norm(act(cfg, linear(hidden, params, "cls.predictions.transform.dense")), params,
                    "cls.predictions.transform.LayerNorm", cfg["layer_norm_eps"])
     return h @ params["bert.embeddings.word_embeddings.weight"].t() + params["cls.predictions.bias"]  # tied decoder
 
@@ -232,7 +256,7 @@ def main():
         grads(ref, task + ".grad.", params)
 
     os.makedirs(out_dir, exist_ok=True)
-    config = dict(cfg, architectures=["BertForMaskedLM"], model_type="bert", hidden_act="gelu",
+    config = dict(cfg, architectures=["BertForMaskedLM"], model_type="bert", hidden_act=cfg.get("hidden_act", "gelu"),
                   hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, position_embedding_type="absolute")
     with open(os.path.join(out_dir, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
