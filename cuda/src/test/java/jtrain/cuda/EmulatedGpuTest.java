@@ -2,6 +2,7 @@ package jtrain.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
@@ -14,6 +15,7 @@ import jtrain.engine.Tensor;
 import jtrain.engine.optim.AdamW;
 import jtrain.transformer.BertForMaskedLM;
 import jtrain.engine.backend.Backends;
+import jtrain.transformer.Activation;
 import jtrain.transformer.BertConfig;
 
 /**
@@ -68,6 +70,19 @@ class EmulatedGpuTest {
             // Odd sizes on purpose: 3 heads of 12, an intermediate width of 100, 3 sequences of 21 tokens.
             for (OpChecks.Result r : BertCheck.oddSized(gpu)) {
                 assertTrue(r.passed(), r.name() + ": error/tolerance " + r.worst() + " " + r.note());
+            }
+        }
+    }
+
+    @Test
+    void smallBertWithTheComposedActivationsMatchesTheCpu() {
+        // hidden_act values other than "gelu" are composed of generic kernels (tanh, exp, reciprocal, max, gt, mul).
+        CudaBackend gpu = emulated();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            for (Activation act : List.of(Activation.GELU_NEW, Activation.QUICK_GELU, Activation.RELU, Activation.SILU, Activation.TANH)) {
+                for (OpChecks.Result r : BertCheck.run(gpu, BertConfig.of(97, 1, 24, 2, 40).withHiddenAct(act), 2, 9)) {
+                    assertTrue(r.passed(), act.hfName() + ": " + r.name() + ": error/tolerance " + r.worst() + " " + r.note());
+                }
             }
         }
     }
