@@ -19,7 +19,7 @@ import jtrain.engine.io.Json;
  * @param numHiddenLayers           encoder layers (12 for base)
  * @param numAttentionHeads         heads per layer; hiddenSize must be a multiple (12 for base)
  * @param intermediateSize          feed-forward inner width (3072 for base)
- * @param hiddenAct                 activation of the feed-forward block and the MLM head (GELU, config.json's "gelu")
+ * @param hiddenAct                 activation of the feed-forward block and the MLM head's transform (GELU for BERT)
  * @param hiddenDropoutProb         dropout on embeddings and sub-layer outputs (0.1)
  * @param attentionProbsDropoutProb dropout on attention probabilities (0.1)
  * @param maxPositionEmbeddings     longest sequence (512)
