@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A small JSON reader and writer (configs, safetensors headers, tokenizer files, metrics). Objects become
@@ -98,8 +99,13 @@ public final class Json {
         return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '+' || c == '-';
     }
 
+    /** RFC 8259's four whitespace characters only: other control characters are errors, not space. */
     private void skipSpace() {
-        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) pos++;
+        while (pos < text.length() && isSpace(text.charAt(pos))) pos++;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
     private boolean at(char c) {
@@ -190,15 +196,18 @@ public final class Json {
         expect('"', "'\"'");
         StringBuilder sb = new StringBuilder();
         while (true) {
-            if (pos >= text.length()) throw unclosed(open);
-            char c = text.charAt(pos++);
+            if (pos >= text.length()) throw unclosed(open, "the end of the input");
+            char c = text.charAt(pos);
+            if (c == '\n' || c == '\r') throw unclosed(open, "the end of the line");
+            if (c < 0x20) throw error("expected a printable character or an escape inside the string but found " + found());
+            pos++;
             if (c == '"') return sb.toString();
             if (c != '\\') {
                 sb.append(c);
                 continue;
             }
             int escape = pos - 1;
-            if (pos >= text.length()) throw unclosed(open);
+            if (pos >= text.length()) throw unclosed(open, "the end of the input");
             char e = text.charAt(pos++);
             switch (e) {
                 case '"', '\\', '/' -> sb.append(e);
@@ -222,10 +231,17 @@ public final class Json {
         }
     }
 
-    /** Reported where the string opens: the end of the input is rarely where the quote is missing. */
-    private IllegalArgumentException unclosed(int open) {
-        return error("the string that starts here is not closed: no '\"' before the end of the input", open);
+    /**
+     * Reported where the string opens: the end of the input (or line: JSON strings cannot hold a raw line break)
+     * is rarely where the quote is missing.
+     */
+    private IllegalArgumentException unclosed(int open, String end) {
+        return error("the string that starts here is not closed: no '\"' before " + end, open);
     }
+
+    /** RFC 8259's number: no leading zeros, no '+' sign, digits on both sides of a '.'. */
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    private static final Pattern LEADING_ZERO = Pattern.compile("-?0[0-9]");
 
     private Object number() {
         int start = pos;
@@ -249,6 +265,10 @@ public final class Json {
             }
         }
         String s = text.substring(start, pos);
+        if (!NUMBER.matcher(s).matches()) {
+            String what = LEADING_ZERO.matcher(s).lookingAt() ? "a number without leading zeros" : "a number";
+            throw error("expected " + what + " but found '" + s + "'", start);
+        }
         try {
             if (integral && s.length() < 19) return Long.parseLong(s);
             return Double.parseDouble(s);

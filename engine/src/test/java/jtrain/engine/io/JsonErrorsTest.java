@@ -53,8 +53,10 @@ class JsonErrorsTest {
 
     @Test
     void aStringNeverClosedIsReportedWhereItOpens() {
-        assertEquals("config.json:2:8: invalid JSON: the string that starts here is not closed: no '\"' before the end of the input",
+        assertEquals("config.json:2:8: invalid JSON: the string that starts here is not closed: no '\"' before the end of the line",
                 error("{\"a\": 1,\n  \"b\": \"open, 2}\n"));
+        assertEquals("config.json:1:2: invalid JSON: the string that starts here is not closed: no '\"' before the end of the input",
+                error("[\"open, 2]"));
         assertEquals("config.json:1:1: invalid JSON: the string that starts here is not closed: no '\"' before the end of the input",
                 error("\"ends in a backslash\\"));
     }
@@ -71,6 +73,33 @@ class JsonErrorsTest {
     @Test
     void aControlCharacterIsNamedByItsCodePoint() {
         assertEquals("config.json:1:2: invalid JSON: expected a value but found the control character U+0000", error("[\u0000]"));
+    }
+
+    @Test
+    void controlCharactersInsideAStringMustBeEscapedAsRfc8259Says() {
+        assertEquals("config.json:1:5: invalid JSON: expected a printable character or an escape inside the string but found the control character U+0009",
+                error("[\"ab\tc\"]"));
+        assertEquals("config.json:1:3: invalid JSON: expected a printable character or an escape inside the string but found the control character U+0000",
+                error("[\"\u0000\"]"));
+        assertEquals(List.of("a\tb\u0001"), Json.parse("[\"a\\tb\\u0001\"]"), "the same characters escaped are fine");
+    }
+
+    @Test
+    void onlySpaceTabAndLineBreaksSeparateTokens() {
+        assertEquals(List.of(1L, 2L), Json.parse("[ 1,\t2\r\n]"));
+        assertEquals("config.json:1:2: invalid JSON: expected a value but found the control character U+000B", error("[\u000b1]"));
+        assertEquals("config.json:1:1: invalid JSON: expected a value but found the control character U+001C", error("\u001c{}"));
+    }
+
+    @Test
+    void numbersFollowTheJsonGrammarSoLeadingZerosAreRejected() {
+        assertEquals("config.json:1:2: invalid JSON: expected a number without leading zeros but found '01'", error("[01]"));
+        assertEquals("config.json:1:2: invalid JSON: expected a number without leading zeros but found '-01'", error("[-01]"));
+        assertEquals("config.json:1:2: invalid JSON: expected a number without leading zeros but found '00.5'", error("[00.5]"));
+        assertEquals("config.json:1:2: invalid JSON: expected a number but found '1.'", error("[1.]"));
+        assertEquals("config.json:1:2: invalid JSON: expected a number but found '1.e5'", error("[1.e5]"));
+        assertEquals("config.json:1:2: invalid JSON: expected a number but found '1e+'", error("[1e+]"));
+        assertEquals(List.of(0L, 0L, 0.5, -0.25, 10L, 1.5e-7, 2e10), Json.parse("[0, -0, 0.5, -0.25, 10, 1.5e-7, 2E+10]"));
     }
 
     @Test
