@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
@@ -69,22 +71,42 @@ public final class HfCheckpoint {
 
     /** As {@link #loadMaskedLM(Path)}, with dropout drawing from dropoutRng (a training run's, so checkpoints capture it). */
     public static BertForMaskedLM loadMaskedLM(Path dir, Rng dropoutRng) throws IOException {
+        BertConfig config = requireMaskedLM(dir);
+        Path weightsFile = weightsFile(dir);
+        BertForMaskedLM model = new BertForMaskedLM(config, new Rng(0), dropoutRng);
+        StateDict.load(model, readWeights(dir)).requireLoaded(weightsFile.toString());
+        return model;
+    }
+
+    /**
+     * The folder's config, once the folder is known to hold a masked-LM model jtrain can load: a tied decoder and
+     * an MLM head among the weights, whose names alone are read (a safetensors header, a shard index, a pickle), so
+     * a command can check its model before slow work such as reading a corpus.
+     */
+    public static BertConfig requireMaskedLM(Path dir) throws IOException {
         BertConfig config = readConfig(dir);
         if (Boolean.FALSE.equals(config.extra().get("tie_word_embeddings"))) {
             throw new IllegalArgumentException(dir.resolve(CONFIG) + ": tie_word_embeddings false (a separate masked-LM decoder) "
                     + "is not supported: jtrain's decoder is the word embedding matrix");
         }
         Path weightsFile = weightsFile(dir);
-        Map<String, Tensor> weights = readWeights(dir);
-        if (weights.keySet().stream().noneMatch(name -> name.startsWith(MLM_HEAD))) {
+        if (tensorNames(dir).stream().noneMatch(name -> name.startsWith(MLM_HEAD))) {
             // A fine-tuned classifier or a bare encoder: say so, rather than list the head's tensors as missing.
             throw new IllegalArgumentException(weightsFile + " has no masked-LM head (no " + MLM_HEAD + "* tensors; "
                     + dir.resolve(CONFIG) + " names " + config.extra().getOrDefault("architectures", "no architecture")
                     + "): a masked-LM model is needed, such as a pretraining checkpoint or an HF BertForMaskedLM folder");
         }
-        BertForMaskedLM model = new BertForMaskedLM(config, new Rng(0), dropoutRng);
-        StateDict.load(model, weights).requireLoaded(weightsFile.toString());
-        return model;
+        return config;
+    }
+
+    /** The names of the folder's tensors, without reading their data. */
+    public static List<String> tensorNames(Path dir) throws IOException {
+        Path f = weightsFile(dir);
+        return switch (f.getFileName().toString()) {
+            case WEIGHTS -> Safetensors.tensorNames(f);
+            case WEIGHTS_INDEX, TORCH_WEIGHTS_INDEX -> ShardedWeights.namesByShard(f).values().stream().flatMap(Set::stream).toList();
+            default -> TorchCheckpoint.tensorNames(f);
+        };
     }
 
     /**

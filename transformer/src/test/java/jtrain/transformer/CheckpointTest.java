@@ -72,6 +72,9 @@ class CheckpointTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.loadMaskedLM(tmp));
         assertTrue(e.getMessage().contains("model.safetensors has no masked-LM head (no cls.predictions.* tensors"), e.getMessage());
         assertTrue(e.getMessage().contains("names [BertForSequenceClassification]"), e.getMessage());
+        // The check alone, for commands that make it before slow work: the same error, from the tensors' names.
+        assertEquals(e.getMessage(), assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.requireMaskedLM(tmp)).getMessage());
+        assertEquals(List.copyOf(HfCheckpoint.readWeights(tmp).keySet()), HfCheckpoint.tensorNames(tmp));
     }
 
     @Test

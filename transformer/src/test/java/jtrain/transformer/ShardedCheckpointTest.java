@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,7 @@ class ShardedCheckpointTest {
     void shardedSafetensorsLoadTheSameModel() throws Exception {
         saveSharded();
         assertEquals(tmp.resolve(HfCheckpoint.WEIGHTS_INDEX), HfCheckpoint.weightsFile(tmp));
+        assertEquals(Set.copyOf(HfCheckpoint.readWeights(tmp).keySet()), Set.copyOf(HfCheckpoint.tensorNames(tmp)), "names from the index");
         BertForMaskedLM loaded = HfCheckpoint.loadMaskedLM(tmp);
         Tensor ids = CheckpointTest.ids();
         assertArrayEquals(model.logits(ids, null, null).toFloatArray(), loaded.logits(ids, null, null).toFloatArray());

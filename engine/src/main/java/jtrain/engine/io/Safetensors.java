@@ -64,6 +64,15 @@ public final class Safetensors {
         }
     }
 
+    /** The tensors' names, in the order of the header, which alone is read. */
+    public static List<String> tensorNames(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return parseHeader(ch, file, headerLength(ch, file)).entries().stream().map(Entry::name).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": could not read the safetensors file: " + e, e);
+        }
+    }
+
     /** The string-to-string "__metadata__" of the header (empty when absent). */
     public static Map<String, String> readMetadata(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

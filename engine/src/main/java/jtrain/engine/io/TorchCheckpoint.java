@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -48,11 +49,28 @@ public final class TorchCheckpoint {
 
     /** All tensors, on the CPU, in the order of the state dict. */
     public static Map<String, Tensor> read(Path file) {
+        return readLayout(file, (zip, archive) -> zipTensors(zip, archive, file), bytes -> legacyTensors(file, bytes));
+    }
+
+    /** The state dict's tensor names, in its order, from the pickle alone: no storage is read. */
+    public static List<String> tensorNames(Path file) {
+        return readLayout(file, (zip, archive) -> List.copyOf(zipStateDict(zip, archive, file).keySet()),
+                bytes -> List.copyOf(legacyStateDict(file, bytes).stateDict().keySet()));
+    }
+
+    /** Reads an archive of the zip layout, given it and the folder ("archive/") its data.pkl is in. */
+    @FunctionalInterface
+    private interface ZipReader<T> {
+        T read(ZipFile zip, String archive) throws IOException;
+    }
+
+    /** The file read by zip or legacy, whichever its layout is. */
+    private static <T> T readLayout(Path file, ZipReader<T> zip, Function<MemorySegment, T> legacy) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             if (ch.size() < 4) throw new IllegalArgumentException(file + ": truncated: " + ch.size() + " bytes is too short for a torch.save file");
             MemorySegment bytes = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            if (bytes.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0) == 0x04034b50) return readZip(file); // "PK\3\4"
-            if (bytes.get(ValueLayout.JAVA_BYTE, 0) == (byte) 0x80) return readLegacy(file, bytes); // a pickle's PROTO
+            if (bytes.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0) == 0x04034b50) return inZip(file, zip); // "PK\3\4"
+            if (bytes.get(ValueLayout.JAVA_BYTE, 0) == (byte) 0x80) return legacy.apply(bytes); // a pickle's PROTO
             throw new IllegalArgumentException(file + ": not a torch.save file (neither a zip archive nor a pickle)");
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": could not read the torch.save file: " + e, e);
@@ -61,35 +79,42 @@ public final class TorchCheckpoint {
 
     // ---- the zip layout ------------------------------------------------------------------------------------
 
-    private static Map<String, Tensor> readZip(Path file) throws IOException {
+    private static <T> T inZip(Path file, ZipReader<T> reader) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             String archive = zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith("/data.pkl") || n.equals("data.pkl"))
                     .findFirst().map(n -> n.substring(0, n.length() - "data.pkl".length()))
                     .orElseThrow(() -> new IllegalArgumentException(file + ": a zip archive without data.pkl: not a torch.save file"));
-            ZipEntry byteOrder = zip.getEntry(archive + "byteorder");
-            if (byteOrder != null) {
-                String order = new String(entryBytes(zip, byteOrder, file), StandardCharsets.US_ASCII).trim();
-                if (!order.equals("little")) throw new IllegalArgumentException(file + ": byte order '" + order + "' is not supported, only little-endian");
-            }
-            byte[] pickle = entryBytes(zip, zip.getEntry(archive + "data.pkl"), file);
-            Map<String, TensorRef> refs = unpickle(MemorySegment.ofArray(pickle), 0, file).stateDict();
-
-            Map<String, MemorySegment> storages = new HashMap<>();
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
-                String key = e.getValue().storage().key();
-                MemorySegment data = storages.get(key);
-                if (data == null) {
-                    ZipEntry entry = zip.getEntry(archive + "data/" + key);
-                    if (entry == null) throw new IllegalArgumentException(file + ": tensor '" + e.getKey() + "': storage data/" + key + " is missing");
-                    storages.put(key, data = MemorySegment.ofArray(entryBytes(zip, entry, file)));
-                }
-                out.put(e.getKey(), dense(e.getValue(), data, file, e.getKey()));
-            }
-            return out;
+            return reader.read(zip, archive);
         } catch (ZipException e) {
             throw new IllegalArgumentException(file + ": not a valid zip archive (torch.save's format since torch 1.6): " + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, TensorRef> zipStateDict(ZipFile zip, String archive, Path file) throws IOException {
+        ZipEntry byteOrder = zip.getEntry(archive + "byteorder");
+        if (byteOrder != null) {
+            String order = new String(entryBytes(zip, byteOrder, file), StandardCharsets.US_ASCII).trim();
+            if (!order.equals("little")) throw new IllegalArgumentException(file + ": byte order '" + order + "' is not supported, only little-endian");
+        }
+        byte[] pickle = entryBytes(zip, zip.getEntry(archive + "data.pkl"), file);
+        return unpickle(MemorySegment.ofArray(pickle), 0, file).stateDict();
+    }
+
+    private static Map<String, Tensor> zipTensors(ZipFile zip, String archive, Path file) throws IOException {
+        Map<String, TensorRef> refs = zipStateDict(zip, archive, file);
+        Map<String, MemorySegment> storages = new HashMap<>();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
+            String key = e.getValue().storage().key();
+            MemorySegment data = storages.get(key);
+            if (data == null) {
+                ZipEntry entry = zip.getEntry(archive + "data/" + key);
+                if (entry == null) throw new IllegalArgumentException(file + ": tensor '" + e.getKey() + "': storage data/" + key + " is missing");
+                storages.put(key, data = MemorySegment.ofArray(entryBytes(zip, entry, file)));
+            }
+            out.put(e.getKey(), dense(e.getValue(), data, file, e.getKey()));
+        }
+        return out;
     }
 
     /**
@@ -111,7 +136,8 @@ public final class TorchCheckpoint {
 
     // ---- the legacy layout ---------------------------------------------------------------------------------
 
-    private static Map<String, Tensor> readLegacy(Path file, MemorySegment bytes) {
+    /** The state dict of a legacy file, after the magic number, protocol and system info that precede it. */
+    private static Parsed legacyStateDict(Path file, MemorySegment bytes) {
         Unpickler header = new Unpickler(bytes, 0, file.toString(), Map.of(), pid -> {
             throw new IllegalArgumentException(file + ": a storage in the file header");
         });
@@ -121,7 +147,11 @@ public final class TorchCheckpoint {
         if (!(header.load() instanceof Map<?, ?> sysInfo) || !Boolean.TRUE.equals(sysInfo.get("little_endian"))) {
             throw new IllegalArgumentException(file + ": saved on a big-endian machine, which is not supported");
         }
-        Parsed parsed = unpickle(bytes, header.position(), file);
+        return unpickle(bytes, header.position(), file);
+    }
+
+    private static Map<String, Tensor> legacyTensors(Path file, MemorySegment bytes) {
+        Parsed parsed = legacyStateDict(file, bytes);
         Unpickler keysReader = new Unpickler(bytes, parsed.end(), file.toString(), Map.of(), pid -> {
             throw new IllegalArgumentException(file + ": a storage in the storage-key list");
         });

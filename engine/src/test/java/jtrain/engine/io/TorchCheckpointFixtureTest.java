@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,6 +57,20 @@ class TorchCheckpointFixtureTest {
                 assertEquals(v, ((CpuStorage) got.storage()).get(i), 0.0, name + " element " + i);
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"state_dict_zip.bin", "state_dict_legacy.bin"})
+    void theNamesAloneComeFromThePickle(String file) throws Exception {
+        assertEquals(List.copyOf(expected().keySet()), TorchCheckpoint.tensorNames(fixture(file)), "names, in the state dict's order");
+    }
+
+    @Test
+    void namesAreReadWithoutTheStoragesThatFollowThePickle(@TempDir Path tmp) throws Exception {
+        byte[] legacy = Files.readAllBytes(fixture("state_dict_legacy.bin"));
+        Path truncated = Files.write(tmp.resolve("truncated.bin"), Arrays.copyOf(legacy, legacy.length - 8));
+        assertThrows(IllegalArgumentException.class, () -> TorchCheckpoint.read(truncated));
+        assertEquals(List.copyOf(expected().keySet()), TorchCheckpoint.tensorNames(truncated));
     }
 
     @ParameterizedTest

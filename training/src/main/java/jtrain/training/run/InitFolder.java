@@ -18,10 +18,18 @@ import jtrain.transformer.HfCheckpoint;
 public final class InitFolder {
     private InitFolder() {}
 
-    /** The folder's model config, once its tokenizer is known to fit the model and maxLen its positions. */
+    /**
+     * The folder's model config, once its tokenizer is known to fit the model, maxLen its positions, and its weights
+     * to hold a masked-LM head (their names alone are read: a command checks this before it reads a corpus).
+     */
     public static BertConfig check(Path dir, BertTokenizer tokenizer, int maxLen) {
         BertConfig config = config(dir);
         requireFits(dir, "the --init model", config, tokenizer, maxLen);
+        try {
+            HfCheckpoint.requireMaskedLM(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("--init " + IoErrors.describe(e), e);
+        }
         return config;
     }
 

@@ -194,15 +194,22 @@ class PretrainCommandTest {
         assertError("--init " + tmp.resolve("missing").toAbsolutePath() + ": model folder not found", continualRun(tmp.resolve("missing"), out));
         assertFalse(Files.exists(out), "no folder for a run that could not start");
 
-        // A classifier fine-tuned from the checkpoint: an encoder without the masked-LM head. The weights are read
-        // once, when the run starts (after the corpus), but before it writes anything.
+        // A classifier fine-tuned from the checkpoint: an encoder without the masked-LM head.
         Path classifier = tmp.resolve("classifier");
         var model = new jtrain.transformer.BertForSequenceClassification(HfCheckpoint.readConfig(init).withLabels(List.of("a", "b")),
                 new Rng(1), new Rng(2));
         HfCheckpoint.save(model, classifier);
         TokenizerFiles.save(TokenizerFiles.load(init), classifier);
-        assertError(classifier.toAbsolutePath().resolve("model.safetensors") + " has no masked-LM head", continualRun(classifier, out));
-        assertFalse(new RunFolder(out).hasRun(), "no run was started");
+        String noHead = classifier.toAbsolutePath().resolve("model.safetensors") + " has no masked-LM head";
+        assertError(noHead, continualRun(classifier, out));
+        assertFalse(Files.exists(out), "no folder for a run that could not start");
+
+        // The head is looked for (by the tensors' names) before the corpus is read, which for a big corpus takes long:
+        // a corpus whose second line is broken is never reached.
+        Path badCorpus = Files.writeString(tmp.resolve("bad.jsonl"), "{\"text\": \"the sea\"}\n{\"text\": \n");
+        assertError(noHead, continualRun(classifier, out, "--data", badCorpus.toString()));
+        assertTrue(pretrain(continualRun(init, out, "--data", badCorpus.toString())).err().contains("bad.jsonl:2"),
+                "the same corpus is read, and fails, when the --init folder is fine");
     }
 
     @Test
