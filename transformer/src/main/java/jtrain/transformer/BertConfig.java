@@ -113,7 +113,7 @@ public record BertConfig(
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file + ": config.json not found");
+            throw new NoSuchFileException(file.toString(), null, "not found");
         }
         return fromJson(Json.parseObject(text, file.toString()), file.toString());
     }

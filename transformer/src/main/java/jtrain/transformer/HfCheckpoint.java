@@ -60,8 +60,8 @@ public final class HfCheckpoint {
         for (String name : new String[] {WEIGHTS, WEIGHTS_INDEX, TORCH_WEIGHTS, TORCH_WEIGHTS_INDEX}) {
             if (Files.exists(dir.resolve(name))) return dir.resolve(name);
         }
-        throw new java.nio.file.NoSuchFileException(dir + ": model weights not found: none of " + WEIGHTS + ", " + WEIGHTS_INDEX
-                + ", " + TORCH_WEIGHTS + ", " + TORCH_WEIGHTS_INDEX);
+        throw new java.nio.file.NoSuchFileException(dir.toString(), null, "model weights not found: none of " + WEIGHTS + ", "
+                + WEIGHTS_INDEX + ", " + TORCH_WEIGHTS + ", " + TORCH_WEIGHTS_INDEX);
     }
 
     /** A masked-LM model with every tensor loaded from the folder (the MLM head must be present). */
@@ -126,12 +126,12 @@ public final class HfCheckpoint {
         try {
             AtomicFiles.write(dir.resolve(CONFIG), config); // readable by all, as the weights
         } catch (UncheckedIOException e) {
-            throw e.getCause();
+            throw new IOException(e.getMessage(), e.getCause()); // its message, which names config.json, not the temporary file
         }
         Safetensors.write(dir.resolve(WEIGHTS), StateDict.of(model), Map.of("format", "pt"));
     }
 
     private static void requireDir(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(dir + ": model folder not found");
+        if (!Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(dir.toString(), null, "model folder not found");
     }
 }

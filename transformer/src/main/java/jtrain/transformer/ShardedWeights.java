@@ -31,7 +31,7 @@ final class ShardedWeights {
         for (Map.Entry<String, Set<String>> shard : namesByShard.entrySet()) {
             Path file = index.resolveSibling(shard.getKey());
             if (!Files.isRegularFile(file)) {
-                throw new NoSuchFileException(index + ": shard " + shard.getKey() + " not found (" + file + ")");
+                throw new NoSuchFileException(index.toString(), null, "shard " + shard.getKey() + " not found (" + file + ")");
             }
             Map<String, Tensor> tensors = readShard.apply(file);
             for (String name : shard.getValue()) {

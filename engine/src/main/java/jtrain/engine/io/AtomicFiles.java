@@ -50,9 +50,9 @@ public final class AtomicFiles {
             moved = true;
             syncDirectory(dir);
         } catch (IOException e) {
-            // The hidden temporary name means nothing to the user: name the folder it was to be written in instead.
-            String why = IoErrors.describe(e).replace(tmp.toString(), "a temporary file in " + dir);
-            throw new UncheckedIOException(target + ": could not write the file: " + why, e);
+            // The error is about the temporary file (or its rename to target), whose hidden name means nothing to the
+            // user: target alone is named, with the reason.
+            throw new UncheckedIOException(target + ": could not write the file: " + IoErrors.reason(e), e);
         } finally {
             if (!moved) deleteQuietly(tmp);
         }

@@ -60,7 +60,7 @@ public final class Safetensors {
             for (Entry e : header.entries()) out.put(e.name(), toTensor(data, e, file));
             return out;
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": could not read the safetensors file: " + e, e);
+            throw new UncheckedIOException(file + ": could not read the safetensors file: " + IoErrors.reason(e), e);
         }
     }
 
@@ -69,7 +69,7 @@ public final class Safetensors {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return parseHeader(ch, file, headerLength(ch, file)).entries().stream().map(Entry::name).toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": could not read the safetensors file: " + e, e);
+            throw new UncheckedIOException(file + ": could not read the safetensors file: " + IoErrors.reason(e), e);
         }
     }
 
@@ -78,7 +78,7 @@ public final class Safetensors {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return parseHeader(ch, file, headerLength(ch, file)).metadata();
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": could not read the safetensors file: " + e, e);
+            throw new UncheckedIOException(file + ": could not read the safetensors file: " + IoErrors.reason(e), e);
         }
     }
 

@@ -73,7 +73,7 @@ public final class TorchCheckpoint {
             if (bytes.get(ValueLayout.JAVA_BYTE, 0) == (byte) 0x80) return legacy.apply(bytes); // a pickle's PROTO
             throw new IllegalArgumentException(file + ": not a torch.save file (neither a zip archive nor a pickle)");
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": could not read the torch.save file: " + e, e);
+            throw new UncheckedIOException(file + ": could not read the torch.save file: " + IoErrors.reason(e), e);
         }
     }
 

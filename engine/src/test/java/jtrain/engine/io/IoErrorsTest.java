@@ -10,6 +10,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,35 @@ class IoErrorsTest {
     void aReasonTheSystemGaveIsKeptAsIs() {
         assertEquals("/runs/x: No space left on device", IoErrors.describe(new FileSystemException("/runs/x", null, "No space left on device")));
         assertEquals("disk on fire", IoErrors.describe(new IOException("disk on fire")));
+    }
+
+    @Test
+    void theReasonAloneLeavesThePathToTheCaller() {
+        assertEquals("permission denied", IoErrors.reason(new AccessDeniedException("/runs/x")));
+        assertEquals("No space left on device", IoErrors.reason(new FileSystemException("/runs/x", null, "No space left on device")));
+        assertEquals("disk on fire", IoErrors.reason(new IOException("disk on fire")));
+    }
+
+    @Test
+    void givenWhatTheCallerWasWorkingOnEachPathIsNamedOnce() {
+        Path folder = Path.of("/runs/x/tokenizer"), file = folder.resolve("vocab.txt");
+        // The error is about the file itself, or about a file inside the folder: that file alone is named.
+        assertEquals(file + ": no such file or folder", IoErrors.describe(file, new NoSuchFileException(file.toString())));
+        assertEquals(file + ": permission denied", IoErrors.describe(folder, new AccessDeniedException(file.toString())));
+        // About another path (here a file where a parent folder should be): both, the subject first.
+        assertEquals(folder + ": /runs: not a folder", IoErrors.describe(folder, new NotDirectoryException("/runs")));
+        // An error that names no path gets the subject; one whose message already names it (or a file in it) is kept.
+        assertEquals(file + ": Input length = 1", IoErrors.describe(file, new IOException("Input length = 1")));
+        assertEquals(file + ": could not write the file: disk full", IoErrors.describe(folder, new IOException(file + ": could not write the file: disk full")));
+    }
+
+    @Test
+    void atomicWritesNameTheTargetNotTheHiddenTemporaryFile(@TempDir Path tmp) {
+        Path target = tmp.resolve("config.json");
+        var e = assertThrows(UncheckedIOException.class, () -> AtomicFiles.write(target, ch -> {
+            throw new FileSystemException(tmp.resolve(".config.json.1234.tmp").toString(), null, "No space left on device");
+        }));
+        assertEquals(target + ": could not write the file: No space left on device", e.getMessage());
     }
 
     @Test

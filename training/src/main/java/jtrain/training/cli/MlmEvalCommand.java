@@ -49,9 +49,7 @@ final class MlmEvalCommand {
         } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
             Main.printError(err, "trainer eval: " + e.getMessage(), e);
         } catch (IOException e) {
-            // HfCheckpoint's "DIR: model folder not found" needs no "no such file" after it.
-            String m = e.getMessage() != null && e.getMessage().contains(" not found") ? e.getMessage() : IoErrors.describe(e);
-            Main.printError(err, "trainer eval: " + m, e);
+            Main.printError(err, "trainer eval: " + IoErrors.describe(e), e);
         }
         return 2;
     }

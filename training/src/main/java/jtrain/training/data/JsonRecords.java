@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.Json;
 
 /** Helpers for the @stdlib dataset packages, which hold one JSON object per file under data/. */
@@ -37,7 +38,7 @@ final class JsonRecords {
                     .filter(p -> nameFilter.test(p.getFileName().toString()))
                     .sorted().toList();
         } catch (IOException e) {
-            throw new DataException(dir + ": cannot list: " + e.getMessage(), e);
+            throw new DataException("cannot list " + IoErrors.describe(dir, e), e);
         }
     }
 

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
+import jtrain.engine.io.IoErrors;
+
 /** Reads text files strictly as UTF-8, so that a wrong encoding is reported instead of silently garbling text. */
 public final class TextFiles {
     private TextFiles() {}
@@ -23,7 +25,7 @@ public final class TextFiles {
         } catch (NoSuchFileException e) {
             throw new DataException(file + ": no such file");
         } catch (IOException e) {
-            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+            throw new DataException("cannot read " + IoErrors.describe(file, e), e);
         }
         return decodeUtf8(bytes, file.toString());
     }

@@ -91,7 +91,8 @@ public final class TaskModels {
             }
             Folders.deleteTree(old);
         } catch (UncheckedIOException e) {
-            throw e.getCause();
+            // Its message names the hidden folder the files were written in; the user knows them by dir.
+            throw new IOException(e.getMessage().replace(tmp.toString(), abs.toString()), e.getCause());
         } finally {
             Folders.deleteTree(tmp);
         }

@@ -97,7 +97,7 @@ public final class Checkpointer {
             }
             return Optional.of(dir.resolve(name));
         } catch (IOException e) {
-            throw new UncheckedIOException(pointer + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException(IoErrors.describe(pointer, e), e);
         }
     }
 
@@ -150,7 +150,10 @@ public final class Checkpointer {
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
             String previous = latest().map(p -> "; the last complete checkpoint " + p + " is intact").orElse("");
-            throw new CheckpointException("could not save checkpoint " + target + ": " + message(e) + previous, e);
+            // The files were written in a hidden folder renamed to target when complete: name them by target, once.
+            String why = message(e).replace(tmp.toString(), target.toString());
+            String what = why.contains(target.toString()) ? "could not save a checkpoint: " : "could not save checkpoint " + target + ": ";
+            throw new CheckpointException(what + why + previous, e);
         }
         RunFolder.writeAtomically(dir.resolve(LATEST), (name + "\n").getBytes(StandardCharsets.UTF_8));
         prune();
@@ -183,8 +186,10 @@ public final class Checkpointer {
         Map<String, Object> json;
         try {
             json = Json.parseObject(Files.readString(stateFile, StandardCharsets.UTF_8), stateFile.toString());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new CheckpointException(stateFile + ": unreadable, the checkpoint is incomplete or corrupted (" + message(e) + ")", e);
+        } catch (IOException e) {
+            throw new CheckpointException(IoErrors.describe(stateFile, e) + " (the checkpoint is incomplete or corrupted)", e);
+        } catch (IllegalArgumentException e) { // malformed JSON: the message starts with stateFile:LINE:COLUMN
+            throw new CheckpointException(e.getMessage() + " (the checkpoint is incomplete or corrupted)", e);
         }
         if (!(json.get("files") instanceof Map<?, ?> files) || files.isEmpty()) {
             throw new CheckpointException(stateFile + ": no file list, the checkpoint cannot be verified", null);
@@ -210,7 +215,7 @@ public final class Checkpointer {
                     throw new CheckpointException(f + ": checksum mismatch, the file is corrupted", null);
                 }
             } catch (IOException ex) {
-                throw new CheckpointException(f + ": cannot read: " + IoErrors.describe(ex), ex);
+                throw new CheckpointException("cannot read " + IoErrors.describe(f, ex), ex);
             }
         }
         return json;
@@ -271,7 +276,7 @@ public final class Checkpointer {
             out.sort(Comparator.comparingLong(Checkpointer::stepOf));
             return out;
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException(IoErrors.describe(dir, e), e);
         }
     }
 

@@ -28,7 +28,7 @@ public final class InitFolder {
         try {
             HfCheckpoint.requireMaskedLM(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("--init " + IoErrors.describe(e), e);
+            throw new UncheckedIOException("--init " + IoErrors.describe(dir, e), e);
         }
         return config;
     }
@@ -52,7 +52,7 @@ public final class InitFolder {
         try {
             return HfCheckpoint.readConfig(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("--init " + IoErrors.describe(e), e);
+            throw new UncheckedIOException("--init " + IoErrors.describe(dir, e), e);
         }
     }
 
@@ -61,7 +61,7 @@ public final class InitFolder {
         try {
             return HfCheckpoint.loadMaskedLM(dir, dropoutRng);
         } catch (IOException e) {
-            throw new UncheckedIOException("--init " + IoErrors.describe(e), e);
+            throw new UncheckedIOException("--init " + IoErrors.describe(dir, e), e);
         }
     }
 }

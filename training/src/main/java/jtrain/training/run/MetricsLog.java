@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.Json;
 
 /** metrics.jsonl: one JSON object per log or evaluation step, flushed as written so a killed run keeps its history. */
@@ -31,7 +32,7 @@ public final class MetricsLog implements AutoCloseable {
             out.write('\n');
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write metrics", e);
+            throw new UncheckedIOException("cannot write the metrics to " + IoErrors.describe(file, e), e);
         }
     }
 

@@ -80,7 +80,7 @@ public final class PretrainRun {
             throw new ArithmeticException(e.getMessage() + "; " + checkpointer.latest()
                     .map(p -> "the last good checkpoint is " + p).orElse("no checkpoint was saved yet"));
         } catch (IOException e) {
-            throw new UncheckedIOException(folder.metrics() + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException(IoErrors.describe(folder.metrics(), e), e);
         }
     }
 

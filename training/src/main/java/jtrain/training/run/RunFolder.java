@@ -45,7 +45,7 @@ public record RunFolder(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the run folder " + dir + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException("cannot create the run folder " + IoErrors.describe(dir, e), e);
         }
         writeAtomically(runConfig(), Json.writePretty(config).getBytes(StandardCharsets.UTF_8));
     }
@@ -55,7 +55,7 @@ public record RunFolder(Path dir) {
         try {
             return Json.parseObject(Files.readString(runConfig()), runConfig().toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(runConfig() + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException(IoErrors.describe(runConfig(), e), e);
         }
     }
 
@@ -80,7 +80,7 @@ public record RunFolder(Path dir) {
             byte[] bytes = keep.isEmpty() ? new byte[0] : (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8);
             writeAtomically(f, bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException(f + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException(IoErrors.describe(f, e), e);
         }
     }
 

@@ -61,7 +61,7 @@ public final class RunLock implements AutoCloseable {
             return new RunLock(ch, lock);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new UncheckedIOException("cannot lock " + dir + " (" + IoErrors.describe(e) + ")", e);
+            throw new UncheckedIOException("cannot lock " + IoErrors.describe(dir, e), e);
         } catch (RuntimeException e) {
             closeQuietly(ch);
             throw e;

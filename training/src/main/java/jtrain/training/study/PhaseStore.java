@@ -37,7 +37,7 @@ final class PhaseStore {
         try {
             return Files.exists(f) ? Json.parseObject(Files.readString(f), f.toString()) : null;
         } catch (IOException e) {
-            throw new UncheckedIOException(f + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException(IoErrors.describe(f, e), e);
         }
     }
 
@@ -49,7 +49,7 @@ final class PhaseStore {
             byte[] bytes = Json.writePretty(result).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             AtomicFiles.write(f, bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException(f + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException(IoErrors.describe(f, e), e);
         }
     }
 

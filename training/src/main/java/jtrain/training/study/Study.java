@@ -255,7 +255,7 @@ public final class Study {
             HfCheckpoint.save(model, dir);
             TokenizerFiles.save(tok, dir, model.config.maxPositionEmbeddings());
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException(IoErrors.describe(dir, e), e);
         }
     }
 
@@ -322,7 +322,7 @@ public final class Study {
             model.to(device);
             return mlmUnits(heldOutEval.evaluate(model));
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException(IoErrors.describe(dir, e), e);
         }
     }
 

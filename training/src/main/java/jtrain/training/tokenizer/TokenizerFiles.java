@@ -114,7 +114,7 @@ public final class TokenizerFiles {
             Files.writeString(dir.resolve(TOKENIZER_CONFIG), Json.writePretty(tokenizerConfig(tok, modelMaxLength)), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(SPECIAL_TOKENS_MAP), Json.writePretty(specialTokensMap(tok.specialTokens())), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save tokenizer to " + dir + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException("cannot save the tokenizer: " + IoErrors.describe(dir, e), e);
         }
     }
 
@@ -145,7 +145,7 @@ public final class TokenizerFiles {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException("cannot read " + IoErrors.describe(file, e), e);
         }
     }
 }

@@ -73,7 +73,7 @@ public final class Vocab {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read vocabulary " + file + ": " + IoErrors.describe(e), e);
+            throw new UncheckedIOException("cannot read the vocabulary " + IoErrors.describe(file, e), e);
         }
         List<String> tokens = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {

@@ -153,7 +153,13 @@ class CheckpointerTest {
         Files.writeString(state, json.substring(0, json.length() / 2));
         Fixture f = fixture();
         CheckpointException e = assertThrows(CheckpointException.class, () -> f.checkpointer().restore(f.state(), f.model()));
-        assertTrue(e.getMessage().startsWith(state + ": unreadable"), e.getMessage());
+        // The file, where in it, what is wrong, and what that means; the path once.
+        assertTrue(e.getMessage().matches(java.util.regex.Pattern.quote(state.toString()) + ":\\d+:\\d+: invalid JSON: [^/]*"
+                + " \\(the checkpoint is incomplete or corrupted\\)"), e.getMessage());
+
+        Files.delete(state);
+        e = assertThrows(CheckpointException.class, () -> Checkpointer.verify(state.getParent()));
+        assertEquals(state + ": no such file or folder (the checkpoint is incomplete or corrupted)", e.getMessage());
     }
 
     @Test

@@ -85,7 +85,7 @@ class RunLockTest {
 
         // Below a file, the folder cannot be created: the reason is given, not only the path.
         var below = assertThrows(java.io.UncheckedIOException.class, () -> RunLock.acquire(file.resolve("run"), "pretrain"));
-        assertTrue(below.getMessage().startsWith("cannot lock " + file.resolve("run") + " (" + file), below.getMessage());
-        assertTrue(below.getMessage().matches(".*: [a-zA-Z].*\\)"), below.getMessage());
+        assertTrue(below.getMessage().matches("cannot lock " + java.util.regex.Pattern.quote(file.resolve("run").toString()) + ": [a-zA-Z].*"),
+                below.getMessage());
     }
 }

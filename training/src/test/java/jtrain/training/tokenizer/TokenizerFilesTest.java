@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -168,6 +169,25 @@ class TokenizerFilesTest {
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
         assertTrue(e.getMessage().contains("neither tokenizer.json nor vocab.txt"), e.getMessage());
+    }
+
+    @Test
+    void fileSystemErrorsNameTheFileAtFaultOnceWithTheReason(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\n");
+        BertTokenizer tok = TokenizerFiles.load(dir);
+
+        // A file where the folder should be: that path and why.
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "keep me");
+        var e = assertThrows(UncheckedIOException.class, () -> TokenizerFiles.save(tok, notes));
+        assertEquals("cannot save the tokenizer: " + notes + ": already exists (a file where a folder is needed?)", e.getMessage());
+
+        // A file of the folder that cannot be written (a folder in its place): that file, not the folder before it.
+        Path out = Files.createDirectories(dir.resolve("out/vocab.txt")).getParent();
+        e = assertThrows(UncheckedIOException.class, () -> TokenizerFiles.save(tok, out));
+        assertEquals("cannot save the tokenizer: " + out.resolve("vocab.txt") + ": Is a directory", e.getMessage());
+
+        e = assertThrows(UncheckedIOException.class, () -> Vocab.readVocabTxt(out.resolve("vocab.txt")));
+        assertEquals("cannot read the vocabulary " + out.resolve("vocab.txt") + ": Is a directory", e.getMessage());
     }
 
     @Test
