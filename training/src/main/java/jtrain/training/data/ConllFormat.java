@@ -2,7 +2,9 @@ package jtrain.training.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * User CoNLL-style token tagging data, a blank line between sentences, in one of two layouts:
@@ -10,7 +12,8 @@ import java.util.List;
  * <li>plain CoNLL: "token<TAB>tag" per line (with more columns, the first is the token and the last the tag); lines
  *     starting with "#" and holding no tab are comments. A file whose first token line holds no tab has its columns
  *     separated by spaces instead, as CoNLL-2003's "EU NNP B-NP B-ORG"; its "-DOCSTART-" lines (document breaks,
- *     not sentences) are skipped in either layout;</li>
+ *     not sentences) are skipped in either layout. In the space-separated layout the word "#" (or "#hashtag") starts
+ *     a token line too, as in "# SYM O", so no tab tells it from a comment: see {@link SpaceColumns};</li>
  * <li>CoNLL-U (Universal Dependencies): ten columns ID, FORM, LEMMA, UPOS, ...; the token is FORM and the tag UPOS.
  *     Multi-word token lines (ID "3-4") and empty nodes (ID "5.1") are skipped, since their words are listed on
  *     their own lines; every line starting with "#" is a comment. A file is read as CoNLL-U when it is named
@@ -40,6 +43,7 @@ public final class ConllFormat {
         String name = file.getFileName().toString();
         boolean conllu = name.toLowerCase(java.util.Locale.ROOT).endsWith(".conllu") || looksLikeConllu(lines);
         boolean tabs = conllu || firstTokenLine(lines).indexOf('\t') >= 0;
+        SpaceColumns spaced = tabs ? null : SpaceColumns.of(lines);
         List<Numbered<TaggedSentence>> out = new ArrayList<>();
         List<String> tokens = new ArrayList<>(), tags = new ArrayList<>();
         int start = 0;
@@ -51,7 +55,7 @@ public final class ConllFormat {
                 tags.clear();
                 continue;
             }
-            if (line.startsWith("#") && (conllu || line.indexOf('\t') < 0)) continue;
+            if (line.startsWith("#") && isComment(line, conllu, spaced)) continue;
             String[] cols = tabs ? line.split("\t") : line.strip().split("\\s+");
             if (!conllu && cols[0].strip().equals(DOCSTART)) continue;
             String token, tag;
@@ -82,6 +86,42 @@ public final class ConllFormat {
         }
         if (out.isEmpty()) throw new DataException(file + ": no sentences in the file");
         return out;
+    }
+
+    /** A line starting with "#": in CoNLL-U always a comment; with tabs, one holding none; with spaces, see SpaceColumns. */
+    private static boolean isComment(String line, boolean conllu, SpaceColumns spaced) {
+        if (conllu) return true;
+        return spaced == null ? line.indexOf('\t') < 0 : !spaced.isTokenLine(line);
+    }
+
+    /**
+     * Tells a space-separated file's token lines that start with "#" from its comments ("# sent_id = 1",
+     * "# text = EU rejects German call", "# a note"): such a line is a token line when it has exactly as many columns
+     * as the file's other token lines and, when those hold tags, its last column is a tag that they use. A comment
+     * rarely meets both: "# sent_id = 1" has CoNLL-2003's four columns, but "1" is no tag. (A "#" word whose tag
+     * occurs nowhere else in the file is read as a comment: in such a file, separate the columns by tabs.)
+     *
+     * @param columns the column count of the first token line not starting with "#" (0 when there is none)
+     * @param tags the last column of every token line not starting with "#", when they have two columns or more
+     */
+    record SpaceColumns(int columns, Set<String> tags) {
+        static SpaceColumns of(List<String> lines) {
+            int columns = 0;
+            Set<String> tags = new HashSet<>();
+            for (String line : lines) {
+                if (line.isBlank() || line.startsWith("#")) continue;
+                String[] cols = line.strip().split("\\s+");
+                if (cols[0].equals(DOCSTART)) continue;
+                if (columns == 0) columns = cols.length;
+                if (cols.length >= 2) tags.add(cols[cols.length - 1]);
+            }
+            return new SpaceColumns(columns, tags);
+        }
+
+        boolean isTokenLine(String line) {
+            String[] cols = line.strip().split("\\s+");
+            return cols.length == columns && (columns == 1 || tags.contains(cols[cols.length - 1]));
+        }
     }
 
     /** The first line that is neither blank, a comment nor a document break; "" when there is none. */

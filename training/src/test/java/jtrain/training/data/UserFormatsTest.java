@@ -121,6 +121,30 @@ class UserFormatsTest {
     }
 
     @Test
+    void theWordHashInASpaceSeparatedFileIsATokenWhileCommentsStayComments() throws IOException {
+        // No tab tells "# SYM O" (the word '#', its POS, its tag) from a comment: a "#" line is a token line when it
+        // has as many columns as the file's other token lines and ends in a tag they use. CoNLL-U style comments
+        // and notes have another column count, or (as "# sent_id = 1" below, four columns) end in no tag.
+        Path f = write("hash.conll", "# sent_id = 1\n# text = Call # 5 now\nCall VB O\n# SYM O\n5 CD B-NUM\nnow RB O\n\n"
+                + "# a note\n#hashtag NN O\nrocks VBZ O\n");
+        List<TaggedSentence> s = ConllFormat.read(f);
+        assertEquals(List.of("Call", "#", "5", "now"), s.get(0).tokens());
+        assertEquals(List.of("O", "O", "B-NUM", "O"), s.get(0).tags());
+        assertEquals("hash.conll:3", s.get(0).docId(), "the comments before the sentence are not part of it");
+        assertEquals(List.of("#hashtag", "rocks"), s.get(1).tokens());
+
+        Path conll2003 = write("eng.conll", "# sent_id = 1\nEU NNP B-NP B-ORG\n# # I-NP O\nrejects VBZ B-VP O\n");
+        assertEquals(List.of("EU", "#", "rejects"), ConllFormat.read(conll2003).getFirst().tokens());
+
+        // Text to tag holds words alone: a lone "#" (or "#hashtag") is a word, a longer "#" line a comment.
+        List<Numbered<TaggedSentence>> words = ConllFormat.readNumbered(write("words.conll", "# to tag\n#\nhello\n"), false);
+        assertEquals(List.of("#", "hello"), words.getFirst().value().tokens());
+
+        // With tabs the tab decides: "#<TAB>SYM" is a token line, "# note" (no tab) a comment.
+        assertEquals(List.of("#", "x"), ConllFormat.read(write("t.conll", "# note\n#\tSYM\nx\tN\n")).getFirst().tokens());
+    }
+
+    @Test
     void conlluTakesFormAndUposAndSkipsMultiwordTokensAndEmptyNodes() throws IOException {
         String ud = "# sent_id = 1\n# text = I can't\tgo.\n"
                 + "1\tI\tI\tPRON\tPRP\t_\t3\tnsubj\t_\t_\n"
