@@ -39,32 +39,95 @@ public final class ConllFormat {
      * token alone (text to tag), its tag is then {@link #NO_TAG}.
      */
     public static List<Numbered<TaggedSentence>> readNumbered(Path file, boolean tagsRequired) {
-        List<String> lines = Lines.of(file);
-        String name = file.getFileName().toString();
-        boolean conllu = name.toLowerCase(java.util.Locale.ROOT).endsWith(".conllu") || looksLikeConllu(lines);
-        boolean tabs = conllu || firstTokenLine(lines).indexOf('\t') >= 0;
-        SpaceColumns spaced = tabs ? null : SpaceColumns.of(lines);
-        List<Numbered<TaggedSentence>> out = new ArrayList<>();
-        List<String> tokens = new ArrayList<>(), tags = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= lines.size(); i++) {
-            String line = i < lines.size() ? lines.get(i) : "";
+        return RecordReader.readAll(stream(file, tagsRequired));
+    }
+
+    /** {@link #readNumbered} one sentence at a time, after a first pass over the file that finds its layout. */
+    public static RecordReader<TaggedSentence> stream(Path file, boolean tagsRequired) {
+        Utf8Lines.requireText(file);
+        Sentences sentences = new Sentences(file, Layout.of(file), tagsRequired);
+        Utf8Lines lines = Utf8Lines.open(file);
+        return new RecordReader<>() {
+            private boolean ended, any;
+
+            @Override
+            public Numbered<TaggedSentence> next() {
+                while (!ended) {
+                    String line = lines.next();
+                    ended = line == null;
+                    // The end of the file ends the last sentence as a blank line would.
+                    Numbered<TaggedSentence> s = ended ? sentences.accept(lines.line(), "") : sentences.accept(lines.line() - 1, line);
+                    if (s != null) {
+                        any = true;
+                        return s;
+                    }
+                }
+                if (!any) throw new DataException(file + ": no sentences in the file");
+                return null;
+            }
+
+            @Override
+            public void close() {
+                lines.close();
+            }
+        };
+    }
+
+    /** How a file is laid out: CoNLL-U or plain; columns separated by tabs or by spaces, and then its "#" rule. */
+    private record Layout(boolean conllu, boolean tabs, SpaceColumns spaced) {
+        static Layout of(Path file) {
+            String wordLine = null, tokenLine = null;
+            try (Utf8Lines lines = Utf8Lines.open(file)) {
+                for (String line = lines.next(); line != null && (wordLine == null || tokenLine == null); line = lines.next()) {
+                    if (line.isBlank()) continue;
+                    if (wordLine == null && !line.startsWith("#")) wordLine = line;
+                    boolean comment = line.startsWith("#") && line.indexOf('\t') < 0;
+                    if (tokenLine == null && !comment && !line.strip().startsWith(DOCSTART)) tokenLine = line;
+                }
+            }
+            boolean conllu = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".conllu")
+                    || wordLine != null && isConlluWordLine(wordLine);
+            boolean tabs = conllu || tokenLine != null && tokenLine.indexOf('\t') >= 0;
+            return new Layout(conllu, tabs, tabs ? null : SpaceColumns.of(file));
+        }
+    }
+
+    /** Builds sentences from the lines of a file fed in order; a blank line ends one. */
+    private static final class Sentences {
+        private final Path file;
+        private final String name;
+        private final Layout layout;
+        private final boolean tagsRequired;
+        private final List<String> tokens = new ArrayList<>(), tags = new ArrayList<>();
+        private int start;
+
+        Sentences(Path file, Layout layout, boolean tagsRequired) {
+            this.file = file;
+            this.name = file.getFileName().toString();
+            this.layout = layout;
+            this.tagsRequired = tagsRequired;
+        }
+
+        /** Line i (0-based); the sentence it ends, or null. */
+        Numbered<TaggedSentence> accept(int i, String line) {
+            boolean conllu = layout.conllu(), tabs = layout.tabs();
             if (line.isBlank()) {
-                if (!tokens.isEmpty()) out.add(new Numbered<>(start + 1, new TaggedSentence(name + ":" + (start + 1), tokens, tags)));
+                Numbered<TaggedSentence> s = tokens.isEmpty() ? null
+                        : new Numbered<>(start + 1, new TaggedSentence(name + ":" + (start + 1), tokens, tags));
                 tokens.clear();
                 tags.clear();
-                continue;
+                return s;
             }
-            if (line.startsWith("#") && isComment(line, conllu, spaced)) continue;
+            if (line.startsWith("#") && isComment(line, conllu, layout.spaced())) return null;
             String[] cols = tabs ? line.split("\t") : line.strip().split("\\s+");
-            if (!conllu && cols[0].strip().equals(DOCSTART)) continue;
+            if (!conllu && cols[0].strip().equals(DOCSTART)) return null;
             String token, tag;
             if (conllu) {
                 if (cols.length != CONLLU_COLUMNS)
                     throw Lines.error(file, i, "CoNLL-U needs 10 tab-separated columns, got " + cols.length
                             + " in '" + line + "'");
                 String id = cols[0].strip();
-                if (id.contains("-") || id.contains(".")) continue; // multi-word token or empty node
+                if (id.contains("-") || id.contains(".")) return null; // multi-word token or empty node
                 if (!isNumber(id)) throw Lines.error(file, i, "CoNLL-U ID must be a number, got '" + id + "'");
                 token = cols[FORM].strip();
                 tag = cols[UPOS].strip();
@@ -83,9 +146,8 @@ public final class ConllFormat {
             if (tokens.isEmpty()) start = i;
             tokens.add(token);
             tags.add(tag);
+            return null;
         }
-        if (out.isEmpty()) throw new DataException(file + ": no sentences in the file");
-        return out;
     }
 
     /** A line starting with "#": in CoNLL-U always a comment; with tabs, one holding none; with spaces, see SpaceColumns. */
@@ -105,15 +167,17 @@ public final class ConllFormat {
      * @param tags the last column of every token line not starting with "#", when they have two columns or more
      */
     record SpaceColumns(int columns, Set<String> tags) {
-        static SpaceColumns of(List<String> lines) {
+        static SpaceColumns of(Path file) {
             int columns = 0;
             Set<String> tags = new HashSet<>();
-            for (String line : lines) {
-                if (line.isBlank() || line.startsWith("#")) continue;
-                String[] cols = line.strip().split("\\s+");
-                if (cols[0].equals(DOCSTART)) continue;
-                if (columns == 0) columns = cols.length;
-                if (cols.length >= 2) tags.add(cols[cols.length - 1]);
+            try (Utf8Lines lines = Utf8Lines.open(file)) {
+                for (String line = lines.next(); line != null; line = lines.next()) {
+                    if (line.isBlank() || line.startsWith("#")) continue;
+                    String[] cols = line.strip().split("\\s+");
+                    if (cols[0].equals(DOCSTART)) continue;
+                    if (columns == 0) columns = cols.length;
+                    if (cols.length >= 2) tags.add(cols[cols.length - 1]);
+                }
             }
             return new SpaceColumns(columns, tags);
         }
@@ -124,23 +188,10 @@ public final class ConllFormat {
         }
     }
 
-    /** The first line that is neither blank, a comment nor a document break; "" when there is none. */
-    private static String firstTokenLine(List<String> lines) {
-        for (String line : lines) {
-            if (line.isBlank() || line.startsWith("#") && line.indexOf('\t') < 0 || line.strip().startsWith(DOCSTART)) continue;
-            return line;
-        }
-        return "";
-    }
-
-    /** True when the first line that is neither blank nor a comment has CoNLL-U's ten columns and a numeric ID. */
-    private static boolean looksLikeConllu(List<String> lines) {
-        for (String line : lines) {
-            if (line.isBlank() || line.startsWith("#")) continue;
-            String[] cols = line.split("\t");
-            return cols.length == CONLLU_COLUMNS && isNumber(cols[0].strip().split("[-.]")[0]);
-        }
-        return false;
+    /** A first word line (neither blank nor a comment) with CoNLL-U's ten columns and a numeric ID. */
+    private static boolean isConlluWordLine(String line) {
+        String[] cols = line.split("\t");
+        return cols.length == CONLLU_COLUMNS && isNumber(cols[0].strip().split("[-.]")[0]);
     }
 
     private static boolean isNumber(String s) {

@@ -34,28 +34,86 @@ public final class DelimitedFormat {
     }
 
     private static List<Numbered<TextExample>> readNumbered(Path file, char sep, boolean labelled) {
-        String text = TextFiles.readNonEmpty(file);
-        List<Row> rows = sep == '\t' ? tsvRows(text) : csvRows(text, file);
-        Row header = rows.getFirst();
-        int textCol = column(header, "sentence", "text", "sentence1");
-        int textBCol = column(header, "sentence2", "text_b");
-        int labelCol = column(header, "label");
-        if (textCol < 0)
-            throw new DataException(file + ":1: header needs a text column (sentence, text or sentence1), has "
-                    + header.fields());
-        if (labelled && labelCol < 0) throw new DataException(file + ":1: header needs a label column, has " + header.fields());
-        String name = file.getFileName().toString();
-        List<Numbered<TextExample>> out = new ArrayList<>();
-        for (Row r : rows.subList(1, rows.size())) {
-            if (r.fields().size() == 1 && r.fields().getFirst().isBlank()) continue;
-            if (r.fields().size() != header.fields().size())
-                throw new DataException(file + ":" + r.line() + ": " + r.fields().size() + " fields, header has "
-                        + header.fields().size());
-            if (labelled && r.fields().get(labelCol).isBlank()) throw new DataException(file + ":" + r.line() + ": empty label");
-            out.add(new Numbered<>(r.line(), new TextExample(name + ":" + r.line(), r.fields().get(textCol),
-                    textBCol < 0 ? null : r.fields().get(textBCol), labelCol < 0 ? null : r.fields().get(labelCol))));
+        return RecordReader.readAll(stream(file, sep, labelled));
+    }
+
+    /** The examples one row at a time (tab for *.tsv, comma otherwise). */
+    public static RecordReader<TextExample> stream(Path file, boolean labelled) {
+        boolean tsv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
+        return stream(file, tsv ? '\t' : ',', labelled);
+    }
+
+    private static RecordReader<TextExample> stream(Path file, char sep, boolean labelled) {
+        Utf8Lines.requireText(file);
+        Rows rows = new Rows(file, sep);
+        try {
+            Row header = rows.next();
+            int textCol = column(header, "sentence", "text", "sentence1");
+            int textBCol = column(header, "sentence2", "text_b");
+            int labelCol = column(header, "label");
+            if (textCol < 0)
+                throw new DataException(file + ":1: header needs a text column (sentence, text or sentence1), has "
+                        + header.fields());
+            if (labelled && labelCol < 0) throw new DataException(file + ":1: header needs a label column, has " + header.fields());
+            String name = file.getFileName().toString();
+            return new RecordReader<>() {
+                @Override
+                public Numbered<TextExample> next() {
+                    for (Row r = rows.next(); r != null; r = rows.next()) {
+                        if (r.fields().size() == 1 && r.fields().getFirst().isBlank()) continue;
+                        if (r.fields().size() != header.fields().size())
+                            throw new DataException(file + ":" + r.line() + ": " + r.fields().size() + " fields, header has "
+                                    + header.fields().size());
+                        if (labelled && r.fields().get(labelCol).isBlank()) throw new DataException(file + ":" + r.line() + ": empty label");
+                        return new Numbered<>(r.line(), new TextExample(name + ":" + r.line(), r.fields().get(textCol),
+                                textBCol < 0 ? null : r.fields().get(textBCol), labelCol < 0 ? null : r.fields().get(labelCol)));
+                    }
+                    return null;
+                }
+
+                @Override
+                public void close() {
+                    rows.close();
+                }
+            };
+        } catch (RuntimeException e) {
+            rows.close();
+            throw e;
         }
-        return out;
+    }
+
+    /** The file's rows one at a time: a line each in TSV, in CSV as many lines as a quoted field spans. */
+    private static final class Rows implements AutoCloseable {
+        private final Utf8Lines lines;
+        private final CsvParser csv;
+        private final java.util.ArrayDeque<Row> ready = new java.util.ArrayDeque<>();
+
+        Rows(Path file, char sep) {
+            lines = Utf8Lines.open(file);
+            csv = sep == '\t' ? null : new CsvParser(file);
+        }
+
+        /** The next row, or null at the end of the file. */
+        Row next() {
+            if (csv == null) {
+                String line = lines.next();
+                return line == null ? null : new Row(lines.line(), List.of(line.split("\t", -1)));
+            }
+            while (ready.isEmpty()) {
+                String raw = lines.nextRaw();
+                if (raw == null) {
+                    csv.finish(ready::add);
+                    return ready.poll();
+                }
+                csv.feed(lines.terminated() ? raw + "\n" : raw, ready::add);
+            }
+            return ready.poll();
+        }
+
+        @Override
+        public void close() {
+            lines.close();
+        }
     }
 
     /** A record and the line it starts on (1-based). */
@@ -68,59 +126,69 @@ public final class DelimitedFormat {
         return -1;
     }
 
-    private static List<Row> tsvRows(String text) {
-        List<Row> rows = new ArrayList<>();
-        String[] lines = text.split("\r?\n", -1);
-        int n = text.endsWith("\n") ? lines.length - 1 : lines.length;
-        for (int i = 0; i < n; i++) rows.add(new Row(i + 1, List.of(lines[i].split("\t", -1))));
-        return rows;
-    }
+    /**
+     * RFC 4180 rows from text fed piece by piece (each piece ending where a line does, so that a doubled quote or a
+     * "\r\n" is never split), the line each row starts on counted across the pieces.
+     */
+    private static final class CsvParser {
+        private final Path file;
+        private final List<String> fields = new ArrayList<>();
+        private final StringBuilder f = new StringBuilder();
+        private int line = 1, rowStart = 1;
+        private boolean quoted, wasQuoted;
 
-    static List<Row> csvRows(String text, Path file) {
-        List<Row> rows = new ArrayList<>();
-        List<String> fields = new ArrayList<>();
-        StringBuilder f = new StringBuilder();
-        int line = 1, rowStart = 1, i = 0;
-        boolean quoted = false, wasQuoted = false;
-        while (i < text.length()) {
-            char c = text.charAt(i++);
-            if (quoted) {
-                if (c == '"') {
-                    if (i < text.length() && text.charAt(i) == '"') {
-                        f.append('"');
-                        i++;
+        CsvParser(Path file) {
+            this.file = file;
+        }
+
+        void feed(String text, java.util.function.Consumer<Row> rows) {
+            int i = 0;
+            while (i < text.length()) {
+                char c = text.charAt(i++);
+                if (quoted) {
+                    if (c == '"') {
+                        if (i < text.length() && text.charAt(i) == '"') {
+                            f.append('"');
+                            i++;
+                        } else {
+                            quoted = false;
+                        }
                     } else {
-                        quoted = false;
+                        if (c == '\n') line++;
+                        f.append(c);
                     }
+                } else if (c == '"' && f.isEmpty() && !wasQuoted) {
+                    quoted = wasQuoted = true;
+                } else if (c == ',') {
+                    fields.add(f.toString());
+                    f.setLength(0);
+                    wasQuoted = false;
+                } else if (c == '\n' || c == '\r') {
+                    if (c == '\r' && i < text.length() && text.charAt(i) == '\n') i++;
+                    fields.add(f.toString());
+                    rows.accept(new Row(rowStart, List.copyOf(fields)));
+                    fields.clear();
+                    f.setLength(0);
+                    wasQuoted = false;
+                    rowStart = ++line;
+                } else if (wasQuoted) {
+                    throw new DataException(file + ":" + line + ": text after a closing quote (use \"\" for a quote)");
                 } else {
-                    if (c == '\n') line++;
                     f.append(c);
                 }
-            } else if (c == '"' && f.isEmpty() && !wasQuoted) {
-                quoted = wasQuoted = true;
-            } else if (c == ',') {
+            }
+        }
+
+        /** The last row, when the text does not end in a line break; the parser is then empty. */
+        void finish(java.util.function.Consumer<Row> rows) {
+            if (quoted) throw new DataException(file + ":" + rowStart + ": quoted field is not closed");
+            if (!f.isEmpty() || !fields.isEmpty() || wasQuoted) {
                 fields.add(f.toString());
-                f.setLength(0);
-                wasQuoted = false;
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && i < text.length() && text.charAt(i) == '\n') i++;
-                fields.add(f.toString());
-                rows.add(new Row(rowStart, List.copyOf(fields)));
+                rows.accept(new Row(rowStart, List.copyOf(fields)));
                 fields.clear();
                 f.setLength(0);
                 wasQuoted = false;
-                rowStart = ++line;
-            } else if (wasQuoted) {
-                throw new DataException(file + ":" + line + ": text after a closing quote (use \"\" for a quote)");
-            } else {
-                f.append(c);
             }
         }
-        if (quoted) throw new DataException(file + ":" + rowStart + ": quoted field is not closed");
-        if (!f.isEmpty() || !fields.isEmpty() || wasQuoted) {
-            fields.add(f.toString());
-            rows.add(new Row(rowStart, List.copyOf(fields)));
-        }
-        return rows;
     }
 }

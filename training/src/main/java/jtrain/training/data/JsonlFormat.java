@@ -1,7 +1,6 @@
 package jtrain.training.data;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,24 +24,41 @@ public final class JsonlFormat {
 
     /** The examples with the line each was read from (blank lines are skipped). */
     public static List<Numbered<TextExample>> readNumbered(Path file, boolean labelled) {
-        List<String> lines = Lines.of(file);
+        return RecordReader.readAll(stream(file, labelled));
+    }
+
+    /** The examples one line at a time. */
+    public static RecordReader<TextExample> stream(Path file, boolean labelled) {
+        Utf8Lines.requireText(file);
+        Utf8Lines lines = Utf8Lines.open(file);
         String name = file.getFileName().toString();
-        List<Numbered<TextExample>> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) continue;
-            Map<String, Object> obj;
-            try {
-                obj = Json.parseObject(line, "json"); // not stripped: the column in an error is the line's own
-            } catch (IllegalArgumentException e) {
-                throw Lines.error(file, i, "malformed JSON: " + e.getMessage().replaceFirst("^json:\\d+:(\\d+): (invalid JSON: )?", "column $1: "));
+        return new RecordReader<>() {
+            @Override
+            public Numbered<TextExample> next() {
+                for (String line = lines.next(); line != null; line = lines.next()) {
+                    if (!line.isBlank()) return new Numbered<>(lines.line(), example(file, name, lines.line() - 1, line, labelled));
+                }
+                return null;
             }
-            String text = field(obj, "text", file, i, true);
-            String id = field(obj, "id", file, i, false);
-            out.add(new Numbered<>(i + 1, new TextExample(id != null ? id : name + ":" + (i + 1), text,
-                    field(obj, "text_b", file, i, false), field(obj, "label", file, i, labelled))));
+
+            @Override
+            public void close() {
+                lines.close();
+            }
+        };
+    }
+
+    private static TextExample example(Path file, String name, int i, String line, boolean labelled) {
+        Map<String, Object> obj;
+        try {
+            obj = Json.parseObject(line, "json"); // not stripped: the column in an error is the line's own
+        } catch (IllegalArgumentException e) {
+            throw Lines.error(file, i, "malformed JSON: " + e.getMessage().replaceFirst("^json:\\d+:(\\d+): (invalid JSON: )?", "column $1: "));
         }
-        return out;
+        String text = field(obj, "text", file, i, true);
+        String id = field(obj, "id", file, i, false);
+        return new TextExample(id != null ? id : name + ":" + (i + 1), text, field(obj, "text_b", file, i, false),
+                field(obj, "label", file, i, labelled));
     }
 
     private static String field(Map<String, Object> obj, String key, Path file, int line, boolean required) {

@@ -39,11 +39,26 @@ public final class PlainTextFormat {
 
     /** One text per line: the non-blank lines, stripped, each with its line number (blank lines are skipped). */
     public static List<Numbered<String>> nonBlankLines(Path file) {
-        List<String> lines = Lines.of(file);
-        List<Numbered<String>> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++)
-            if (!lines.get(i).isBlank()) out.add(new Numbered<>(i + 1, lines.get(i).strip()));
-        if (out.isEmpty()) throw new DataException(file + ": no text in the file");
-        return out;
+        return RecordReader.readAll(nonBlankLineStream(file));
+    }
+
+    /** {@link #nonBlankLines} one line at a time. */
+    public static RecordReader<String> nonBlankLineStream(Path file) {
+        Utf8Lines.requireText(file);
+        Utf8Lines lines = Utf8Lines.open(file);
+        return new RecordReader<>() {
+            @Override
+            public Numbered<String> next() {
+                for (String line = lines.next(); line != null; line = lines.next()) {
+                    if (!line.isBlank()) return new Numbered<>(lines.line(), line.strip());
+                }
+                return null;
+            }
+
+            @Override
+            public void close() {
+                lines.close();
+            }
+        };
     }
 }

@@ -39,39 +39,65 @@ public final class UserData {
     }
 
     /**
-     * Texts to label (./trainer predict --input), each with the line it starts on: the examples of .jsonl, .tsv or
-     * .csv (a label, if present, is not used), any other file one text per line. Blank lines are skipped; an empty
-     * text is refused, naming its line.
+     * Texts to label (./trainer predict --input), one at a time, each with the line it starts on: the examples of
+     * .jsonl, .tsv or .csv (a label, if present, is not used), any other file one text per line. Blank lines are
+     * skipped; an empty text is refused, naming its line.
      */
-    public static List<Numbered<TextExample>> textsToLabel(Path file) {
+    public static RecordReader<TextExample> textsToLabel(Path file) {
         String name = file.getFileName().toString();
-        List<Numbered<TextExample>> out = switch (extension(file)) {
-            case "jsonl", "ndjson" -> JsonlFormat.readNumbered(file, false);
-            case "tsv", "csv" -> DelimitedFormat.readNumbered(file, false);
+        RecordReader<TextExample> records = switch (extension(file)) {
+            case "jsonl", "ndjson" -> JsonlFormat.stream(file, false);
+            case "tsv", "csv" -> DelimitedFormat.stream(file, false);
             case "conll", "conllu", "bio", "iob" -> throw new DataException(file
                     + ": a sequence classifier labels texts: give .jsonl, .tsv, .csv or one text per line");
-            default -> PlainTextFormat.nonBlankLines(file).stream()
-                    .map(l -> new Numbered<>(l.line(), new TextExample(name + ":" + l.line(), l.value(), null, null))).toList();
+            default -> map(PlainTextFormat.nonBlankLineStream(file), (line, text) -> new TextExample(name + ":" + line, text, null, null));
         };
-        if (out.isEmpty()) throw new DataException(file + ": no texts in the file");
-        for (Numbered<TextExample> e : out)
-            if (e.value().text().isBlank()) throw new DataException(file + ":" + e.line() + ": empty text");
-        return out;
+        return new RecordReader<>() {
+            private boolean any;
+
+            @Override
+            public Numbered<TextExample> next() {
+                Numbered<TextExample> e = records.next();
+                if (e == null && !any) throw new DataException(file + ": no texts in the file");
+                if (e != null && e.value().text().isBlank()) throw new DataException(file + ":" + e.line() + ": empty text");
+                any = true;
+                return e;
+            }
+
+            @Override
+            public void close() {
+                records.close();
+            }
+        };
     }
 
     /**
-     * Sentences to tag, as words, each with the line it starts on: the tokens of each .conll sentence (a tag column
+     * Sentences to tag, as words, one at a time, each with the line it starts on: the tokens of each .conll sentence (a tag column
      * may be present or not), any other file one sentence per line with words separated by whitespace (blank lines
      * are skipped).
      */
-    public static List<Numbered<List<String>>> sentencesToTag(Path file) {
+    public static RecordReader<List<String>> sentencesToTag(Path file) {
         return switch (extension(file)) {
-            case "conll", "conllu", "bio", "iob" -> ConllFormat.readNumbered(file, false).stream()
-                    .map(s -> new Numbered<>(s.line(), s.value().tokens())).toList();
+            case "conll", "conllu", "bio", "iob" -> map(ConllFormat.stream(file, false), (line, s) -> s.tokens());
             case "jsonl", "ndjson", "tsv", "csv" -> throw new DataException(file
                     + ": a token classifier tags words: give .conll (one token per line) or one sentence per line");
-            default -> PlainTextFormat.nonBlankLines(file).stream()
-                    .map(l -> new Numbered<>(l.line(), List.of(l.value().split("\\s+")))).toList();
+            default -> map(PlainTextFormat.nonBlankLineStream(file), (line, text) -> List.of(text.split("\\s+")));
+        };
+    }
+
+    /** records with each value replaced by f(line, value). */
+    private static <A, B> RecordReader<B> map(RecordReader<A> records, java.util.function.BiFunction<Integer, A, B> f) {
+        return new RecordReader<>() {
+            @Override
+            public Numbered<B> next() {
+                Numbered<A> r = records.next();
+                return r == null ? null : new Numbered<>(r.line(), f.apply(r.line(), r.value()));
+            }
+
+            @Override
+            public void close() {
+                records.close();
+            }
         };
     }
 

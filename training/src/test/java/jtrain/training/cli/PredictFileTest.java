@@ -187,6 +187,72 @@ class PredictFileTest {
     }
 
     @Test
+    void aFileOfManyBatchesIsReadAndWrittenABatchAtATimeInTheFilesOrder() throws IOException {
+        // 30 texts (every seventh line blank) through batches of 4: the file is never held whole, and the output
+        // is what a single batch over the whole file gives, line for line.
+        Rng r = new Rng(3);
+        StringBuilder texts = new StringBuilder();
+        List<Integer> lines = new ArrayList<>();
+        for (int line = 1, n = 0; n < 30; line++) {
+            if (line % 7 == 0) {
+                texts.append('\n');
+                continue;
+            }
+            texts.append(SeaLand.sentence(r::nextInt, n % 2 == 0 ? SeaLand.SEA : SeaLand.LAND)).append('\n');
+            lines.add(line);
+            n++;
+        }
+        Path input = Files.writeString(tmp.resolve("many.txt"), texts);
+
+        Result batched = predict("--model", classifier, "--input", input.toString(), "--batch", "4", "--device", "cpu");
+        List<Map<String, Object>> inBatches = jsonLines(batched);
+        List<Map<String, Object>> atOnce = jsonLines(predict("--model", classifier, "--input", input.toString(), "--batch", "64", "--device", "cpu"));
+
+        assertEquals(lines, inBatches.stream().map(PredictFileTest::line).toList(), "every text once, in the file's order");
+        for (int i = 0; i < atOnce.size(); i++) {
+            assertEquals(atOnce.get(i).get("label"), inBatches.get(i).get("label"), "line " + lines.get(i));
+            Map<String, Object> p1 = map(atOnce.get(i).get("probabilities")), pb = map(inBatches.get(i).get("probabilities"));
+            for (String label : p1.keySet()) assertEquals(number(p1.get(label)), number(pb.get(label)), ROUNDING, "line " + lines.get(i));
+        }
+        assertTrue(batched.err().contains("predict: 30/30 records"), batched.err());
+
+        // .conll sentences across batches of 3: each sentence starts where its first token is.
+        StringBuilder conll = new StringBuilder();
+        List<Integer> starts = new ArrayList<>();
+        int line = 1;
+        for (int s = 0; s < 10; s++) {
+            starts.add(line);
+            for (String w : SeaLand.sentence(r::nextInt, SeaLand.SEA).split(" ")) {
+                conll.append(w).append('\n');
+                line++;
+            }
+            conll.append('\n');
+            line++;
+        }
+        Path sentences = Files.writeString(tmp.resolve("many.conll"), conll);
+        List<Map<String, Object>> tagged = jsonLines(predict("--model", tagger, "--input", sentences.toString(), "--batch", "3", "--device", "cpu"));
+        List<Map<String, Object>> taggedAtOnce = jsonLines(predict("--model", tagger, "--input", sentences.toString(), "--device", "cpu"));
+        assertEquals(starts, tagged.stream().map(PredictFileTest::line).toList());
+        for (int i = 0; i < tagged.size(); i++) {
+            assertEquals(words(taggedAtOnce.get(i)).stream().map(w -> w.get("tag")).toList(), words(tagged.get(i)).stream().map(w -> w.get("tag")).toList());
+        }
+    }
+
+    @Test
+    void aBadLineFarIntoTheFileStopsTheCommandBeforeAnyPrediction() throws IOException {
+        // Every record is read and checked in a first pass, so a fault after many batches still comes before the
+        // model runs: no output at all, and the error names the file and line.
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 40; i++) jsonl.append(Json.write(Map.of("text", "the whale sees the ship"))).append('\n');
+        jsonl.append("{\"text\": \"the horse\",}\n");
+        Path input = Files.writeString(tmp.resolve("late-fault.jsonl"), jsonl);
+        Result r = predict("--model", classifier, "--input", input.toString(), "--batch", "4", "--device", "cpu");
+        assertError(r, "late-fault.jsonl:41: malformed JSON: column 22: expected a quoted key but found '}'");
+        assertEquals("", r.out(), "nothing was predicted");
+        assertFalse(r.err().contains("records"), "no progress line: the model did not run");
+    }
+
+    @Test
     void optionsThatDoNotFitTogetherAreUsageErrors() throws IOException {
         Path input = Files.writeString(tmp.resolve("one.txt"), "the whale\n");
         assertError(predict("--model", classifier, "--input", input.toString(), "the whale"), "give either TEXT or --input FILE, not both");

@@ -178,6 +178,19 @@ class UserFormatsTest {
     }
 
     @Test
+    void recordsReadOneAtATimeSplitLinesAndReportBadBytesAsTheWholeFileIsRead() throws IOException {
+        // The line by line reader (predict --input) keeps the whole-file reader's rules: a byte-order mark is no
+        // text, "\r\n" ends a line but a lone "\r" does not, and a file need not end in a newline.
+        Path f = Files.write(dir.resolve("crlf.txt"), "\uFEFFfirst\r\n\r\nsecond\rstill\nlast".getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(new Numbered<>(1, "first"), new Numbered<>(3, "second\rstill"), new Numbered<>(4, "last")),
+                PlainTextFormat.nonBlankLines(f));
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), "ok\ncaf\u00e9 au lait\n".getBytes(StandardCharsets.ISO_8859_1));
+        String whole = assertThrows(DataException.class, () -> PlainTextFormat.read(latin1, false)).getMessage();
+        assertEquals(latin1 + ":2: not valid UTF-8 (bad byte at offset 6); convert the file to UTF-8", whole);
+        assertEquals(whole, assertThrows(DataException.class, () -> PlainTextFormat.nonBlankLines(latin1)).getMessage());
+    }
+
+    @Test
     void userDataPicksTheReaderByExtension() throws IOException {
         assertEquals("pos", UserData.examples(write("x.jsonl", "{\"text\": \"a\", \"label\": \"pos\"}\n"))
                 .getFirst().label());
