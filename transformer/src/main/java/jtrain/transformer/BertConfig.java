@@ -109,13 +109,13 @@ public record BertConfig(
             "position_embedding_type", "id2label", "label2id", "num_labels", "model_type", "is_decoder", "add_cross_attention");
 
     public static BertConfig read(Path file) throws IOException {
-        String text;
+        Map<String, Object> json;
         try {
-            text = Files.readString(file);
+            json = Json.readObject(file);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "not found");
         }
-        return fromJson(Json.parseObject(text, file.toString()), file.toString());
+        return fromJson(json, file.toString());
     }
 
     /** Parses an HF config object; unsupported settings are errors that name the field and the file. */

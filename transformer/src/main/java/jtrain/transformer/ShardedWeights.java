@@ -52,7 +52,7 @@ final class ShardedWeights {
 
     /** The index's weight_map grouped by shard, shards in name order (model-00001-of-00003... first). */
     static Map<String, Set<String>> namesByShard(Path index) throws IOException {
-        Map<String, Object> json = Json.parseObject(Files.readString(index), index.toString());
+        Map<String, Object> json = Json.readObject(index);
         if (!(json.get("weight_map") instanceof Map<?, ?> map) || map.isEmpty()) {
             throw new IllegalArgumentException(index + ": no \"weight_map\" object naming each tensor's shard");
         }

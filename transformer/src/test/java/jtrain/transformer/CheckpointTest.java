@@ -88,6 +88,13 @@ class CheckpointTest {
     }
 
     @Test
+    void aConfigThatIsNotUtf8IsNamed() throws Exception {
+        Files.write(tmp.resolve("config.json"), new byte[] {'{', '"', (byte) 0xE9, '"', ':', '1', '}'}); // Latin-1 'é'
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> HfCheckpoint.readConfig(tmp));
+        assertEquals(tmp.resolve("config.json") + ": not valid UTF-8 (convert the file to UTF-8)", e.getMessage());
+    }
+
+    @Test
     void unsupportedActivationIsAClearError() throws Exception {
         Files.writeString(tmp.resolve("config.json"), "{\"vocab_size\": 10, \"hidden_act\": \"gelu_10\"}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.readConfig(tmp));

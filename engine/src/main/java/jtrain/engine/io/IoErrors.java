@@ -2,6 +2,7 @@ package jtrain.engine.io;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -56,6 +57,8 @@ public final class IoErrors {
             };
             return reason;
         }
+        // Files.readString reports a bad byte as "Input length = 1".
+        if (e instanceof CharacterCodingException) return "not valid UTF-8 (convert the file to UTF-8)";
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 

@@ -1,5 +1,10 @@
 package jtrain.engine.io;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +36,20 @@ public final class Json {
 
     public static Object parse(String text) {
         return parse(text, "<json>");
+    }
+
+    /**
+     * Reads file as UTF-8 and parses the JSON object it holds, the file named in every error (a byte that is not
+     * UTF-8 included, which Java reports as just "Input length = 1").
+     */
+    public static Map<String, Object> readObject(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IOException(IoErrors.describe(file, e), e);
+        }
+        return parseObject(text, file.toString());
     }
 
     @SuppressWarnings("unchecked")

@@ -52,6 +52,14 @@ class IoErrorsTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8IsSaidToBeSoNotInputLengthOne(@TempDir Path tmp) throws IOException {
+        Path config = tmp.resolve("config.json");
+        Files.write(config, new byte[] {'{', (byte) 0xFF, '}'}); // 0xFF never occurs in UTF-8
+        IOException e = assertThrows(IOException.class, () -> Files.readString(config));
+        assertEquals(config + ": not valid UTF-8 (convert the file to UTF-8)", IoErrors.describe(config, e));
+    }
+
+    @Test
     void atomicWritesNameTheTargetNotTheHiddenTemporaryFile(@TempDir Path tmp) {
         Path target = tmp.resolve("config.json");
         var e = assertThrows(UncheckedIOException.class, () -> AtomicFiles.write(target, ch -> {
