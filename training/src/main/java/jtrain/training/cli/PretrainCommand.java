@@ -176,15 +176,7 @@ public final class PretrainCommand {
 
     /** The line printed when Ctrl-C stops the run: the checkpoint a resume starts from (once a save in flight is done). */
     static String interrupted(RunFolder folder) {
-        String resume = "./trainer pretrain --out " + folder.dir() + " --resume";
-        if (!folder.hasRun()) return "trainer pretrain: interrupted before the run started; nothing was saved in " + folder.dir();
-        try {
-            Optional<Path> latest = Checkpointer.afterSaveInFlight(60, () -> new Checkpointer(folder.checkpoints(), 1).latest());
-            return latest.map(p -> "trainer pretrain: interrupted; the last complete checkpoint is " + p + "; continue with: " + resume)
-                    .orElse("trainer pretrain: interrupted before the first checkpoint; " + resume + " starts the run again from step 0");
-        } catch (RuntimeException e) {
-            return "trainer pretrain: interrupted (" + e.getMessage() + "); " + resume + " resumes from the newest complete checkpoint";
-        }
+        return InterruptNotice.checkpointLine("pretrain", folder);
     }
 
     /**

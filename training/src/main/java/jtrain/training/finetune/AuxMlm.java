@@ -1,6 +1,7 @@
 package jtrain.training.finetune;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,9 @@ import jtrain.engine.Tensor;
 import jtrain.training.pretrain.DataOrder;
 import jtrain.training.pretrain.MlmBatch;
 import jtrain.training.pretrain.MlmMasking;
+import jtrain.training.run.StateJson;
 import jtrain.transformer.BertForMaskedLM;
+import jtrain.transformer.StateDict;
 
 /**
  * The auxiliary masked-LM objective during fine-tuning: a masked-LM head on the task model's own encoder (shared, not
@@ -23,9 +26,9 @@ public final class AuxMlm {
     private final MlmMasking masking;
     private final double weight;
     private final int batchSize;
+    /** Shuffling and masking draws. */
     private final Rng rng;
-    private int[] order;
-    private int cursor;
+    private final DataOrder order;
 
     public AuxMlm(BertForMaskedLM model, List<int[]> sequences, MlmBatch.Vocab vocab, MlmMasking masking, double weight,
                   int batchSize, long seed) {
@@ -37,7 +40,7 @@ public final class AuxMlm {
         this.weight = weight;
         this.batchSize = batchSize;
         this.rng = new Rng(seed);
-        this.order = DataOrder.permutation(sequences.size(), rng);
+        this.order = new DataOrder(sequences.size(), rng);
     }
 
     public BertForMaskedLM model() {
@@ -59,14 +62,35 @@ public final class AuxMlm {
     /** Unweighted MLM loss on the next batch of unlabeled sequences (freshly masked). */
     public Tensor nextLoss() {
         List<int[]> batch = new ArrayList<>(batchSize);
-        while (batch.size() < batchSize) {
-            if (cursor == order.length) {
-                order = DataOrder.permutation(sequences.size(), rng);
-                cursor = 0;
-            }
-            batch.add(sequences.get(order[cursor++]));
-        }
+        while (batch.size() < batchSize) batch.add(sequences.get(order.next()));
         MlmBatch b = MlmBatch.of(batch, vocab, masking, rng);
         return model.sparseLoss(b.inputIds(), null, b.attentionMask(), b.labels());
+    }
+
+    /** The rng and the position in the unlabeled text, for checkpoints. */
+    Map<String, Object> stateJson() {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("rng", StateJson.hex(rng.state()));
+        j.putAll(order.positionJson());
+        return j;
+    }
+
+    void restoreState(Map<String, Object> j, String source) {
+        rng.setState(StateJson.hex(j, "rng", source));
+        order.restore(j, source);
+    }
+
+    /** The head's weights by name (cls.*), copied to the host. */
+    Map<String, Tensor> headWeights() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        model.namedParameters().forEach((name, t) -> {
+            if (name.startsWith("cls.")) out.put(name, Tensor.of(t.toFloatArray(), t.shape()));
+        });
+        return out;
+    }
+
+    /** Loads weights saved by {@link #headWeights} into the head; source names the checkpoint in errors. */
+    void loadHeadWeights(Map<String, Tensor> weights, String source) {
+        StateDict.load(model, weights).requireLoaded(source + " (auxiliary masked-LM head)", "bert.");
     }
 }

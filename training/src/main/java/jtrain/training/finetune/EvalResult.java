@@ -3,6 +3,8 @@ package jtrain.training.finetune;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jtrain.training.run.StateJson;
+
 /**
  * Scores of a model on one split. For tagging, every number is over scored words (first sub-tokens), not tokens.
  *
@@ -31,6 +33,16 @@ public record EvalResult(double loss, double accuracy, double macroF1, int score
         m.put(prefix + "_macro_f1", macroF1);
         m.put(prefix + "_scored", scored);
         return m;
+    }
+
+    /**
+     * The scores written by {@link #toMap} read back (a checkpoint's best dev evaluation); the per-item gold labels and
+     * predictions are not saved, so they are null. source names the file in errors.
+     */
+    public static EvalResult fromMap(Map<String, Object> m, String prefix, String source) {
+        return new EvalResult(StateJson.number(m, prefix + "_loss", source).doubleValue(),
+                StateJson.number(m, prefix + "_accuracy", source).doubleValue(), StateJson.number(m, prefix + "_macro_f1", source).doubleValue(),
+                StateJson.number(m, prefix + "_scored", source).intValue(), null, null);
     }
 
     public String describe() {

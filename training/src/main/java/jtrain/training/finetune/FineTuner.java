@@ -38,7 +38,12 @@ public final class FineTuner {
     public record DevPoint(int step, EvalResult result) {}
 
     /** What a run did: how far it went, and the best dev evaluation (whose weights the model now holds). */
-    public record Result(int stepsRun, int plannedSteps, boolean stoppedEarly, int bestStep, EvalResult bestDev, List<DevPoint> history) {}
+    public record Result(int stepsRun, int plannedSteps, boolean stoppedEarly, int bestStep, EvalResult bestDev, List<DevPoint> history) {
+        /** The run has ended (all planned steps or an early stop), rather than paused at a --stop-after step. */
+        public boolean finished() {
+            return stoppedEarly || stepsRun >= plannedSteps;
+        }
+    }
 
     /** Applies the freezing options to the model right away. */
     public FineTuner(BertTask model, TaskKind kind, LabelVocab labels, int padId, FineTuneOptions options) {
@@ -94,46 +99,63 @@ public final class FineTuner {
         return Math.max(1, (int) Math.ceil((double) trainSize / ((long) o.batchSize * o.gradAccum)));
     }
 
+    /** The optimizer steps of a run on trainSize examples: --steps, else epochs of batchSize × gradAccum examples. */
+    public int plannedSteps(int trainSize) {
+        return o.steps > 0 ? o.steps : o.epochs * stepsPerEpoch(trainSize);
+    }
+
+    /** Trains from scratch without checkpoints; the model ends with the weights of the best dev evaluation. */
     public Result train(List<TaskExample> train, List<TaskExample> dev, MetricsLog metrics, Progress progress) {
+        return train(newState(train, dev), train, dev, metrics, progress, s -> {}, Integer.MAX_VALUE);
+    }
+
+    /** Called after every optimizer step (after its metrics and dev evaluation), e.g. to save a checkpoint. */
+    @FunctionalInterface
+    public interface StepHook {
+        void afterStep(FineTuneState state);
+    }
+
+    /**
+     * The state of a run that has not started: AdamW over the trainable parameters (and the auxiliary MLM head), the
+     * training examples' first shuffle drawn from Rng(seed + 2).
+     */
+    public FineTuneState newState(List<TaskExample> train, List<TaskExample> dev) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training examples");
-        if (dev.isEmpty()) throw new IllegalArgumentException("no dev examples (needed for evaluation and early stopping)");
-        int perEpoch = stepsPerEpoch(train.size());
-        int total = o.steps > 0 ? o.steps : o.epochs * perEpoch;
-        int evalEvery = o.evalEvery > 0 ? o.evalEvery : perEpoch;
         List<ParamGroup> groups = parameterGroups();
         if (groups.isEmpty()) throw new IllegalArgumentException("every parameter is frozen: nothing to train");
         AdamW opt = AdamW.withGroups(groups, o.lr, 0.9, 0.999, 1e-8);
-        Device device = opt.params().getFirst().device();
-        LrSchedule schedule = LrSchedule.linear(o.lr, Math.round(o.warmupFraction * total), total);
         Rng rng = new Rng(o.seed + 2);
-        int[] order = DataOrder.permutation(train.size(), rng);
-        int cursor = 0;
+        return new FineTuneState(model, opt, rng, new DataOrder(train.size(), rng), aux, FineTuneState.fingerprint(train, dev));
+    }
+
+    /**
+     * Trains from the state's step up to step stopAfter, the planned last step or an early stop, calling hook after
+     * every step. When the run has ended (not when stopAfter cut it short) the model is left holding the weights of
+     * the best dev evaluation and in eval mode; see {@link Result#finished}.
+     */
+    public Result train(FineTuneState s, List<TaskExample> train, List<TaskExample> dev, MetricsLog metrics, Progress progress,
+                        StepHook hook, int stopAfter) {
+        if (dev.isEmpty()) throw new IllegalArgumentException("no dev examples (needed for evaluation and early stopping)");
+        int perEpoch = stepsPerEpoch(train.size());
+        int total = plannedSteps(train.size());
+        int evalEvery = o.evalEvery > 0 ? o.evalEvery : perEpoch;
+        Device device = s.optimizer.params().getFirst().device();
+        LrSchedule schedule = LrSchedule.linear(o.lr, Math.round(o.warmupFraction * total), total);
         model.train(true);
         if (aux != null) aux.model().train(true);
 
-        List<DevPoint> history = new ArrayList<>();
-        WeightSnapshot best = null;
-        EvalResult bestDev = null;
-        int bestStep = 0, sinceBest = 0, step = 0;
-        boolean stopped = false;
-        LossWindow window = new LossWindow();
+        int firstStep = s.step + 1, lastStep = Math.min(total, stopAfter);
         long start = System.nanoTime();
-        while (step < total && !stopped) {
-            step++;
+        while (s.step < lastStep && !s.stopped) {
+            int step = s.step + 1;
             Tensor gradNorm = null;
             // The step's device memory goes back when it ends, not when the collector runs (see MemoryScope). Its
             // losses and gradient norm are read (waiting for the GPU) only for the metrics line.
             try (var mem = MemoryScope.open(device)) {
-                schedule.apply(opt);
+                schedule.apply(s.optimizer);
                 for (int micro = 0; micro < o.gradAccum; micro++) {
                     List<TaskExample> batch = new ArrayList<>(o.batchSize);
-                    for (int i = 0; i < o.batchSize && i < train.size(); i++) {
-                        if (cursor == order.length) {
-                            order = DataOrder.permutation(train.size(), rng);
-                            cursor = 0;
-                        }
-                        batch.add(train.get(order[cursor++]));
-                    }
+                    for (int i = 0; i < o.batchSize && i < train.size(); i++) batch.add(train.get(s.order.next()));
                     TaskBatch b = TaskBatch.of(batch, kind, padId);
                     try (var microScope = MemoryScope.open(device)) { // this micro-batch's activations go back at its end
                         Tensor taskLoss = model.loss(model.logits(b.inputIds(), b.typeIds(), b.attentionMask()), b.labels());
@@ -144,16 +166,18 @@ public final class FineTuner {
                         }
                         if (o.gradAccum > 1) loss = loss.mul(1.0 / o.gradAccum);
                         loss.backward();
-                        window.add(step, mem.keep(microScope.keep(taskLoss)), mlm);
+                        s.window.add(step, mem.keep(microScope.keep(taskLoss)), mlm);
                     }
                 }
-                if (o.clipNorm > 0) gradNorm = mem.keep(GradClip.clipGradNormOnDevice(opt.params(), o.clipNorm));
-                opt.step();
-                opt.zeroGrad();
+                if (o.clipNorm > 0) gradNorm = mem.keep(GradClip.clipGradNormOnDevice(s.optimizer.params(), o.clipNorm));
+                s.optimizer.step();
+                s.optimizer.zeroGrad();
             }
+            s.step = step;
 
             double seconds = (System.nanoTime() - start) / 1e9;
             if (step % o.logEvery == 0 || step == total) {
+                LossWindow window = s.window;
                 window.settle();
                 Map<String, Object> rec = new LinkedHashMap<>();
                 rec.put("step", step);
@@ -166,75 +190,48 @@ public final class FineTuner {
                 if (metrics != null) metrics.write(rec);
                 progress.update(String.format("step %d/%d  epoch %.2f  loss %.4f  lr %.2e  ETA %s", step, total,
                         (double) step / perEpoch, window.taskSum / window.count, schedule.lr(step - 1),
-                        Progress.duration(seconds / step * (total - step))), step == total);
+                        Progress.duration(seconds / (step - firstStep + 1) * (total - step))), step == total);
                 window.reset();
             }
             if (step % evalEvery == 0 || step == total) {
-                window.settle(); // a non-finite loss stops the run before its weights are evaluated or kept as best
-                EvalResult r = evaluate(dev);
-                history.add(new DevPoint(step, r));
-                boolean improved = bestDev == null || r.score(o.metric) > bestDev.score(o.metric);
-                if (improved) {
-                    bestDev = r;
-                    bestStep = step;
-                    sinceBest = 0;
-                    best = new WeightSnapshot(model);
-                } else {
-                    sinceBest++;
-                }
-                Map<String, Object> rec = new LinkedHashMap<>();
-                rec.put("step", step);
-                rec.putAll(r.toMap("dev"));
-                rec.put("best_step", bestStep);
-                if (metrics != null) metrics.write(rec);
-                progress.println(String.format("step %d: dev %s%s", step, r.describe(), improved ? "  (best so far)" : ""));
-                if (o.patience > 0 && sinceBest >= o.patience && step < total) {
-                    stopped = true;
-                    progress.println("early stop: no dev improvement in " + o.patience + " evaluations; keeping step " + bestStep);
-                }
+                s.window.settle(); // a non-finite loss stops the run before its weights are evaluated or kept as best
+                evaluateDev(s, dev, total, metrics, progress);
             }
+            hook.afterStep(s);
         }
-        window.settle();
+        s.window.settle();
         progress.done();
-        best.restoreInto(model);
-        model.train(false);
-        return new Result(step, total, stopped, bestStep, bestDev, history);
+        Result r = new Result(s.step, total, s.stopped, s.bestStep, s.bestDev, List.copyOf(s.history));
+        if (r.finished()) {
+            s.best.restoreInto(model);
+            model.train(false);
+        }
+        return r;
     }
 
-    /**
-     * The task and auxiliary MLM losses of the micro-batches since the last metrics line. On a GPU they stay on the
-     * device until {@link #settle} (reading one makes the host wait for the device); on the CPU each is read at once.
-     */
-    private static final class LossWindow {
-        private record Pending(int step, Tensor task, Tensor mlm) {}
-
-        private final List<Pending> pending = new ArrayList<>();
-        double taskSum, mlmSum;
-        int count;
-
-        void add(int step, Tensor task, Tensor mlm) {
-            pending.add(new Pending(step, task.detach(), mlm == null ? null : mlm.detach()));
-            if (task.device().isCpu()) settle();
+    /** A dev evaluation at the state's step: keeps the weights when they are the best so far, and decides on an early stop. */
+    private void evaluateDev(FineTuneState s, List<TaskExample> dev, int total, MetricsLog metrics, Progress progress) {
+        int step = s.step;
+        EvalResult r = evaluate(dev);
+        s.history.add(new DevPoint(step, r));
+        boolean improved = s.bestDev == null || r.score(o.metric) > s.bestDev.score(o.metric);
+        if (improved) {
+            s.bestDev = r;
+            s.bestStep = step;
+            s.sinceBest = 0;
+            s.best = new WeightSnapshot(model);
+        } else {
+            s.sinceBest++;
         }
-
-        /** Reads the pending losses into the sums; throws when a task loss is not finite, naming its step. */
-        void settle() {
-            for (Pending p : pending) {
-                double v = p.task().item();
-                if (!Double.isFinite(v)) {
-                    pending.clear();
-                    throw new ArithmeticException("training loss became " + v + " at step " + p.step() + "; lower the learning rate");
-                }
-                taskSum += v;
-                if (p.mlm() != null) mlmSum += p.mlm().item();
-                count++;
-            }
-            pending.clear();
-        }
-
-        void reset() {
-            taskSum = mlmSum = 0;
-            count = 0;
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("step", step);
+        rec.putAll(r.toMap("dev"));
+        rec.put("best_step", s.bestStep);
+        if (metrics != null) metrics.write(rec);
+        progress.println(String.format("step %d: dev %s%s", step, r.describe(), improved ? "  (best so far)" : ""));
+        if (o.patience > 0 && s.sinceBest >= o.patience && step < total) {
+            s.stopped = true;
+            progress.println("early stop: no dev improvement in " + o.patience + " evaluations; keeping step " + s.bestStep);
         }
     }
 }

@@ -15,6 +15,16 @@ public final class WeightSnapshot {
         model.namedParameters().forEach((name, t) -> copy.put(name, Tensor.of(t.toFloatArray(), t.shape())));
     }
 
+    /** A snapshot saved with {@link #tensors} (a checkpoint's best weights). */
+    public WeightSnapshot(Map<String, Tensor> tensors) {
+        copy.putAll(tensors);
+    }
+
+    /** The saved values by parameter name (host tensors). */
+    public Map<String, Tensor> tensors() {
+        return copy;
+    }
+
     /** Copies the saved values back into the model's own tensors (optimizer references stay valid). */
     public void restoreInto(Module model) {
         StateDict.load(model, copy).requireLoaded("weight snapshot");

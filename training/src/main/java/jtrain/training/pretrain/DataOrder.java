@@ -1,8 +1,11 @@
 package jtrain.training.pretrain;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jtrain.engine.Rng;
+import jtrain.training.run.StateJson;
 
 /**
  * The order in which training sequences are visited: a fresh shuffle each epoch, drawn from the run's data rng.
@@ -48,6 +51,21 @@ public final class DataOrder {
         shuffleState = p.shuffleState();
         epoch = p.epoch();
         cursor = p.cursor();
+    }
+
+    /** The position as checkpoint JSON: epoch, shuffle_rng (hex), cursor. */
+    public Map<String, Object> positionJson() {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("epoch", epoch);
+        j.put("shuffle_rng", StateJson.hex(shuffleState));
+        j.put("cursor", cursor);
+        return j;
+    }
+
+    /** Continues from a position saved by {@link #positionJson}; source names the file in errors. */
+    public void restore(Map<String, Object> j, String source) {
+        restore(new Position(StateJson.number(j, "epoch", source).intValue(), StateJson.hex(j, "shuffle_rng", source),
+                StateJson.number(j, "cursor", source).intValue()));
     }
 
     private void shuffle() {

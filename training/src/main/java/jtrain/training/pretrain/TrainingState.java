@@ -8,13 +8,15 @@ import java.util.Map;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.optim.Optimizer;
+import jtrain.training.run.CheckpointState;
+import jtrain.training.run.StateJson;
 
 /**
  * Everything besides the weights that decides what training does next: the optimizer (moments and step counts),
  * the random generators, the data position and the running totals. A checkpoint saves exactly this, which is why a
  * resumed run repeats an uninterrupted one bit for bit.
  */
-public final class TrainingState {
+public final class TrainingState implements CheckpointState {
     public final Optimizer optimizer;
     /** Shuffling and masking draws. */
     public final Rng dataRng;
@@ -67,6 +69,7 @@ public final class TrainingState {
      * before each metrics line and a checkpoint before it is written, so no checkpoint holds the weights of such a
      * step.
      */
+    @Override
     public void settle() {
         for (int i = 0; i < pending.size(); i++) {
             Pending p = pending.get(i);
@@ -81,20 +84,23 @@ public final class TrainingState {
         pending.clear();
     }
 
+    @Override
+    public int step() {
+        return step;
+    }
+
     /** The scalar state as JSON; longs that use all 64 bits (rng states) are hex strings, since JSON numbers are doubles. */
+    @Override
     public Map<String, Object> toJson() {
         settle();
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("step", step);
         j.put("optimizer_steps", optimizer.stepCount());
-        j.put("data_rng", Long.toHexString(dataRng.state()));
-        j.put("dropout_rng", Long.toHexString(dropoutRng.state()));
-        DataOrder.Position p = order.position();
+        j.put("data_rng", StateJson.hex(dataRng.state()));
+        j.put("dropout_rng", StateJson.hex(dropoutRng.state()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("fingerprint", dataFingerprint);
-        data.put("epoch", p.epoch());
-        data.put("shuffle_rng", Long.toHexString(p.shuffleState()));
-        data.put("cursor", p.cursor());
+        data.putAll(order.positionJson());
         j.put("data", data);
         j.put("tokens", tokens);
         j.put("flops", flops);
@@ -103,34 +109,33 @@ public final class TrainingState {
         return j;
     }
 
+    /** The optimizer's moments and step counts. */
+    @Override
+    public Map<String, Tensor> tensors() {
+        return optimizer.exportState();
+    }
+
+    @Override
+    public void restore(Map<String, Object> json, Map<String, Tensor> tensors, String source) {
+        restore(json, source);
+        optimizer.importState(tensors, StateJson.number(json, "optimizer_steps", source).longValue());
+    }
+
     /** Restores the scalar state (the optimizer's tensors are imported separately); source names the file in errors. */
-    @SuppressWarnings("unchecked")
     public void restore(Map<String, Object> j, String source) {
-        Map<String, Object> data = (Map<String, Object>) field(j, "data", source);
-        String fingerprint = (String) field(data, "fingerprint", source);
+        Map<String, Object> data = StateJson.object(j, "data", source);
+        String fingerprint = (String) StateJson.field(data, "fingerprint", source);
         if (!fingerprint.equals(dataFingerprint)) {
             throw new IllegalArgumentException(source + ": the checkpoint was trained on other data (fingerprint " + fingerprint
                     + ", now " + dataFingerprint + "); resume with the same corpus, tokenizer and --max-len");
         }
-        step = number(j, "step", source).intValue();
-        dataRng.setState(Long.parseUnsignedLong((String) field(j, "data_rng", source), 16));
-        dropoutRng.setState(Long.parseUnsignedLong((String) field(j, "dropout_rng", source), 16));
-        order.restore(new DataOrder.Position(number(data, "epoch", source).intValue(),
-                Long.parseUnsignedLong((String) field(data, "shuffle_rng", source), 16), number(data, "cursor", source).intValue()));
-        tokens = number(j, "tokens", source).longValue();
-        flops = number(j, "flops", source).longValue();
-        lossSinceLog = number(j, "loss_since_log", source).doubleValue();
-        microSinceLog = number(j, "micro_since_log", source).intValue();
-    }
-
-    private static Object field(Map<String, Object> j, String key, String source) {
-        Object v = j.get(key);
-        if (v == null) throw new IllegalArgumentException(source + ": missing field '" + key + "'");
-        return v;
-    }
-
-    private static Number number(Map<String, Object> j, String key, String source) {
-        if (!(field(j, key, source) instanceof Number n)) throw new IllegalArgumentException(source + ": field '" + key + "' is not a number");
-        return n;
+        step = StateJson.number(j, "step", source).intValue();
+        dataRng.setState(StateJson.hex(j, "data_rng", source));
+        dropoutRng.setState(StateJson.hex(j, "dropout_rng", source));
+        order.restore(data, source);
+        tokens = StateJson.number(j, "tokens", source).longValue();
+        flops = StateJson.number(j, "flops", source).longValue();
+        lossSinceLog = StateJson.number(j, "loss_since_log", source).doubleValue();
+        microSinceLog = StateJson.number(j, "micro_since_log", source).intValue();
     }
 }

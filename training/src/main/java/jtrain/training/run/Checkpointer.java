@@ -24,18 +24,18 @@ import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
 import jtrain.engine.io.Sha256;
-import jtrain.training.pretrain.TrainingState;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
-import jtrain.transformer.BertForMaskedLM;
+import jtrain.transformer.BertTask;
 import jtrain.transformer.HfCheckpoint;
 import jtrain.transformer.StateDict;
 
 /**
  * Saves and restores checkpoints in RUN/checkpoints. Each {@code step-N} folder is a Hugging Face model folder
- * (config.json, model.safetensors, vocab.txt, tokenizer.json, ...) plus the trainer state: trainer_state.safetensors
- * (optimizer moments) and trainer_state.json (step, rng states, data position, a SHA-256 of these fields, and the
- * size and SHA-256 of every other file, so corruption or truncation is found on load). The file {@code latest} names the newest complete one.
+ * (config.json, model.safetensors, vocab.txt, tokenizer.json, ...) plus the trainer's {@link CheckpointState}:
+ * trainer_state.safetensors (optimizer moments) and trainer_state.json (step, rng states, data position, a SHA-256 of
+ * these fields, and the size and SHA-256 of every other file, so corruption or truncation is found on load), and
+ * copies of any run files asked for (fine-tuning's metrics.jsonl). The file {@code latest} names the newest complete one.
  *
  * <p>A checkpoint is built in a hidden temporary folder, every file is forced to disk, the folder is renamed into
  * place and only then is {@code latest} replaced (atomically). A process killed at any moment therefore leaves
@@ -121,25 +121,34 @@ public final class Checkpointer {
     }
 
     /** Saves the state after its step; returns the checkpoint folder. */
-    public Path save(TrainingState state, BertForMaskedLM model, BertTokenizer tokenizer) {
+    public Path save(CheckpointState state, BertTask model, BertTokenizer tokenizer) {
+        return save(state, model, tokenizer, List.of());
+    }
+
+    /**
+     * Saves the state after its step with a copy of each of runFiles as it is now (by file name; verified on load
+     * like the others), so a resumed run can put back what they held at this step. Returns the checkpoint folder.
+     */
+    public Path save(CheckpointState state, BertTask model, BertTokenizer tokenizer, List<Path> runFiles) {
         state.settle(); // a step whose loss is not finite throws here, before anything is written
         SAVING.lock();
         try {
-            return write(state, model, tokenizer);
+            return write(state, model, tokenizer, runFiles);
         } finally {
             SAVING.unlock();
         }
     }
 
-    private Path write(TrainingState state, BertForMaskedLM model, BertTokenizer tokenizer) {
-        String name = PREFIX + state.step;
+    private Path write(CheckpointState state, BertTask model, BertTokenizer tokenizer, List<Path> runFiles) {
+        String name = PREFIX + state.step();
         Path target = dir.resolve(name);
         Path tmp = dir.resolve("." + name + ".tmp-" + System.nanoTime());
         try {
             Files.createDirectories(tmp);
             HfCheckpoint.save(model, tmp);
             TokenizerFiles.save(tokenizer, tmp, model.config.maxPositionEmbeddings());
-            Safetensors.write(tmp.resolve(STATE_TENSORS), state.optimizer.exportState(), Map.of("format", "jtrain-trainer-state"));
+            Safetensors.write(tmp.resolve(STATE_TENSORS), state.tensors(), Map.of("format", "jtrain-trainer-state"));
+            for (Path f : runFiles) Files.copy(f, tmp.resolve(f.getFileName()));
             Map<String, Object> json = state.toJson();
             json.put("state_sha256", Sha256.of(Json.write(json)));
             json.put("files", syncAndDescribe(tmp));
@@ -164,15 +173,12 @@ public final class Checkpointer {
      * Loads the latest checkpoint into a model and a fresh state of the same run (built as for step 0), after checking
      * every file against its recorded size and checksum. Returns the checkpoint folder.
      */
-    public Path restore(TrainingState state, BertForMaskedLM model) {
+    public Path restore(CheckpointState state, BertTask model) {
         Path cp = latest().orElseThrow(() -> new CheckpointException("no checkpoint to resume from in " + dir, null));
         Map<String, Object> json = verify(cp);
         try {
             StateDict.load(model, Safetensors.read(cp.resolve(HfCheckpoint.WEIGHTS))).requireLoaded(cp.resolve(HfCheckpoint.WEIGHTS).toString());
-            String source = cp.resolve(STATE_JSON).toString();
-            state.restore(json, source);
-            long optimizerSteps = ((Number) json.get("optimizer_steps")).longValue();
-            state.optimizer.importState(Safetensors.read(cp.resolve(STATE_TENSORS)), optimizerSteps);
+            state.restore(json, Safetensors.read(cp.resolve(STATE_TENSORS)), cp.resolve(STATE_JSON).toString());
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(e.getMessage(), e);
         }

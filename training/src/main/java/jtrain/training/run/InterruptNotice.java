@@ -1,6 +1,8 @@
 package jtrain.training.run;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +36,22 @@ public final class InterruptNotice implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // the hook is running or has run: nothing to remove
+        }
+    }
+
+    /**
+     * The line for a run folder with checkpoints: the checkpoint a resume starts from (once a save in flight is done),
+     * and the command that resumes it; command is "pretrain" or "finetune".
+     */
+    public static String checkpointLine(String command, RunFolder folder) {
+        String trainer = "trainer " + command, resume = "./trainer " + command + " --out " + folder.dir() + " --resume";
+        if (!folder.hasRun()) return trainer + ": interrupted before the run started; nothing was saved in " + folder.dir();
+        try {
+            Optional<Path> latest = Checkpointer.afterSaveInFlight(60, () -> new Checkpointer(folder.checkpoints(), 1).latest());
+            return latest.map(p -> trainer + ": interrupted; the last complete checkpoint is " + p + "; continue with: " + resume)
+                    .orElse(trainer + ": interrupted before the first checkpoint; " + resume + " starts the run again from step 0");
+        } catch (RuntimeException e) {
+            return trainer + ": interrupted (" + e.getMessage() + "); " + resume + " resumes from the newest complete checkpoint";
         }
     }
 }

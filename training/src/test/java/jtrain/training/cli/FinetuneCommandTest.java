@@ -24,6 +24,7 @@ import jtrain.engine.Tensor;
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
 import jtrain.training.SeaLand;
+import jtrain.training.run.RunFolder;
 import jtrain.training.run.RunLock;
 import jtrain.transformer.HfCheckpoint;
 
@@ -273,7 +274,7 @@ class FinetuneCommandTest {
         Path first = tmp.resolve("first");
         assertEquals(0, finetune(seqArgs(first, "--init", pretrained.toString(), "--steps", "2")).code());
         String metrics = Files.readString(first.resolve("metrics.jsonl"));
-        assertError(finetune(seqArgs(first, "--init", pretrained.toString(), "--steps", "2")), "already holds files");
+        assertError(finetune(seqArgs(first, "--init", pretrained.toString(), "--steps", "2")), "already holds a finished fine-tuning run");
         assertEquals(metrics, Files.readString(first.resolve("metrics.jsonl")), "the first run's files are untouched");
         assertError(finetune(seqArgs(pretrained.getParent().getParent(), "--init", pretrained.toString())), "already holds files");
 
@@ -304,13 +305,17 @@ class FinetuneCommandTest {
     @Test
     void theLinePrintedOnCtrlCSaysWhatWasSaved() throws IOException {
         Path out = tmp.resolve("stopped");
-        assertEquals("trainer finetune: interrupted before training started; nothing was saved", FinetuneCommand.interrupted(out));
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("metrics.jsonl"), "");
-        assertEquals("trainer finetune: interrupted; no model was saved (the best one is written when training ends); " + out
-                + " holds the metrics so far: delete it, or choose another --out, to start again", FinetuneCommand.interrupted(out));
-        Files.createDirectories(out.resolve("model"));
-        assertEquals("trainer finetune: interrupted after the model was saved to " + out.resolve("model"), FinetuneCommand.interrupted(out));
+        RunFolder folder = new RunFolder(out);
+        assertEquals("trainer finetune: interrupted before the run started; nothing was saved in " + out, FinetuneCommand.interrupted(folder));
+        assertEquals(0, finetune(seqArgs(out, "--init", pretrained.toString(), "--steps", "4", "--save-every", "2", "--stop-after", "3")).code());
+        assertEquals("trainer finetune: interrupted; the last complete checkpoint is " + out.resolve("checkpoints/step-3")
+                + "; continue with: ./trainer finetune --out " + out + " --resume", FinetuneCommand.interrupted(folder));
+        jtrain.engine.io.Folders.deleteTree(out.resolve("checkpoints"));
+        assertEquals("trainer finetune: interrupted before the first checkpoint; ./trainer finetune --out " + out
+                + " --resume starts the run again from step 0", FinetuneCommand.interrupted(folder));
+        Files.writeString(out.resolve("results.json"), "{}");
+        assertEquals("trainer finetune: interrupted after the run finished; its best model is " + out.resolve("model"),
+                FinetuneCommand.interrupted(folder));
     }
 
     @Test

@@ -1,0 +1,182 @@
+package jtrain.training.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jtrain.training.data.Splits;
+import jtrain.training.finetune.FineTuneOptions;
+import jtrain.training.run.RunFolder;
+
+/**
+ * The options of a fine-tuning run, as given or defaulted, which OUT/run_config.json keeps so that {@code --resume}
+ * continues the run with the same ones. Files and folders are saved as absolute paths, so a resume works from any
+ * working folder. An option whose value is null was not given and has no fixed default (--max-len: 128 or the
+ * model's positions; --dropout: the config's; --steps: --epochs).
+ */
+final class FinetuneConfig {
+    /** Marks run_config.json as a fine-tuning run's (a pretraining run's has no such field). */
+    static final String RUN = "finetune";
+
+    enum Kind { TEXT, PATH, INT, NUMBER, SWITCH }
+
+    /** One option of ./trainer finetune; free: it does not change what is trained, so a resume may set it anew. */
+    record Option(String name, Kind kind, Object defaultValue, boolean free) {
+        String key() {
+            return name.substring(2).replace('-', '_');
+        }
+    }
+
+    private static final FineTuneOptions D = new FineTuneOptions();
+
+    static final List<Option> OPTIONS = List.of(
+            new Option("--task", Kind.TEXT, null, false),
+            new Option("--train", Kind.PATH, null, false), new Option("--dev", Kind.PATH, null, false),
+            new Option("--test", Kind.PATH, null, false),
+            new Option("--init", Kind.PATH, null, false), new Option("--scratch", Kind.SWITCH, false, false),
+            new Option("--tokenizer", Kind.PATH, null, false), new Option("--model", Kind.TEXT, null, false),
+            new Option("--label-fraction", Kind.NUMBER, 1.0, false),
+            new Option("--epochs", Kind.INT, (long) D.epochs, false), new Option("--steps", Kind.INT, null, false),
+            new Option("--batch", Kind.INT, (long) D.batchSize, false), new Option("--grad-accum", Kind.INT, (long) D.gradAccum, false),
+            new Option("--lr", Kind.NUMBER, D.lr, false), new Option("--head-lr-scale", Kind.NUMBER, D.headLrScale, false),
+            new Option("--warmup", Kind.NUMBER, D.warmupFraction, false), new Option("--weight-decay", Kind.NUMBER, D.weightDecay, false),
+            new Option("--clip", Kind.NUMBER, D.clipNorm, false), new Option("--dropout", Kind.NUMBER, null, false),
+            new Option("--freeze-embeddings", Kind.SWITCH, false, false), new Option("--freeze-layers", Kind.INT, (long) D.freezeLayers, false),
+            new Option("--aux-mlm-weight", Kind.NUMBER, D.auxMlmWeight, false), new Option("--aux-mlm-text", Kind.PATH, null, false),
+            new Option("--max-len", Kind.INT, null, false), new Option("--eval-every", Kind.INT, (long) D.evalEvery, false),
+            new Option("--patience", Kind.INT, (long) D.patience, false), new Option("--metric", Kind.TEXT, D.metric, false),
+            new Option("--seed", Kind.INT, D.seed, false), new Option("--split-seed", Kind.INT, Splits.DEFAULT_SEED, false),
+            new Option("--save-every", Kind.INT, 200L, true), new Option("--keep", Kind.INT, 3L, true),
+            new Option("--cache", Kind.PATH, null, true), new Option("--device", Kind.TEXT, "auto", true));
+
+    /** Every option's value by key (snake_case, as in run_config.json). */
+    private final Map<String, Object> values;
+    /** {@link jtrain.transformer.StateDict#sha256} of the model at step 0 (null until the run starts). */
+    private final String startSha256;
+
+    private FinetuneConfig(Map<String, Object> values, String startSha256) {
+        this.values = values;
+        this.startSha256 = startSha256;
+    }
+
+    /** The options of ArgList that take a value, and its switches. */
+    static Set<String> valued() {
+        return OPTIONS.stream().filter(o -> o.kind() != Kind.SWITCH).map(Option::name).collect(Collectors.toSet());
+    }
+
+    static Set<String> switches() {
+        return OPTIONS.stream().filter(o -> o.kind() == Kind.SWITCH).map(Option::name).collect(Collectors.toSet());
+    }
+
+    /** A new run's options: those given, the defaults for the rest; --task is required. */
+    static FinetuneConfig fromArgs(ArgList a) {
+        a.required("--task");
+        Map<String, Object> v = new LinkedHashMap<>();
+        for (Option o : OPTIONS) v.put(o.key(), a.has(o.name()) ? parse(o, a) : o.defaultValue());
+        return new FinetuneConfig(v, null);
+    }
+
+    /**
+     * The options saved in the run folder; an option given again must have the saved value unless it is free, else
+     * the error names the option, both values and the file.
+     */
+    static FinetuneConfig resumed(RunFolder folder, ArgList a) {
+        Map<String, Object> saved = folder.readConfig();
+        String source = folder.runConfig().toString();
+        if (!RUN.equals(saved.get("run"))) {
+            throw new IllegalArgumentException(folder.dir() + " holds no fine-tuning run to resume (" + source + " is not a finetune run's)");
+        }
+        Map<String, Object> v = new LinkedHashMap<>();
+        for (Option o : OPTIONS) {
+            if (!saved.containsKey(o.key())) throw new IllegalArgumentException(source + ": missing field '" + o.key() + "'");
+            Object was = normalised(o, saved.get(o.key()), source);
+            Object now = a.has(o.name()) ? parse(o, a) : was;
+            if (!o.free() && !String.valueOf(now).equals(String.valueOf(was))) {
+                throw new IllegalArgumentException(o.name() + " " + shown(now) + " differs from the run's " + shown(was) + " (" + source
+                        + "); a resumed run keeps its options");
+            }
+            v.put(o.key(), now);
+        }
+        return new FinetuneConfig(v, (String) saved.get("start_sha256"));
+    }
+
+    /** The same options with the weights at step 0 identified (when the run starts). */
+    FinetuneConfig withStartSha256(String sha256) {
+        return new FinetuneConfig(values, sha256);
+    }
+
+    /** The content of run_config.json. */
+    Map<String, Object> toJson() {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("run", RUN);
+        j.putAll(values);
+        j.put("start_sha256", startSha256);
+        return j;
+    }
+
+    String text(String option) {
+        return (String) get(option);
+    }
+
+    /** A file or folder option as a path, or null when not given. */
+    Path path(String option) {
+        Object v = get(option);
+        return v == null ? null : Path.of((String) v);
+    }
+
+    int integer(String option) {
+        return ((Number) get(option)).intValue();
+    }
+
+    double number(String option) {
+        return ((Number) get(option)).doubleValue();
+    }
+
+    /** Whether a switch was given, or an option without a fixed default has a value. */
+    boolean has(String option) {
+        Object v = get(option);
+        return v != null && !Boolean.FALSE.equals(v);
+    }
+
+    String startSha256() {
+        return startSha256;
+    }
+
+    private Object get(String option) {
+        String key = option.substring(2).replace('-', '_');
+        if (!values.containsKey(key)) throw new IllegalStateException("no option " + option);
+        return values.get(key);
+    }
+
+    private static Object parse(Option o, ArgList a) {
+        return switch (o.kind()) {
+            case TEXT -> a.string(o.name(), null);
+            case PATH -> Path.of(a.string(o.name(), null)).toAbsolutePath().normalize().toString();
+            case INT -> (long) a.integer(o.name(), 0);
+            case NUMBER -> a.number(o.name(), 0);
+            case SWITCH -> true;
+        };
+    }
+
+    /** A saved value in the form {@link #parse} gives (JSON numbers come back as Long or Double). */
+    private static Object normalised(Option o, Object v, String source) {
+        if (v == null) return null;
+        try {
+            return switch (o.kind()) {
+                case TEXT, PATH -> (String) v;
+                case INT -> ((Number) v).longValue();
+                case NUMBER -> ((Number) v).doubleValue();
+                case SWITCH -> (Boolean) v;
+            };
+        } catch (ClassCastException e) {
+            throw new IllegalArgumentException(source + ": field '" + o.key() + "' has the wrong type (" + v + ")");
+        }
+    }
+
+    private static String shown(Object v) {
+        return v == null ? "default" : String.valueOf(v);
+    }
+}
