@@ -60,8 +60,8 @@ public final class FinetuneCommand {
               Writes DIR/run_config.json, DIR/metrics.jsonl, DIR/checkpoints/step-N, and when training ends
               DIR/results.json and the best model to DIR/model.""";
 
-    private static final Set<String> VALUED = union(FinetuneConfig.valued(), Set.of("--out", "--stop-after", "--precision"));
-    private static final Set<String> SWITCHES = union(FinetuneConfig.switches(), Set.of("--resume"));
+    static final Set<String> VALUED = union(FinetuneConfig.valued(), Set.of("--out", "--stop-after", "--precision"));
+    static final Set<String> SWITCHES = union(FinetuneConfig.switches(), Set.of("--resume"));
 
     private FinetuneCommand() {}
 
@@ -228,7 +228,11 @@ public final class FinetuneCommand {
         j.put("labels", job.labels().names());
         j.put("label_fraction", job.labelFraction());
         j.put("train_examples", job.train().size());
-        j.put("truncated", Map.of("train", job.train().truncated(), "dev", job.dev().truncated(), "test", job.test().truncated()));
+        Map<String, Object> truncated = new LinkedHashMap<>(); // in this order in every run (Map.of's order varies between JVMs)
+        truncated.put("train", job.train().truncated());
+        truncated.put("dev", job.dev().truncated());
+        truncated.put("test", job.test().truncated());
+        j.put("truncated", truncated);
         j.put("steps_run", r.stepsRun());
         j.put("planned_steps", r.plannedSteps());
         j.put("stopped_early", r.stoppedEarly());
