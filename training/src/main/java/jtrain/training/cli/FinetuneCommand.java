@@ -97,28 +97,37 @@ public final class FinetuneCommand {
         if (stopAfter < 1) throw new IllegalArgumentException("--stop-after must be positive, got " + stopAfter);
         String precision = a.string("--precision", "fp32");
         try (var notice = InterruptNotice.install(System.err, () -> interrupted(folder))) {
-            if (resume) {
-                if (!folder.hasRun()) folder.readConfig(); // the "no run to resume" error, without creating the folder
-                // Locked before the folder is read: a run being written by another process must not be resumed.
-                try (RunLock lock = RunLock.acquire(folder.dir(), "finetune --resume")) {
-                    FinetuneConfig config = FinetuneConfig.resumed(folder, a);
-                    if (Files.exists(results(folder))) {
-                        log.println(folder.dir() + ": the run is complete (" + results(folder).getFileName() + " is written), nothing is "
-                                + "left to train; its best model is " + folder.dir().resolve("model"));
-                        return;
-                    }
-                    FinetuneJob job = FinetuneJob.prepare(config, precision, log, notes);
-                    requireSameStart(folder, config, job);
-                    trainAndFinish(folder, config, job, true, stopAfter, afterStep, log);
-                }
-            } else {
-                requireNewOutput(folder); // before any data work; checked again under the lock
-                FinetuneJob job = FinetuneJob.prepare(fresh, precision, log, notes);
-                try (RunLock lock = lockNewOutput(folder)) {
-                    folder.writeConfig(fresh.withStartSha256(StateDict.sha256(job.model())).toJson());
-                    trainAndFinish(folder, fresh, job, false, stopAfter, afterStep, log);
-                }
+            if (resume) resume(folder, a, stopAfter, precision, afterStep, log, notes);
+            else start(folder, fresh, stopAfter, precision, afterStep, log, notes);
+        }
+    }
+
+    /** A new run: the folder is checked, everything is built (bad data fails here), then the folder is locked and written. */
+    private static void start(RunFolder folder, FinetuneConfig config, int stopAfter, String precision, FineTuner.StepHook afterStep,
+                              PrintStream log, PrintStream notes) throws IOException {
+        requireNewOutput(folder); // before any data work; checked again under the lock
+        FinetuneJob job = FinetuneJob.prepare(config, precision, log, notes);
+        try (RunLock lock = lockNewOutput(folder)) {
+            folder.writeConfig(config.withStartSha256(StateDict.sha256(job.model())).toJson());
+            trainAndFinish(folder, config, job, false, stopAfter, afterStep, log);
+        }
+    }
+
+    /** Continues the run in folder with its saved options, unless it has finished. */
+    private static void resume(RunFolder folder, ArgList a, int stopAfter, String precision, FineTuner.StepHook afterStep,
+                               PrintStream log, PrintStream notes) throws IOException {
+        if (!folder.hasRun()) folder.readConfig(); // the "no run to resume" error, without creating the folder
+        // Locked before the folder is read: a run being written by another process must not be resumed.
+        try (RunLock lock = RunLock.acquire(folder.dir(), "finetune --resume")) {
+            FinetuneConfig config = FinetuneConfig.resumed(folder, a);
+            if (Files.exists(results(folder))) {
+                log.println(folder.dir() + ": the run is complete (" + results(folder).getFileName() + " is written), nothing is "
+                        + "left to train; its best model is " + folder.dir().resolve("model"));
+                return;
             }
+            FinetuneJob job = FinetuneJob.prepare(config, precision, log, notes);
+            requireSameStart(folder, config, job);
+            trainAndFinish(folder, config, job, true, stopAfter, afterStep, log);
         }
     }
 

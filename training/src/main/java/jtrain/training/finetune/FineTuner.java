@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jtrain.engine.Rng;
 import jtrain.engine.Device;
 import jtrain.engine.MemoryScope;
+import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.optim.AdamW;
 import jtrain.engine.optim.GradClip;
@@ -23,7 +23,8 @@ import jtrain.transformer.BertTask;
  * Supervised fine-tuning of a sequence or token classifier: shuffled mini-batches, AdamW with warm-up and linear
  * decay, gradient accumulation and clipping, optional frozen layers, a separate head learning rate and an auxiliary
  * MLM loss; dev evaluation every N steps with early stopping. When training ends the model holds the weights of its
- * best dev evaluation.
+ * best dev evaluation. All that changes from step to step lives in a {@link FineTuneState}, so a run can be
+ * checkpointed and resumed exactly (see {@link jtrain.training.run.FineTuneRun}).
  */
 public final class FineTuner {
     private final BertTask model;
@@ -37,7 +38,10 @@ public final class FineTuner {
     /** One dev evaluation of the run. */
     public record DevPoint(int step, EvalResult result) {}
 
-    /** What a run did: how far it went, and the best dev evaluation (whose weights the model now holds). */
+    /**
+     * What a run did: how far it went, and the best dev evaluation (whose weights the model holds once the run has
+     * finished). A resumed run's evaluations before the checkpoint carry their scores, not per-item predictions.
+     */
     public record Result(int stepsRun, int plannedSteps, boolean stoppedEarly, int bestStep, EvalResult bestDev, List<DevPoint> history) {
         /** The run has ended (all planned steps or an early stop), rather than paused at a --stop-after step. */
         public boolean finished() {
