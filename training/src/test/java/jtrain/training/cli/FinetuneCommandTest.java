@@ -340,6 +340,9 @@ class FinetuneCommandTest {
         assertError(finetune(seqArgs(out, "--init", init, "--weight-decay", "-1")), "--weight-decay (weightDecay) must be >= 0, got -1.0");
         assertError(finetune(seqArgs(out, "--init", init, "--clip", "-1")), "--clip (clipNorm) must be >= 0 (0 = off), got -1.0");
         assertError(finetune(seqArgs(out, "--init", init, "--patience", "-1")), "--patience must be >= 0");
+        assertError(finetune(seqArgs(out, "--init", init, "--save-every", "0")), "--save-every must be positive, got 0");
+        assertError(finetune(seqArgs(out, "--init", init, "--keep", "0")), "--keep must be positive, got 0");
+        assertError(finetune(seqArgs(out, "--init", init, "--stop-after", "0")), "--stop-after must be positive, got 0");
         assertError(finetune(seqArgs(out, "--init", init, "--max-len", "2")), "--max-len must be at least 3 ([CLS], a token, [SEP]), got 2");
         assertError(finetune(seqArgs(out, "--init", init, "--dropout", "1.5")), "--dropout must be in [0, 1), got 1.5");
         // A text for a loss that is off would be silently unused.
