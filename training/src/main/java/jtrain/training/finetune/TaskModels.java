@@ -11,6 +11,7 @@ import java.util.Map;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.io.Folders;
+import jtrain.engine.io.IoErrors;
 import jtrain.training.pretrain.PretrainConfig;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
@@ -82,17 +83,32 @@ public final class TaskModels {
             HfCheckpoint.save(model, tmp);
             TokenizerFiles.save(tok, tmp, model.config.maxPositionEmbeddings());
             boolean replacing = Files.exists(abs);
-            if (replacing) Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
+            // The renames' own messages name the hidden folders; the user knows the model by dir.
+            String failed = "cannot save the model as " + abs + ": ";
+            try {
+                if (replacing) Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new IOException(failed + IoErrors.reason(e) + " (the model that was there is unchanged)", e);
+            }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                if (replacing) Files.move(old, abs, StandardCopyOption.ATOMIC_MOVE);
-                throw e;
+                if (!replacing) throw new IOException(failed + IoErrors.reason(e), e);
+                try {
+                    Files.move(old, abs, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException r) {
+                    throw new IOException(failed + IoErrors.reason(e) + "; the model that was there is now in " + old, e);
+                }
+                throw new IOException(failed + IoErrors.reason(e) + " (the model that was there is unchanged)", e);
             }
             Folders.deleteTree(old);
         } catch (UncheckedIOException e) {
             // Its message names the hidden folder the files were written in; the user knows them by dir.
             throw new IOException(e.getMessage().replace(tmp.toString(), abs.toString()), e.getCause());
+        } catch (IOException e) {
+            String message = IoErrors.describe(e);
+            if (!message.contains(tmp.toString())) throw e;
+            throw new IOException(message.replace(tmp.toString(), abs.toString()), e);
         } finally {
             Folders.deleteTree(tmp);
         }
