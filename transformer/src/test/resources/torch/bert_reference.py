@@ -6,7 +6,8 @@ TorchCrossCheckTest runs it when torch is importable (written for torch 1.13, fl
     python3 bert_reference.py OUT_DIR SPEC_JSON
 
 SPEC_JSON: {"config": {HF config.json fields}, "seed": int, "init_std": float, "embedding_std": float, "seq_len": T,
-            "lengths": [one per row], "attended_pads": int, "steps": K, "seq_labels": int, "tok_labels": int}
+            "lengths": [one per row], "attended_pads": int, "steps": K, "seq_labels": int, "tok_labels": int,
+            "multi_labels": int}
 
 Writes to OUT_DIR:
   config.json, pytorch_model.bin  the masked-LM checkpoint (random weights; biases and LayerNorm affine values random
@@ -19,6 +20,9 @@ Writes to OUT_DIR:
     mlm.step_losses, mlm.step_gradnorms                    (K) loss and pre-clip gradient norm of each step
     seq.param.NAME, seq.labels, seq.logits, seq.loss, seq.grad.NAME    sequence classification on the unmasked ids
     tok.param.NAME, tok.labels, tok.logits, tok.loss, tok.grad.NAME    token classification on the unmasked ids
+    reg.*, multi.*                 the same for sequence heads with HF's other problem types, on the unmasked ids:
+                                   regression (1 output, float scores (B), F.mse_loss) and multi-label ("multi_labels"
+                                   outputs, 0/1 float targets (B, L), F.binary_cross_entropy_with_logits)
 """
 import collections
 import json
@@ -251,6 +255,24 @@ def main():
             task_labels = torch.where(unscored, torch.full_like(ids, IGNORE), torch.randint(0, n_labels, ids.shape, generator=gen))
         task_logits = forward(params, cfg, ids, types, mask)
         task_loss = cross_entropy(task_logits, task_labels)
+        task_loss.backward()
+        ref[task + ".labels"], ref[task + ".logits"], ref[task + ".loss"] = task_labels, task_logits.detach(), task_loss.detach().reshape(1)
+        grads(ref, task + ".grad.", params)
+
+    # Sequence heads of the other problem types: torch's own loss functions (HF uses their module forms).
+    for task, n_labels in (("reg", 1), ("multi", spec["multi_labels"])):
+        shapes = collections.OrderedDict([("bert.pooler.dense", (c, c)), ("classifier", (n_labels, c))])
+        head = random_params(shapes, spec["init_std"], gen)
+        for name, p in head.items():
+            ref[task + ".param." + name] = p
+        params = fresh(collections.OrderedDict(list(encoder_only.items()) + list(head.items())))
+        task_logits = seq_logits(params, cfg, ids, types, mask)
+        if task == "reg":  # scores on the scale of an STS-B label (0 to 5)
+            task_labels = 5 * torch.rand(ids.shape[0], generator=gen)
+            task_loss = torch.nn.functional.mse_loss(task_logits.squeeze(-1), task_labels)
+        else:
+            task_labels = (torch.rand(ids.shape[0], n_labels, generator=gen) < 0.4).float()
+            task_loss = torch.nn.functional.binary_cross_entropy_with_logits(task_logits, task_labels)
         task_loss.backward()
         ref[task + ".labels"], ref[task + ".logits"], ref[task + ".loss"] = task_labels, task_logits.detach(), task_loss.detach().reshape(1)
         grads(ref, task + ".grad.", params)

@@ -29,6 +29,9 @@ import jtrain.engine.io.Json;
  * @param padTokenId                id of [PAD] (0)
  * @param classifierDropout         dropout before classification heads; null means hiddenDropoutProb
  * @param labels                    class names of a classification head in id order (id2label); may be empty
+ * @param problemType               what a sequence classifier's outputs mean (problem_type), which decides its loss;
+ *                                  null when the config names none (the loss then follows HF's inference, see
+ *                                  {@link ProblemType#inferred})
  * @param extra                     other config.json fields, kept so a loaded config saves back unchanged
  */
 public record BertConfig(
@@ -47,6 +50,7 @@ public record BertConfig(
         int padTokenId,
         Double classifierDropout,
         List<String> labels,
+        ProblemType problemType,
         Map<String, Object> extra) {
 
     public BertConfig {
@@ -66,7 +70,7 @@ public record BertConfig(
 
     /** A config with BERT's usual defaults for the given sizes (dropout 0.1, 512 positions). */
     public static BertConfig of(int vocab, int layers, int hidden, int heads, int intermediate) {
-        return new BertConfig(vocab, hidden, layers, heads, intermediate, Activation.GELU, 0.1, 0.1, 512, 2, 0.02, 1e-12, 0, null, List.of(), Map.of());
+        return new BertConfig(vocab, hidden, layers, heads, intermediate, Activation.GELU, 0.1, 0.1, 512, 2, 0.02, 1e-12, 0, null, List.of(), null, Map.of());
     }
 
     public int headDim() {
@@ -76,25 +80,32 @@ public record BertConfig(
     public BertConfig withLabels(List<String> names) {
         return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct, hiddenDropoutProb,
                 attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
-                classifierDropout, names, extra);
+                classifierDropout, names, problemType, extra);
+    }
+
+    /** This config with problem_type set (null: none, so the loss follows HF's inference). */
+    public BertConfig withProblemType(ProblemType type) {
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct, hiddenDropoutProb,
+                attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
+                classifierDropout, labels, type, extra);
     }
 
     public BertConfig withDropout(double hidden, double attention) {
         return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct, hidden,
                 attention, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
-                classifierDropout, labels, extra);
+                classifierDropout, labels, problemType, extra);
     }
 
     public BertConfig withMaxPositions(int positions) {
         return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct, hiddenDropoutProb,
                 attentionProbsDropoutProb, positions, typeVocabSize, initializerRange, layerNormEps, padTokenId,
-                classifierDropout, labels, extra);
+                classifierDropout, labels, problemType, extra);
     }
 
     public BertConfig withHiddenAct(Activation act) {
         return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, act, hiddenDropoutProb,
                 attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, initializerRange, layerNormEps, padTokenId,
-                classifierDropout, labels, extra);
+                classifierDropout, labels, problemType, extra);
     }
 
     public double effectiveClassifierDropout() {
@@ -106,7 +117,8 @@ public record BertConfig(
     private static final List<String> KNOWN = List.of("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
             "intermediate_size", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "max_position_embeddings",
             "type_vocab_size", "initializer_range", "layer_norm_eps", "pad_token_id", "classifier_dropout",
-            "position_embedding_type", "id2label", "label2id", "num_labels", "model_type", "is_decoder", "add_cross_attention");
+            "position_embedding_type", "id2label", "label2id", "num_labels", "model_type", "is_decoder", "add_cross_attention",
+            "problem_type");
 
     public static BertConfig read(Path file) throws IOException {
         Map<String, Object> json;
@@ -154,6 +166,7 @@ public record BertConfig(
                 j.get("pad_token_id") == null ? 0 : intField(j, "pad_token_id", 0, source),
                 cd == null ? null : doubleField(j, "classifier_dropout", 0.1, source),
                 readLabels(j, source),
+                problemType(j, source),
                 extra);
     }
 
@@ -162,6 +175,16 @@ public record BertConfig(
         if (v != null && !expected.equals(v)) {
             throw new IllegalArgumentException(source + ": unsupported " + key + " \"" + v + "\" (" + why + ")");
         }
+    }
+
+    /** problem_type, null when absent or null (as HF, which then infers it from the labels). */
+    private static ProblemType problemType(Map<String, Object> j, String source) {
+        Object v = j.get("problem_type");
+        if (v == null) return null;
+        if (!(v instanceof String name)) {
+            throw new IllegalArgumentException(source + ": field 'problem_type' must be a string such as \"regression\", got " + v);
+        }
+        return ProblemType.fromHfName(name, source);
     }
 
     /** hidden_act, "gelu" when absent (HF's default). */
@@ -245,6 +268,7 @@ public record BertConfig(
         j.put("position_embedding_type", "absolute");
         j.put("classifier_dropout", classifierDropout);
         j.putIfAbsent("tie_word_embeddings", true); // a loaded classifier's own value is kept
+        if (problemType != null) j.put("problem_type", problemType.hfName); // absent when unset, as HF saves it
         if (!labels.isEmpty()) {
             Map<String, Object> id2label = new LinkedHashMap<>(), label2id = new LinkedHashMap<>();
             for (int i = 0; i < labels.size(); i++) {

@@ -35,7 +35,7 @@ public abstract class BertTask extends Module {
     /** Task logits for a batch: (B, T, V) for masked LM, (B, L) for sequences, (B, T, L) for tokens. */
     public abstract Tensor logits(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask);
 
-    /** Mean cross-entropy of the logits against labels (-100 = ignored). */
+    /** The task's mean training loss of the logits against labels: cross-entropy (-100 = ignored) but for sequence regression and multi-label heads. */
     public abstract Tensor loss(Tensor logits, Tensor labels);
 
     public Rng dropoutRng() {

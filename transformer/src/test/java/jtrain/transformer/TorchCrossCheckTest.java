@@ -33,8 +33,9 @@ import jtrain.engine.optim.GradClip;
  * layers, odd vocabularies and sequence lengths, 1 to 3 token types, LayerNorm eps 1e-5 to 1e-12, a non-zero pad id,
  * batches of 1 to 5 rows with padding. Each size is checked as GoldenParityTest checks the golden batch (masked-LM
  * hidden states, logits, loss, every gradient, 5 AdamW steps with clipping; both classification heads), with its
- * tolerances, on the reference and the vector backend. The script writes an HF folder with pytorch_model.bin, which
- * HfCheckpoint loads. Further cases take other hidden_act values, which the script computes with torch's own functions
+ * tolerances, on the reference and the vector backend; the sequence head also as regression (one output, MSE) and
+ * multi-label (seqLabels + 2 outputs, binary cross-entropy), HF's other problem types. The script writes an HF folder
+ * with pytorch_model.bin, which HfCheckpoint loads. Further cases take other hidden_act values, which the script computes with torch's own functions
  * (gelu(approximate='tanh'), relu, silu, tanh). Skipped where /usr/bin/python3 cannot import torch.
  */
 class TorchCrossCheckTest {
@@ -61,6 +62,7 @@ class TorchCrossCheckTest {
             spec.put("steps", STEPS);
             spec.put("seq_labels", seqLabels);
             spec.put("tok_labels", tokLabels);
+            spec.put("multi_labels", seqLabels + 2);
             return Json.write(spec);
         }
 
@@ -150,6 +152,8 @@ class TorchCrossCheckTest {
                 maskedLmAdamWSteps();
                 sequenceClassification();
                 tokenClassification();
+                sequenceHead("regression", "reg.", ProblemType.REGRESSION);
+                sequenceHead("multi-label", "multi.", ProblemType.MULTI_LABEL);
             }
         }
     }
@@ -211,6 +215,21 @@ class TorchCrossCheckTest {
         close("sequence loss", "sequence loss", loss.reshape(1), ref("seq.loss"), OUT_TOL);
         loss.backward();
         gradients("sequence gradients", "seq.grad.", model);
+    }
+
+    /** A sequence head of another problem type (whose loss torch's F.mse_loss or F.binary_cross_entropy_with_logits gave). */
+    void sequenceHead(String kind, String prefix, ProblemType type) throws Exception {
+        BertConfig config = HfCheckpoint.readConfig(tmp).withLabels(labels(ref(prefix + "param.classifier.bias").size(0)));
+        BertForSequenceClassification model = new BertForSequenceClassification(config, new Rng(1), new Rng(2));
+        loadEncoderAndHead(model, prefix + "param.");
+        Tensor labels = ref(prefix + "labels");
+        assertEquals(type, model.problemType(labels), where + ": float labels and the label count give the " + kind + " loss, as in HF");
+        Tensor logits = model.logits(unmaskedIds(), ref("token_type_ids"), ref("attention_mask"));
+        close(kind + " logits", kind + " logits", logits, ref(prefix + "logits"), OUT_TOL);
+        Tensor loss = model.loss(logits, labels);
+        close(kind + " loss", kind + " loss", loss.reshape(1), ref(prefix + "loss"), OUT_TOL);
+        loss.backward();
+        gradients(kind + " gradients", prefix + "grad.", model);
     }
 
     void tokenClassification() throws Exception {
