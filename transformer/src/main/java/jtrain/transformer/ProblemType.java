@@ -34,4 +34,13 @@ public enum ProblemType {
         if (numLabels == 1) return REGRESSION;
         return integerLabels ? SINGLE_LABEL : MULTI_LABEL;
     }
+
+    /**
+     * How a sequence classifier's outputs are read at prediction time, as HF's text-classification pipeline reads
+     * them: the config's problem_type, else one label is a regression score and more are single-label classes.
+     */
+    public static ProblemType ofConfig(BertConfig config) {
+        if (config.problemType() != null) return config.problemType();
+        return config.labels().size() == 1 ? REGRESSION : SINGLE_LABEL;
+    }
 }

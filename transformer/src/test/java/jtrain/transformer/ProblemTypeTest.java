@@ -76,6 +76,13 @@ class ProblemTypeTest {
     }
 
     @Test
+    void predictionReadsOneOutputAsAScoreAndMoreAsClassesUnlessTheConfigSaysOtherwise() {
+        assertEquals(ProblemType.REGRESSION, ProblemType.ofConfig(parse("{\"num_labels\": 1}")), "a cross-encoder's config");
+        assertEquals(ProblemType.SINGLE_LABEL, ProblemType.ofConfig(parse("{\"num_labels\": 3}")));
+        assertEquals(ProblemType.MULTI_LABEL, ProblemType.ofConfig(parse("{\"num_labels\": 3, \"problem_type\": \"multi_label_classification\"}")));
+    }
+
+    @Test
     void regressionWithOneLabelIsTheSquaredErrorOfTheSingleScore() {
         BertForSequenceClassification m = head(1, null);
         Tensor logits = logitsOf(m);

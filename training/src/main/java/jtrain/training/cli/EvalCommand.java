@@ -29,7 +29,10 @@ public final class EvalCommand {
             usage: ./trainer eval --model DIR --task pos|genre|spam|seq|tok [--split dev|test] [--json]
                      [--dev FILE | --test FILE (for seq/tok)] [--max-len 128] [--split-seed 42] [--cache DIR]
                      [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
-              Prints accuracy, macro-F1 and loss (tagging: over words, scored on their first sub-token).
+              Prints accuracy, macro-F1 and loss (tagging: over words, scored on their first sub-token); a regression
+              model (see predict) Pearson, Spearman and MSE of its score against numeric labels; a multi-label model
+              micro-F1, macro-F1 and exact match of the labels above 0.5, and its loss (labels read as finetune
+              --problem multi_label reads them).
                    ./trainer eval --model DIR --task mlm --data default|FILE... [--max-len N] [--seed S] [--whole-word]
                      [--batch 64] [--json] [--cache DIR] [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
               A masked-LM folder (a pretraining checkpoint step-N, an HF BertForMaskedLM folder): MLM loss, perplexity
@@ -82,7 +85,7 @@ public final class EvalCommand {
             if (a.integer("--max-len", 0) > positions)
                 throw new IllegalArgumentException("--max-len " + a.integer("--max-len", 0) + " exceeds the model's " + positions + " positions");
             int maxLen = Math.min(a.integer("--max-len", 128), positions); // the default follows a shorter model
-            EncodedSet enc = data.encode(new TaskEncoder(m.tokenizer(), m.labels(), maxLen), split);
+            EncodedSet enc = data.encode(new TaskEncoder(m.tokenizer(), m.labels(), maxLen, m.problem()), split);
             int padId = m.tokenizer().vocab().id(m.tokenizer().specialTokens().pad());
             m.model().to(device);
             EvalResult r = TaskEvaluator.evaluate(m.model(), m.kind(), enc.examples(), m.labels().size(), 32, padId);
@@ -92,8 +95,7 @@ public final class EvalCommand {
                 j.put("split", split.lower());
                 j.put("examples", enc.size());
                 j.put("truncated", enc.truncated());
-                j.put("accuracy", r.accuracy());
-                j.put("macro_f1", r.macroF1());
+                j.putAll(r.metrics()); // single-label: accuracy, macro_f1
                 j.put("loss", r.loss());
                 j.put("scored", r.scored());
                 out.println(Json.write(j));

@@ -43,6 +43,7 @@ public final class FinetuneCommand {
                      [--head-lr-scale 1] [--warmup 0.1] [--weight-decay 0.01] [--clip 1] [--dropout P]
                      [--freeze-embeddings] [--freeze-layers N] [--aux-mlm-weight 0] [--aux-mlm-text FILE]
                      [--max-len 128] [--eval-every N] [--patience 3] [--metric macro_f1|accuracy|loss]
+                     [--problem single_label|regression|multi_label]   (sequence tasks)
                      [--seed 1] [--split-seed 42] [--cache DIR] [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
                      [--save-every 200] [--keep 3] [--stop-after N]
                    ./trainer finetune --out DIR --resume [--stop-after N]
@@ -52,6 +53,11 @@ public final class FinetuneCommand {
               --aux-mlm-weight W: add W x masked-LM loss on unlabeled text (the task's training text, or
                 --aux-mlm-text FILE: .txt paragraphs, or the text of .jsonl/.tsv/.csv/.conll; give pretraining
                 text for "rehearsal").
+              --problem regression: the label is a number (a score), the model has one output trained with mean squared
+                error; dev metrics pearson (the default --metric), spearman, mse. --problem multi_label: an example has
+                any number of labels, a JSONL list ("label": ["a", "b"], [] for none) or comma-separated in a .tsv/.csv
+                label field ("a,b"); one output per label, binary cross-entropy; a label is predicted when its sigmoid
+                probability is above 0.5; dev metrics micro_f1 (the default), macro_f1, exact_match.
               --save-every N, --keep K: a checkpoint every N steps (and when training ends), the newest K kept.
               --resume: continue DIR from its latest checkpoint, exactly as if never stopped (the options are
                 DIR/run_config.json's; one given again must agree, except --save-every, --keep, --cache, --device

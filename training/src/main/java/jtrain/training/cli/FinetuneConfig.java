@@ -15,7 +15,8 @@ import jtrain.training.run.RunFolder;
  * The options of a fine-tuning run, as given or defaulted, which OUT/run_config.json keeps so that {@code --resume}
  * continues the run with the same ones. Files and folders are saved as absolute paths, so a resume works from any
  * working folder. An option whose value is null was not given and has no fixed default (--max-len: 128 or the
- * model's positions; --dropout: the config's; --steps: --epochs).
+ * model's positions; --dropout: the config's; --steps: --epochs; --problem: single-label). --metric is saved as the
+ * problem type's default when not given.
  */
 final class FinetuneConfig {
     /** Marks run_config.json as a fine-tuning run's (a pretraining run's has no such field). */
@@ -47,7 +48,8 @@ final class FinetuneConfig {
             new Option("--freeze-embeddings", Kind.SWITCH, false, false), new Option("--freeze-layers", Kind.INT, (long) D.freezeLayers, false),
             new Option("--aux-mlm-weight", Kind.NUMBER, D.auxMlmWeight, false), new Option("--aux-mlm-text", Kind.PATH, null, false),
             new Option("--max-len", Kind.INT, null, false), new Option("--eval-every", Kind.INT, (long) D.evalEvery, false),
-            new Option("--patience", Kind.INT, (long) D.patience, false), new Option("--metric", Kind.TEXT, D.metric, false),
+            new Option("--patience", Kind.INT, (long) D.patience, false), new Option("--metric", Kind.TEXT, null, false),
+            new Option("--problem", Kind.TEXT, null, false),
             new Option("--seed", Kind.INT, D.seed, false), new Option("--split-seed", Kind.INT, Splits.DEFAULT_SEED, false),
             new Option("--save-every", Kind.INT, 200L, true), new Option("--keep", Kind.INT, 3L, true),
             new Option("--cache", Kind.PATH, null, true), new Option("--device", Kind.TEXT, "auto", true));
@@ -76,6 +78,8 @@ final class FinetuneConfig {
         a.required("--task");
         Map<String, Object> v = new LinkedHashMap<>();
         for (Option o : OPTIONS) v.put(o.key(), a.has(o.name()) ? parse(o, a) : o.defaultValue());
+        // saved resolved, as the other defaults are: the given metric checked against --problem, else the problem's default
+        v.put("metric", ProblemOption.metric((String) v.get("metric"), ProblemOption.parse((String) v.get("problem"))));
         return new FinetuneConfig(v, null);
     }
 

@@ -35,6 +35,7 @@ import jtrain.transformer.BertConfig;
 import jtrain.transformer.BertForMaskedLM;
 import jtrain.transformer.BertTask;
 import jtrain.transformer.HfCheckpoint;
+import jtrain.transformer.ProblemType;
 
 /**
  * Everything a fine-tuning run trains with, built from its options the same way whether the run starts or resumes:
@@ -82,7 +83,8 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
                 c.integer("--split-seed"));
         if (data.size(Split.TRAIN) == 0) throw new DataException(task + ": no training examples (" + orFlag(files.train(), "--train") + ")");
         if (data.size(Split.DEV) == 0) throw new DataException(task + ": no dev examples (" + orFlag(files.dev(), "--dev") + ")");
-        LabelVocab labels = data.labelVocab();
+        ProblemType problem = ProblemOption.of(c.text("--problem"), data.kind());
+        LabelVocab labels = data.labelVocab(problem);
         TaskData labelled = data.withLabelFraction(fraction, o.seed);
         log.printf("%s: %,d training examples (label fraction %s of %,d), %,d dev, %,d test; %d labels%n", task,
                 labelled.size(Split.TRAIN), fraction, data.size(Split.TRAIN), data.size(Split.DEV), data.size(Split.TEST), labels.size());
@@ -93,9 +95,9 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
         BertTask model;
         if (scratch) {
             BertConfig config = init != null ? HfCheckpoint.readConfig(init) : TaskModels.size(shape, tok.vocab().size(), Math.max(maxLen, 128));
-            model = TaskModels.fromScratch(data.kind(), config, labels, dropout, o.seed);
+            model = TaskModels.fromScratch(data.kind(), config, labels, ProblemOption.forConfig(problem, data.kind()), dropout, o.seed);
         } else {
-            model = TaskModels.fromPretrained(data.kind(), init, labels, dropout, o.seed);
+            model = TaskModels.fromPretrained(data.kind(), init, labels, ProblemOption.forConfig(problem, data.kind()), dropout, o.seed);
         }
         model.to(device);
         int positions = model.config.maxPositionEmbeddings();
@@ -105,7 +107,7 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
         log.printf("model: %s, %d layers, hidden %d, %,d parameters, %s%n", data.kind().architecture, model.config.numHiddenLayers(),
                 model.config.hiddenSize(), model.parameterCount(), scratch ? "random initialisation" : "encoder from " + init);
 
-        TaskEncoder encoder = new TaskEncoder(tok, labels, maxLen);
+        TaskEncoder encoder = new TaskEncoder(tok, labels, maxLen, problem);
         int padId = tok.vocab().id(tok.specialTokens().pad());
         EncodedSet train = labelled.encode(encoder, Split.TRAIN), dev = labelled.encode(encoder, Split.DEV),
                 test = labelled.encode(encoder, Split.TEST);

@@ -15,6 +15,7 @@ import jtrain.cuda.Devices;
 import jtrain.engine.Device;
 import jtrain.engine.io.Json;
 import jtrain.training.data.DataException;
+import jtrain.training.data.TextExample;
 import jtrain.training.finetune.Predictor;
 import jtrain.training.finetune.TaskKind;
 import jtrain.training.finetune.TaskModels;
@@ -26,7 +27,11 @@ public final class PredictCommand {
                    ./trainer predict --model DIR --input FILE [--out FILE] [--batch 32]
               either form also takes [--max-len N] [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
               Sequence classifiers print the label and the probability of each label; token classifiers print
-              one tag per word (words are separated by spaces).
+              one tag per word (words are separated by spaces). A regression model (one output, or problem_type
+              "regression" in its config.json: cross-encoder rerankers, STS-B) prints its score, the raw output,
+              as HF's pipeline gives it with function_to_apply="none" (its default applies a sigmoid); a multi-label
+              model (problem_type "multi_label_classification") prints the labels whose sigmoid probability is
+              above 0.5, then every label's probability (* marks those chosen).
               --input FILE predicts every record of a file, --batch records at a time, and writes JSON Lines in the
               file's order: one object per record, its "line" in FILE and what --json prints for one TEXT. To stdout,
               or to --out FILE (written whole or not at all). Sequence classifiers read .jsonl ("text", optional
@@ -70,7 +75,12 @@ public final class PredictCommand {
             if (file) {
                 PredictFile.run(p, m.kind(), Path.of(a.string("--input", null)), outFile, batch, out, err);
             } else if (m.kind() == TaskKind.SEQUENCE) {
-                printLabel(p.classify(text, a.string("--pair", null)), maxLen, a.has("--json"), out);
+                TextExample input = new TextExample("input", text, a.string("--pair", null), null);
+                switch (p.problem()) {
+                    case SINGLE_LABEL -> printLabel(p.classify(List.of(input)).getFirst(), maxLen, a.has("--json"), out);
+                    case REGRESSION -> printScore(p.score(List.of(input)).getFirst(), maxLen, a.has("--json"), out);
+                    case MULTI_LABEL -> printLabelSet(p.labelSets(List.of(input)).getFirst(), maxLen, a.has("--json"), out);
+                }
             } else {
                 printTags(p.tag(text), a.has("--json"), out);
             }
@@ -124,6 +134,34 @@ public final class PredictCommand {
         return j;
     }
 
+    /** What --json prints for each text, by how the model's outputs are read. */
+    static List<Map<String, Object>> sequenceJson(Predictor p, List<TextExample> texts) {
+        return switch (p.problem()) {
+            case SINGLE_LABEL -> p.classify(texts).stream().map(PredictCommand::labelJson).toList();
+            case REGRESSION -> p.score(texts).stream().map(PredictCommand::scoreJson).toList();
+            case MULTI_LABEL -> p.labelSets(texts).stream().map(PredictCommand::labelSetJson).toList();
+        };
+    }
+
+    /** What --json prints for a regression model: the score (the raw output), whether the text was cut. */
+    static Map<String, Object> scoreJson(Predictor.Score s) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("score", s.score());
+        j.put("truncated", s.truncated());
+        return j;
+    }
+
+    /** What --json prints for a multi-label model: the labels above 0.5, each label's probability, whether the text was cut. */
+    static Map<String, Object> labelSetJson(Predictor.LabelSet l) {
+        Map<String, Object> probs = new LinkedHashMap<>();
+        for (int i = 0; i < l.labels().size(); i++) probs.put(l.labels().get(i), l.probabilities()[i]);
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("labels", l.chosen());
+        j.put("probabilities", probs);
+        j.put("truncated", l.truncated());
+        return j;
+    }
+
     /** What --json prints for a token classifier: each word with its tag and the tag's probability (null: cut off). */
     static Map<String, Object> tagsJson(List<Predictor.WordTag> tags) {
         List<Object> words = new ArrayList<>();
@@ -146,6 +184,28 @@ public final class PredictCommand {
         }
         out.println(l.label());
         for (int i = 0; i < l.labels().size(); i++) out.printf("  %-20s %.4f%n", l.labels().get(i), l.probabilities()[i]);
+        if (l.truncated()) out.println("(the text was cut to " + maxLen + " tokens)");
+    }
+
+    private static void printScore(Predictor.Score s, int maxLen, boolean json, PrintStream out) {
+        if (json) {
+            out.println(Json.write(scoreJson(s)));
+            return;
+        }
+        out.printf("%.6f%n", s.score());
+        if (s.truncated()) out.println("(the text was cut to " + maxLen + " tokens)");
+    }
+
+    private static void printLabelSet(Predictor.LabelSet l, int maxLen, boolean json, PrintStream out) {
+        if (json) {
+            out.println(Json.write(labelSetJson(l)));
+            return;
+        }
+        out.println(l.chosen().isEmpty() ? "(no label above 0.5)" : String.join(", ", l.chosen()));
+        for (int i = 0; i < l.labels().size(); i++) {
+            String name = l.labels().get(i);
+            out.printf("%s %-20s %.4f%n", l.chosen().contains(name) ? "*" : " ", name, l.probabilities()[i]);
+        }
         if (l.truncated()) out.println("(the text was cut to " + maxLen + " tokens)");
     }
 

@@ -34,8 +34,7 @@ final class PredictFile {
     /** outFile null: stdout. */
     static void run(Predictor p, TaskKind kind, Path input, Path outFile, int batch, PrintStream out, PrintStream err) {
         if (kind == TaskKind.SEQUENCE) {
-            write(() -> UserData.textsToLabel(input), batch, chunk -> p.classify(chunk).stream().map(PredictCommand::labelJson).toList(),
-                    outFile, out, err);
+            write(() -> UserData.textsToLabel(input), batch, chunk -> PredictCommand.sequenceJson(p, chunk), outFile, out, err);
         } else {
             write(() -> UserData.sentencesToTag(input), batch, chunk -> p.tag(chunk).stream().map(PredictCommand::tagsJson).toList(),
                     outFile, out, err);

@@ -8,7 +8,8 @@ import jtrain.engine.io.Json;
 
 /**
  * User JSON Lines: one object per line, {"text": ..., "label": ..., "text_b": ...}; label and text_b optional, an
- * optional "id" names the document (else "FILE:LINE"). A label may be a string or a number (kept as written).
+ * optional "id" names the document (else "FILE:LINE"). A label may be a string or a number (kept as written), or a
+ * list of strings for multi-label data ("label": ["sports", "politics"]; [] is an example with no label).
  */
 public final class JsonlFormat {
     private JsonlFormat() {}
@@ -57,8 +58,17 @@ public final class JsonlFormat {
         }
         String text = field(obj, "text", file, i, true);
         String id = field(obj, "id", file, i, false);
-        return new TextExample(id != null ? id : name + ":" + (i + 1), text, field(obj, "text_b", file, i, false),
-                field(obj, "label", file, i, labelled));
+        String textB = field(obj, "text_b", file, i, false);
+        String docId = id != null ? id : name + ":" + (i + 1);
+        if (obj.get("label") instanceof List<?> list) return new TextExample(docId, text, textB, null, labelList(list, file, i));
+        return new TextExample(docId, text, textB, field(obj, "label", file, i, labelled));
+    }
+
+    private static List<String> labelList(List<?> list, Path file, int line) {
+        for (Object v : list) {
+            if (!(v instanceof String)) throw Lines.error(file, line, "a \"label\" list must hold strings, got " + Json.write(list));
+        }
+        return list.stream().map(String.class::cast).toList();
     }
 
     private static String field(Map<String, Object> obj, String key, Path file, int line, boolean required) {

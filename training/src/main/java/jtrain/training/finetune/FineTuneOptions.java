@@ -27,7 +27,10 @@ public final class FineTuneOptions {
     public int evalEvery = 0;
     /** Stop after this many dev evaluations without improvement; 0 never stops early. */
     public int patience = 3;
-    /** Dev metric that picks the best model: macro_f1, accuracy or loss. */
+    /**
+     * Dev metric that picks the best model: macro_f1, accuracy or loss; for regression pearson, spearman or mse, for
+     * multi-label micro_f1, macro_f1 or exact_match (see {@link EvalResult#defaultMetric}).
+     */
     public String metric = "macro_f1";
     /** Steps between training-loss lines in metrics.jsonl. */
     public int logEvery = 10;
@@ -60,6 +63,6 @@ public final class FineTuneOptions {
         if (logEvery < 1) throw new IllegalArgumentException("logEvery must be positive, got " + logEvery);
         if (!(auxMlmWeight >= 0) || Double.isInfinite(auxMlmWeight))
             throw new IllegalArgumentException("--aux-mlm-weight (auxMlmWeight) must be >= 0, got " + auxMlmWeight);
-        new EvalResult(0, 0, 0, 0, null, null).score(metric); // rejects unknown metric names
+        EvalResult.requireKnownMetric(metric); // the model's problem type is checked by the evaluation
     }
 }

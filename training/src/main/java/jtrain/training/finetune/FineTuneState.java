@@ -12,6 +12,7 @@ import jtrain.training.pretrain.DataOrder;
 import jtrain.training.run.CheckpointState;
 import jtrain.training.run.StateJson;
 import jtrain.transformer.BertTask;
+import jtrain.transformer.ProblemType;
 
 /**
  * Everything besides the model's weights that decides what fine-tuning does next: the optimizer, the random
@@ -30,6 +31,8 @@ public final class FineTuneState implements CheckpointState {
     final DataOrder order;
     /** The auxiliary MLM loss, whose rng, text position and head are part of the state; null without it. */
     final AuxMlm aux;
+    /** What the model's outputs mean, which names the metrics of the saved dev evaluations. */
+    final ProblemType problem;
     /** Identifies the training and dev examples (see {@link #fingerprint}). */
     final String dataFingerprint;
     final LossWindow window = new LossWindow();
@@ -45,8 +48,9 @@ public final class FineTuneState implements CheckpointState {
     /** Early stopping ended the run. */
     boolean stopped;
 
-    FineTuneState(BertTask model, Optimizer optimizer, Rng dataRng, DataOrder order, AuxMlm aux, String dataFingerprint) {
+    FineTuneState(BertTask model, ProblemType problem, Optimizer optimizer, Rng dataRng, DataOrder order, AuxMlm aux, String dataFingerprint) {
         this.model = model;
+        this.problem = problem;
         this.optimizer = optimizer;
         this.dataRng = dataRng;
         this.order = order;
@@ -69,7 +73,10 @@ public final class FineTuneState implements CheckpointState {
         window.settle();
     }
 
-    /** A hash of the token ids, type ids and labels of the examples, so resuming on other data is caught. */
+    /**
+     * A hash of the token ids, type ids and labels of the examples (and the float targets of regression and multi-label
+     * examples, by their bits), so resuming on other data is caught.
+     */
     static String fingerprint(List<TaskExample> train, List<TaskExample> dev) {
         List<int[]> arrays = new ArrayList<>();
         for (List<TaskExample> split : List.of(train, dev)) {
@@ -77,6 +84,7 @@ public final class FineTuneState implements CheckpointState {
                 arrays.add(e.ids());
                 arrays.add(e.typeIds());
                 arrays.add(e.labels());
+                if (e.targets() != null) arrays.add(bits(e.targets()));
             }
         }
         return DataOrder.fingerprint(arrays);
@@ -150,7 +158,7 @@ public final class FineTuneState implements CheckpointState {
 
         Map<String, Object> early = StateJson.object(j, "early_stopping", source);
         bestStep = StateJson.number(early, "best_step", source).intValue();
-        bestDev = bestStep == 0 ? null : EvalResult.fromMap(early, "best_dev", source);
+        bestDev = bestStep == 0 ? null : EvalResult.fromMap(early, "best_dev", problem, source);
         sinceBest = StateJson.number(early, "since_best", source).intValue();
         stopped = (Boolean) StateJson.field(early, "stopped", source);
         Map<String, Tensor> bestWeights = withPrefix(tensors, BEST);
@@ -161,9 +169,15 @@ public final class FineTuneState implements CheckpointState {
         history.clear();
         for (Object o : (List<Object>) StateJson.field(j, "dev_evaluations", source)) {
             Map<String, Object> e = (Map<String, Object>) o;
-            history.add(new FineTuner.DevPoint(StateJson.number(e, "step", source).intValue(), EvalResult.fromMap(e, "dev", source)));
+            history.add(new FineTuner.DevPoint(StateJson.number(e, "step", source).intValue(), EvalResult.fromMap(e, "dev", problem, source)));
         }
         optimizer.importState(withPrefix(tensors, OPTIMIZER), StateJson.number(j, "optimizer_steps", source).longValue());
+    }
+
+    private static int[] bits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) bits[i] = Float.floatToIntBits(values[i]);
+        return bits;
     }
 
     private static Map<String, Tensor> withPrefix(Map<String, Tensor> tensors, String prefix) {

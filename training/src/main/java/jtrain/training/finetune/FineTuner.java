@@ -129,7 +129,8 @@ public final class FineTuner {
         if (groups.isEmpty()) throw new IllegalArgumentException("every parameter is frozen: nothing to train");
         AdamW opt = AdamW.withGroups(groups, o.lr, 0.9, 0.999, 1e-8);
         Rng rng = new Rng(o.seed + 2);
-        return new FineTuneState(model, opt, rng, new DataOrder(train.size(), rng), aux, FineTuneState.fingerprint(train, dev));
+        return new FineTuneState(model, TaskEvaluator.problemOf(model, kind), opt, rng, new DataOrder(train.size(), rng), aux,
+                FineTuneState.fingerprint(train, dev));
     }
 
     /**

@@ -11,9 +11,11 @@ import jtrain.engine.Tensor;
 import jtrain.training.data.TaggedSentence;
 import jtrain.training.data.TextExample;
 import jtrain.transformer.BertTask;
+import jtrain.transformer.ProblemType;
 
 /**
- * Predictions of a saved classifier: label probabilities, or one tag per word. The batch methods run their inputs
+ * Predictions of a saved classifier: label probabilities, one tag per word, a regression model's score, or a
+ * multi-label model's label set (see {@link #problem}). The batch methods run their inputs
  * through the model together, padded to the longest with the attention mask, so each result equals the one-input
  * result up to float rounding; the one-input methods are batches of one.
  */
@@ -30,12 +32,18 @@ public final class Predictor {
     /** Inputs cut to maxLength tokens (at most the model's positions). */
     public Predictor(TaskModels.Loaded loaded, int maxLength) {
         this.m = loaded;
-        this.encoder = new TaskEncoder(loaded.tokenizer(), loaded.labels(), maxLength);
+        this.encoder = new TaskEncoder(loaded.tokenizer(), loaded.labels(), maxLength, loaded.problem());
         this.padId = loaded.tokenizer().vocab().id(loaded.tokenizer().specialTokens().pad());
     }
 
     /** The most probable label and every label's probability (in label-id order). */
     public record Label(String label, List<String> labels, double[] probabilities, boolean truncated) {}
+
+    /** A regression model's score: its raw output, as HF's pipeline gives it with function_to_apply="none". */
+    public record Score(double score, boolean truncated) {}
+
+    /** A multi-label model's labels whose sigmoid probability is above 0.5 (in label order), and every label's probability. */
+    public record LabelSet(List<String> chosen, List<String> labels, double[] probabilities, boolean truncated) {}
 
     /** One word and its tag with the tag's probability; tag null when the word was cut off by the length limit. */
     public record WordTag(String word, String tag, double probability) {}
@@ -44,17 +52,16 @@ public final class Predictor {
         return classify(List.of(new TextExample("input", text, textB, null))).getFirst();
     }
 
+    /** How this model's outputs are read: single-label classes, a regression score, or multi-label. */
+    public ProblemType problem() {
+        return m.problem();
+    }
+
     /** One Label per example, in order, from one pass of the model; the examples' labels, if any, are not used. */
     public List<Label> classify(List<TextExample> examples) {
-        require(TaskKind.SEQUENCE);
-        List<TaskExample> encoded = new ArrayList<>(examples.size());
+        require(ProblemType.SINGLE_LABEL);
         boolean[] truncated = new boolean[examples.size()];
-        for (int i = 0; i < examples.size(); i++) { // one at a time, to learn which were cut
-            TextExample e = examples.get(i);
-            EncodedSet one = encoder.texts(List.of(new TextExample(e.docId(), e.text(), e.textB(), null)));
-            encoded.add(one.examples().getFirst());
-            truncated[i] = one.truncated() > 0;
-        }
+        List<TaskExample> encoded = encode(examples, truncated);
         float[] p = probabilities(encoded);
         int l = m.labels().size();
         List<Label> out = new ArrayList<>(examples.size());
@@ -68,6 +75,49 @@ public final class Predictor {
             out.add(new Label(m.labels().name(best), m.labels().names(), probs, truncated[i]));
         }
         return out;
+    }
+
+    /** A regression model's score of each example, in order, from one pass of the model. */
+    public List<Score> score(List<TextExample> examples) {
+        require(ProblemType.REGRESSION);
+        boolean[] truncated = new boolean[examples.size()];
+        float[] logits = logits(encode(examples, truncated));
+        int l = m.labels().size();
+        List<Score> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) out.add(new Score(logits[i * l], truncated[i])); // the first output
+        return out;
+    }
+
+    /** A multi-label model's label set for each example, in order, from one pass of the model. */
+    public List<LabelSet> labelSets(List<TextExample> examples) {
+        require(ProblemType.MULTI_LABEL);
+        boolean[] truncated = new boolean[examples.size()];
+        float[] logits = logits(encode(examples, truncated));
+        int l = m.labels().size();
+        List<LabelSet> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            double[] probs = new double[l];
+            List<String> chosen = new ArrayList<>();
+            for (int j = 0; j < l; j++) {
+                probs[j] = 1 / (1 + Math.exp(-logits[i * l + j]));
+                if (probs[j] > 0.5) chosen.add(m.labels().name(j));
+            }
+            out.add(new LabelSet(chosen, m.labels().names(), probs, truncated[i]));
+        }
+        return out;
+    }
+
+    /** The examples without their labels, one at a time (to learn which were cut: truncated[i]). */
+    private List<TaskExample> encode(List<TextExample> examples, boolean[] truncated) {
+        require(TaskKind.SEQUENCE);
+        List<TaskExample> encoded = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            TextExample e = examples.get(i);
+            EncodedSet one = encoder.texts(List.of(new TextExample(e.docId(), e.text(), e.textB(), null)));
+            encoded.add(one.examples().getFirst());
+            truncated[i] = one.truncated() > 0;
+        }
+        return encoded;
     }
 
     /** Words are the text split on whitespace (separate punctuation with spaces to tag it on its own). */
@@ -103,12 +153,22 @@ public final class Predictor {
 
     /** Softmax over the labels: (B, labels) for sequences, (B, T, labels) for tagging with T the longest example. */
     private float[] probabilities(List<TaskExample> examples) {
+        return run(examples, true);
+    }
+
+    /** The raw outputs, (B, labels). */
+    private float[] logits(List<TaskExample> examples) {
+        return run(examples, false);
+    }
+
+    private float[] run(List<TaskExample> examples, boolean softmax) {
         BertTask model = m.model();
         boolean wasTraining = model.isTraining();
         model.train(false); // dropout off
         try (var ng = Autograd.noGrad(); var mem = MemoryScope.open(model.device())) {
             TaskBatch b = TaskBatch.of(examples, m.kind(), padId);
-            return model.logits(b.inputIds(), b.typeIds(), b.attentionMask()).softmax().toFloatArray();
+            Tensor logits = model.logits(b.inputIds(), b.typeIds(), b.attentionMask());
+            return (softmax ? logits.softmax() : logits).toFloatArray();
         } finally {
             model.train(wasTraining);
         }
@@ -118,6 +178,12 @@ public final class Predictor {
         int t = 0;
         for (TaskExample e : examples) t = Math.max(t, e.ids().length);
         return t;
+    }
+
+    private void require(ProblemType problem) {
+        if (m.problem() != problem) {
+            throw new IllegalArgumentException("this model's outputs are " + m.problem().hfName + ", not " + problem.hfName);
+        }
     }
 
     private void require(TaskKind kind) {

@@ -8,7 +8,8 @@ import jtrain.transformer.BertTask;
 
 /**
  * Examples padded to the longest of the batch. labels is (B) for sequences and (B, T) for tagging, with -100 on
- * padding so padded positions never count.
+ * padding so padded positions never count; when every example has float targets (regression, multi-label) it is
+ * those, (B, outputs) F32.
  */
 public record TaskBatch(Tensor inputIds, Tensor typeIds, Tensor attentionMask, Tensor labels, int[] labelArray) {
 
@@ -29,6 +30,14 @@ public record TaskBatch(Tensor inputIds, Tensor typeIds, Tensor attentionMask, T
             else System.arraycopy(e.labels(), 0, labels, i * t, n);
         }
         Tensor labelTensor = kind == TaskKind.SEQUENCE ? Tensor.ofInts(labels, b) : Tensor.ofInts(labels, b, t);
+        if (kind == TaskKind.SEQUENCE && b > 0 && examples.stream().allMatch(e -> e.targets() != null)) labelTensor = targets(examples);
         return new TaskBatch(Tensor.ofInts(ids, b, t), Tensor.ofInts(types, b, t), Tensor.ofInts(mask, b, t), labelTensor, labels);
+    }
+
+    private static Tensor targets(List<TaskExample> examples) {
+        int width = examples.getFirst().targets().length;
+        float[] all = new float[examples.size() * width];
+        for (int i = 0; i < examples.size(); i++) System.arraycopy(examples.get(i).targets(), 0, all, i * width, width);
+        return Tensor.of(all, examples.size(), width);
     }
 }

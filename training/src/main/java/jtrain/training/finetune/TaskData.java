@@ -18,6 +18,7 @@ import jtrain.training.data.Splits;
 import jtrain.training.data.TaggedSentence;
 import jtrain.training.data.TextExample;
 import jtrain.training.data.UserData;
+import jtrain.transformer.ProblemType;
 
 /**
  * The labelled data of a task, by split: built-in tasks (pos, genre: Brown; spam: SpamAssassin) split by document
@@ -59,9 +60,33 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
      */
     public LabelVocab labelVocab() {
         List<String> all = new ArrayList<>();
-        if (kind == TaskKind.SEQUENCE) texts.get(Split.TRAIN).forEach(e -> all.add(e.label()));
+        if (kind == TaskKind.SEQUENCE) {
+            for (TextExample e : texts.get(Split.TRAIN)) {
+                if (e.labelList() != null) {
+                    throw new DataException(e.docId() + ": \"label\" is a list; fine-tune with --problem multi_label to give an example several labels");
+                }
+                all.add(e.label());
+            }
+        }
         else tagged.get(Split.TRAIN).forEach(s -> all.addAll(s.tags()));
         return LabelVocab.of(all, task + " training data");
+    }
+
+    /**
+     * The outputs of a sequence model for a problem type: single-label, {@link #labelVocab()}; regression, one output
+     * named LABEL_0 (as HF names it); multi-label, every label of the training examples, sorted (at least one).
+     */
+    public LabelVocab labelVocab(ProblemType problem) {
+        if (problem == ProblemType.SINGLE_LABEL) return labelVocab();
+        if (kind != TaskKind.SEQUENCE) throw new IllegalArgumentException(problem.hfName + " is for sequence tasks; task " + task + " tags tokens");
+        if (problem == ProblemType.REGRESSION) return new LabelVocab(List.of("LABEL_0"));
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (TextExample e : texts.get(Split.TRAIN)) {
+            if (!e.hasLabel()) throw new DataException(e.docId() + ": an example has no label (training data must be labelled)");
+            names.addAll(e.multiLabels());
+        }
+        if (names.isEmpty()) throw new DataException(task + " training data: no example has a label");
+        return new LabelVocab(new ArrayList<>(names));
     }
 
     /**

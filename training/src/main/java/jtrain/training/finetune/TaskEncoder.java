@@ -4,25 +4,38 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import jtrain.training.data.DataException;
 import jtrain.training.data.TaggedSentence;
 import jtrain.training.data.TextExample;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.EncodeOptions;
 import jtrain.training.tokenizer.Encoding;
 import jtrain.transformer.BertTask;
+import jtrain.transformer.ProblemType;
 
-/** Turns texts and tagged sentences into ids and label ids, truncating to maxLength and counting what was cut. */
+/**
+ * Turns texts and tagged sentences into ids and label ids (or, for regression and multi-label sequence problems,
+ * float targets), truncating to maxLength and counting what was cut.
+ */
 public final class TaskEncoder {
     private final BertTokenizer tok;
     private final LabelVocab labels;
     private final int maxLength;
+    private final ProblemType problem;
     private final int clsId, sepId, unkId;
 
+    /** Single-label classes. */
     public TaskEncoder(BertTokenizer tok, LabelVocab labels, int maxLength) {
+        this(tok, labels, maxLength, ProblemType.SINGLE_LABEL);
+    }
+
+    /** problem: how texts' labels are read (tagging is always single-label). */
+    public TaskEncoder(BertTokenizer tok, LabelVocab labels, int maxLength, ProblemType problem) {
         if (maxLength < 3) throw new IllegalArgumentException("max length must be at least 3, got " + maxLength);
         this.tok = tok;
         this.labels = labels;
         this.maxLength = maxLength;
+        this.problem = problem;
         clsId = tok.vocab().id(tok.specialTokens().cls());
         sepId = tok.vocab().id(tok.specialTokens().sep());
         unkId = tok.vocab().id(tok.specialTokens().unk());
@@ -32,7 +45,7 @@ public final class TaskEncoder {
         return labels;
     }
 
-    /** [CLS] text [SEP] (or a pair); a null label (predict time) is encoded as -100. */
+    /** [CLS] text [SEP] (or a pair); a null label (predict time) is encoded as -100 (and no targets). */
     public EncodedSet texts(List<TextExample> examples) {
         List<TaskExample> out = new ArrayList<>(examples.size());
         int truncated = 0;
@@ -43,8 +56,15 @@ public final class TaskEncoder {
                 truncated++;
                 enc = tok.encode(e.text(), e.textB(), EncodeOptions.DEFAULT.truncateTo(maxLength));
             }
-            int label = e.label() == null ? BertTask.IGNORE_INDEX : labels.id(e.label(), e.docId());
-            out.add(new TaskExample(enc.ids(), enc.typeIds(), new int[] {label}, null));
+            if (problem == ProblemType.SINGLE_LABEL && e.labelList() != null) {
+                throw new DataException(e.docId() + ": \"label\" is a list, but the model has one label per example (single-label)");
+            }
+            if (problem == ProblemType.SINGLE_LABEL || !e.hasLabel()) {
+                int label = e.label() == null ? BertTask.IGNORE_INDEX : labels.id(e.label(), e.docId());
+                out.add(new TaskExample(enc.ids(), enc.typeIds(), new int[] {label}, null));
+            } else {
+                out.add(new TaskExample(enc.ids(), enc.typeIds(), new int[] {BertTask.IGNORE_INDEX}, null, targets(e)));
+            }
         }
         return new EncodedSet(out, truncated, 0);
     }
@@ -89,6 +109,23 @@ public final class TaskEncoder {
             out.add(new TaskExample(toArray(ids), new int[ids.size()], toArray(labelIds), toArray(wordIds)));
         }
         return new EncodedSet(out, truncated, lostWords);
+    }
+
+    /** A regression example's score, or a multi-label example's 0/1 per label; bad labels name the example. */
+    private float[] targets(TextExample e) {
+        if (problem == ProblemType.REGRESSION) {
+            if (e.labelList() != null) throw new DataException(e.docId() + ": a regression label is one number, got the list " + e.labelList());
+            try {
+                float score = Float.parseFloat(e.label().strip());
+                if (Float.isFinite(score)) return new float[] {score};
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new DataException(e.docId() + ": label '" + e.label() + "' is not a number (--problem regression reads a score)");
+        }
+        float[] multiHot = new float[labels.size()];
+        for (String name : e.multiLabels()) multiHot[labels.id(name, e.docId())] = 1;
+        return multiHot;
     }
 
     private static int[] toArray(List<Integer> l) {

@@ -6,13 +6,24 @@ import jtrain.engine.Autograd;
 import jtrain.engine.MemoryScope;
 import jtrain.engine.Tensor;
 import jtrain.transformer.BertTask;
+import jtrain.transformer.ProblemType;
 
-/** Runs a task model over encoded examples without gradients (dropout off) and scores its arg-max predictions. */
+/**
+ * Runs a task model over encoded examples without gradients (dropout off) and scores its arg-max predictions; a
+ * regression or multi-label sequence model is scored by {@link ScoreEvaluator}.
+ */
 public final class TaskEvaluator {
     private TaskEvaluator() {}
 
+    /** What a model's outputs mean: its config's problem type for a sequence model; tagging is single-label per word. */
+    public static ProblemType problemOf(BertTask model, TaskKind kind) {
+        return kind == TaskKind.SEQUENCE ? ProblemType.ofConfig(model.config) : ProblemType.SINGLE_LABEL;
+    }
+
     public static EvalResult evaluate(BertTask model, TaskKind kind, List<TaskExample> examples, int numLabels, int batchSize, int padId) {
         if (examples.isEmpty()) throw new IllegalArgumentException("nothing to evaluate: the split is empty");
+        ProblemType problem = problemOf(model, kind);
+        if (problem != ProblemType.SINGLE_LABEL) return ScoreEvaluator.evaluate(model, problem, examples, batchSize, padId);
         boolean wasTraining = model.isTraining();
         model.train(false);
         int total = 0;

@@ -18,6 +18,7 @@ import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.BertConfig;
 import jtrain.transformer.BertTask;
 import jtrain.transformer.HfCheckpoint;
+import jtrain.transformer.ProblemType;
 import jtrain.transformer.StateDict;
 
 /**
@@ -29,7 +30,12 @@ public final class TaskModels {
     private TaskModels() {}
 
     /** A saved classifier: its kind, weights, tokenizer and label names (from config.json id2label). */
-    public record Loaded(TaskKind kind, BertTask model, BertTokenizer tokenizer, LabelVocab labels) {}
+    public record Loaded(TaskKind kind, BertTask model, BertTokenizer tokenizer, LabelVocab labels) {
+        /** How its outputs are read: a sequence model's {@link ProblemType#ofConfig}; tagging is single-label. */
+        public ProblemType problem() {
+            return kind == TaskKind.SEQUENCE ? ProblemType.ofConfig(model.config) : ProblemType.SINGLE_LABEL;
+        }
+    }
 
     /**
      * The encoder (and pooler) of a pretrained folder under a new classifier for labels; a folder that is itself a
@@ -37,7 +43,13 @@ public final class TaskModels {
      * dropout override, or null to keep the checkpoint's.
      */
     public static BertTask fromPretrained(TaskKind kind, Path dir, LabelVocab labels, Double dropout, long seed) throws IOException {
-        BertConfig config = withDropout(HfCheckpoint.readConfig(dir), dropout).withLabels(labels.names());
+        return fromPretrained(kind, dir, labels, null, dropout, seed);
+    }
+
+    /** As above, the config naming the problem type (null: none, as a config HF never trained). */
+    public static BertTask fromPretrained(TaskKind kind, Path dir, LabelVocab labels, ProblemType problem, Double dropout, long seed)
+            throws IOException {
+        BertConfig config = withDropout(HfCheckpoint.readConfig(dir), dropout).withLabels(labels.names()).withProblemType(problem);
         BertTask model = kind.newModel(config, new Rng(seed), new Rng(seed + 1));
         Map<String, Tensor> weights = new LinkedHashMap<>(HfCheckpoint.readWeights(dir));
         weights.keySet().removeIf(name -> name.startsWith("classifier."));
@@ -56,7 +68,12 @@ public final class TaskModels {
 
     /** The same architecture as a pretrained config (or a size preset), every weight freshly initialised. */
     public static BertTask fromScratch(TaskKind kind, BertConfig config, LabelVocab labels, Double dropout, long seed) {
-        return kind.newModel(withDropout(config, dropout).withLabels(labels.names()), new Rng(seed), new Rng(seed + 1));
+        return fromScratch(kind, config, labels, null, dropout, seed);
+    }
+
+    /** As above, the config naming the problem type (null: none). */
+    public static BertTask fromScratch(TaskKind kind, BertConfig config, LabelVocab labels, ProblemType problem, Double dropout, long seed) {
+        return kind.newModel(withDropout(config, dropout).withLabels(labels.names()).withProblemType(problem), new Rng(seed), new Rng(seed + 1));
     }
 
     public static Loaded load(Path dir) throws IOException {
