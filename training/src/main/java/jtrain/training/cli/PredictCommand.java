@@ -29,7 +29,7 @@ public final class PredictCommand {
               Sequence classifiers print the label and the probability of each label; token classifiers print
               one tag per word (words are separated by spaces). A regression model (one output, or problem_type
               "regression" in its config.json: cross-encoder rerankers, STS-B) prints its score, the raw output,
-              as HF's pipeline gives it with function_to_apply="none" (its default applies a sigmoid); a multi-label
+              as HF's pipeline gives it with function_to_apply="none" (no sigmoid); a multi-label
               model (problem_type "multi_label_classification") prints the labels whose sigmoid probability is
               above 0.5, then every label's probability (* marks those chosen).
               --input FILE predicts every record of a file, --batch records at a time, and writes JSON Lines in the

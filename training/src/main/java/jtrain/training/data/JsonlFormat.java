@@ -81,7 +81,7 @@ public final class JsonlFormat {
         if (v instanceof Long || v instanceof Boolean) return v.toString();
         if (v instanceof Double d && !key.startsWith("text")) return d.toString();
         // What was accepted above: any string; a whole number or true/false anywhere; a fraction only as a label or id.
-        String allowed = key.startsWith("text") ? "a string" : "a string or a number";
+        String allowed = key.startsWith("text") ? "a string" : key.equals("label") ? "a string, a number or a list of strings" : "a string or a number";
         throw Lines.error(file, line, "\"" + key + "\" must be " + allowed + ", got " + Json.write(v));
     }
 }

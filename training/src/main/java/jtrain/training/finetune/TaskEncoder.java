@@ -63,7 +63,7 @@ public final class TaskEncoder {
                 int label = e.label() == null ? BertTask.IGNORE_INDEX : labels.id(e.label(), e.docId());
                 out.add(new TaskExample(enc.ids(), enc.typeIds(), new int[] {label}, null));
             } else {
-                out.add(new TaskExample(enc.ids(), enc.typeIds(), new int[] {BertTask.IGNORE_INDEX}, null, targets(e)));
+                out.add(new TaskExample(enc.ids(), enc.typeIds(), new int[] {BertTask.IGNORE_INDEX}, null, targets(e, labels, problem)));
             }
         }
         return new EncodedSet(out, truncated, 0);
@@ -112,7 +112,7 @@ public final class TaskEncoder {
     }
 
     /** A regression example's score, or a multi-label example's 0/1 per label; bad labels name the example. */
-    private float[] targets(TextExample e) {
+    static float[] targets(TextExample e, LabelVocab labels, ProblemType problem) {
         if (problem == ProblemType.REGRESSION) {
             if (e.labelList() != null) throw new DataException(e.docId() + ": a regression label is one number, got the list " + e.labelList());
             try {

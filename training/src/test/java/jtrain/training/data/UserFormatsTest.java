@@ -59,7 +59,9 @@ class UserFormatsTest {
                 ":2: malformed JSON: column 12: expected a value but found 'oops'");
         assertFails(JsonlFormat::read, write("b2.jsonl", "{\"text\": \"ok\"}\n\n{\"label\": \"x\"}\n"), ":3: missing \"text\"");
         assertFails(JsonlFormat::read, write("b3.jsonl", "[1, 2]\n"), ":1: malformed JSON: column 1: expected a JSON object at the top level but found an array");
-        assertFails(JsonlFormat::read, write("b4.jsonl", "{\"text\": \"ok\", \"label\": [\"a\"]}\n"), ":1: \"label\" must be a string or a number, got [\"a\"]");
+        assertFails(JsonlFormat::read, write("b4.jsonl", "{\"text\": \"ok\", \"label\": {\"a\": 1}}\n"),
+                ":1: \"label\" must be a string, a number or a list of strings, got {\"a\":1}");
+        assertFails(JsonlFormat::read, write("b5.jsonl", "{\"text\": \"ok\", \"label\": [\"a\", 1]}\n"), ":1: a \"label\" list must hold strings, got [\"a\",1]");
         assertFails(JsonlFormat::read, write("b5.jsonl", "{\"text\": 0.5}\n"), ":1: \"text\" must be a string, got 0.5");
     }
 
