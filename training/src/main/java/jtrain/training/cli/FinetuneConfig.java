@@ -157,7 +157,8 @@ final class FinetuneConfig {
 
     private static Object parse(Option o, ArgList a) {
         return switch (o.kind()) {
-            case TEXT -> a.string(o.name(), null);
+            // HF's long problem_type names and ours name the same types: saved and compared in one spelling
+            case TEXT -> o.name().equals("--problem") ? ProblemOption.canonical(a.string(o.name(), null)) : a.string(o.name(), null);
             case PATH -> Path.of(a.string(o.name(), null)).toAbsolutePath().normalize().toString();
             case INT -> (long) a.integer(o.name(), 0);
             case NUMBER -> a.number(o.name(), 0);

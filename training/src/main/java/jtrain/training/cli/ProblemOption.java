@@ -8,8 +8,8 @@ import jtrain.transformer.ProblemType;
 
 /**
  * {@code ./trainer finetune --problem single_label|regression|multi_label}: how a sequence task's labels are read,
- * which decides the model's loss and the dev metrics (and the default --metric). The value is kept as given in
- * run_config.json (null when not given).
+ * which decides the model's loss and the dev metrics (and the default --metric). The value is kept in
+ * run_config.json as {@link #canonical} spells it (null for single-label).
  */
 final class ProblemOption {
     static final String NAMES = "single_label, regression or multi_label";
@@ -24,6 +24,15 @@ final class ProblemOption {
             case "regression" -> ProblemType.REGRESSION;
             case "multi_label", "multi_label_classification" -> ProblemType.MULTI_LABEL;
             default -> throw new IllegalArgumentException("--problem must be " + NAMES + ", got '" + value + "'");
+        };
+    }
+
+    /** A --problem value in one spelling: null for single-label (the default), else regression or multi_label. */
+    static String canonical(String value) {
+        return switch (parse(value)) {
+            case SINGLE_LABEL -> null;
+            case REGRESSION -> "regression";
+            case MULTI_LABEL -> "multi_label";
         };
     }
 

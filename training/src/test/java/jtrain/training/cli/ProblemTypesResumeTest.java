@@ -105,6 +105,9 @@ class ProblemTypesResumeTest {
 
         assertError(finetune("--out", out.toString(), "--resume", "--problem", "multi_label"),
                 "--problem multi_label differs from the run's regression (" + out.resolve("run_config.json") + ")");
+        // HF's long names are the same types, saved and compared in one spelling.
+        assertError(finetune("--out", out.toString(), "--resume", "--problem", "multi_label_classification"),
+                "--problem multi_label differs from the run's regression");
         assertError(finetune("--out", out.toString(), "--resume", "--metric", "mse"), "--metric mse differs from the run's pearson");
 
         // The same sentences with other scores: the checkpoint's data fingerprint covers the regression targets.
