@@ -47,6 +47,16 @@ public final class MlmEvaluator {
         this.seed = seed;
     }
 
+    /** The tokens {@link #evaluate} predicts, from the same masks drawn without a model (to check them before scoring). */
+    public long maskedTokens() {
+        Rng rng = new Rng(seed);
+        long predicted = 0;
+        for (int from = 0; from < sequences.size(); from += batchSize) {
+            predicted += MlmBatch.of(sequences.subList(from, Math.min(sequences.size(), from + batchSize)), vocab, masking, rng).predicted();
+        }
+        return predicted;
+    }
+
     public Result evaluate(BertForMaskedLM model) {
         boolean wasTraining = model.isTraining();
         model.train(false);

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jtrain.engine.Rng;
 import jtrain.engine.io.IoErrors;
+import jtrain.training.pretrain.DataOrder;
 import jtrain.training.pretrain.MlmBatch;
 import jtrain.training.pretrain.MlmEvaluator;
 import jtrain.training.pretrain.PretrainConfig;
@@ -26,6 +28,12 @@ public final class PretrainRun {
     private PretrainRun() {}
 
     /**
+     * The run_config.json field that identifies the held-out sequences ({@link DataOrder#fingerprint}), written when a
+     * run with held-out text starts: a resume, or eval --held-out-of, finds out when that text has changed since.
+     */
+    public static final String HELD_OUT_FINGERPRINT = "held_out_fingerprint";
+
+    /**
      * How this process takes part in the run.
      *
      * @param resume    continue from the latest checkpoint instead of starting
@@ -42,12 +50,12 @@ public final class PretrainRun {
     public static Pretrainer.Summary run(RunFolder folder, PretrainConfig config, BertTokenizer tokenizer,
                                          List<int[]> train, List<int[]> heldOut, Invocation inv) {
         Checkpointer checkpointer = new Checkpointer(folder.checkpoints(), config.keep());
-        if (inv.resume()) folder.readConfig(); // a clear error when the folder holds no run
+        if (inv.resume()) requireSameHeldOut(folder, heldOut); // also a clear error when the folder holds no run
         Optional<Path> checkpoint = inv.resume() ? checkpointer.latest() : Optional.empty();
         // The model is built exactly as at step 0 even when resuming, so parameters (and optimizer indices) line up.
         Rng dropoutRng = new Rng(config.seed() + 1);
         BertForMaskedLM model = initialModel(folder, config, tokenizer, inv.resume(), checkpoint, dropoutRng);
-        if (!inv.resume()) start(folder, config.init() == null ? config : config.withInitSha256(StateDict.sha256(model)), tokenizer);
+        if (!inv.resume()) start(folder, config.init() == null ? config : config.withInitSha256(StateDict.sha256(model)), tokenizer, heldOut);
         model.to(jtrain.cuda.Devices.select(config.device()));
         MlmBatch.Vocab vocab = MlmBatch.Vocab.of(tokenizer);
         Pretrainer pretrainer = new Pretrainer(model, vocab, config.options());
@@ -84,6 +92,16 @@ public final class PretrainRun {
         }
     }
 
+    /** A resumed run evaluates on the held-out sequences it started with (runs from before the fingerprint: unchecked). */
+    private static void requireSameHeldOut(RunFolder folder, List<int[]> heldOut) {
+        Object recorded = folder.readConfig().get(HELD_OUT_FINGERPRINT);
+        String now = heldOut.isEmpty() ? "none" : DataOrder.fingerprint(heldOut);
+        if (recorded != null && !recorded.equals(now)) {
+            throw new IllegalArgumentException(folder.runConfig() + ": the run evaluated on other held-out text (fingerprint " + recorded
+                    + ", now " + now + "); resume with the same corpus, tokenizer and --max-len");
+        }
+    }
+
     /**
      * The model at step 0: random weights from the seed, or the --init folder's. A run with --init resumed from a
      * checkpoint needs only the model's shape (the checkpoint's config.json), so the init folder may be gone by then;
@@ -113,11 +131,13 @@ public final class PretrainRun {
         return model;
     }
 
-    private static void start(RunFolder folder, PretrainConfig config, BertTokenizer tokenizer) {
+    private static void start(RunFolder folder, PretrainConfig config, BertTokenizer tokenizer, List<int[]> heldOut) {
         if (folder.hasRun()) {
             throw new IllegalArgumentException(folder.dir() + " already holds a run; add --resume to continue it, or choose another --out");
         }
-        folder.writeConfig(config.toJson());
+        Map<String, Object> j = config.toJson();
+        if (!heldOut.isEmpty()) j.put(HELD_OUT_FINGERPRINT, DataOrder.fingerprint(heldOut));
+        folder.writeConfig(j);
         TokenizerFiles.save(tokenizer, folder.tokenizer());
     }
 }

@@ -119,6 +119,23 @@ class PretrainCommandTest {
         assertEquals(6 + 2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "nothing logged again");
     }
 
+    @Test
+    void resumeRefusesHeldOutTextChangedSinceTheRunStarted() throws IOException {
+        Path corpus = corpus(), run = tmp.resolve("run");
+        assertEquals(0, pretrain(tinyRun(corpus, run, "--stop-after", "3")).code());
+        String recorded = (String) Json.parseObject(Files.readString(run.resolve("run_config.json")), "run_config").get("held_out_fingerprint");
+        assertNotNull(recorded, "the held-out sequences are recorded when the run starts");
+
+        // Only a held-out paragraph changes: the training sequences (checked by the checkpoint) stay the same.
+        String heldOut = CorpusSources.load(List.of(corpus.toString()), 1, null, new PrintStream(PrintStream.nullOutputStream()))
+                .heldOut().getFirst().text();
+        Files.writeString(corpus, Files.readString(corpus).replace(heldOut, heldOut + " the crew watched the storm."));
+        Result resumed = pretrain("--out", run.toString(), "--resume");
+        assertEquals(2, resumed.code(), resumed.out());
+        assertTrue(resumed.err().contains(run.resolve("run_config.json") + ": the run evaluated on other held-out text (fingerprint "
+                + recorded + ", now "), resumed.err());
+    }
+
     /** A second corpus over other words: the new domain a checkpoint is adapted to. */
     Path newDomain() throws IOException {
         Rng r = new Rng(12);
