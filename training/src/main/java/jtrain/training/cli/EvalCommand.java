@@ -44,13 +44,15 @@ public final class EvalCommand {
               default held-out documents) of a pretrain --seed S run's evaluation, so its checkpoints score the losses it
               logged; they depend only on the text, the tokenizer and S, so two models with one tokenizer (a checkpoint
               and its pretrain --init adaptation) are scored on the same masked positions. --whole-word: as pretrain's.
-                   ./trainer eval --model DIR --task mlm --held-out-of RUN_DIR [--batch 64] [--json] [--cache DIR] [...]
+                   ./trainer eval --model DIR --task mlm --held-out-of RUN_DIR [--batch 64] [--json] [--cache DIR]
+                     [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
               The held-out documents of the pretraining run in RUN_DIR (its --out), with its sequences and masks: its
               --data, --seed, --max-len and --whole-word come from RUN_DIR/run_config.json (given again, they must agree;
               --data cannot be), so a checkpoint of the run scores the held-out loss the run logged, and any model with the
               run's tokenizer (its --init folder, another run from that tokenizer) the same masked tokens; a model with
-              another tokenizer is refused. The run's files must still be there; held-out text that no longer masks the
-              eval_predicted tokens in RUN_DIR/metrics.jsonl is refused as changed.""";
+              another tokenizer is refused. The run's files must still be there, with the held-out text the run recorded
+              (held_out_fingerprint in run_config.json; a run from before it: as many masked tokens as the
+              eval_predicted of its metrics.jsonl).""";
 
     private static final Set<String> VALUED = Set.of("--model", "--task", "--split", "--dev", "--test", "--max-len", "--split-seed", "--cache",
             "--device", "--precision");

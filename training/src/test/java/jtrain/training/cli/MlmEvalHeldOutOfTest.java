@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import jtrain.engine.io.Json;
 import jtrain.training.data.DataCache;
 import jtrain.training.data.Datasets;
 import jtrain.training.data.Document;
+import jtrain.training.tokenizer.BertNormalizer;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.training.tokenizer.Vocab;
@@ -110,6 +112,13 @@ class MlmEvalHeldOutOfTest {
     }
 
     @Test
+    void helpDescribesHeldOutOf() {
+        MlmEvalCommandTest.Result r = eval("--task", "mlm", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--task mlm --held-out-of RUN_DIR") && r.out().contains("RUN_DIR/run_config.json"), r.out());
+    }
+
+    @Test
     void theRunsOwnOptionsMayBeRepeatedAndTheBatchSizeChangesNoMask() {
         Map<String, Object> plain = scoreOn(run, step6);
         assertEquals(plain, scoreOn(run, step6, "--seed", "1", "--max-len", "32"), "the run's own values are accepted");
@@ -150,6 +159,21 @@ class MlmEvalHeldOutOfTest {
         assertError("the tokenizer of " + shuffled + " (" + size + " tokens) is not the run's " + run.resolve("tokenizer") + " (" + size
                 + " tokens): another vocabulary or other special tokens", "--model", shuffled.toString(), "--task", "mlm",
                 "--held-out-of", run.toString(), "--device", "cpu");
+    }
+
+    @Test
+    void aRunThatHeldOutNoDocumentIsRefused() throws IOException {
+        // Three paragraphs of the corpus: with --seed 1 the 5% draw takes none of them, so the run evaluated nothing.
+        Path small = Files.createDirectories(tmp.resolve("small")).resolve("three.txt");
+        List<String> paragraphs = List.of(Files.readString(corpus).split("\n\n"));
+        Files.writeString(small, String.join("\n\n", paragraphs.subList(0, 3)) + "\n");
+        assertTrue(CorpusSources.load(List.of(small.toString()), 1, null, new PrintStream(PrintStream.nullOutputStream())).heldOut().isEmpty());
+        Path smallRun = tmp.resolve("small-run");
+        PretrainCommandTest.Result r = PretrainCommandTest.pretrain("--data", small.toString(), "--tokenizer", run.resolve("tokenizer").toString(),
+                "--model", "1,32,2,64", "--max-len", "32", "--batch", "4", "--steps", "1", "--device", "cpu", "--out", smallRun.toString());
+        assertEquals(0, r.code(), r.err());
+        assertError("the run " + smallRun + " held out no documents (its corpus is too small for the 5% draw), so it logged no held-out loss",
+                "--model", step6.toString(), "--task", "mlm", "--held-out-of", smallRun.toString());
     }
 
     @Test
@@ -257,5 +281,17 @@ class MlmEvalHeldOutOfTest {
         assertEquals(0, r.code(), r.err());
         assertScoresTheLoggedEvaluation(defaultRun, defaultRun.resolve("checkpoints/step-1"), 1);
         assertEquals(List.of("default"), scoreOn(defaultRun, defaultRun.resolve("checkpoints/step-1")).get("data"));
+
+        // The run's vocabulary without lower-casing: Brown's capitals become other ids, so the masks would not be the run's.
+        Path cased = Files.createDirectories(tmp.resolve("cased"));
+        HfCheckpoint.save(HfCheckpoint.loadMaskedLM(defaultRun.resolve("checkpoints/step-1")), cased);
+        BertTokenizer tok = TokenizerFiles.load(defaultRun.resolve("tokenizer"));
+        assertTrue(tok.normalizer().lowercase());
+        BertNormalizer n = tok.normalizer();
+        TokenizerFiles.save(new BertTokenizer(new BertNormalizer(n.cleanText(), n.handleChineseChars(), n.stripAccents(), false), tok.model(),
+                tok.specialTokens(), Set.of()), cased);
+        assertError("the tokenizer of " + cased + " (" + tok.vocab().size() + " tokens) is not the run's " + defaultRun.resolve("tokenizer")
+                + " (" + tok.vocab().size() + " tokens): the same vocabulary, but it gives the held-out text other ids",
+                "--model", cased.toString(), "--task", "mlm", "--held-out-of", defaultRun.toString(), "--device", "cpu");
     }
 }
