@@ -162,6 +162,15 @@ class MlmEvalHeldOutOfTest {
     }
 
     @Test
+    void aModelWithFewerPositionsThanTheRunsSequencesIsRefused() throws IOException {
+        Path short_ = tmp.resolve("short-positions");
+        HfCheckpoint.save(new BertForMaskedLM(HfCheckpoint.readConfig(step6).withMaxPositions(16), new Rng(5), new Rng(6)), short_);
+        TokenizerFiles.save(TokenizerFiles.load(step6), short_);
+        assertError("the run " + run + " packed its held-out text into sequences of up to 32 tokens (max_len in its run_config.json), "
+                + "above the 16 positions of the model " + short_, "--model", short_.toString(), "--task", "mlm", "--held-out-of", run.toString());
+    }
+
+    @Test
     void aRunThatHeldOutNoDocumentIsRefused() throws IOException {
         // Three paragraphs of the corpus: with --seed 1 the 5% draw takes none of them, so the run evaluated nothing.
         Path small = Files.createDirectories(tmp.resolve("small")).resolve("three.txt");
