@@ -86,7 +86,7 @@ public final class EvalCommand {
             };
             TaskModels.Loaded m = TaskModels.load(dir);
             TaskData data = TaskData.load(task, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))),
-                    FinetuneCommand.userFiles(a), a.integer("--split-seed", (int) Splits.DEFAULT_SEED));
+                    FinetuneCommand.userFiles(a), a.integer("--split-seed", (int) Splits.DEFAULT_SEED), m.problem());
             if (data.kind() != m.kind())
                 throw new IllegalArgumentException(dir + " is a " + m.kind().architecture + " model; task " + task + " needs " + data.kind().architecture);
             if (data.size(split) == 0) throw new DataException(task + ": the " + split.lower() + " split is empty (--" + split.lower() + " FILE)");

@@ -80,14 +80,15 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
         TaskData.Files files = new TaskData.Files(c.path("--train"), c.path("--dev"), c.path("--test"));
         Path cache = c.path("--cache");
         TaskData data = TaskData.load(task, DataCache.open(DataCache.defaultRoot(cache == null ? null : cache.toString())), files,
-                c.integer("--split-seed"));
+                c.integer("--split-seed"), ProblemOption.parse(c.text("--problem")));
         if (data.size(Split.TRAIN) == 0) throw new DataException(task + ": no training examples (" + orFlag(files.train(), "--train") + ")");
         if (data.size(Split.DEV) == 0) throw new DataException(task + ": no dev examples (" + orFlag(files.dev(), "--dev") + ")");
         ProblemType problem = ProblemOption.of(c.text("--problem"), data.kind());
         LabelVocab labels = data.labelVocab(problem);
         TaskData labelled = data.withLabelFraction(fraction, o.seed);
-        log.printf("%s: %,d training examples (label fraction %s of %,d), %,d dev, %,d test; %d labels%n", task,
-                labelled.size(Split.TRAIN), fraction, data.size(Split.TRAIN), data.size(Split.DEV), data.size(Split.TEST), labels.size());
+        log.printf("%s: %,d training examples (label fraction %s of %,d), %,d dev, %,d test; %s%n", task,
+                labelled.size(Split.TRAIN), fraction, data.size(Split.TRAIN), data.size(Split.DEV), data.size(Split.TEST),
+                ProblemOption.describeOutputs(problem, labels.size()));
 
         Path tokDir = init != null ? init : c.path("--tokenizer");
         BertTokenizer tok = TokenizerFiles.load(tokDir);

@@ -54,6 +54,15 @@ final class ProblemOption {
         return given;
     }
 
+    /** The model's outputs, for the log: "1 output (a score)", "N labels, any number per example" or "N labels". */
+    static String describeOutputs(ProblemType problem, int labels) {
+        return switch (problem) {
+            case REGRESSION -> "1 output (a score)";
+            case MULTI_LABEL -> labels + (labels == 1 ? " label" : " labels") + ", any number per example";
+            case SINGLE_LABEL -> labels + (labels == 1 ? " label" : " labels");
+        };
+    }
+
     /** What the saved config.json records: the type for a sequence model (as HF saves it after training), none for tagging. */
     static ProblemType forConfig(ProblemType problem, TaskKind kind) {
         return kind == TaskKind.SEQUENCE ? problem : null;

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * User TSV or CSV with a header row, GLUE style: a text column ("sentence", "text" or "sentence1"), an optional
- * second text ("sentence2" or "text_b") and an optional "label". TSV fields are taken literally (GLUE files contain
+ * second text ("sentence2" or "text_b") and an optional "label" (for regression also "score", see {@link LabelField}). TSV fields are taken literally (GLUE files contain
  * unescaped quotes); CSV follows RFC 4180: quoted fields may hold commas, doubled quotes and newlines.
  */
 public final class DelimitedFormat {
@@ -23,14 +23,22 @@ public final class DelimitedFormat {
         return readNumbered(file, labelled).stream().map(Numbered::value).toList();
     }
 
+    /**
+     * Labelled examples whose label column is found and checked as {@code labels} says (tab for *.tsv, comma
+     * otherwise): a header without such a column, or a row with an empty field where that is not allowed, is an error
+     * naming the file and line.
+     */
+    public static List<TextExample> read(Path file, LabelField labels) {
+        return RecordReader.readAll(stream(file, separator(file), labels)).stream().map(Numbered::value).toList();
+    }
+
     public static List<TextExample> read(Path file, char sep, boolean labelled) {
         return readNumbered(file, sep, labelled).stream().map(Numbered::value).toList();
     }
 
     /** The examples with the line each row starts on (a quoted field may span lines); blank rows are skipped. */
     public static List<Numbered<TextExample>> readNumbered(Path file, boolean labelled) {
-        boolean tsv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
-        return readNumbered(file, tsv ? '\t' : ',', labelled);
+        return readNumbered(file, separator(file), labelled);
     }
 
     private static List<Numbered<TextExample>> readNumbered(Path file, char sep, boolean labelled) {
@@ -39,22 +47,35 @@ public final class DelimitedFormat {
 
     /** The examples one row at a time (tab for *.tsv, comma otherwise). */
     public static RecordReader<TextExample> stream(Path file, boolean labelled) {
-        boolean tsv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
-        return stream(file, tsv ? '\t' : ',', labelled);
+        return stream(file, separator(file), labelled);
     }
 
+    private static char separator(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
+    }
+
+    /** labelled: one label per row ({@link LabelField#ONE}); else a "label" column is read where there is one. */
     private static RecordReader<TextExample> stream(Path file, char sep, boolean labelled) {
+        return stream(file, sep, labelled ? LabelField.ONE : null);
+    }
+
+    /** labels: how the label column is found and checked; null for texts whose labels, if any, need no checks. */
+    private static RecordReader<TextExample> stream(Path file, char sep, LabelField labels) {
         Utf8Lines.requireText(file);
         Rows rows = new Rows(file, sep);
         try {
             Row header = rows.next();
             int textCol = column(header, "sentence", "text", "sentence1");
             int textBCol = column(header, "sentence2", "text_b");
-            int labelCol = column(header, "label");
+            List<String> labelNames = labels == null ? LabelField.ONE.columnNames : labels.columnNames;
+            int labelCol = column(header, labelNames.toArray(String[]::new));
             if (textCol < 0)
                 throw new DataException(file + ":1: header needs a text column (sentence, text or sentence1), has "
                         + header.fields());
-            if (labelled && labelCol < 0) throw new DataException(file + ":1: header needs a label column, has " + header.fields());
+            if (labels != null && labelCol < 0)
+                throw new DataException(file + ":1: header needs a label column (" + String.join(" or ", labelNames) + "), has "
+                        + header.fields());
+            boolean emptyLabelAllowed = labels == null || labels.emptyMeansNone;
             String name = file.getFileName().toString();
             return new RecordReader<>() {
                 @Override
@@ -64,7 +85,8 @@ public final class DelimitedFormat {
                         if (r.fields().size() != header.fields().size())
                             throw new DataException(file + ":" + r.line() + ": " + r.fields().size() + " fields, header has "
                                     + header.fields().size());
-                        if (labelled && r.fields().get(labelCol).isBlank()) throw new DataException(file + ":" + r.line() + ": empty label");
+                        if (!emptyLabelAllowed && r.fields().get(labelCol).isBlank())
+                            throw new DataException(file + ":" + r.line() + ": empty label");
                         return new Numbered<>(r.line(), new TextExample(name + ":" + r.line(), r.fields().get(textCol),
                                 textBCol < 0 ? null : r.fields().get(textBCol), labelCol < 0 ? null : r.fields().get(labelCol)));
                     }

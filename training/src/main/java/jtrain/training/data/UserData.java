@@ -18,6 +18,17 @@ public final class UserData {
         return examples(file, true);
     }
 
+    /**
+     * Labelled examples whose .tsv/.csv label column is found and checked as {@code labels} says (a regression file may
+     * name it "score"; a multi-label row may leave it empty); a JSONL example needs its "label" whatever the kind.
+     */
+    public static List<TextExample> labelledExamples(Path file, LabelField labels) {
+        return switch (extension(file)) {
+            case "tsv", "csv" -> DelimitedFormat.read(file, labels);
+            default -> labelledExamples(file);
+        };
+    }
+
     private static List<TextExample> examples(Path file, boolean labelled) {
         String ext = extension(file);
         return switch (ext) {

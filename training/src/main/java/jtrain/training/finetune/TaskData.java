@@ -12,6 +12,7 @@ import jtrain.training.data.Brown;
 import jtrain.training.data.BrownCorpus;
 import jtrain.training.data.DataCache;
 import jtrain.training.data.DataException;
+import jtrain.training.data.LabelField;
 import jtrain.training.data.SpamAssassin;
 import jtrain.training.data.Split;
 import jtrain.training.data.Splits;
@@ -32,11 +33,21 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
     public record Files(Path train, Path dev, Path test) {}
 
     public static TaskData load(String task, DataCache cache, Files files, long splitSeed) {
+        return load(task, cache, files, splitSeed, ProblemType.SINGLE_LABEL);
+    }
+
+    /** problem: how the labels of "seq" files are read (a regression .tsv may name its column "score"; see {@link LabelField}). */
+    public static TaskData load(String task, DataCache cache, Files files, long splitSeed, ProblemType problem) {
+        LabelField labelField = switch (problem) {
+            case SINGLE_LABEL -> LabelField.ONE;
+            case REGRESSION -> LabelField.SCORE;
+            case MULTI_LABEL -> LabelField.SET;
+        };
         return switch (task) {
             case "pos" -> ofTagged(task, Splits.partition(brown(cache).taggedSentences(), TaggedSentence::docId, splitSeed));
             case "genre" -> ofTexts(task, Splits.partition(brown(cache).genrePassages(Brown.DEFAULT_PASSAGE_SENTENCES), TextExample::docId, splitSeed));
             case "spam" -> ofTexts(task, Splits.partition(SpamAssassin.examples(SpamAssassin.deduplicated(SpamAssassin.load(cache))), TextExample::docId, splitSeed));
-            case "seq" -> ofTexts(task, userSplits(files, UserData::labelledExamples));
+            case "seq" -> ofTexts(task, userSplits(files, file -> UserData.labelledExamples(file, labelField)));
             case "tok" -> ofTagged(task, userSplits(files, UserData::tagged));
             default -> throw new IllegalArgumentException("unknown task '" + task + "' (expected " + String.join(", ", TASKS) + ")");
         };

@@ -117,6 +117,7 @@ class ProblemTypesCommandTest {
         FinetuneCommandTest.Result r = finetune(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("best dev (step") && r.out().contains("Pearson"), r.out());
+        assertTrue(r.out().contains("128 training examples (label fraction 1.0 of 128), 32 dev, 32 test; 1 output (a score)"), r.out());
 
         Map<String, Object> results = Json.readObject(out.resolve("results.json"));
         double pearson = ((Number) results.get("test_pearson")).doubleValue();
@@ -153,6 +154,7 @@ class ProblemTypesCommandTest {
         FinetuneCommandTest.Result r = finetune(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("micro-F1"), r.out());
+        assertTrue(r.out().contains("; 3 labels, any number per example"), r.out());
 
         Map<String, Object> results = Json.readObject(out.resolve("results.json"));
         assertEquals(List.of("land", "love", "sea"), results.get("labels"));
@@ -222,5 +224,39 @@ class ProblemTypesCommandTest {
         FinetuneCommandTest.Result p = predict("--model", out.resolve("model").toString(), "--json", "the whale holds the ship");
         assertEquals(0, p.code(), p.err());
         assertTrue(Json.parseObject(p.out(), "predict").get("score") instanceof Number, p.out());
+    }
+
+    @Test
+    void glueStsBScoreColumnsAndEmptyMultiLabelFieldsAreReadByFinetuneAndEval() throws IOException {
+        // STS-B's layout: the pair in sentence1/sentence2, the score in a column named "score".
+        Rng r = new Rng(7);
+        List<String> stsb = new ArrayList<>(List.of("index\tgenre\tsentence1\tsentence2\tscore"));
+        for (int i = 0; i < 16; i++) {
+            Drawn a = draw(r), b = draw(r);
+            stsb.add(i + "\tmain\t" + a.text() + "\t" + b.text() + "\t" + String.format("%.3f", (a.score() + b.score()) / 2));
+        }
+        Path scores = Files.write(tmp.resolve("sts-b.tsv"), stsb);
+        Path reg = tmp.resolve("stsb");
+        List<String> args = common(reg);
+        args.addAll(List.of("--problem", "regression", "--steps", "2", "--train", scores.toString(), "--dev", scores.toString()));
+        FinetuneCommandTest.Result fit = finetune(args.toArray(String[]::new));
+        assertEquals(0, fit.code(), fit.err());
+        FinetuneCommandTest.Result scored = eval("--model", reg.resolve("model").toString(), "--task", "seq", "--dev", scores.toString(), "--json");
+        assertEquals(0, scored.code(), scored.err());
+        assertEquals(16L, Json.parseObject(scored.out(), "eval").get("examples"));
+
+        // A multi-label row whose label field is empty has none of the labels; single-label refuses the same file.
+        Path sets = Files.write(tmp.resolve("sets.tsv"), List.of("sentence\tlabel", "the whale sees the ship\tsea",
+                "the horse sees the barn\tland", "the ship sees the barn\t"));
+        Path multi = tmp.resolve("empty-sets");
+        List<String> m = common(multi);
+        m.addAll(List.of("--problem", "multi_label", "--steps", "2", "--train", sets.toString(), "--dev", sets.toString()));
+        FinetuneCommandTest.Result fitSets = finetune(m.toArray(String[]::new));
+        assertEquals(0, fitSets.code(), fitSets.err());
+        assertTrue(fitSets.out().contains("3 training examples (label fraction 1.0 of 3), 3 dev, 0 test; 2 labels, any number per example"),
+                fitSets.out());
+        List<String> single = common(tmp.resolve("single"));
+        single.addAll(List.of("--steps", "2", "--train", sets.toString(), "--dev", sets.toString()));
+        assertError(finetune(single.toArray(String[]::new)), "sets.tsv:4: empty label");
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import jtrain.training.data.DataException;
+import jtrain.training.data.LabelField;
 import jtrain.training.data.Split;
 import jtrain.training.data.TextExample;
 import jtrain.training.data.UserData;
@@ -77,5 +78,45 @@ class ProblemLabelsTest {
         DataException unseen = assertThrows(DataException.class,
                 () -> targets(List.of(new TextExample("d:1", "x", null, "sky")), new LabelVocab(List.of("sea")), ProblemType.MULTI_LABEL));
         assertTrue(unseen.getMessage().startsWith("d:1: label 'sky' does not occur in the training data"), unseen.getMessage());
+    }
+
+    @Test
+    void anEmptyLabelFieldIsAMultiLabelExampleWithNoLabelsAndAnErrorOtherwise() throws IOException {
+        Path tsv = Files.writeString(tmp.resolve("e.tsv"), "sentence\tlabel\nstorm at sea\tweather,sea\na calm day\t\n");
+        List<TextExample> sets = UserData.labelledExamples(tsv, LabelField.SET);
+        assertEquals(List.of("weather", "sea"), sets.get(0).multiLabels());
+        assertEquals(List.of(), sets.get(1).multiLabels(), "an empty field: none of the labels");
+        assertEquals(List.of("sea", "weather"), seq(sets).labelVocab(ProblemType.MULTI_LABEL).names());
+        assertArrayEquals(new float[] {0, 0}, TaskEncoder.targets(sets.get(1), new LabelVocab(List.of("sea", "weather")), ProblemType.MULTI_LABEL));
+
+        Path csv = Files.writeString(tmp.resolve("e.csv"), "text,label\n\"storm, at sea\",\"weather,sea\"\ncalm,\n");
+        assertEquals(List.of(), UserData.labelledExamples(csv, LabelField.SET).get(1).multiLabels(), "the same in a .csv");
+
+        for (LabelField oneLabel : List.of(LabelField.ONE, LabelField.SCORE)) {
+            DataException empty = assertThrows(DataException.class, () -> UserData.labelledExamples(tsv, oneLabel));
+            assertEquals(tsv + ":3: empty label", empty.getMessage(), "a single-label or regression row needs its label");
+        }
+    }
+
+    @Test
+    void aRegressionTsvMayNameItsLabelColumnScoreAsGlueStsBDoes() throws IOException {
+        Path stsb = Files.writeString(tmp.resolve("sts-b.tsv"), """
+                index\tgenre\tfilename\tyear\told_index\tsource1\tsource2\tsentence1\tsentence2\tscore
+                0\tmain-captions\tMSRvid\t2012test\t0001\tnone\tnone\tA plane is taking off.\tAn air plane is taking off.\t5.000
+                """);
+        TextExample pair = UserData.labelledExamples(stsb, LabelField.SCORE).getFirst();
+        assertEquals("A plane is taking off.", pair.text());
+        assertEquals("An air plane is taking off.", pair.textB());
+        assertEquals("5.000", pair.label());
+        assertArrayEquals(new float[] {5f}, TaskEncoder.targets(pair, new LabelVocab(List.of("LABEL_0")), ProblemType.REGRESSION));
+
+        Path both = Files.writeString(tmp.resolve("both.tsv"), "sentence\tscore\tlabel\nx\t1\t2\n");
+        assertEquals("2", UserData.labelledExamples(both, LabelField.SCORE).getFirst().label(), "a label column wins over score");
+
+        DataException single = assertThrows(DataException.class, () -> UserData.labelledExamples(stsb, LabelField.ONE));
+        assertTrue(single.getMessage().startsWith(stsb + ":1: header needs a label column (label), has [index,"), single.getMessage());
+        Path none = Files.writeString(tmp.resolve("none.tsv"), "sentence\trating\nx\t1\n");
+        DataException neither = assertThrows(DataException.class, () -> UserData.labelledExamples(none, LabelField.SCORE));
+        assertEquals(none + ":1: header needs a label column (label or score), has [sentence, rating]", neither.getMessage());
     }
 }
