@@ -99,6 +99,11 @@ class FinetuneCommandTest {
     /** One tiny MLM pretraining on text of both topics, shared by the tests (its last checkpoint is an HF folder). */
     @BeforeAll
     void pretrainOnce(@TempDir Path dir) throws IOException {
+        pretrained = pretrainTiny(dir);
+    }
+
+    /** 20 steps of MLM pretraining of a one-layer model on sea and land paragraphs; its last checkpoint (an HF folder). */
+    static Path pretrainTiny(Path dir) throws IOException {
         Rng r = new Rng(3);
         List<String> paragraphs = new ArrayList<>();
         for (int p = 0; p < 60; p++) {
@@ -113,7 +118,7 @@ class FinetuneCommandTest {
                 "--out", run.toString()};
         Result r0 = run((o, e) -> PretrainCommand.run(args, o, e));
         assertEquals(0, r0.code(), r0.err());
-        pretrained = run.resolve("checkpoints/step-20");
+        return run.resolve("checkpoints/step-20");
     }
 
     String[] seqArgs(Path out, String... extra) throws IOException {

@@ -4,7 +4,6 @@ import static jtrain.training.cli.FinetuneCommandTest.assertError;
 import static jtrain.training.cli.FinetuneCommandTest.eval;
 import static jtrain.training.cli.FinetuneCommandTest.finetune;
 import static jtrain.training.cli.FinetuneCommandTest.predict;
-import static jtrain.training.cli.FinetuneCommandTest.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
@@ -83,24 +82,10 @@ class ProblemTypesCommandTest {
         return Files.write(tmp.resolve(name), lines);
     }
 
-    /** The same tiny pretraining as FinetuneCommandTest's, on sea and land sentences. */
+    /** FinetuneCommandTest's tiny pretraining on sea and land sentences. */
     @BeforeAll
     void pretrainOnce(@TempDir Path dir) throws IOException {
-        Rng r = new Rng(3);
-        List<String> paragraphs = new ArrayList<>();
-        for (int p = 0; p < 60; p++) {
-            StringBuilder sb = new StringBuilder();
-            for (int s = 0; s < 6; s++) sb.append(SeaLand.sentence(r::nextInt, p % 2 == 0 ? SeaLand.SEA : SeaLand.LAND)).append(". ");
-            paragraphs.add(sb.toString().trim());
-        }
-        Path corpus = Files.writeString(dir.resolve("corpus.txt"), String.join("\n\n", paragraphs) + "\n");
-        Path run = dir.resolve("run");
-        String[] args = {"--data", corpus.toString(), "--model", "1,32,2,64", "--max-len", "32", "--batch", "8", "--steps", "20",
-                "--lr", "2e-3", "--vocab-size", "100", "--min-frequency", "1", "--eval-every", "20", "--save-every", "20",
-                "--out", run.toString()};
-        FinetuneCommandTest.Result r0 = run((o, e) -> PretrainCommand.run(args, o, e));
-        assertEquals(0, r0.code(), r0.err());
-        pretrained = run.resolve("checkpoints/step-20");
+        pretrained = FinetuneCommandTest.pretrainTiny(dir);
     }
 
     List<String> common(Path out) {
