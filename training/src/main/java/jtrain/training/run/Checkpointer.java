@@ -191,7 +191,7 @@ public final class Checkpointer {
         Path stateFile = cp.resolve(STATE_JSON);
         Map<String, Object> json;
         try {
-            json = Json.parseObject(Files.readString(stateFile, StandardCharsets.UTF_8), stateFile.toString());
+            json = Json.readObject(stateFile);
         } catch (IOException e) {
             throw new CheckpointException(IoErrors.describe(stateFile, e) + " (the checkpoint is incomplete or corrupted)", e);
         } catch (IllegalArgumentException e) { // malformed JSON: the message starts with stateFile:LINE:COLUMN

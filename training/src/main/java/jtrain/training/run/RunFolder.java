@@ -53,7 +53,7 @@ public record RunFolder(Path dir) {
     public Map<String, Object> readConfig() {
         if (!hasRun()) throw new IllegalArgumentException(dir + " holds no run to resume (no " + RUN_CONFIG + ")");
         try {
-            return Json.parseObject(Files.readString(runConfig()), runConfig().toString());
+            return Json.readObject(runConfig());
         } catch (IOException e) {
             throw new UncheckedIOException(IoErrors.describe(runConfig(), e), e);
         }

@@ -35,7 +35,7 @@ final class PhaseStore {
     Map<String, Object> get(String name) {
         Path f = dir.resolve(name + ".json");
         try {
-            return Files.exists(f) ? Json.parseObject(Files.readString(f), f.toString()) : null;
+            return Files.exists(f) ? Json.readObject(f) : null;
         } catch (IOException e) {
             throw new UncheckedIOException(IoErrors.describe(f, e), e);
         }

@@ -140,7 +140,7 @@ public final class Study {
         settings.put("preset", p.toString());
         settings.put("seed", seed);
         if (Files.exists(f)) {
-            Map<String, Object> before = jtrain.engine.io.Json.parseObject(Files.readString(f), f.toString());
+            Map<String, Object> before = jtrain.engine.io.Json.readObject(f);
             if (!String.valueOf(before.get("preset")).equals(settings.get("preset")) || !String.valueOf(before.get("seed")).equals(String.valueOf(seed))) {
                 throw new IllegalArgumentException(out + " holds a study with other settings (" + f + ": " + before.get("preset") + ", seed "
                         + before.get("seed") + "); give another --out, or the same --preset and --seed to resume it");
