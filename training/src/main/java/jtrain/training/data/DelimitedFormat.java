@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * User TSV or CSV with a header row, GLUE style: a text column ("sentence", "text" or "sentence1"), an optional
- * second text ("sentence2" or "text_b") and an optional "label" (for regression also "score", see {@link LabelField}). TSV fields are taken literally (GLUE files contain
+ * second text ("sentence2" or "text_b") and an optional "label" (for regression also "score", one number or several
+ * separated by commas, see {@link LabelField}). TSV fields are taken literally (GLUE files contain
  * unescaped quotes); CSV follows RFC 4180: quoted fields may hold commas, doubled quotes and newlines.
  */
 public final class DelimitedFormat {
@@ -29,7 +30,12 @@ public final class DelimitedFormat {
      * naming the file and line.
      */
     public static List<TextExample> read(Path file, LabelField labels) {
-        return RecordReader.readAll(stream(file, separator(file), labels)).stream().map(Numbered::value).toList();
+        return readNumbered(file, labels).stream().map(Numbered::value).toList();
+    }
+
+    /** As {@link #read(Path, LabelField)}, each example with the line its row starts on. */
+    public static List<Numbered<TextExample>> readNumbered(Path file, LabelField labels) {
+        return RecordReader.readAll(stream(file, separator(file), labels));
     }
 
     public static List<TextExample> read(Path file, char sep, boolean labelled) {
@@ -87,6 +93,9 @@ public final class DelimitedFormat {
                                     + header.fields().size());
                         if (!emptyLabelAllowed && r.fields().get(labelCol).isBlank())
                             throw new DataException(file + ":" + r.line() + ": empty label");
+                        if (labels == LabelField.SCORE && Scores.parse(r.fields().get(labelCol)) == null)
+                            throw new DataException(file + ":" + r.line() + ": \"" + header.fields().get(labelCol).strip() + "\" must be a number, "
+                                    + "or numbers separated by commas (--problem regression), got '" + r.fields().get(labelCol) + "'");
                         return new Numbered<>(r.line(), new TextExample(name + ":" + r.line(), r.fields().get(textCol),
                                 textBCol < 0 ? null : r.fields().get(textBCol), labelCol < 0 ? null : r.fields().get(labelCol)));
                     }

@@ -9,7 +9,9 @@ import jtrain.engine.io.Json;
 /**
  * User JSON Lines: one object per line, {"text": ..., "label": ..., "text_b": ...}; label and text_b optional, an
  * optional "id" names the document (else "FILE:LINE"). A label may be a string or a number (kept as written), or a
- * list of strings for multi-label data ("label": ["sports", "politics"]; [] is an example with no label).
+ * list of strings for multi-label data ("label": ["sports", "politics"]; [] is an example with no label). Regression
+ * data ({@link LabelField#SCORE}) gives its target as "label" or "score" (GLUE STS-B's name), one number or a list of
+ * numbers, one per model output (numeric strings too, read as a .tsv field is, see {@link Scores}).
  */
 public final class JsonlFormat {
     private JsonlFormat() {}
@@ -25,11 +27,24 @@ public final class JsonlFormat {
 
     /** The examples with the line each was read from (blank lines are skipped). */
     public static List<Numbered<TextExample>> readNumbered(Path file, boolean labelled) {
-        return RecordReader.readAll(stream(file, labelled));
+        return readNumbered(file, labelled ? LabelField.ONE : null);
+    }
+
+    /**
+     * Labelled examples whose label is read as {@code labels} says: "label" required (ONE, SET), or for SCORE "label"
+     * or "score" holding numbers; null reads texts whose labels, if any, are not checked. Each with its line.
+     */
+    public static List<Numbered<TextExample>> readNumbered(Path file, LabelField labels) {
+        return RecordReader.readAll(stream(file, labels));
     }
 
     /** The examples one line at a time. */
     public static RecordReader<TextExample> stream(Path file, boolean labelled) {
+        return stream(file, labelled ? LabelField.ONE : null);
+    }
+
+    /** The examples one line at a time, their labels read as {@code labels} says (null: not required, not checked). */
+    public static RecordReader<TextExample> stream(Path file, LabelField labels) {
         Utf8Lines.requireText(file);
         Utf8Lines lines = Utf8Lines.open(file);
         String name = file.getFileName().toString();
@@ -37,7 +52,7 @@ public final class JsonlFormat {
             @Override
             public Numbered<TextExample> next() {
                 for (String line = lines.next(); line != null; line = lines.next()) {
-                    if (!line.isBlank()) return new Numbered<>(lines.line(), example(file, name, lines.line() - 1, line, labelled));
+                    if (!line.isBlank()) return new Numbered<>(lines.line(), example(file, name, lines.line() - 1, line, labels));
                 }
                 return null;
             }
@@ -49,7 +64,7 @@ public final class JsonlFormat {
         };
     }
 
-    private static TextExample example(Path file, String name, int i, String line, boolean labelled) {
+    private static TextExample example(Path file, String name, int i, String line, LabelField labels) {
         Map<String, Object> obj;
         try {
             obj = Json.parseObject(line, "json"); // not stripped: the column in an error is the line's own
@@ -60,15 +75,44 @@ public final class JsonlFormat {
         String id = field(obj, "id", file, i, false);
         String textB = field(obj, "text_b", file, i, false);
         String docId = id != null ? id : name + ":" + (i + 1);
-        if (obj.get("label") instanceof List<?> list) return new TextExample(docId, text, textB, null, labelList(list, file, i));
-        return new TextExample(docId, text, textB, field(obj, "label", file, i, labelled));
+        if (labels == LabelField.SCORE) return scored(obj, docId, text, textB, file, i);
+        if (obj.get("label") instanceof List<?> list) return new TextExample(docId, text, textB, null, labelList(list, labels == null, file, i));
+        return new TextExample(docId, text, textB, field(obj, "label", file, i, labels != null));
     }
 
-    private static List<String> labelList(List<?> list, Path file, int line) {
-        for (Object v : list) {
-            if (!(v instanceof String)) throw Lines.error(file, line, "a \"label\" list must hold strings, got " + Json.write(list));
+    /**
+     * A regression example: its target under "label" or "score" (not both), a number, a list of numbers or a string
+     * of comma-separated numbers, kept as written (the label, or the list); anything else names the line and the key.
+     */
+    private static TextExample scored(Map<String, Object> obj, String docId, String text, String textB, Path file, int line) {
+        boolean hasLabel = obj.get("label") != null, hasScore = obj.get("score") != null;
+        if (hasLabel && hasScore) throw Lines.error(file, line, "both \"label\" and \"score\": give a regression target under one of them");
+        if (!hasLabel && !hasScore) throw Lines.error(file, line, "missing \"label\" (or \"score\")");
+        String key = hasLabel ? "label" : "score";
+        Object v = obj.get(key);
+        List<String> values = v instanceof List<?> list ? list.stream().map(JsonlFormat::numberText).toList() : null;
+        String label = values == null ? numberText(v) : null;
+        boolean numbers = values != null ? !values.contains(null) && Scores.parse(values) != null : label != null && Scores.parse(label) != null;
+        if (!numbers) {
+            throw Lines.error(file, line, "\"" + key + "\" must be a number or a list of numbers (--problem regression), got " + Json.write(v));
         }
-        return list.stream().map(String.class::cast).toList();
+        return new TextExample(docId, text, textB, label, values);
+    }
+
+    /** A JSON number or string as text (a number as the label of other problems keeps it), else null. */
+    private static String numberText(Object v) {
+        return v instanceof String || v instanceof Long || v instanceof Double ? v.toString() : null;
+    }
+
+    /** A label list: strings (multi-label names); when the labels are not used, numbers too (a regression file to predict). */
+    private static List<String> labelList(List<?> list, boolean numbersAllowed, Path file, int line) {
+        for (Object v : list) {
+            if (!(v instanceof String) && !(numbersAllowed && (v instanceof Long || v instanceof Double))) {
+                throw Lines.error(file, line, "a \"label\" list must hold strings, got " + Json.write(list)
+                        + (list.stream().allMatch(x -> x instanceof Number) ? " (a list of numbers is a regression target: --problem regression)" : ""));
+            }
+        }
+        return list.stream().map(Object::toString).toList();
     }
 
     private static String field(Map<String, Object> obj, String key, Path file, int line, boolean required) {

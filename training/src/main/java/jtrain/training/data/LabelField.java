@@ -9,7 +9,10 @@ import java.util.List;
 public enum LabelField {
     /** One label per row (single-label classification): a "label" column, no row without one. */
     ONE(List.of("label"), false),
-    /** A number per row (regression): a "label" column, else "score" (GLUE STS-B's name); no row without one. */
+    /**
+     * Numbers per row (regression), one per model output, several separated by commas ("0.5,2"; see {@link Scores}):
+     * a "label" column, else "score" (GLUE STS-B's name); no row without them.
+     */
     SCORE(List.of("label", "score"), false),
     /** Any number of comma-separated labels (multi-label): a "label" column; an empty field is a row with none. */
     SET(List.of("label"), true);

@@ -19,24 +19,30 @@ public final class UserData {
     }
 
     /**
-     * Labelled examples whose .tsv/.csv label column is found and checked as {@code labels} says (a regression file may
-     * name it "score"; a multi-label row may leave it empty); a JSONL example needs its "label" whatever the kind.
+     * Labelled examples whose label is found and checked as {@code labels} says (a regression file may name it
+     * "score" and must give numbers; a multi-label .tsv/.csv row may leave it empty).
      */
     public static List<TextExample> labelledExamples(Path file, LabelField labels) {
-        return switch (extension(file)) {
-            case "tsv", "csv" -> DelimitedFormat.read(file, labels);
-            default -> labelledExamples(file);
+        return labelledNumbered(file, labels).stream().map(Numbered::value).toList();
+    }
+
+    /** As {@link #labelledExamples(Path, LabelField)}, each example with the line it starts on. */
+    public static List<Numbered<TextExample>> labelledNumbered(Path file, LabelField labels) {
+        return numbered(file, labels);
+    }
+
+    /** labels null: texts whose labels, if any, are not required or checked. */
+    private static List<Numbered<TextExample>> numbered(Path file, LabelField labels) {
+        String ext = extension(file);
+        return switch (ext) {
+            case "jsonl", "ndjson" -> JsonlFormat.readNumbered(file, labels);
+            case "tsv", "csv" -> DelimitedFormat.readNumbered(file, labels);
+            default -> throw new DataException(file + ": unknown format '." + ext + "' for labelled text (use .jsonl, .tsv or .csv)");
         };
     }
 
     private static List<TextExample> examples(Path file, boolean labelled) {
-        String ext = extension(file);
-        return switch (ext) {
-            case "jsonl", "ndjson" -> JsonlFormat.read(file, labelled);
-            case "tsv", "csv" -> DelimitedFormat.read(file, labelled);
-            default -> throw new DataException(file + ": unknown format '." + ext
-                    + "' for labelled text (use .jsonl, .tsv or .csv)");
-        };
+        return numbered(file, labelled ? LabelField.ONE : null).stream().map(Numbered::value).toList();
     }
 
     /** Token tagging sentences from .conll, .conllu, .bio or .iob files (a token and its tag per line). */
