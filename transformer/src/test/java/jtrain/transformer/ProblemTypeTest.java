@@ -97,6 +97,29 @@ class ProblemTypeTest {
     }
 
     @Test
+    void regressionWithSeveralOutputsIsTheMeanSquaredErrorOverEveryOutputOfEveryExample() {
+        BertForSequenceClassification m = head(3, ProblemType.REGRESSION);
+        Tensor logits = logitsOf(m);
+        assertArrayEquals(new int[] {2, 3}, logits.shape());
+        Tensor targets = Tensor.of(new float[] {0.5f, -1.25f, 2, 4, 0, -3}, 2, 3);
+        float[] x = logits.toFloatArray(), y = targets.toFloatArray();
+        double sum = 0;
+        for (int i = 0; i < 6; i++) sum += Math.pow(x[i] - y[i], 2);
+        Tensor loss = m.loss(logits, targets);
+        assertEquals(sum / 6, loss.item(), 1e-6, "mean over B x K = 6 numbers, as torch's MSELoss(reduction='mean')");
+        assertEquals(Losses.mse(logits.detach(), targets).item(), loss.item(), "the engine's MSE on (B, K)");
+
+        loss.backward();
+        float[] biasGrad = m.namedParameters().get("classifier.bias").grad().toFloatArray();
+        for (int j = 0; j < 3; j++) { // d/db_j mean((x - y)^2) = sum over the batch of 2 (x_ij - y_ij) / (B K)
+            double expected = (2 * (x[j] - y[j]) + 2 * (x[3 + j] - y[3 + j])) / 6;
+            assertEquals(expected, biasGrad[j], 1e-5, "output " + j);
+        }
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> m.loss(logits, Tensor.of(new float[4], 2, 2)));
+        assertTrue(wrong.getMessage().contains("mse_loss: input [2, 3] and target [2, 2] must have the same shape"), wrong.getMessage());
+    }
+
+    @Test
     void multiLabelIsBinaryCrossEntropyOverEveryLogit() {
         BertForSequenceClassification m = head(4, null);
         Tensor logits = logitsOf(m);

@@ -24,10 +24,16 @@ import jtrain.transformer.ProblemType;
 public record EvalResult(double loss, double accuracy, double macroF1, int scored, int[] gold, int[] predicted,
                          ProblemType problem, Map<String, Double> metrics) {
 
+    /**
+     * A regression model's metrics; with several outputs each is their mean over the outputs, and each output's own
+     * follow as pearson_0, spearman_0, mse_0, pearson_1...
+     */
+    public static final List<String> REGRESSION_METRICS = List.of("pearson", "spearman", "mse");
+
     /** The metrics of each problem type, the first one the default that picks the best model (loss applies to all). */
     private static final Map<ProblemType, List<String>> METRICS = Map.of(
             ProblemType.SINGLE_LABEL, List.of("macro_f1", "accuracy"),
-            ProblemType.REGRESSION, List.of("pearson", "spearman", "mse"),
+            ProblemType.REGRESSION, REGRESSION_METRICS,
             ProblemType.MULTI_LABEL, List.of("micro_f1", "macro_f1", "exact_match"));
 
     /** A classification result (single-label, or tagging). */
@@ -98,14 +104,31 @@ public record EvalResult(double loss, double accuracy, double macroF1, int score
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (String name : METRICS.get(problem)) metrics.put(name, StateJson.number(m, prefix + "_" + name, source).doubleValue());
+        if (problem == ProblemType.REGRESSION) { // a model with several outputs: each output's, in the order they were written
+            for (int j = 0; m.containsKey(prefix + "_pearson_" + j); j++) {
+                for (String name : REGRESSION_METRICS) metrics.put(name + "_" + j, StateJson.number(m, prefix + "_" + name + "_" + j, source).doubleValue());
+            }
+        }
         return ofScores(problem, loss, scored, metrics);
+    }
+
+    /** A regression model's outputs: 1, or as many as have their own metrics (pearson_0, pearson_1...). */
+    public int outputs() {
+        int k = 0;
+        while (metrics.containsKey("pearson_" + k)) k++;
+        return Math.max(k, 1);
+    }
+
+    /** Pearson, Spearman and MSE of one output of a regression model with several, as {@link #describe} prints the mean. */
+    public String describeOutput(int j) {
+        return String.format("Pearson %.4f, Spearman %.4f, MSE %.4f", metrics.get("pearson_" + j), metrics.get("spearman_" + j), metrics.get("mse_" + j));
     }
 
     public String describe() {
         return switch (problem) {
             case SINGLE_LABEL -> String.format("accuracy %.2f%%, macro-F1 %.2f%%, loss %.4f over %,d", 100 * accuracy, 100 * macroF1, loss, scored);
-            case REGRESSION -> String.format("Pearson %.4f, Spearman %.4f, MSE %.4f over %,d", metrics.get("pearson"), metrics.get("spearman"),
-                    metrics.get("mse"), scored);
+            case REGRESSION -> String.format("%sPearson %.4f, Spearman %.4f, MSE %.4f over %,d", outputs() > 1 ? "mean of " + outputs() + " outputs: " : "",
+                    metrics.get("pearson"), metrics.get("spearman"), metrics.get("mse"), scored);
             case MULTI_LABEL -> String.format("micro-F1 %.2f%%, macro-F1 %.2f%%, exact match %.2f%%, loss %.4f over %,d",
                     100 * metrics.get("micro_f1"), 100 * metrics.get("macro_f1"), 100 * metrics.get("exact_match"), loss, scored);
         };

@@ -39,8 +39,16 @@ public final class Predictor {
     /** The most probable label and every label's probability (in label-id order). */
     public record Label(String label, List<String> labels, double[] probabilities, boolean truncated) {}
 
-    /** A regression model's score: its raw output, as HF's pipeline gives it with function_to_apply="none". */
-    public record Score(double score, boolean truncated) {}
+    /**
+     * A regression model's scores, one per output (named in outputs): its raw outputs, as HF's pipeline gives them with
+     * function_to_apply="none".
+     */
+    public record Score(double[] scores, List<String> outputs, boolean truncated) {
+        /** The first output's score: the score of a model with one output. */
+        public double score() {
+            return scores[0];
+        }
+    }
 
     /** A multi-label model's labels whose sigmoid probability is above 0.5 (in label order), and every label's probability. */
     public record LabelSet(List<String> chosen, List<String> labels, double[] probabilities, boolean truncated) {}
@@ -77,14 +85,18 @@ public final class Predictor {
         return out;
     }
 
-    /** A regression model's score of each example, in order, from one pass of the model. */
+    /** A regression model's scores of each example, in order, from one pass of the model. */
     public List<Score> score(List<TextExample> examples) {
         require(ProblemType.REGRESSION);
         boolean[] truncated = new boolean[examples.size()];
         float[] logits = logits(encode(examples, truncated));
         int l = m.labels().size();
         List<Score> out = new ArrayList<>(examples.size());
-        for (int i = 0; i < examples.size(); i++) out.add(new Score(logits[i * l], truncated[i])); // the first output
+        for (int i = 0; i < examples.size(); i++) {
+            double[] scores = new double[l];
+            for (int j = 0; j < l; j++) scores[j] = logits[i * l + j];
+            out.add(new Score(scores, m.labels().names(), truncated[i]));
+        }
         return out;
     }
 

@@ -12,8 +12,8 @@ import jtrain.transformer.ProblemType;
 
 /**
  * Evaluates a regression or multi-label sequence model (examples with float targets) without gradients, dropout off:
- * regression by MSE, Pearson and Spearman of the score (the raw output); multi-label by micro/macro F1 and exact
- * match of the labels whose sigmoid probability is above 0.5.
+ * regression by MSE, Pearson and Spearman of the scores (the raw outputs; with several outputs, each output's and
+ * their mean); multi-label by micro/macro F1 and exact match of the labels whose sigmoid probability is above 0.5.
  */
 final class ScoreEvaluator {
     private ScoreEvaluator() {}
@@ -40,20 +40,34 @@ final class ScoreEvaluator {
         } finally {
             model.train(wasTraining);
         }
-        Map<String, Double> metrics = problem == ProblemType.REGRESSION ? regression(examples, outputs) : multiLabel(examples, outputs, width);
+        Map<String, Double> metrics = problem == ProblemType.REGRESSION ? regression(examples, outputs, width) : multiLabel(examples, outputs, width);
         return EvalResult.ofScores(problem, lossSum / n, n, metrics);
     }
 
-    private static Map<String, Double> regression(List<TaskExample> examples, float[] outputs) {
-        double[] gold = new double[examples.size()], predicted = new double[examples.size()];
-        for (int i = 0; i < gold.length; i++) {
-            gold[i] = examples.get(i).targets()[0];
-            predicted[i] = outputs[i];
+    /**
+     * Pearson, Spearman and MSE of the outputs against the gold numbers. With K > 1 outputs, those three are the mean
+     * over the outputs (the MSE's mean is the MSE over all B × K numbers, as the loss) and each output's follow as
+     * pearson_0, spearman_0, mse_0, pearson_1... (in that order, which {@link EvalResult#fromMap} reads back).
+     */
+    private static Map<String, Double> regression(List<TaskExample> examples, float[] outputs, int width) {
+        Map<String, Double> perOutput = new LinkedHashMap<>();
+        double[] mean = new double[3];
+        for (int j = 0; j < width; j++) {
+            double[] gold = new double[examples.size()], predicted = new double[examples.size()];
+            for (int i = 0; i < gold.length; i++) {
+                gold[i] = examples.get(i).targets()[j];
+                predicted[i] = outputs[i * width + j];
+            }
+            double[] scores = {RegressionMetrics.pearson(gold, predicted), RegressionMetrics.spearman(gold, predicted),
+                    RegressionMetrics.mse(gold, predicted)};
+            for (int m = 0; m < 3; m++) {
+                mean[m] += scores[m] / width;
+                perOutput.put(EvalResult.REGRESSION_METRICS.get(m) + "_" + j, scores[m]);
+            }
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("pearson", RegressionMetrics.pearson(gold, predicted));
-        m.put("spearman", RegressionMetrics.spearman(gold, predicted));
-        m.put("mse", RegressionMetrics.mse(gold, predicted));
+        for (int i = 0; i < 3; i++) m.put(EvalResult.REGRESSION_METRICS.get(i), mean[i]);
+        if (width > 1) m.putAll(perOutput);
         return m;
     }
 

@@ -38,6 +38,14 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
 
     /** problem: how the labels of "seq" files are read (a regression .tsv may name its column "score"; see {@link LabelField}). */
     public static TaskData load(String task, DataCache cache, Files files, long splitSeed, ProblemType problem) {
+        return load(task, cache, files, splitSeed, problem, 0);
+    }
+
+    /**
+     * outputs: for regression "seq" files, the numbers every example must give (a saved model's outputs), or 0 for as
+     * many as the first training example gives (see {@link RegressionFiles}).
+     */
+    public static TaskData load(String task, DataCache cache, Files files, long splitSeed, ProblemType problem, int outputs) {
         LabelField labelField = switch (problem) {
             case SINGLE_LABEL -> LabelField.ONE;
             case REGRESSION -> LabelField.SCORE;
@@ -47,7 +55,8 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
             case "pos" -> ofTagged(task, Splits.partition(brown(cache).taggedSentences(), TaggedSentence::docId, splitSeed));
             case "genre" -> ofTexts(task, Splits.partition(brown(cache).genrePassages(Brown.DEFAULT_PASSAGE_SENTENCES), TextExample::docId, splitSeed));
             case "spam" -> ofTexts(task, Splits.partition(SpamAssassin.examples(SpamAssassin.deduplicated(SpamAssassin.load(cache))), TextExample::docId, splitSeed));
-            case "seq" -> ofTexts(task, userSplits(files, file -> UserData.labelledExamples(file, labelField)));
+            case "seq" -> ofTexts(task, problem == ProblemType.REGRESSION ? RegressionFiles.read(files, outputs)
+                    : userSplits(files, file -> UserData.labelledExamples(file, labelField)));
             case "tok" -> ofTagged(task, userSplits(files, UserData::tagged));
             default -> throw new IllegalArgumentException("unknown task '" + task + "' (expected " + String.join(", ", TASKS) + ")");
         };
@@ -85,12 +94,19 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
 
     /**
      * The outputs of a sequence model for a problem type: single-label, {@link #labelVocab()}; regression, one output
-     * named LABEL_0 (as HF names it); multi-label, every label of the training examples, sorted (at least one).
+     * per number of the first training example, named LABEL_0, LABEL_1... as HF names them; multi-label, every label of
+     * the training examples, sorted (at least one).
      */
     public LabelVocab labelVocab(ProblemType problem) {
         if (problem == ProblemType.SINGLE_LABEL) return labelVocab();
         if (kind != TaskKind.SEQUENCE) throw new IllegalArgumentException(problem.hfName + " is for sequence tasks; task " + task + " tags tokens");
-        if (problem == ProblemType.REGRESSION) return new LabelVocab(List.of("LABEL_0"));
+        if (problem == ProblemType.REGRESSION) {
+            if (texts.get(Split.TRAIN).isEmpty()) throw new DataException(task + " training data: no examples");
+            int outputs = texts.get(Split.TRAIN).getFirst().scores().length;
+            List<String> names = new ArrayList<>(outputs);
+            for (int i = 0; i < outputs; i++) names.add("LABEL_" + i);
+            return new LabelVocab(names);
+        }
         java.util.TreeSet<String> names = new java.util.TreeSet<>();
         for (TextExample e : texts.get(Split.TRAIN)) {
             if (!e.hasLabel()) throw new DataException(e.docId() + ": an example has no label (training data must be labelled)");
@@ -156,7 +172,7 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
         return Brown.load(cache);
     }
 
-    private static <T> Map<Split, List<T>> userSplits(Files files, Function<Path, List<T>> reader) {
+    static <T> Map<Split, List<T>> userSplits(Files files, Function<Path, List<T>> reader) {
         if (files == null) throw new DataException("tasks seq and tok need --train FILE and --dev FILE");
         Map<Split, List<T>> m = new EnumMap<>(Split.class);
         m.put(Split.TRAIN, files.train() == null ? List.of() : reader.apply(files.train()));

@@ -111,17 +111,18 @@ public final class TaskEncoder {
         return new EncodedSet(out, truncated, lostWords);
     }
 
-    /** A regression example's score, or a multi-label example's 0/1 per label; bad labels name the example. */
+    /**
+     * A regression example's numbers (one per output), or a multi-label example's 0/1 per label; bad labels, and a
+     * regression example with another count of numbers than the model has outputs, name the example.
+     */
     static float[] targets(TextExample e, LabelVocab labels, ProblemType problem) {
         if (problem == ProblemType.REGRESSION) {
-            if (e.labelList() != null) throw new DataException(e.docId() + ": a regression label is one number, got the list " + e.labelList());
-            try {
-                float score = Float.parseFloat(e.label().strip());
-                if (Float.isFinite(score)) return new float[] {score};
-            } catch (NumberFormatException ignored) {
-                // reported below
+            float[] scores = e.scores();
+            if (scores.length != labels.size()) {
+                throw new DataException(e.docId() + ": " + scores.length + (scores.length == 1 ? " score" : " scores") + ", but the model has "
+                        + labels.size() + (labels.size() == 1 ? " output" : " outputs"));
             }
-            throw new DataException(e.docId() + ": label '" + e.label() + "' is not a number (--problem regression reads a score)");
+            return scores;
         }
         float[] multiHot = new float[labels.size()];
         for (String name : e.multiLabels()) multiHot[labels.id(name, e.docId())] = 1;

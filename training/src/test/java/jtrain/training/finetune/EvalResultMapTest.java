@@ -49,6 +49,18 @@ class EvalResultMapTest {
     }
 
     @Test
+    void aRegressionResultWithSeveralOutputsReadsBackEachOutputsMetricsInOrder() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        String[] names = {"pearson", "spearman", "mse", "pearson_0", "spearman_0", "mse_0", "pearson_1", "spearman_1", "mse_1"};
+        for (int i = 0; i < names.length; i++) metrics.put(names[i], i == 6 ? Double.NaN : 0.125 * (i + 1));
+        EvalResult r = EvalResult.ofScores(ProblemType.REGRESSION, 0.75, 4, metrics);
+        EvalResult back = roundTrip(r, ProblemType.REGRESSION);
+        assertEquals(List.of(names), List.copyOf(back.metrics().keySet()), "a resumed run writes results.json as an uninterrupted one");
+        assertEquals(Json.write(r.toMap("dev")), Json.write(back.toMap("dev")));
+        assertEquals(2, back.outputs());
+    }
+
+    @Test
     void aFieldMissingForTheProblemTypeIsNamed() {
         EvalResult single = new EvalResult(0.5, 0.75, 0.625, 8, null, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> roundTrip(single, ProblemType.REGRESSION));

@@ -50,7 +50,6 @@ class ProblemLabelsTest {
 
         LabelVocab labels = seq(fromJson).labelVocab(ProblemType.MULTI_LABEL);
         assertEquals(List.of("sea", "weather"), labels.names(), "sorted, as single-label vocabularies");
-        assertEquals(List.of("LABEL_0"), seq(fromJson).labelVocab(ProblemType.REGRESSION).names());
 
         DataException single = assertThrows(DataException.class, () -> seq(fromJson).labelVocab());
         assertEquals("a.jsonl:1: \"label\" is a list; fine-tune with --problem multi_label to give an example several labels", single.getMessage());
@@ -62,6 +61,7 @@ class ProblemLabelsTest {
     @Test
     void regressionTargetsAreTheNumbersAndMultiLabelTargetsAreMultiHot() {
         List<TextExample> scored = List.of(new TextExample("a:1", "x", null, "3.8"), new TextExample("a:2", "y", null, "4"));
+        assertEquals(List.of("LABEL_0"), seq(scored).labelVocab(ProblemType.REGRESSION).names(), "one number: one output, named as HF names it");
         float[][] targets = targets(scored, new LabelVocab(List.of("LABEL_0")), ProblemType.REGRESSION);
         assertArrayEquals(new float[] {3.8f}, targets[0]);
         assertArrayEquals(new float[] {4f}, targets[1]);
@@ -74,7 +74,7 @@ class ProblemLabelsTest {
 
         DataException word = assertThrows(DataException.class,
                 () -> targets(List.of(new TextExample("c:3", "x", null, "high")), new LabelVocab(List.of("LABEL_0")), ProblemType.REGRESSION));
-        assertEquals("c:3: label 'high' is not a number (--problem regression reads a score)", word.getMessage());
+        assertEquals("c:3: label 'high' is not a number (--problem regression reads a score, or several separated by commas)", word.getMessage());
         DataException unseen = assertThrows(DataException.class,
                 () -> targets(List.of(new TextExample("d:1", "x", null, "sky")), new LabelVocab(List.of("sea")), ProblemType.MULTI_LABEL));
         assertTrue(unseen.getMessage().startsWith("d:1: label 'sky' does not occur in the training data"), unseen.getMessage());
@@ -92,10 +92,11 @@ class ProblemLabelsTest {
         Path csv = Files.writeString(tmp.resolve("e.csv"), "text,label\n\"storm, at sea\",\"weather,sea\"\ncalm,\n");
         assertEquals(List.of(), UserData.labelledExamples(csv, LabelField.SET).get(1).multiLabels(), "the same in a .csv");
 
-        for (LabelField oneLabel : List.of(LabelField.ONE, LabelField.SCORE)) {
-            DataException empty = assertThrows(DataException.class, () -> UserData.labelledExamples(tsv, oneLabel));
-            assertEquals(tsv + ":3: empty label", empty.getMessage(), "a single-label or regression row needs its label");
-        }
+        DataException empty = assertThrows(DataException.class, () -> UserData.labelledExamples(tsv, LabelField.ONE));
+        assertEquals(tsv + ":3: empty label", empty.getMessage(), "a single-label row needs its label");
+        Path scores = Files.writeString(tmp.resolve("s.tsv"), "sentence\tlabel\nstorm at sea\t4.5\na calm day\t\n");
+        DataException noScore = assertThrows(DataException.class, () -> UserData.labelledExamples(scores, LabelField.SCORE));
+        assertEquals(scores + ":3: empty label", noScore.getMessage(), "a regression row needs its numbers");
     }
 
     @Test
