@@ -22,6 +22,7 @@ import jtrain.training.finetune.TaskData;
 import jtrain.training.finetune.TaskEncoder;
 import jtrain.training.finetune.TaskEvaluator;
 import jtrain.training.finetune.TaskModels;
+import jtrain.transformer.ProblemType;
 
 /** {@code ./trainer eval}: scores a fine-tuned folder on a task's dev or test split (a masked-LM folder: {@link MlmEvalCommand}). */
 public final class EvalCommand {
@@ -30,7 +31,8 @@ public final class EvalCommand {
                      [--dev FILE | --test FILE (for seq/tok)] [--max-len 128] [--split-seed 42] [--cache DIR]
                      [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
               Prints accuracy, macro-F1 and loss (tagging: over words, scored on their first sub-token); a regression
-              model (see predict) Pearson, Spearman and MSE of its score against numeric labels; a multi-label model
+              model (see predict) Pearson, Spearman and MSE of its score against numeric labels (with several
+              outputs: their mean, then each output's; --json adds pearson_0, spearman_0, mse_0, ...); a multi-label model
               micro-F1, macro-F1 and exact match of the labels above 0.5, and its loss (labels read as finetune
               --problem multi_label reads them).
                    ./trainer eval --model DIR --task mlm --data default|FILE... [--max-len N] [--seed S] [--whole-word]
@@ -86,7 +88,7 @@ public final class EvalCommand {
             };
             TaskModels.Loaded m = TaskModels.load(dir);
             TaskData data = TaskData.load(task, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))),
-                    FinetuneCommand.userFiles(a), a.integer("--split-seed", (int) Splits.DEFAULT_SEED), m.problem());
+                    FinetuneCommand.userFiles(a), a.integer("--split-seed", (int) Splits.DEFAULT_SEED), m.problem(), m.labels().size());
             if (data.kind() != m.kind())
                 throw new IllegalArgumentException(dir + " is a " + m.kind().architecture + " model; task " + task + " needs " + data.kind().architecture);
             if (data.size(split) == 0) throw new DataException(task + ": the " + split.lower() + " split is empty (--" + split.lower() + " FILE)");
@@ -110,6 +112,8 @@ public final class EvalCommand {
                 out.println(Json.write(j));
             } else {
                 out.printf("%s %s: %s%n", task, split.lower(), r.describe());
+                if (r.problem() == ProblemType.REGRESSION && r.outputs() > 1)
+                    for (int i = 0; i < r.outputs(); i++) out.printf("  %s: %s%n", m.labels().name(i), r.describeOutput(i));
                 if (enc.truncated() > 0) out.printf("(%d of %d examples truncated to %d tokens)%n", enc.truncated(), enc.size(), maxLen);
             }
             return 0;

@@ -53,9 +53,10 @@ public final class FinetuneCommand {
               --aux-mlm-weight W: add W x masked-LM loss on unlabeled text (the task's training text, or
                 --aux-mlm-text FILE: .txt paragraphs, or the text of .jsonl/.tsv/.csv/.conll; give pretraining
                 text for "rehearsal").
-              --problem regression: the label is a number (a score; a .tsv/.csv column "label", or "score" as in
-                GLUE STS-B), the model has one output trained with mean squared error; dev metrics pearson (the
-                default --metric), spearman, mse. --problem multi_label: an example has any number of labels, a
+              --problem regression: the label is a number (a score; JSONL "label" or "score", a .tsv/.csv column
+                "label", or "score" as in GLUE STS-B), or K numbers for K outputs (a JSONL list [0.5, 2], or "0.5,2"
+                in a .tsv/.csv field), the same K in every example; mean squared error over all outputs; dev
+                metrics pearson (the default --metric), spearman, mse (with K > 1 each the mean over the outputs). --problem multi_label: an example has any number of labels, a
                 JSONL list ("label": ["a", "b"], [] for none) or comma-separated in a .tsv/.csv label field ("a,b",
                 empty for none); one output per label, binary cross-entropy; a label is predicted when its sigmoid
                 probability is above 0.5; dev metrics micro_f1 (the default), macro_f1, exact_match.

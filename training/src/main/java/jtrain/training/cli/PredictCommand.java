@@ -29,7 +29,8 @@ public final class PredictCommand {
               Sequence classifiers print the label and the probability of each label; token classifiers print
               one tag per word (words are separated by spaces). A regression model (one output, or problem_type
               "regression" in its config.json: cross-encoder rerankers, STS-B) prints its score, the raw output,
-              as HF's pipeline gives it with function_to_apply="none" (no sigmoid); a multi-label
+              as HF's pipeline gives it with function_to_apply="none" (no sigmoid); with several outputs, each
+              output's name and score (--json: "scores", a list in output order); a multi-label
               model (problem_type "multi_label_classification") prints the labels whose sigmoid probability is
               above 0.5, then every label's probability (* marks those chosen).
               --input FILE predicts every record of a file, --batch records at a time, and writes JSON Lines in the
@@ -143,10 +144,14 @@ public final class PredictCommand {
         };
     }
 
-    /** What --json prints for a regression model: the score (the raw output), whether the text was cut. */
+    /**
+     * What --json prints for a regression model: the score (the raw output), or with several outputs the list of their
+     * scores in output order (as a training file lists them), and whether the text was cut.
+     */
     static Map<String, Object> scoreJson(Predictor.Score s) {
         Map<String, Object> j = new LinkedHashMap<>();
-        j.put("score", s.score());
+        if (s.scores().length == 1) j.put("score", s.score());
+        else j.put("scores", java.util.Arrays.stream(s.scores()).boxed().toList());
         j.put("truncated", s.truncated());
         return j;
     }
@@ -192,7 +197,8 @@ public final class PredictCommand {
             out.println(Json.write(scoreJson(s)));
             return;
         }
-        out.printf("%.6f%n", s.score());
+        if (s.scores().length == 1) out.printf("%.6f%n", s.score());
+        else for (int i = 0; i < s.scores().length; i++) out.printf("%-20s %.6f%n", s.outputs().get(i), s.scores()[i]);
         if (s.truncated()) out.println("(the text was cut to " + maxLen + " tokens)");
     }
 

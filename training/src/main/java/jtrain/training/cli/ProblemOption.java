@@ -54,10 +54,10 @@ final class ProblemOption {
         return given;
     }
 
-    /** The model's outputs, for the log: "1 output (a score)", "N labels, any number per example" or "N labels". */
+    /** The model's outputs, for the log: "1 output (a score)", "K outputs (a score each)", "N labels, any number per example" or "N labels". */
     static String describeOutputs(ProblemType problem, int labels) {
         return switch (problem) {
-            case REGRESSION -> "1 output (a score)";
+            case REGRESSION -> labels == 1 ? "1 output (a score)" : labels + " outputs (a score each)";
             case MULTI_LABEL -> labels + (labels == 1 ? " label" : " labels") + ", any number per example";
             case SINGLE_LABEL -> labels + (labels == 1 ? " label" : " labels");
         };

@@ -181,7 +181,7 @@ class ProblemTypesCommandTest {
         Path words = Files.write(tmp.resolve("words.jsonl"), List.of("{\"text\": \"the whale\", \"label\": \"high\"}"));
         List<String> reg = common(tmp.resolve("words"));
         reg.addAll(List.of("--problem", "regression", "--train", words.toString(), "--dev", words.toString(), "--steps", "1"));
-        assertError(finetune(reg.toArray(String[]::new)), "words.jsonl:1: label 'high' is not a number (--problem regression reads a score)");
+        assertError(finetune(reg.toArray(String[]::new)), "words.jsonl:1: \"label\" must be a number or a list of numbers (--problem regression), got \"high\"");
 
         List<String> metric = common(tmp.resolve("metric"));
         metric.addAll(List.of("--problem", "regression", "--metric", "accuracy", "--train", words.toString(), "--dev", words.toString()));

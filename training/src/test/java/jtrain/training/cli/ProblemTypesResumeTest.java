@@ -42,12 +42,17 @@ class ProblemTypesResumeTest {
     @BeforeAll
     void tokenizer(@TempDir Path dir) throws IOException {
         tmp = dir;
+        tokenizer = seaLandTokenizer(tmp.resolve("tokenizer"));
+    }
+
+    /** A WordPiece tokenizer of the sea and land sentences, saved in dir (for --scratch --tokenizer dir). */
+    static Path seaLandTokenizer(Path dir) throws IOException {
         Rng r = new Rng(5);
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 40; i++) texts.add(ProblemTypesCommandTest.draw(r).text());
         for (int i = 0; i < 10; i++) texts.add(SeaLand.sentence(r::nextInt, i % 2 == 0 ? SeaLand.SEA : SeaLand.LAND));
-        tokenizer = tmp.resolve("tokenizer");
-        TokenizerFiles.save(new WordPieceTrainer().vocabSize(80).minFrequency(1).train(texts), tokenizer);
+        TokenizerFiles.save(new WordPieceTrainer().vocabSize(80).minFrequency(1).train(texts), dir);
+        return dir;
     }
 
     /** JSONL lines {"text", "label": label(sentence)} of n sentences drawn with this seed. */
@@ -63,9 +68,14 @@ class ProblemTypesResumeTest {
 
     /** 16 steps of 8 examples, a dev evaluation and a checkpoint every 4. */
     String[] run(Path out, String problem, Function<ProblemTypesCommandTest.Drawn, Object> label, String... extra) throws IOException {
+        return run(out, problem, problem, label, extra);
+    }
+
+    /** As above, the data files named after name. */
+    String[] run(Path out, String problem, String name, Function<ProblemTypesCommandTest.Drawn, Object> label, String... extra) throws IOException {
         List<String> a = new ArrayList<>(List.of("--task", "seq", "--problem", problem, "--scratch", "--tokenizer", tokenizer.toString(),
-                "--model", "1,32,2,64", "--train", file(problem + "-train.jsonl", 40, 1, label).toString(),
-                "--dev", file(problem + "-dev.jsonl", 16, 2, label).toString(), "--test", file(problem + "-test.jsonl", 16, 3, label).toString(),
+                "--model", "1,32,2,64", "--train", file(name + "-train.jsonl", 40, 1, label).toString(),
+                "--dev", file(name + "-dev.jsonl", 16, 2, label).toString(), "--test", file(name + "-test.jsonl", 16, 3, label).toString(),
                 "--max-len", "16", "--batch", "8", "--steps", "16", "--eval-every", "4", "--save-every", "4", "--lr", "1e-2",
                 "--patience", "0", "--out", out.toString()));
         a.addAll(List.of(extra));
@@ -74,9 +84,15 @@ class ProblemTypesResumeTest {
 
     void assertStoppedAndResumedMatchesWhole(String problem, Function<ProblemTypesCommandTest.Drawn, Object> label, String metric)
             throws IOException {
-        Path whole = tmp.resolve(problem + "-whole"), split = tmp.resolve(problem + "-split");
-        assertSucceeds(finetune(run(whole, problem, label)));
-        assertSucceeds(finetune(run(split, problem, label, "--stop-after", "6")));
+        assertStoppedAndResumedMatchesWhole(problem, problem, label, metric);
+    }
+
+    /** name: of the run folders and data files, so that two runs of one problem type do not meet. */
+    void assertStoppedAndResumedMatchesWhole(String problem, String name, Function<ProblemTypesCommandTest.Drawn, Object> label, String metric)
+            throws IOException {
+        Path whole = tmp.resolve(name + "-whole"), split = tmp.resolve(name + "-split");
+        assertSucceeds(finetune(run(whole, problem, name, label)));
+        assertSucceeds(finetune(run(split, problem, name, label, "--stop-after", "6")));
         assertSucceeds(finetune("--out", split.toString(), "--resume"));
         assertSameRun(whole, split);
         Map<String, Object> results = results(whole);
@@ -87,6 +103,24 @@ class ProblemTypesResumeTest {
     @Test
     void aRegressionRunStoppedAndResumedMatchesAnUninterruptedOne() throws IOException {
         assertStoppedAndResumedMatchesWhole("regression", ProblemTypesCommandTest.Drawn::score, "pearson");
+    }
+
+    @Test
+    void aRegressionRunWithTwoOutputsStoppedAndResumedMatchesAnUninterruptedOne() throws IOException {
+        // "label": [sea score, verb score]: the checkpoint's dev evaluations carry each output's metrics too.
+        assertStoppedAndResumedMatchesWhole("regression", "regression2", d -> List.of(d.score(), d.verb().equals("loves") ? 3.0 : -1.0),
+                "pearson_1");
+        Path whole = tmp.resolve("regression2-whole"), split = tmp.resolve("regression2-split");
+        assertEquals(List.of("LABEL_0", "LABEL_1"), results(whole).get("labels"));
+        // The split run read its step-4 evaluation back from the checkpoint, with each output's metrics.
+        List<?> evaluations = devEvaluations(whole);
+        assertEquals(evaluations, devEvaluations(split));
+        assertTrue(((Map<?, ?>) evaluations.getFirst()).containsKey("dev_mse_1"), evaluations.toString());
+    }
+
+    /** The dev evaluations the last checkpoint of a run records. */
+    static List<?> devEvaluations(Path run) throws IOException {
+        return (List<?>) Json.readObject(run.resolve("checkpoints/step-16/trainer_state.json")).get("dev_evaluations");
     }
 
     @Test
