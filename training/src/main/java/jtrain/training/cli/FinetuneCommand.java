@@ -56,10 +56,11 @@ public final class FinetuneCommand {
               --problem regression: the label is a number (a score; JSONL "label" or "score", a .tsv/.csv column
                 "label", or "score" as in GLUE STS-B), or K numbers for K outputs (a JSONL list [0.5, 2], or "0.5,2"
                 in a .tsv/.csv field), the same K in every example; mean squared error over all outputs; dev
-                metrics pearson (the default --metric), spearman, mse (with K > 1 each the mean over the outputs). --problem multi_label: an example has any number of labels, a
-                JSONL list ("label": ["a", "b"], [] for none) or comma-separated in a .tsv/.csv label field ("a,b",
-                empty for none); one output per label, binary cross-entropy; a label is predicted when its sigmoid
-                probability is above 0.5; dev metrics micro_f1 (the default), macro_f1, exact_match.
+                metrics pearson (the default --metric), spearman, mse (with K > 1 each the mean over the outputs).
+              --problem multi_label: an example has any number of labels, a JSONL list ("label": ["a", "b"], []
+                for none) or comma-separated in a .tsv/.csv label field ("a,b", empty for none); one output per
+                label, binary cross-entropy; a label is predicted when its sigmoid probability is above 0.5; dev
+                metrics micro_f1 (the default), macro_f1, exact_match.
               --save-every N, --keep K: a checkpoint every N steps (and when training ends), the newest K kept.
               --resume: continue DIR from its latest checkpoint, exactly as if never stopped (the options are
                 DIR/run_config.json's; one given again must agree, except --save-every, --keep, --cache, --device

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +152,7 @@ public final class PredictCommand {
     static Map<String, Object> scoreJson(Predictor.Score s) {
         Map<String, Object> j = new LinkedHashMap<>();
         if (s.scores().length == 1) j.put("score", s.score());
-        else j.put("scores", java.util.Arrays.stream(s.scores()).boxed().toList());
+        else j.put("scores", Arrays.stream(s.scores()).boxed().toList());
         j.put("truncated", s.truncated());
         return j;
     }

@@ -99,7 +99,7 @@ public final class JsonlFormat {
         return new TextExample(docId, text, textB, label, values);
     }
 
-    /** A JSON number or string as text (a number as the label of other problems keeps it), else null. */
+    /** A JSON string, or a number written as a label of another problem type is (1, 2.5, 1.0E-5); null for anything else. */
     private static String numberText(Object v) {
         return v instanceof String || v instanceof Long || v instanceof Double ? v.toString() : null;
     }
