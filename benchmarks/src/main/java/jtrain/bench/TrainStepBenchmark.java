@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import jtrain.training.bench.TrainStepBench;
+import jtrain.transformer.Activation;
 import jtrain.training.pretrain.PretrainConfig;
 
 /**
@@ -33,12 +34,17 @@ public class TrainStepBenchmark {
     @Param({"tiny"})
     public String model;
 
+    /** hidden_act, any name Activation accepts. */
+    @Param({"gelu"})
+    public String act;
+
     private TrainStepBench.Session session;
 
     @Setup
     public void setup() {
         int[] s = PretrainConfig.modelShape(model);
-        session = new TrainStepBench.Session(new TrainStepBench.Options(s[0], s[1], s[2], s[3], 8192, 32, 128, 0, 1, false, false));
+        session = new TrainStepBench.Session(new TrainStepBench.Options(s[0], s[1], s[2], s[3],
+                Activation.fromHfName(act, "-p act"), 8192, 32, 128, 0, 1, false, false));
     }
 
     @Benchmark

@@ -12,6 +12,7 @@ import jtrain.engine.backend.Backends;
 import jtrain.engine.backend.ProfilingBackend;
 import jtrain.engine.optim.AdamW;
 import jtrain.engine.optim.ParamGroup;
+import jtrain.transformer.Activation;
 import jtrain.transformer.BertConfig;
 import jtrain.transformer.BertForMaskedLM;
 
@@ -23,7 +24,8 @@ import jtrain.transformer.BertForMaskedLM;
  * at the labelled ones (our pretraining's loss).
  */
 public final class TrainStepBench {
-    public record Options(int layers, int hidden, int heads, int intermediate, int vocab, int batch, int seq,
+    /** act: the feed-forward block's and MLM head's activation (config.json's hidden_act). */
+    public record Options(int layers, int hidden, int heads, int intermediate, Activation act, int vocab, int batch, int seq,
                           int warmup, int steps, boolean sparse, boolean profile) {}
 
     /**
@@ -50,7 +52,7 @@ public final class TrainStepBench {
 
         public Session(Options o) {
             BertConfig config = BertConfig.of(o.vocab(), o.layers(), o.hidden(), o.heads(), o.intermediate())
-                    .withMaxPositions(Math.max(512, o.seq()));
+                    .withMaxPositions(Math.max(512, o.seq())).withHiddenAct(o.act());
             model = new BertForMaskedLM(config, new Rng(0), new Rng(1));
             model.train(true);
             opt = AdamW.withGroups(ParamGroup.decayMatricesOnly(model.parameters(), 0.01), 1e-4, 0.9, 0.999, 1e-8);

@@ -13,12 +13,14 @@ import jtrain.cuda.BertStepBench;
 import jtrain.cuda.Devices;
 import jtrain.training.bench.TrainStepBench;
 import jtrain.training.pretrain.PretrainConfig;
+import jtrain.transformer.Activation;
 
 /** {@code ./trainer bench}: throughput of full masked-LM training steps, with a per-primitive time breakdown. */
 public final class BenchCommand {
     static final String USAGE = """
             usage: ./trainer bench [--model tiny|mini|small|base|L,H,A,I] [options]
               --model M          encoder shape [mini]           --vocab V  vocabulary [8192]
+              --act NAME         hidden_act, any config.json name (gelu, gelu_new, quick_gelu, silu, ...) [gelu]
               --batch B [32]     --seq T [128]                  --steps N  timed steps [5]   --warmup N [2]
               --device cpu|cuda [cpu]                           --precision fp32|tf32|bf16 [fp32]
               --sparse           logits only at the labelled 15% (our pretraining loss); default: every position,
@@ -44,6 +46,7 @@ public final class BenchCommand {
 
     private static int bench(String[] args, PrintStream out) {
         String model = "mini", device = "cpu", precision = "fp32";
+        Activation act = Activation.GELU;
         int vocab = 8192, batch = 32, seq = 128, steps = 5, warmup = 2;
         boolean json = false, sparse = false, profile = true;
         CliArgs a = new CliArgs(args);
@@ -55,6 +58,7 @@ public final class BenchCommand {
                     return 0;
                 }
                 case "--model" -> model = a.value(o);
+                case "--act" -> act = Activation.fromHfName(a.value(o), "--act");
                 case "--vocab" -> vocab = CliArgs.integer(o, a.value(o));
                 case "--batch" -> batch = CliArgs.integer(o, a.value(o));
                 case "--seq" -> seq = CliArgs.integer(o, a.value(o));
@@ -73,14 +77,14 @@ public final class BenchCommand {
             // The GPU step benchmark (jtrain.cuda.BertStepBench) prints one JSON line per precision.
             BertStepBench.main(new String[] {"--model", model, "--vocab", String.valueOf(vocab), "--batch", String.valueOf(batch),
                     "--seq", String.valueOf(seq), "--steps", String.valueOf(steps), "--warmup", String.valueOf(warmup),
-                    "--modes", precision, "--loss", sparse ? "sparse" : "full"});
+                    "--modes", precision, "--loss", sparse ? "sparse" : "full", "--act", act.hfName()});
             return 0;
         }
         if (vocab < 6 || batch < 1 || seq < 1 || steps < 1 || warmup < 0) {
             throw new IllegalArgumentException("need --vocab >= 6, --batch, --seq, --steps >= 1 and --warmup >= 0");
         }
         int[] s = PretrainConfig.modelShape(model);
-        var r = TrainStepBench.run(new TrainStepBench.Options(s[0], s[1], s[2], s[3], vocab, batch, seq, warmup, steps, sparse, profile));
+        var r = TrainStepBench.run(new TrainStepBench.Options(s[0], s[1], s[2], s[3], act, vocab, batch, seq, warmup, steps, sparse, profile));
         out.print(json ? Json.write(toJson(model, r)) + "\n" : text(model, r));
         return 0;
     }
@@ -102,8 +106,8 @@ public final class BenchCommand {
     private static String text(String model, TrainStepBench.Result r) {
         var o = r.options();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "BERT %s (%d layers, hidden %d, %d heads, FFN %d; %,d parameters), vocab %d, batch %d x seq %d%n",
-                model, o.layers(), o.hidden(), o.heads(), o.intermediate(), r.parameters(), o.vocab(), o.batch(), o.seq()));
+        sb.append(String.format(Locale.ROOT, "BERT %s (%d layers, hidden %d, %d heads, FFN %d, %s; %,d parameters), vocab %d, batch %d x seq %d%n",
+                model, o.layers(), o.hidden(), o.heads(), o.intermediate(), o.act().hfName(), r.parameters(), o.vocab(), o.batch(), o.seq()));
         sb.append(String.format(Locale.ROOT, "cpu, %s backend, %d threads, fp32; MLM loss on %s; %d warm-up + %d timed steps%n",
                 r.backend(), r.threads(), o.sparse() ? "labelled positions only (sparse)" : "logits at every position", o.warmup(), o.steps()));
         sb.append(String.format(Locale.ROOT, "tokens/s    %,.0f%n", r.tokensPerS()));
@@ -129,6 +133,7 @@ public final class BenchCommand {
         j.put("hidden", o.hidden());
         j.put("heads", o.heads());
         j.put("intermediate", o.intermediate());
+        j.put("hidden_act", o.act().hfName());
         j.put("vocab", o.vocab());
         j.put("batch", o.batch());
         j.put("seq", o.seq());

@@ -12,7 +12,7 @@ import java.util.Map;
 import jtrain.engine.io.Json;
 import org.junit.jupiter.api.Test;
 
-/** ./trainer bench on a very small model: the JSON keys, a breakdown that adds up, clear errors for GPU options. */
+/** ./trainer bench on a very small model: the JSON keys, a breakdown that adds up, --act, clear errors for bad options. */
 class BenchCommandTest {
     final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
 
@@ -30,6 +30,7 @@ class BenchCommandTest {
             assertTrue(((Number) j.get(key)).doubleValue() > 0, key + " in " + j);
         }
         assertEquals("all", j.get("loss_positions"));
+        assertEquals("gelu", j.get("hidden_act"), "BERT's activation unless --act says otherwise");
         List<Map<String, Object>> rows = (List<Map<String, Object>>) j.get("breakdown");
         assertTrue(rows.stream().anyMatch(r -> r.get("phase").equals("forward") && r.get("op").equals("matmul")), rows.toString());
         assertTrue(rows.stream().anyMatch(r -> r.get("phase").equals("backward") && r.get("op").equals("matmul")), rows.toString());
@@ -47,6 +48,19 @@ class BenchCommandTest {
                 err.toString());
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("tokens/s") && text.contains("labelled positions only") && text.contains("outside primitives"), text);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void actChoosesTheActivationByItsConfigName() {
+        assertEquals(0, run("--model", "1,32,2,64", "--vocab", "50", "--batch", "2", "--seq", "8", "--steps", "1", "--warmup", "0",
+                "--act", "quick_gelu", "--json", "--no-profile"), err.toString());
+        Map<String, Object> j = (Map<String, Object>) Json.parse(out.toString(StandardCharsets.UTF_8).trim());
+        assertEquals("quick_gelu", j.get("hidden_act"));
+        out.reset();
+        assertEquals(2, run("--act", "mish"));
+        assertTrue(err.toString().contains("trainer bench: --act: unsupported hidden_act \"mish\" (supported: gelu, gelu_python, gelu_new"),
+                err.toString());
     }
 
     @Test
