@@ -17,14 +17,16 @@ import org.openjdk.jmh.annotations.Warmup;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backend;
+import jtrain.engine.backend.Backend.Activation;
 import jtrain.engine.backend.Backend.Binary;
 import jtrain.engine.backend.Backends;
 
 /**
  * The other primitives of a BERT-mini training step at its shapes (4096 tokens, hidden 256, FFN 1024, vocabulary
  * 8192), reference vs vector backend: embedding lookup and its scatter-add backward, cross-entropy forward and
- * backward over 1024 rows of logits, LayerNorm backward, GELU backward, fused dropout, and AdamW over 1M parameters.
- * Softmax, LayerNorm and GELU forward are in RowOpsBenchmark.
+ * backward over 1024 rows of logits, LayerNorm backward, GELU (erf and tanh) and swish backward, fused dropout, and AdamW
+ * over 1M parameters.
+ * Softmax, LayerNorm, GELU and swish forward are in RowOpsBenchmark.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -97,6 +99,16 @@ public class NnOpsBenchmark {
     @Benchmark
     public Tensor geluBackward() {
         return be.binary(Binary.GELU_BACKWARD, ffn, gFfn);
+    }
+
+    @Benchmark
+    public Tensor geluTanhBackward() {
+        return be.activationBackward(Activation.GELU_TANH, Math.sqrt(2 / Math.PI), ffn, gFfn);
+    }
+
+    @Benchmark
+    public Tensor swishBackward() {
+        return be.activationBackward(Activation.SWISH, 1, ffn, gFfn);
     }
 
     @Benchmark

@@ -17,11 +17,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backend;
+import jtrain.engine.backend.Backend.Activation;
 import jtrain.engine.backend.Backend.Unary;
 import jtrain.engine.backend.Backends;
 
 /**
- * Softmax, LayerNorm, GELU and exp on a 4096 x 1024 F32 activation, reference vs vector backend. With -prof gc,
+ * Softmax, LayerNorm, GELU (erf and tanh forms), swish and exp on a 4096 x 1024 F32 activation, reference vs vector backend. With -prof gc,
  * gc.alloc.rate.norm shows whether a kernel's vectors stay in registers: 16 MB per call is the output alone.
  */
 @State(Scope.Benchmark)
@@ -64,6 +65,18 @@ public class RowOpsBenchmark {
     @Benchmark
     public Tensor gelu() {
         return be.unary(Unary.GELU, x);
+    }
+
+    /** GELU's tanh approximation (hidden_act gelu_new), the fused kernel. */
+    @Benchmark
+    public Tensor geluTanh() {
+        return be.activation(Activation.GELU_TANH, Math.sqrt(2 / Math.PI), x);
+    }
+
+    /** x sigmoid(x) (hidden_act silu), the fused kernel. */
+    @Benchmark
+    public Tensor swish() {
+        return be.activation(Activation.SWISH, 1, x);
     }
 
     /** The vector exp behind softmax and the cross-entropy's log-sum-exp, alone. */

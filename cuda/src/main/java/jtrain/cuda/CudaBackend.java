@@ -300,6 +300,34 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public Tensor activation(Activation op, double c, Tensor x) {
+        requireF32("activation " + op, x);
+        Tensor dx = dense(x), out = empty(DType.F32, x.shape());
+        int n = x.numel();
+        launch1d(activationKernel(op) + "_forward_f32", n, n, (float) c, addr(dx), addr(out));
+        keep(x, dx, out);
+        return out;
+    }
+
+    @Override
+    public Tensor activationBackward(Activation op, double c, Tensor x, Tensor gy) {
+        requireF32("activation " + op + " backward", x, gy);
+        Tensor dx = dense(x), dg = dense(gy), out = empty(DType.F32, x.shape());
+        int n = x.numel();
+        launch1d(activationKernel(op) + "_backward_f32", n, n, (float) c, addr(dx), addr(dg), addr(out));
+        keep(x, gy, dx, dg, out);
+        return out;
+    }
+
+    /** The kernels' name stem in activations.cu. */
+    private static String activationKernel(Activation op) {
+        return switch (op) {
+            case GELU_TANH -> "gelu_tanh";
+            case SWISH -> "swish";
+        };
+    }
+
+    @Override
     public Tensor where(Tensor cond, Tensor a, Tensor b) {
         Tensor out = empty(a.dtype(), a.shape());
         int n = a.numel();

@@ -13,6 +13,7 @@ import jtrain.engine.MemoryScope;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backend;
+import jtrain.engine.backend.Backend.Activation;
 import jtrain.engine.backend.Backend.Binary;
 import jtrain.engine.backend.Backend.Reduce;
 import jtrain.engine.backend.Backend.Unary;
@@ -152,6 +153,14 @@ public final class GpuPrimitiveBench {
         cs.add(new Case("GELU", nfs, 8.0 * nf, 0, () -> new Tensor[] {filled(d, 0.5, n, f)}, (be, x) -> be.unary(Unary.GELU, x[0])));
         cs.add(new Case("GELU backward", nfs, 12.0 * nf, 0, () -> new Tensor[] {filled(d, 0.5, n, f), filled(d, 0.1, n, f)},
                 (be, x) -> be.binary(Binary.GELU_BACKWARD, x[0], x[1])));
+        // The other hidden_act values' fused kernels (activations.cu), the same traffic as GELU's.
+        cs.add(new Case("tanh GELU", nfs, 8.0 * nf, 0, () -> new Tensor[] {filled(d, 0.5, n, f)},
+                (be, x) -> be.activation(Activation.GELU_TANH, Math.sqrt(2 / Math.PI), x[0])));
+        cs.add(new Case("tanh GELU backward", nfs, 12.0 * nf, 0, () -> new Tensor[] {filled(d, 0.5, n, f), filled(d, 0.1, n, f)},
+                (be, x) -> be.activationBackward(Activation.GELU_TANH, Math.sqrt(2 / Math.PI), x[0], x[1])));
+        cs.add(new Case("swish", nfs, 8.0 * nf, 0, () -> new Tensor[] {filled(d, 0.5, n, f)}, (be, x) -> be.activation(Activation.SWISH, 1, x[0])));
+        cs.add(new Case("swish backward", nfs, 12.0 * nf, 0, () -> new Tensor[] {filled(d, 0.5, n, f), filled(d, 0.1, n, f)},
+                (be, x) -> be.activationBackward(Activation.SWISH, 1, x[0], x[1])));
         cs.add(new Case("residual add", ncs, 12.0 * nc, 0, () -> new Tensor[] {filled(d, 0.5, n, c), filled(d, 0.1, n, c)},
                 (be, x) -> be.binary(Binary.ADD, x[0], x[1])));
         cs.add(new Case("dropout mask p=0.1", nfs, 4.0 * nf, 0, () -> new Tensor[0], (be, x) -> be.dropoutMask(new int[] {n, f}, DType.F32, 0.1, 7)));

@@ -60,6 +60,12 @@ class LaunchArgumentsTest {
             be.binary(op, x, x);
         }
         be.binary(Backend.Binary.ADD, ids, ids);
+        for (Backend.Activation op : Backend.Activation.values()) {
+            be.activation(op, 1.5, x);
+            be.activation(op, 1.5, xt);   // a strided input is made dense first
+            be.activationBackward(op, 1.5, x, x);
+            be.activationBackward(op, 1.5, xt, xt);
+        }
         be.where(x, x, bias);
         be.where(ids, ids, ids);
         be.addInPlace(t(DType.F32, 3, 37, 129), bias);
@@ -96,7 +102,8 @@ class LaunchArgumentsTest {
         for (FakeGpu.Launch l : gpu.launches) kernels.add(l.kernel());
         // Every kernel family was reached (signatures were checked at each launch).
         for (String k : new String[] {"copy_f32_f32", "copy_f32_i32", "copy_i32_f32", "fill_f32", "fill_i32", "unary_f32",
-                "unary_i32", "gelu_forward_f32", "binary_f32", "binary_i32", "gelu_backward_f32", "where_f32_f32", "where_i32_i32",
+                "unary_i32", "gelu_forward_f32", "binary_f32", "binary_i32", "gelu_backward_f32", "gelu_tanh_forward_f32", "gelu_tanh_backward_f32",
+                "swish_forward_f32", "swish_backward_f32", "where_f32_f32", "where_i32_i32",
                 "add_inplace_f32", "scale_inplace_f32", "reduce_f32", "colsum_partial_f32", "colsum_finish_f32", "softmax_f32",
                 "softmax_backward_f32", "log_softmax_f32", "log_softmax_backward_f32", "layernorm_forward_f32",
                 "layernorm_backward_input_f32", "layernorm_backward_params_partial_f32", "embedding_forward_f32",

@@ -344,6 +344,10 @@ public final class Tensor {
     public Tensor pow(double p) { return Arith.pow(this, p); }
     public Tensor tanh() { return Arith.tanh(this); }
     public Tensor gelu() { return Arith.gelu(this); }
+    /** GELU's tanh approximation with constant c: see {@link Arith#geluTanh}. */
+    public Tensor geluTanh(double c) { return Arith.geluTanh(this, c); }
+    /** x sigmoid(beta x): see {@link Arith#swish}. */
+    public Tensor swish(double beta) { return Arith.swish(this, beta); }
     public Tensor relu() { return Arith.relu(this); }
     public Tensor sigmoid() { return Arith.sigmoid(this); }
     public Tensor matmul(Tensor o) { return Matmul.matmul(this, o); }

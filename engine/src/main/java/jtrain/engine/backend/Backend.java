@@ -78,6 +78,23 @@ public interface Backend {
     /** c = op(a, b) for operands of equal shape (broadcast dimensions arrive as stride-0 views). */
     Tensor binary(Binary op, Tensor a, Tensor b);
 
+    /**
+     * Activations with one constant c, each a single pass forward and a single pass backward (which reads only the
+     * input), instead of the chain of elementwise ops, each with its own saved tensors, that its formula would be.
+     */
+    enum Activation {
+        /** 0.5 x (1 + tanh(c (x + 0.044715 x^3))): GELU's tanh approximation, c = sqrt(2/pi) or a rounding of it. */
+        GELU_TANH,
+        /** x sigmoid(c x): SiLU (swish) at c = 1, HF's quick_gelu at c = 1.702. */
+        SWISH
+    }
+
+    /** y = op(x) with constant c, for a contiguous x. */
+    Tensor activation(Activation op, double c, Tensor x);
+
+    /** gx = gy * op'(x) with constant c, for contiguous x and gy of one shape (x: the forward's input). */
+    Tensor activationBackward(Activation op, double c, Tensor x, Tensor gy);
+
     /** out = cond != 0 ? a : b; all three of equal shape; cond may be any dtype. */
     Tensor where(Tensor cond, Tensor a, Tensor b);
 

@@ -112,6 +112,10 @@ public final class ProfilingBackend implements Backend {
     @Override public void fill(Tensor dst, double value) { timedRun("fill", () -> inner.fill(dst, value)); }
     @Override public Tensor unary(Unary op, Tensor x) { return timed(lower(op), () -> inner.unary(op, x)); }
     @Override public Tensor binary(Binary op, Tensor a, Tensor b) { return timed(lower(op), () -> inner.binary(op, a, b)); }
+    @Override public Tensor activation(Activation op, double c, Tensor x) { return timed(lower(op), () -> inner.activation(op, c, x)); }
+    @Override public Tensor activationBackward(Activation op, double c, Tensor x, Tensor gy) {
+        return timed(lower(op) + "_backward", () -> inner.activationBackward(op, c, x, gy));
+    }
     @Override public Tensor where(Tensor cond, Tensor a, Tensor b) { return timed("where", () -> inner.where(cond, a, b)); }
     @Override public void addInPlace(Tensor dst, Tensor src) { timedRun("addInPlace", () -> inner.addInPlace(dst, src)); }
     @Override public void scaleInPlace(Tensor dst, Tensor s) { timedRun("scaleInPlace", () -> inner.scaleInPlace(dst, s)); }

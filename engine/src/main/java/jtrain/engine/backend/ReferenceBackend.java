@@ -149,6 +149,52 @@ public class ReferenceBackend implements Backend {
     }
 
     @Override
+    public Tensor activation(Activation op, double c, Tensor x) {
+        View v = View.of(x);
+        Tensor out = newTensor(x.dtype(), x.shape());
+        CpuStorage o = host(out);
+        for (int i = 0; i < out.numel(); i++) o.set(i, activation(op, c, v.get(i)));
+        return out;
+    }
+
+    @Override
+    public Tensor activationBackward(Activation op, double c, Tensor x, Tensor gy) {
+        View vx = View.of(x), vg = View.of(gy);
+        Tensor out = newTensor(x.dtype(), x.shape());
+        CpuStorage o = host(out);
+        for (int i = 0; i < out.numel(); i++) o.set(i, vg.get(i) * activationDerivative(op, c, vx.get(i)));
+        return out;
+    }
+
+    /** The cubic term's coefficient in GELU's tanh approximation. */
+    static final double GELU_TANH_CUBIC = 0.044715;
+
+    /** The formulas as HF writes them. */
+    protected static double activation(Activation op, double c, double x) {
+        return switch (op) {
+            case GELU_TANH -> 0.5 * x * (1 + Math.tanh(c * (x + GELU_TANH_CUBIC * x * x * x)));
+            case SWISH -> x / (1 + Math.exp(-c * x));
+        };
+    }
+
+    /**
+     * d/dx of {@link #activation}: with t = tanh(c (x + k x^3)), 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 k x^2); with
+     * s = sigmoid(c x), s + c x s (1 - s).
+     */
+    protected static double activationDerivative(Activation op, double c, double x) {
+        return switch (op) {
+            case GELU_TANH -> {
+                double t = Math.tanh(c * (x + GELU_TANH_CUBIC * x * x * x));
+                yield 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * GELU_TANH_CUBIC * x * x);
+            }
+            case SWISH -> {
+                double s = 1 / (1 + Math.exp(-c * x));
+                yield s + c * x * s * (1 - s);
+            }
+        };
+    }
+
+    @Override
     public Tensor where(Tensor cond, Tensor a, Tensor b) {
         View vc = View.of(cond), va = View.of(a), vb = View.of(b);
         Tensor out = newTensor(a.dtype(), a.shape());

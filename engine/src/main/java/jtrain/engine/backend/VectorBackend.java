@@ -8,8 +8,8 @@ import jtrain.engine.Tensor;
  * Vector API backend: F32 kernels vectorised with {@code jdk.incubator.vector} and split across cores
  * ({@link Parallel}). This class only dispatches: it checks that the operands are F32 (and dense where a kernel
  * needs it; strided inputs of row kernels are first copied densely, which is cheap next to the kernel) and hands the
- * raw arrays to Sgemm, VectorElementwise, VectorReduce, VectorRowOps or VectorNn. F64, I32 and other cases fall
- * back to the reference kernels it extends.
+ * raw arrays to Sgemm, VectorElementwise, VectorActivations, VectorReduce, VectorRowOps or VectorNn. F64, I32 and
+ * other cases fall back to the reference kernels it extends.
  */
 public class VectorBackend extends ReferenceBackend {
     /** True when the jdk.incubator.vector module is present in this JVM. */
@@ -72,6 +72,28 @@ public class VectorBackend extends ReferenceBackend {
         if (!f32(a, b)) return super.binary(op, a, b);
         Tensor out = newTensor(DType.F32, a.shape());
         VectorElementwise.binary(op, a, b, out);
+        return out;
+    }
+
+    @Override
+    public Tensor activation(Activation op, double c, Tensor x) {
+        if (!f32(x)) return super.activation(op, c, x);
+        Tensor xd = dense(x), out = newTensor(DType.F32, x.shape());
+        float[] xa = f(xd), oa = f(out);
+        int xo = xd.offset();
+        Parallel.forRange(x.numel(), VectorElementwise.GRAIN / 4,
+                (from, to) -> VectorActivations.forward(op, c, xa, xo + from, oa, from, to - from));
+        return out;
+    }
+
+    @Override
+    public Tensor activationBackward(Activation op, double c, Tensor x, Tensor gy) {
+        if (!f32(x, gy)) return super.activationBackward(op, c, x, gy);
+        Tensor xd = dense(x), gd = dense(gy), out = newTensor(DType.F32, x.shape());
+        float[] xa = f(xd), ga = f(gd), oa = f(out);
+        int xo = xd.offset(), go = gd.offset();
+        Parallel.forRange(x.numel(), VectorElementwise.GRAIN / 4,
+                (from, to) -> VectorActivations.backward(op, c, xa, xo + from, ga, go + from, oa, from, to - from));
         return out;
     }
 

@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vectorised special functions in float that the Vector API lacks: the normal CDF (through erfc) for the exact
- * GELU and its derivative, and exp/tanh that give the same bits interpreted and compiled (see exp).
+ * GELU and its derivative, the sigmoid behind the tanh GELU and swish, and exp/tanh that give the same bits
+ * interpreted and compiled (see exp).
  */
 final class VectorMath {
     private VectorMath() {}
@@ -90,7 +91,12 @@ final class VectorMath {
      * {@link VectorGelu}). NaN stays NaN (max and the arithmetic propagate it).
      */
     private static FloatVector gaussian(FloatVector x) {
-        FloatVector a = x.mul(x).mul(-0.5f), ac = a.max(EXP_MIN);
+        return expNonPositive(x.mul(x).mul(-0.5f));
+    }
+
+    /** e^a for a <= 0 (or NaN): exp's steps without the overflow handling (see {@link #gaussian}); 0 below e^-87.3. */
+    private static FloatVector expNonPositive(FloatVector a) {
+        FloatVector ac = a.max(EXP_MIN);
         FloatVector n = ac.fma(LOG2E, ROUND_MAGIC).sub(ROUND_MAGIC);
         FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), ac);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
@@ -121,5 +127,53 @@ final class VectorMath {
     static FloatVector geluDerivative(FloatVector x) {
         FloatVector g = gaussian(x);
         return x.mul(g).fma(FloatVector.broadcast(S, INV_SQRT_2PI), phi(x, g));
+    }
+
+    // ---- x sigmoid(z(x)): GELU's tanh approximation and swish ----------------------------------------------------
+    // Both are x s with s = sigmoid(z): swish has z = c x, and the tanh GELU z = 2c (x + k x^3), since
+    // 0.5 (1 + tanh u) = sigmoid(2u). From e = exp(-|z|) <= 1, s = 1 / (1 + e) for z >= 0 and e / (1 + e) below, and
+    // s (1 - s) = e / (1 + e)^2: nothing overflows, and there is no 1 + tanh(u) to cancel in float for negative u.
+    // The derivative is s + x s (1 - s) z'.
+
+    /** sigmoid(z), given e = exp(-|z|) and r = 1 / (1 + e). */
+    private static FloatVector sigmoid(FloatVector z, FloatVector e, FloatVector r) {
+        return r.blend(e.mul(r), z.compare(VectorOperators.LT, 0f));
+    }
+
+    private static FloatVector expNegAbs(FloatVector z) {
+        return expNonPositive(z.abs().neg());
+    }
+
+    private static FloatVector reciprocalOnePlus(FloatVector e) {
+        return FloatVector.broadcast(S, 1f).div(e.add(1f));
+    }
+
+    /** 0.5 x (1 + tanh(c (x + k x^3))) as x sigmoid(x (c2 + c2k x^2)), c2 = 2c and c2k = 2ck. */
+    static FloatVector geluTanh(FloatVector x, float c2, float c2k) {
+        FloatVector z = x.mul(x).fma(c2k, c2).mul(x), e = expNegAbs(z);
+        return x.mul(sigmoid(z, e, reciprocalOnePlus(e)));
+    }
+
+    /**
+     * d/dx of {@link #geluTanh}: s + x s (1 - s) (c2 + 3 c2k x^2). x^2 is capped at 1e30 in z' so that it stays
+     * finite where x^2 overflows: there s (1 - s) is exactly 0, and so must the second term be (x = +-infinity
+     * gives NaN, as in the reference).
+     */
+    static FloatVector geluTanhDerivative(FloatVector x, float c2, float c2k) {
+        FloatVector x2 = x.mul(x), z = x2.fma(c2k, c2).mul(x), e = expNegAbs(z), r = reciprocalOnePlus(e);
+        FloatVector dz = x2.min(1e30f).fma(3 * c2k, c2);
+        return x.mul(e.mul(r).mul(r)).fma(dz, sigmoid(z, e, r));
+    }
+
+    /** x sigmoid(c x). */
+    static FloatVector swish(FloatVector x, float c) {
+        FloatVector z = x.mul(c), e = expNegAbs(z);
+        return x.mul(sigmoid(z, e, reciprocalOnePlus(e)));
+    }
+
+    /** d/dx of {@link #swish}: s + c x s (1 - s), with x s (1 - s) first (c x may overflow where s (1 - s) is 0). */
+    static FloatVector swishDerivative(FloatVector x, float c) {
+        FloatVector z = x.mul(c), e = expNegAbs(z), r = reciprocalOnePlus(e);
+        return x.mul(e.mul(r).mul(r)).fma(FloatVector.broadcast(S, c), sigmoid(z, e, r));
     }
 }

@@ -4,6 +4,7 @@ import jtrain.engine.Autograd;
 import jtrain.engine.Shapes;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backend;
+import jtrain.engine.backend.Backend.Activation;
 import jtrain.engine.backend.Backend.Binary;
 import jtrain.engine.backend.Backend.Unary;
 
@@ -106,6 +107,28 @@ public final class Arith {
         Tensor out = unary("gelu", Unary.GELU, a);
         return Autograd.record("gelu", out, new Tensor[] {a},
                 g -> new Tensor[] {Checks.sameDeviceAndDtype("gelu backward", a, g).binary(Binary.GELU_BACKWARD, a, g)});
+    }
+
+    /**
+     * GELU's tanh approximation 0.5 x (1 + tanh(c (x + 0.044715 x^3))), with c = sqrt(2/pi) (HF's gelu_new, torch's
+     * gelu(approximate='tanh')) or a rounding of it (gelu_fast's 0.7978845608). One op: its backward reads only x.
+     */
+    public static Tensor geluTanh(Tensor a, double c) {
+        return activation("gelu_tanh", Activation.GELU_TANH, a, c);
+    }
+
+    /** x sigmoid(beta x): SiLU at beta = 1, HF's quick_gelu at 1.702. One op: its backward reads only x. */
+    public static Tensor swish(Tensor a, double beta) {
+        return activation("swish", Activation.SWISH, a, beta);
+    }
+
+    private static Tensor activation(String op, Activation kind, Tensor a, double c) {
+        if (!Double.isFinite(c)) throw new IllegalArgumentException(op + ": the constant must be finite, got " + c);
+        Backend be = Checks.supported(op, a);
+        Checks.floating(op, a);
+        Tensor x = a.contiguous().detach();
+        return Autograd.record(op, be.activation(kind, c, x), new Tensor[] {a},
+                g -> new Tensor[] {Checks.sameDeviceAndDtype(op + " backward", x, g).activationBackward(kind, c, x, g.contiguous())});
     }
 
     /** max(x, 0). The gradient passes where x > 0 and is 0 at x = 0, as torch's relu. */

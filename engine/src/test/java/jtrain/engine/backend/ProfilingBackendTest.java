@@ -22,7 +22,8 @@ class ProfilingBackendTest {
     private static Tensor[] run(Rng rng) {
         Tensor w = Tensor.randn(rng, 8, 4).requiresGrad(true);
         Tensor x = Tensor.randn(rng, 3, 8);
-        Tensor loss = x.matmul(w).gelu().softmax().sum();
+        Tensor h = x.matmul(w);
+        Tensor loss = h.gelu().add(h.geluTanh(0.8)).add(h.swish(1.7)).softmax().sum();
         loss.backward();
         return new Tensor[] {loss, w.grad()};
     }
@@ -41,8 +42,8 @@ class ProfilingBackendTest {
         assertArrayEquals(plain[1].toFloatArray(), profiled[1].toFloatArray());
 
         List<ProfilingBackend.Entry> entries = profiler.entries();
-        for (String name : List.of("forward matmul", "forward gelu", "forward softmax", "backward matmul", "backward gelu_backward",
-                "backward softmax_backward")) {
+        for (String name : List.of("forward matmul", "forward gelu", "forward gelu_tanh", "forward swish", "forward softmax",
+                "backward matmul", "backward gelu_backward", "backward gelu_tanh_backward", "backward swish_backward", "backward softmax_backward")) {
             assertTrue(entries.stream().anyMatch(e -> (e.phase() + " " + e.op()).equals(name) && e.calls() > 0), name + " in " + entries);
         }
         assertTrue(profiler.totalNanos() > 0 && profiler.totalNanos() <= wall);

@@ -186,6 +186,51 @@ class VectorBackendTest {
         }
     }
 
+    /** Each fused activation with the constants the hidden_act names use: gelu_new's, gelu_fast's, SiLU's, quick_gelu's. */
+    private static final Object[][] ACTIVATIONS = {{Backend.Activation.GELU_TANH, Math.sqrt(2 / Math.PI)},
+            {Backend.Activation.GELU_TANH, 0.7978845608}, {Backend.Activation.SWISH, 1.0}, {Backend.Activation.SWISH, 1.702}};
+
+    @Test
+    void fusedActivationsAreAccurateInAbsoluteTerms() {
+        Tensor x = uniform(-12, 12, 20_003), ones = Tensor.ones(20_003);
+        for (Object[] a : ACTIVATIONS) {
+            Backend.Activation op = (Backend.Activation) a[0];
+            double c = (Double) a[1];
+            double[] e = ref.activation(op, c, x).toDoubleArray(), v = vec.activation(op, c, x).toDoubleArray();
+            double[] eg = ref.activationBackward(op, c, x, ones).toDoubleArray(), vg = vec.activationBackward(op, c, x, ones).toDoubleArray();
+            double worst = 0, worstGrad = 0;
+            for (int i = 0; i < e.length; i++) {
+                // Beyond the rounding of the float result (one ulp), a few ulp of exp and the sigmoid.
+                worst = Math.max(worst, Math.abs(e[i] - v[i]) - Math.ulp((float) e[i]));
+                worstGrad = Math.max(worstGrad, Math.abs(eg[i] - vg[i]) - Math.ulp((float) eg[i]));
+            }
+            assertTrue(worst <= 5e-7, op + "(" + c + ") max abs error " + worst);
+            assertTrue(worstGrad <= 5e-7, op + "(" + c + ")' max abs error " + worstGrad);
+        }
+    }
+
+    @Test
+    void fusedActivationsMatchTheReferenceAtEverySpanLengthOffsetAndExtremeInput() {
+        // Every tail length up to three vectors, at an offset into the storage, and inputs where the sigmoid
+        // saturates, x^3 (1e13) or x^2 (1e20) overflows float, infinities and NaN: as the double-precision reference.
+        float[] special = {10f, -10f, 5.5f, -5.5f, 40f, -40f, 0f, -0f, 1e-30f, -1e-30f, 1e13f, -1e13f, 1e20f, -1e20f,
+                Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE};
+        int lanes = VectorMath.S.length();
+        for (Object[] a : ACTIVATIONS) {
+            Backend.Activation op = (Backend.Activation) a[0];
+            double c = (Double) a[1];
+            for (int n = 1; n <= 3 * lanes + 1; n++) {
+                float[] stored = new float[n + 5];
+                for (int i = 0; i < stored.length; i++) stored[i] = special[(i * 7 + n) % special.length];
+                Tensor x = Views.strided(Tensor.of(stored, stored.length), new int[] {n}, new int[] {1}, 5);
+                Tensor g = Views.strided(uniform(-2, 2, n + 3), new int[] {n}, new int[] {1}, 3);
+                String at = " " + op + "(" + c + ") over " + n + " elements at offset 5";
+                assertWithinAbsolute(ref.activation(op, c, x), vec.activation(op, c, x), 1e-6, "forward" + at);
+                assertWithinAbsolute(ref.activationBackward(op, c, x, g), vec.activationBackward(op, c, x, g), 2e-6, "backward" + at);
+            }
+        }
+    }
+
     /** |expected - actual| <= tol + one float ulp of expected; NaN only where expected is NaN, infinities equal. */
     private static void assertWithinAbsolute(Tensor expected, Tensor actual, double tol, String what) {
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();

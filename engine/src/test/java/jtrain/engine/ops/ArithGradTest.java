@@ -74,6 +74,22 @@ class ArithGradTest {
     }
 
     @Test
+    void fusedActivationsWithTheirConstants() {
+        // gelu_new's and gelu_fast's constants, SiLU's and quick_gelu's; transposed and sliced leaves, and inputs
+        // scaled out to where the sigmoid saturates.
+        Tensor transposed = leaf(randn(24, 5, 3).transpose(0, 1)), sliced = leaf(randn(25, 4, 9).slice(1, 2, 7));
+        for (double c : new double[] {Math.sqrt(2 / Math.PI), 0.7978845608}) {
+            check("geluTanh(" + c + ")", in -> in[0].geluTanh(c), transposed);
+            check("geluTanh(" + c + ") far from 0", in -> in[0].mul(4).geluTanh(c), sliced);
+        }
+        for (double beta : new double[] {1, 1.702, -0.5}) {
+            check("swish(" + beta + ")", in -> in[0].swish(beta), transposed);
+            check("swish(" + beta + ") far from 0", in -> in[0].mul(6).swish(beta), sliced);
+        }
+        check("geluTanh used twice", in -> in[0].geluTanh(0.8).mul(in[0].geluTanh(0.8)), transposed);
+    }
+
+    @Test
     void powWithSeveralExponents() {
         Tensor positive = uniform(30, 0.5, 2, 2, 3);
         check("pow 2", in -> in[0].pow(2), randn(31, 2, 3));

@@ -75,6 +75,44 @@ class ArithValuesTest {
     }
 
     @Test
+    void geluTanhValuesAndFiniteGradientsFarOut() {
+        // 0.5 x (1 + tanh(c (x + 0.044715 x^3))), c = sqrt(2/pi): values and derivatives from Python's math module.
+        // Far out the result is x or 0 and the gradient 1 or 0, never NaN: not where exp(2|u|) overflows (|x| >= 10),
+        // nor where x^3 (|x| = 1e13) or x^2 (|x| = 1e20) overflows float.
+        Tensor x = Tensor.of(new float[] {0, 1, -1, 3, -3, 10, -10, 1e13f, -1e13f, 1e20f, -1e20f}).requiresGrad(true);
+        Tensor y = x.geluTanh(Math.sqrt(2 / Math.PI));
+        assertArrayEquals(new float[] {0, 0.84119199f, -0.15880801f, 2.9963626f, -0.0036373921f, 10, 0, 1e13f, 0, 1e20f, 0},
+                y.toFloatArray(), 2e-7f);
+        y.sum().backward();
+        assertArrayEquals(new float[] {0.5f, 1.0829641f, -0.082964084f, 1.0115842f, -0.011584167f, 1, 0, 1, 0, 1, 0},
+                x.grad().toFloatArray(), 2e-7f);
+    }
+
+    @Test
+    void swishValuesAndFiniteGradientsFarOut() {
+        // x sigmoid(beta x) and sigmoid(beta x) + beta x sigmoid(beta x) (1 - sigmoid(beta x)), from Python's math
+        // module, for SiLU (beta = 1) and quick_gelu (1.702); where exp(beta |x|) overflows, x or 0 and 1 or 0.
+        float[] points = {0, 1, -1, 2, -2, 100, -1000, 3e38f};
+        double[][] expected = {
+                {0, 0.7310585786300049, -0.2689414213699951, 1.7615941559557646, -0.2384058440442351, 100, 0, 3e38},
+                {0.5, 0.9276705118714867, 0.07232948812851325, 1.0907842487848955, -0.09078424878489547, 1, 0, 1},
+                {0, 0.8457957659328212, -0.1542042340671787, 1.9356586231442083, -0.06434137685579186, 100, 0, 3e38},
+                {0.5, 1.067779606556334, -0.06777960655633405, 1.0738153543085418, -0.07381535430854194, 1, 0, 1}};
+        double[] betas = {1, 1.702};
+        for (int b = 0; b < 2; b++) {
+            Tensor x = Tensor.of(points).requiresGrad(true);
+            Tensor y = x.swish(betas[b]);
+            float[] v = y.toFloatArray();
+            y.sum().backward();
+            float[] g = x.grad().toFloatArray();
+            for (int i = 0; i < points.length; i++) {
+                assertEquals(expected[2 * b][i], v[i], 2e-7 * Math.max(1, Math.abs(expected[2 * b][i])), "swish(" + betas[b] + ") at " + points[i]);
+                assertEquals(expected[2 * b + 1][i], g[i], 2e-7, "swish(" + betas[b] + ")' at " + points[i]);
+            }
+        }
+    }
+
+    @Test
     void maximumPicksTheLargerAndSendsTiesToTheFirst() {
         Tensor x = Tensor.of(new float[] {1, 5, 3}).requiresGrad(true), y = Tensor.of(new float[] {2, 4, 3}).requiresGrad(true);
         Tensor m = Arith.maximum(x, y);

@@ -29,8 +29,18 @@ class BadInputTest {
         fails(IllegalArgumentException.class, () -> ids.add(0.7), "scalar 0.7", "truncated");
         fails(IllegalArgumentException.class, () -> ids.pow(0.5), "pow", "floating");
         fails(IllegalArgumentException.class, () -> ids.div(Tensor.ofInts(new int[] {2, 2, 2}, 3)), "div", "floating");
+        fails(IllegalArgumentException.class, () -> ids.geluTanh(0.8), "gelu_tanh", "floating");
+        fails(IllegalArgumentException.class, () -> ids.swish(1), "swish", "floating");
         assertArrayEquals(new int[] {8, -6, 4}, ids.add(1).toIntArray(), "whole scalars stay exact");
         assertArrayEquals(new int[] {14, -14, 6}, ids.mul(2).toIntArray());
+    }
+
+    @Test
+    void fusedActivationsNeedAFiniteConstant() {
+        Tensor x = Tensor.zeros(2, 3);
+        assertEquals("gelu_tanh: the constant must be finite, got NaN", fails(IllegalArgumentException.class, () -> x.geluTanh(Double.NaN)));
+        assertEquals("swish: the constant must be finite, got Infinity", fails(IllegalArgumentException.class,
+                () -> x.swish(Double.POSITIVE_INFINITY)));
     }
 
     @Test
