@@ -48,7 +48,8 @@ final class RegressionFiles {
         return out;
     }
 
-    private static String count(int n) {
+    /** "1 score", "2 scores". */
+    static String count(int n) {
         return n + (n == 1 ? " score" : " scores");
     }
 }

@@ -119,7 +119,7 @@ public final class TaskEncoder {
         if (problem == ProblemType.REGRESSION) {
             float[] scores = e.scores();
             if (scores.length != labels.size()) {
-                throw new DataException(e.docId() + ": " + scores.length + (scores.length == 1 ? " score" : " scores") + ", but the model has "
+                throw new DataException(e.docId() + ": " + RegressionFiles.count(scores.length) + ", but the model has "
                         + labels.size() + (labels.size() == 1 ? " output" : " outputs"));
             }
             return scores;
