@@ -78,6 +78,9 @@ public final class DelimitedFormat {
             if (textCol < 0)
                 throw new DataException(file + ":1: header needs a text column (sentence, text or sentence1), has "
                         + header.fields());
+            if (labels == LabelField.SCORE && column(header, "label") >= 0 && column(header, "score") >= 0)
+                throw new DataException(file + ":1: header has both a \"label\" and a \"score\" column: give the regression "
+                        + "target in one of them (as in JSONL)");
             if (labels != null && labelCol < 0)
                 throw new DataException(file + ":1: header needs a label column (" + String.join(" or ", labelNames) + "), has "
                         + header.fields());

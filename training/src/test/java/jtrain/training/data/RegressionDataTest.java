@@ -89,6 +89,8 @@ class RegressionDataTest {
         assertArrayEquals(new float[] {0.5f, -2f}, scored(csv).getFirst().scores(), "quoted in a .csv, as multi-label fields");
         assertRefused(write("word.tsv", "sentence\tscore\ncalm sea\t1\nrough sea\thigh\n"),
                 ":3: \"score\" must be a number, or numbers separated by commas (--problem regression), got 'high'");
+        assertRefused(write("both.tsv", "sentence\tlabel\tscore\ncalm sea\t1\t2\n"),
+                ":1: header has both a \"label\" and a \"score\" column: give the regression target in one of them (as in JSONL)");
         assertRefused(write("comma.csv", "text,label\ncalm,\"1,,2\"\n"),
                 ":2: \"label\" must be a number, or numbers separated by commas (--problem regression), got '1,,2'");
     }

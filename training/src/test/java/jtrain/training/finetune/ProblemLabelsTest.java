@@ -112,7 +112,10 @@ class ProblemLabelsTest {
         assertArrayEquals(new float[] {5f}, TaskEncoder.targets(pair, new LabelVocab(List.of("LABEL_0")), ProblemType.REGRESSION));
 
         Path both = Files.writeString(tmp.resolve("both.tsv"), "sentence\tscore\tlabel\nx\t1\t2\n");
-        assertEquals("2", UserData.labelledExamples(both, LabelField.SCORE).getFirst().label(), "a label column wins over score");
+        DataException ambiguous = assertThrows(DataException.class, () -> UserData.labelledExamples(both, LabelField.SCORE));
+        assertEquals(both + ":1: header has both a \"label\" and a \"score\" column: give the regression target in one of them (as in JSONL)",
+                ambiguous.getMessage(), "neither column wins: which one holds the target is the user's to say");
+        assertEquals("2", UserData.labelledExamples(both, LabelField.ONE).getFirst().label(), "a classifier reads label and ignores score");
 
         DataException single = assertThrows(DataException.class, () -> UserData.labelledExamples(stsb, LabelField.ONE));
         assertTrue(single.getMessage().startsWith(stsb + ":1: header needs a label column (label), has [index,"), single.getMessage());
