@@ -39,7 +39,15 @@ public final class EmulatedGpu {
 
     private final MethodHandle launch, alloc, free, sgemm, setReversed;
     public final CudaBackend backend;
+    /** The backend's driver: tests launch kernels through it directly (with the same argument checks). */
+    final Driver driver;
     private final Map<String, Integer> counts = new java.util.HashMap<>();
+    /** Bytes of 0xFF before and after each guarded block (see {@link #guarded}). */
+    static final int RED_ZONE = 256;
+    private static final MemorySegment UNTOUCHED = Arena.global().allocate(RED_ZONE).fill((byte) 0xFF);
+    /** Live guarded blocks: address to exact size in bytes. */
+    private final Map<Long, Long> guardedBlocks = new java.util.HashMap<>();
+    private volatile boolean guard;
 
     private EmulatedGpu(Map<String, byte[]> ptx) {
         Linker linker = Linker.nativeLinker();
@@ -54,7 +62,8 @@ public final class EmulatedGpu {
                 JAVA_FLOAT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
         long errorRecord = hostAllocate(16);
         memory(errorRecord, 16).fill((byte) 0);
-        backend = new CudaBackend(new EmulatedDriver(ptx, errorRecord), new EmulatedAllocator(), new EmulatedGemm());
+        driver = new EmulatedDriver(ptx, errorRecord);
+        backend = new CudaBackend(driver, new EmulatedAllocator(), new EmulatedGemm());
     }
 
     /** The emulated GPU (one per JVM), or null when it cannot run here; {@link #unavailableReason()} says why. */
@@ -93,6 +102,33 @@ public final class EmulatedGpu {
             setReversed.invokeExact(on ? 1 : 0);
         } catch (Throwable t) {
             throw new IllegalStateException("emu_set_reversed", t);
+        }
+    }
+
+    /**
+     * With guard on, every new device block (tensors and the backend's scratch buffers) has exactly the bytes asked for,
+     * not the caching allocator's bucket, between two red zones of {@link #RED_ZONE} 0xFF bytes, and is freed, not
+     * cached, when released. A kernel (or product) that reads up to 256 bytes past either end of its buffer then reads
+     * NaN (or -1) instead of a neighbour's data or a bucket's stale tail, which the checks see; one that writes there
+     * fails the launch, naming the kernel, the buffer's size and the offset (a write of 0xFF bytes goes unseen). This is
+     * the emulator's stand-in for compute-sanitizer's memcheck.
+     */
+    void guarded(boolean on) {
+        guard = on;
+    }
+
+    /** Throws unless every guarded block's red zones are still 0xFF, naming what ran last. */
+    private void checkRedZones(String ranLast) {
+        synchronized (guardedBlocks) {
+            for (var e : guardedBlocks.entrySet()) {
+                long block = e.getKey(), bytes = e.getValue();
+                long before = MemorySegment.mismatch(memory(block - RED_ZONE, RED_ZONE), 0, RED_ZONE, UNTOUCHED, 0, RED_ZONE);
+                long after = MemorySegment.mismatch(memory(block + bytes, RED_ZONE), 0, RED_ZONE, UNTOUCHED, 0, RED_ZONE);
+                if (before >= 0 || after >= 0) {
+                    String where = after >= 0 ? "byte " + after + " past the end" : "byte " + (RED_ZONE - before) + " before the start";
+                    throw new CudaException(ranLast + " wrote outside its buffer: " + where + " of a " + bytes + "-byte block (guarded emulator memory)");
+                }
+            }
         }
     }
 
@@ -161,6 +197,7 @@ public final class EmulatedGpu {
                 MemorySegment error = arena.allocate(1024);
                 int rc = (int) launch.invokeExact(arena.allocateFrom(kernel), gridX, gridY, blockX, argv, args.length, sizes, error, 1024);
                 if (rc != 0) throw new CudaException("emulated launch failed: " + error.getString(0));
+                checkRedZones(kernel);
             } catch (CudaException | IllegalArgumentException e) {
                 throw e;
             } catch (Throwable t) {
@@ -208,6 +245,26 @@ public final class EmulatedGpu {
         }
 
         @Override
+        synchronized long allocate(long bytes) {
+            if (!guard || bytes == 0) return super.allocate(bytes);
+            long block = hostAllocate(RED_ZONE + bytes + RED_ZONE) + RED_ZONE; // emu_alloc fills it all with 0xFF
+            synchronized (guardedBlocks) {
+                guardedBlocks.put(block, bytes);
+            }
+            return block;
+        }
+
+        @Override
+        synchronized void release(long address, long bytes) {
+            Long guardedBytes;
+            synchronized (guardedBlocks) {
+                guardedBytes = guardedBlocks.remove(address);
+            }
+            if (guardedBytes == null) super.release(address, bytes);
+            else hostFree(address - RED_ZONE);
+        }
+
+        @Override
         protected void freeOnDevice(long address) {
             hostFree(address);
         }
@@ -240,6 +297,7 @@ public final class EmulatedGpu {
                 throw new CudaException("cublasSgemmStridedBatched (emulated) failed with status " + status + ": m=" + m + " n=" + n + " k="
                         + k + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc);
             }
+            checkRedZones("cublasSgemmStridedBatched");
         }
 
         /** BF16 operands widened to F32 copies (exactly: BF16 is the top half of an F32), then the F32 product. */

@@ -1,5 +1,7 @@
 package jtrain.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -52,6 +54,54 @@ class EmulatedGpuTest {
                 EmulatedGpu.get().reversed(false);
             }
         }));
+    }
+
+    /**
+     * The same checks with every buffer exactly its size between poisoned red zones (EmulatedGpu.guarded): no kernel
+     * or product reads or writes past either end of a tensor or scratch buffer at these odd sizes and offsets.
+     */
+    @TestFactory
+    Stream<DynamicTest> eachKernelStaysInsideItsBuffers() {
+        CudaBackend gpu = emulated();
+        return OpChecks.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            EmulatedGpu.get().guarded(true);
+            try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+                OpChecks.Result r = OpChecks.run(c, Backends.byName("reference"), gpu);
+                assertTrue(r.passed(), r.name() + ": error/tolerance " + r.worst() + " " + r.note());
+            } finally {
+                EmulatedGpu.get().guarded(false);
+            }
+        }));
+    }
+
+    /** What the guarded memory above catches: a launch one element too long, writing and then reading. */
+    @Test
+    void guardedMemoryCatchesAnElementPastTheEnd() {
+        CudaBackend gpu = emulated();
+        EmulatedGpu emu = EmulatedGpu.get();
+        emu.guarded(true);
+        try {
+            CudaStorage ones = (CudaStorage) gpu.allocate(jtrain.engine.DType.F32, 37), sum = (CudaStorage) gpu.allocate(jtrain.engine.DType.F32, 1);
+            emu.driver.launch("fill_f32", 1, 64, 37, ones.address(), 1f, contiguous(37));
+            emu.driver.launch("sum_dense_f32", 1, 32, 37, ones.address(), sum.address());
+            assertEquals(37f, gpu.toHost(sum).f32[0]);
+            // Reading one element too many reads the red zone: NaN, where a cached bucket's tail could hold anything.
+            emu.driver.launch("sum_dense_f32", 1, 32, 38, ones.address(), sum.address());
+            assertTrue(Float.isNaN(gpu.toHost(sum).f32[0]));
+            CudaException e = assertThrows(CudaException.class, () -> emu.driver.launch("fill_f32", 1, 64, 38, ones.address(), 1f, contiguous(38)));
+            assertEquals("fill_f32 wrote outside its buffer: byte 0 past the end of a 148-byte block (guarded emulator memory)", e.getMessage());
+        } finally {
+            emu.guarded(false);
+        }
+    }
+
+    /** A Layout (common.cuh) of n contiguous elements from offset 0. */
+    private static int[] contiguous(int n) {
+        int[] layout = new int[Layouts.LAYOUT_INTS];
+        layout[0] = 1;
+        layout[1] = n;
+        layout[1 + Layouts.MAX_RANK] = 1;
+        return layout;
     }
 
     @Test
