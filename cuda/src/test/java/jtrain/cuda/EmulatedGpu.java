@@ -125,6 +125,9 @@ public final class EmulatedGpu {
                 long before = MemorySegment.mismatch(memory(block - RED_ZONE, RED_ZONE), 0, RED_ZONE, UNTOUCHED, 0, RED_ZONE);
                 long after = MemorySegment.mismatch(memory(block + bytes, RED_ZONE), 0, RED_ZONE, UNTOUCHED, 0, RED_ZONE);
                 if (before >= 0 || after >= 0) {
+                    // Reported once: the zones are restored, so later launches are judged on their own.
+                    memory(block - RED_ZONE, RED_ZONE).fill((byte) 0xFF);
+                    memory(block + bytes, RED_ZONE).fill((byte) 0xFF);
                     String where = after >= 0 ? "byte " + after + " past the end" : "byte " + (RED_ZONE - before) + " before the start";
                     throw new CudaException(ranLast + " wrote outside its buffer: " + where + " of a " + bytes + "-byte block (guarded emulator memory)");
                 }
