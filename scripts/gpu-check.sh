@@ -17,6 +17,12 @@
 #                                  cuBLAS operand checked), then the same run at small sizes without PyTorch, so
 #                                  that the carried runtime, the jars and every stage are known to work before the
 #                                  GPU machine's minutes are spent.
+#   scripts/gpu-check.sh sanitize  there, as a second call when the device time allows: CudaSelfTest under NVIDIA's
+#                                  compute-sanitizer (memcheck with the BERT and golden checks, then racecheck and
+#                                  synccheck on the kernel checks), which sees what the emulator cannot: accesses
+#                                  outside an allocation on the real memory map, shared-memory races and barrier
+#                                  misuse under the hardware's own scheduling. Exit 3 when the machine's runtime does
+#                                  not support the tool (it refuses the device under gVisor).
 #
 # With the device tool: run(command="bash scripts/gpu-check.sh run", carry=[".device"], timeout_s=600).
 # Environment for run: BENCH_ARGS (default "--model base --batch 64 --seq 128 --steps 10"), SKIP_TORCH=1,
@@ -181,9 +187,38 @@ dry_run() {
     OUT="${OUT:-/tmp/gpu-check-dry-run}" run
 }
 
+# The kernel checks under compute-sanitizer. Each tool slows kernels 10-100x, hence the small self-test sizes and a
+# timeout per tool (they add up to 480 s). A tool that reports errors exits 9 (--error-exitcode).
+sanitize() {
+  cd "$here"
+  out="${OUT:-/tmp/gpu-check-out}"; mkdir -p "$out"
+  [ -x /tmp/jre/bin/java ] || tar xzf "$dev/jre.tgz" -C /tmp || { echo "no $dev/jre.tgz: run 'prepare' first and carry .device" >&2; exit 2; }
+  export LD_LIBRARY_PATH="${LIBRARY_PATH:+$LIBRARY_PATH:}/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  local cs; cs="$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null)"
+  [ -n "$cs" ] || { echo "compute-sanitizer not found (PATH, /usr/local/cuda/bin)" >&2; exit 3; }
+  local golden=(); [ -d "$dev/gpu-check/golden" ] && golden=(--golden "$dev/gpu-check/golden")
+  local tool limit args
+  for spec in "memcheck 240" "racecheck 140" "synccheck 100"; do
+    read -r tool limit <<<"$spec"
+    args=(--no-bert); [ "$tool" = memcheck ] && args=("${golden[@]}")
+    echo "== CudaSelfTest under compute-sanitizer --tool $tool ${args[*]}"
+    timeout "$limit" "$cs" --tool "$tool" --error-exitcode 9 --print-limit 20 --launch-timeout 120 \
+      "${jre_java[@]}" -Xmx16g jtrain.cuda.CudaSelfTest "${args[@]}" 2>&1 | grep -v '^WARNING' | tee "$out/sanitize-$tool.txt"
+    stage_done "compute-sanitizer $tool" "${PIPESTATUS[0]}"
+    if grep -qi 'device not supported\|not supported on this' "$out/sanitize-$tool.txt"; then
+      echo "compute-sanitizer does not support this machine's GPU runtime" >&2; exit 3
+    fi
+  done
+  echo "== summary"
+  grep -H 'ERROR SUMMARY\|^[0-9]\+ checks' "$out"/sanitize-*.txt
+  if [ ${#failed[@]} -gt 0 ]; then printf 'FAILED: %s\n' "${failed[@]}"; exit 1; fi
+  echo "every tool passed"
+}
+
 case "${1:-}" in
   prepare) prepare ;;
   run) run ;;
   dry-run) dry_run ;;
-  *) echo "usage: $0 prepare|run|dry-run" >&2; exit 2 ;;
+  sanitize) sanitize ;;
+  *) echo "usage: $0 prepare|run|dry-run|sanitize" >&2; exit 2 ;;
 esac

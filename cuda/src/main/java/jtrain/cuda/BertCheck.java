@@ -1,6 +1,7 @@
 package jtrain.cuda;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,12 +17,12 @@ import jtrain.transformer.BertForMaskedLM;
  * dropout on), and an odd-sized one (3 layers, hidden 36, 3 heads of 12, FFN 100, vocabulary 997, batch 3 x 21), so
  * that no size that happens to divide a block or warp hides an edge case. Dropout masks are bit-identical across
  * backends, so the loss and every parameter gradient must agree to float rounding: loss within 1e-4 relative, each
- * gradient within 1e-3 relative (in norm, the norm floored at 1e-6).
+ * gradient within 1e-3 relative (in norm, the norm floored at 1e-4 of the largest gradient norm of the model).
  */
 public final class BertCheck {
     private BertCheck() {}
 
-    static final double LOSS_RTOL = 1e-4, GRAD_RTOL = 1e-3;
+    static final double LOSS_RTOL = 1e-4, GRAD_RTOL = 1e-3, NORM_FLOOR = 1e-4;
 
     public static List<OpChecks.Result> run(CudaBackend cuda) {
         List<OpChecks.Result> out = new ArrayList<>(run(cuda, BertConfig.of(30522, 2, 768, 12, 3072), 2, 128));
@@ -55,8 +56,8 @@ public final class BertCheck {
             double lossErr = Math.abs(lg - lc) / Math.max(1e-12, Math.abs(lc)) / LOSS_RTOL;
             out.add(new OpChecks.Result(String.format("%s MLM loss (cpu %.6f, cuda %.6f)", model, lc, lg), 1, lossErr, lossErr <= 1, ""));
             Map<String, Tensor> pc = cpu.namedParameters(), pg = gpu.namedParameters();
-            double worst = 0;
-            String worstName = "";
+            Map<String, double[]> diffAndNorm = new LinkedHashMap<>();
+            double largestNorm = 0;
             long elements = 0;
             for (var e : pc.entrySet()) {
                 float[] gc = e.getValue().grad().toFloatArray(), gg = pg.get(e.getKey()).grad().toFloatArray();
@@ -66,20 +67,36 @@ public final class BertCheck {
                     norm += gc[i] * (double) gc[i];
                 }
                 elements += gc.length;
-                // The floor matters for the attention key bias, whose exact gradient is zero (softmax ignores a
-                // constant added to a whole row): both sides hold rounding noise only, of about 1e-10.
-                double rel = Math.sqrt(diff) / Math.max(1e-6, Math.sqrt(norm)) / GRAD_RTOL;
-                if (rel > worst) {
-                    worst = rel;
-                    worstName = e.getKey();
-                }
+                diffAndNorm.put(e.getKey(), new double[] {Math.sqrt(diff), Math.sqrt(norm)});
+                largestNorm = Math.max(largestNorm, Math.sqrt(norm));
             }
-            out.add(new OpChecks.Result(model + " MLM gradients of all " + pc.size() + " parameters", elements, worst, worst <= 1,
-                    "worst: " + worstName));
+            Worst worst = worst(diffAndNorm, largestNorm);
+            out.add(new OpChecks.Result(model + " MLM gradients of all " + pc.size() + " parameters", elements, worst.error(), worst.error() <= 1,
+                    String.format("worst: %s; largest gradient norm %.3g", worst.name(), largestNorm)));
         } catch (RuntimeException e) {
             out.add(new OpChecks.Result(model + " MLM forward/backward", 0, Double.NaN, false, e.toString()));
         }
         return out;
+    }
+
+    /** The parameter with the largest error over tolerance, and that error. */
+    record Worst(String name, double error) {}
+
+    /**
+     * Each parameter's gradient error (the norm of the difference over the norm of the CPU gradient, over GRAD_RTOL),
+     * with each norm floored at NORM_FLOOR of the model's largest gradient norm. The floor matters for the attention
+     * key bias, whose exact gradient is zero (softmax ignores a constant added to a whole row): both sides then hold
+     * only the rounding noise of sums that cancel, whose size follows the other gradients' (1.3e-9 at 2 x 768 on the
+     * emulator, against a largest norm of 5.5), not a fixed number.
+     */
+    static Worst worst(Map<String, double[]> diffAndNorm, double largestNorm) {
+        double floor = Math.max(1e-12, NORM_FLOOR * largestNorm);
+        Worst worst = new Worst("", 0);
+        for (var e : diffAndNorm.entrySet()) {
+            double error = e.getValue()[0] / Math.max(floor, e.getValue()[1]) / GRAD_RTOL;
+            if (error > worst.error()) worst = new Worst(e.getKey(), error);
+        }
+        return worst;
     }
 
     private static Tensor step(BertForMaskedLM model, int[] ids, int[] labels, int[] mask, int b, int t, Device device) {
