@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jtrain.engine.backend.Backends;
 
@@ -30,6 +31,8 @@ public final class Autograd {
      */
     public static final class Node {
         public final String op;
+        /** Creation order: a recomputation (Checkpoint) tells its own nodes from the outer graph's by it. */
+        final long serial = NODE_SERIAL.incrementAndGet();
         final Object[] edges;
         final int[][] inputShapes;
         /** Each leaf input's version when the op ran (parameters: an optimizer step bumps it). */
@@ -63,6 +66,7 @@ public final class Autograd {
         }
     }
 
+    private static final AtomicLong NODE_SERIAL = new AtomicLong();
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     private static volatile boolean anomalyMode = Boolean.getBoolean("jtrain.anomaly");
     /** Set while backward() runs the closures: their inner ops are not checked one by one (see backward). */
@@ -77,6 +81,23 @@ public final class Autograd {
             if (!closed[0]) { // closing twice must not switch recording off for good
                 closed[0] = true;
                 depth[0]--;
+            }
+        };
+    }
+
+    /**
+     * Records again inside a no-grad scope (torch's enable_grad), until close() restores the outer setting: a
+     * checkpoint's backward closure rebuilds its function's graph with it while backward() has recording off.
+     */
+    static AutoCloseable0 enableGrad() {
+        int[] depth = NO_GRAD_DEPTH.get();
+        int outer = depth[0];
+        depth[0] = 0;
+        boolean[] closed = new boolean[1];
+        return () -> {
+            if (!closed[0]) {
+                closed[0] = true;
+                depth[0] = outer;
             }
         };
     }
@@ -141,9 +162,68 @@ public final class Autograd {
             accumulateLeaf(root, one);
             return;
         }
-        List<Object> order = topologicalOrder(root.gradFn());
+        propagate(root.gradFn(), one, null);
+    }
+
+    /**
+     * The gradients of wrt (leaves) from root with the incoming gradient rootGrad, returned instead of accumulated
+     * into .grad (torch.autograd.grad); null where none reached. The graph must have been recorded after the node
+     * numbered firstSerial was: what {@code checkpointName}'s function recorded, from its own inputs and parameters.
+     * A path into an older graph or to another leaf that needs a gradient is an error naming the checkpoint.
+     */
+    static Tensor[] gradients(String checkpointName, Tensor root, Tensor rootGrad, Tensor[] wrt, long firstSerial) {
+        LeafSink sink = new LeafSink(checkpointName, wrt, firstSerial);
+        if (!root.requiresGrad()) return sink.grads;
+        if (root.gradFn() == null) sink.add(root, rootGrad);
+        else {
+            sink.requireOwn(root.gradFn());
+            propagate(root.gradFn(), rootGrad, sink);
+        }
+        return sink.grads;
+    }
+
+    /** The serial the next recorded node will have is above this one. */
+    static long lastSerial() {
+        return NODE_SERIAL.get();
+    }
+
+    /** Where a recomputation's leaf gradients go: one slot per wanted leaf; any other leaf is a mistake of the caller. */
+    private static final class LeafSink {
+        final String name;
+        final Map<Tensor, Integer> index = new IdentityHashMap<>();
+        final Tensor[] grads;
+        final long firstSerial;
+
+        LeafSink(String name, Tensor[] wrt, long firstSerial) {
+            this.name = name;
+            this.firstSerial = firstSerial;
+            grads = new Tensor[wrt.length];
+            for (int i = 0; i < wrt.length; i++) index.put(wrt[i], i);
+        }
+
+        void add(Tensor leaf, Tensor g) {
+            Integer i = index.get(leaf);
+            if (i == null) {
+                throw new IllegalStateException("checkpoint '" + name + "': its function used " + (leaf.name() != null ? "'" + leaf.name() + "' " : "")
+                        + leaf.describe() + ", which needs a gradient but is neither an input nor one of the parameters passed to it");
+            }
+            grads[i] = grads[i] == null ? g : grads[i].add(g);
+        }
+
+        void requireOwn(Object vertex) {
+            if (vertex instanceof Tensor leaf && !index.containsKey(leaf)) add(leaf, null); // the error naming it
+            if (vertex instanceof Node node && node.serial <= firstSerial) {
+                throw new IllegalStateException("checkpoint '" + name + "': its function used a tensor computed outside it (by '" + node.op
+                        + "'); pass that tensor as an input");
+            }
+        }
+    }
+
+    /** Runs the backward closures from root, whose output gradient is rootGrad; leaf gradients go to sink, or to .grad when it is null. */
+    private static void propagate(Node root, Tensor rootGrad, LeafSink sink) {
+        List<Object> order = topologicalOrder(root, sink);
         Map<Object, Tensor> grads = new IdentityHashMap<>(); // gradient waiting at each node's output or leaf
-        grads.put(root.gradFn(), one);
+        grads.put(root, rootGrad);
         // In anomaly mode the gradients a closure returns are checked under the name of the op it belongs to; the
         // ops it uses internally (e.g. the div in sqrt's backward) are not checked, so the error names 'sqrt'.
         boolean[] inBackward = IN_BACKWARD.get();
@@ -155,7 +235,8 @@ public final class Autograd {
                 Tensor g = grads.remove(vertex);
                 if (g == null) continue;
                 if (vertex instanceof Tensor leaf) {
-                    accumulateLeaf(leaf, g);
+                    if (sink != null) sink.add(leaf, g);
+                    else accumulateLeaf(leaf, g);
                     continue;
                 }
                 Node node = (Node) vertex;
@@ -201,8 +282,11 @@ public final class Autograd {
         return own;
     }
 
-    /** Nodes and leaves reachable from root through the edges, inputs before the ops that use them. */
-    private static List<Object> topologicalOrder(Node root) {
+    /**
+     * Nodes and leaves reachable from root through the edges, inputs before the ops that use them. With a sink, every
+     * node must belong to the recomputation (checked before any closure runs, so an outer graph is left intact).
+     */
+    private static List<Object> topologicalOrder(Node root, LeafSink sink) {
         List<Object> order = new ArrayList<>();
         Map<Object, Boolean> visited = new IdentityHashMap<>();
         ArrayDeque<Object[]> stack = new ArrayDeque<>(); // {vertex, next edge index}
@@ -214,7 +298,10 @@ public final class Autograd {
             if (top[0] instanceof Node node && i < node.edges.length) {
                 top[1] = i + 1;
                 Object in = node.edges[i];
-                if (in != null && visited.put(in, true) == null) stack.push(new Object[] {in, 0});
+                if (in != null && visited.put(in, true) == null) {
+                    if (sink != null) sink.requireOwn(in);
+                    stack.push(new Object[] {in, 0});
+                }
             } else {
                 stack.pop();
                 order.add(top[0]);
