@@ -3,6 +3,7 @@ package jtrain.transformer;
 import java.util.ArrayList;
 import java.util.List;
 
+import jtrain.engine.Checkpoint;
 import jtrain.engine.DType;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
@@ -16,12 +17,15 @@ public final class BertModel extends Module {
     public final BertEmbeddings embeddings;
     private final ModuleList<BertLayer> layers;
     private final Pooler pooler;
+    private final Rng dropoutRng;
+    private boolean gradientCheckpointing;
 
     /** The encoder's outputs: the last hidden state, every hidden state if asked for, the pooled first token. */
     public record Output(Tensor lastHidden, List<Tensor> hiddenStates, Tensor pooled) {}
 
     public BertModel(BertConfig config, boolean withPooler, Rng init, Rng dropoutRng) {
         this.config = config;
+        this.dropoutRng = dropoutRng;
         embeddings = child("embeddings", new BertEmbeddings(config, init, dropoutRng));
         layers = child("encoder", new Encoder()).layer;
         for (int i = 0; i < config.numHiddenLayers(); i++) layers.add(new BertLayer(config, init, dropoutRng));
@@ -45,12 +49,30 @@ public final class BertModel extends Module {
         List<Tensor> states = keepHiddenStates ? new ArrayList<>() : null;
         Tensor h = embeddings.forward(inputIds, tokenTypeIds);   // (B, T, C)
         if (states != null) states.add(h);
-        for (BertLayer layer : layers.items()) {
-            h = layer.forward(h, maskBias);
+        List<BertLayer> stack = layers.items();
+        for (int i = 0; i < stack.size(); i++) {
+            BertLayer layer = stack.get(i);
+            h = gradientCheckpointing
+                    ? Checkpoint.run("encoder.layer." + i, layer.unnamedParameters(), List.of(dropoutRng), in -> layer.forward(in[0], in[1]), h, maskBias)
+                    : layer.forward(h, maskBias);
             if (states != null) states.add(h);
         }
         Tensor pooled = pooler == null ? null : pooler.forward(h);
         return new Output(h, states, pooled);
+    }
+
+    /**
+     * Activation checkpointing (HF's gradient_checkpointing), off by default: each encoder layer keeps only its input
+     * for the backward pass, which runs the layer's forward again ({@link Checkpoint}). Saved activations shrink to
+     * one layer's plus the layer inputs, for about one more forward pass of compute; results, gradients and the
+     * dropout generator's state are the same bit for bit.
+     */
+    public void setGradientCheckpointing(boolean on) {
+        gradientCheckpointing = on;
+    }
+
+    public boolean isGradientCheckpointing() {
+        return gradientCheckpointing;
     }
 
     /** (B, T) 1/0 -> (B, 1, 1, T) additive bias: 0 where attended, the most negative float at padding. */

@@ -49,6 +49,19 @@ public abstract class Module {
         return new ArrayList<>(namedParameters().values());
     }
 
+    /**
+     * The same tensors as {@link #parameters()}, leaving their names alone: a submodule asked first would name them
+     * without its parents' prefixes.
+     */
+    public List<Tensor> unnamedParameters() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        collect("", all);
+        Map<Tensor, Boolean> seen = new java.util.IdentityHashMap<>();
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : all.values()) if (seen.put(t, true) == null) out.add(t);
+        return out;
+    }
+
     /** Training mode turns dropout on; evaluation mode turns it off. */
     public void train(boolean on) {
         training = on;
