@@ -44,7 +44,7 @@ public class TrainStepBenchmark {
     public void setup() {
         int[] s = PretrainConfig.modelShape(model);
         session = new TrainStepBench.Session(new TrainStepBench.Options(s[0], s[1], s[2], s[3],
-                Activation.fromHfName(act, "-p act"), 8192, 32, 128, 0, 1, false, false));
+                Activation.fromHfName(act, "-p act"), 8192, 32, 128, 0, 1, false, false, false));
     }
 
     @Benchmark

@@ -21,9 +21,10 @@ import jtrain.transformer.BertForMaskedLM;
  * general ./trainer bench is being built elsewhere; this is to be unified with it).
  * usage: BertStepBench [--model base|small|mini|tiny|L,H,A,I] [--vocab 30522] [--batch 64] [--seq 128]
  *                      [--modes fp32,tf32,bf16] [--steps 10] [--warmup 3] [--device cuda|cpu] [--loss full|sparse]
- *                      [--memory-scope true|false] [--peak-size 8192] [--act gelu]
+ *                      [--memory-scope true|false] [--peak-size 8192] [--act gelu] [--recompute false|true]
  * --loss full (the default) computes logits at every position like the PyTorch script; sparse only at the labelled 15%.
  * --act is config.json's hidden_act (any name {@link Activation} accepts).
+ * --recompute true checkpoints every encoder layer (recomputed in backward; "tflops" still counts the model's work).
  * --memory-scope false leaves a step's device memory to the garbage collector instead of a {@link MemoryScope}.
  * "mfu" is the step's TFLOP/s over the best of 5 matrix products of --peak-size cubed in the same mode ("gemm_peak_tflops").
  * "host_ms" is the time per step the host spent queuing it (nothing in a step waits for the GPU): well below step_ms,
@@ -48,6 +49,7 @@ public final class BertStepBench {
                 "modes", "fp32,tf32", "steps", "10", "warmup", "3", "device", "cuda", "loss", "full", "memory-scope", "true"));
         a.put("peak-size", "8192");
         a.put("act", "gelu");
+        a.put("recompute", "false");
         for (int i = 0; i + 1 < argv.length; i += 2) {
             if (!argv[i].startsWith("--") || !a.containsKey(argv[i].substring(2))) throw new IllegalArgumentException("unknown option " + argv[i]);
             a.put(argv[i].substring(2), argv[i + 1]);
@@ -62,7 +64,7 @@ public final class BertStepBench {
             case "sparse" -> true;
             default -> throw new IllegalArgumentException("--loss must be full or sparse, got " + a.get("loss"));
         };
-        boolean scoped = Boolean.parseBoolean(a.get("memory-scope"));
+        boolean scoped = Boolean.parseBoolean(a.get("memory-scope")), recompute = Boolean.parseBoolean(a.get("recompute"));
         Activation act = Activation.fromHfName(a.get("act"), "--act");
         int peakSize = Integer.parseInt(a.get("peak-size"));
         Device device = Devices.select(a.get("device"));
@@ -79,6 +81,7 @@ public final class BertStepBench {
                 BertForMaskedLM m = new BertForMaskedLM(config, new Rng(0), new Rng(1));
                 m.to(device);
                 m.train(true);
+                m.bert.setGradientCheckpointing(recompute);
                 AdamW opt = new AdamW(m.parameters(), 1e-4, 0.9, 0.999, 1e-8, 0.01);
                 Rng rng = new Rng(2);
                 int[] ids = new int[batch * seq], labels = new int[batch * seq];
@@ -112,10 +115,10 @@ public final class BertStepBench {
                 double flopsPerToken = 6.0 * (n - emb) + 6.0 * hidden * vocab + 12.0 * layers * seq * hidden; // torch_bert_gpu.py's count
                 double tflops = flopsPerToken * batch * seq / sec / 1e12, peak = cuda == null ? Double.NaN : peakTflops(device, peakSize);
                 out.printf(Locale.ROOT, "{\"jtrain\": \"%s\", \"gpu\": \"%s\", \"L\": %d, \"H\": %d, \"A\": %d, \"I\": %d, \"V\": %d, \"B\": %d, \"T\": %d, "
-                                + "\"act\": \"%s\", \"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"host_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, "
+                                + "\"act\": \"%s\", \"recompute\": %b, \"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"host_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, "
                                 + "\"gemm_peak_tflops\": %.1f, \"mfu\": %.3f, \"memory\": \"%s\"}%n",
                         cuda == null ? "cpu" : "cuda", cuda == null ? "-" : cuda.deviceName(), layers, hidden, heads, inter, vocab, batch, seq,
-                        act.hfName(), mode, sparse ? "sparse" : "full", sec * 1e3, hostMs, Math.round(batch * seq / sec), tflops, peak, tflops / peak,
+                        act.hfName(), recompute, mode, sparse ? "sparse" : "full", sec * 1e3, hostMs, Math.round(batch * seq / sec), tflops, peak, tflops / peak,
                         cuda == null ? "-" : cuda.memorySummary());
                 if (cuda != null) {
                     // Drop this mode's model before the next one allocates its own.

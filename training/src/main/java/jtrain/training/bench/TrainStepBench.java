@@ -15,6 +15,7 @@ import jtrain.engine.optim.ParamGroup;
 import jtrain.transformer.Activation;
 import jtrain.transformer.BertConfig;
 import jtrain.transformer.BertForMaskedLM;
+import jtrain.transformer.BertModel;
 
 /**
  * Times full masked-LM training steps (forward, backward, AdamW, zeroing the gradients) of a freshly initialised
@@ -24,9 +25,12 @@ import jtrain.transformer.BertForMaskedLM;
  * at the labelled ones (our pretraining's loss).
  */
 public final class TrainStepBench {
-    /** act: the feed-forward block's and MLM head's activation (config.json's hidden_act). */
+    /**
+     * act: the feed-forward block's and MLM head's activation (config.json's hidden_act); recompute: activation
+     * checkpointing of every encoder layer ({@link BertModel#setGradientCheckpointing}).
+     */
     public record Options(int layers, int hidden, int heads, int intermediate, Activation act, int vocab, int batch, int seq,
-                          int warmup, int steps, boolean sparse, boolean profile) {}
+                          int warmup, int steps, boolean sparse, boolean profile, boolean recompute) {}
 
     /**
      * stepMs: mean over the timed steps; flopsPerStep: counted by the engine; breakdown: profiler entries of the
@@ -55,6 +59,7 @@ public final class TrainStepBench {
                     .withMaxPositions(Math.max(512, o.seq())).withHiddenAct(o.act());
             model = new BertForMaskedLM(config, new Rng(0), new Rng(1));
             model.train(true);
+            model.bert.setGradientCheckpointing(o.recompute());
             opt = AdamW.withGroups(ParamGroup.decayMatricesOnly(model.parameters(), 0.01), 1e-4, 0.9, 0.999, 1e-8);
             batch = batch(o, new Rng(2));
             sparse = o.sparse();

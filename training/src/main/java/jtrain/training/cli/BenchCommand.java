@@ -25,6 +25,8 @@ public final class BenchCommand {
               --device cpu|cuda [cpu]                           --precision fp32|tf32|bf16 [fp32]
               --sparse           logits only at the labelled 15% (our pretraining loss); default: every position,
                                  like PyTorch's reference script
+              --recompute        activation checkpointing: each encoder layer runs again in backward instead of
+                                 keeping its activations (compare the memory line and the step time without it)
               --no-profile       skip the per-primitive breakdown     --json  one JSON object on stdout
             Times forward + backward + AdamW on one random batch after warm-up: tokens/s, step time, GFLOP/s counted
             by the engine, MFU against this machine's SGEMM peak (measured at start), peak memory, GC.""";
@@ -48,7 +50,7 @@ public final class BenchCommand {
         String model = "mini", device = "cpu", precision = "fp32";
         Activation act = Activation.GELU;
         int vocab = 8192, batch = 32, seq = 128, steps = 5, warmup = 2;
-        boolean json = false, sparse = false, profile = true;
+        boolean json = false, sparse = false, profile = true, recompute = false;
         CliArgs a = new CliArgs(args);
         while (a.hasNext()) {
             String o = a.next();
@@ -67,6 +69,7 @@ public final class BenchCommand {
                 case "--device" -> device = a.value(o);
                 case "--precision" -> precision = a.value(o);
                 case "--sparse" -> sparse = true;
+                case "--recompute" -> recompute = true;
                 case "--no-profile" -> profile = false;
                 case "--json" -> json = true;
                 default -> throw new IllegalArgumentException("unknown option " + o + "\n" + USAGE);
@@ -77,14 +80,14 @@ public final class BenchCommand {
             // The GPU step benchmark (jtrain.cuda.BertStepBench) prints one JSON line per precision.
             BertStepBench.main(new String[] {"--model", model, "--vocab", String.valueOf(vocab), "--batch", String.valueOf(batch),
                     "--seq", String.valueOf(seq), "--steps", String.valueOf(steps), "--warmup", String.valueOf(warmup),
-                    "--modes", precision, "--loss", sparse ? "sparse" : "full", "--act", act.hfName()});
+                    "--modes", precision, "--loss", sparse ? "sparse" : "full", "--act", act.hfName(), "--recompute", String.valueOf(recompute)});
             return 0;
         }
         if (vocab < 6 || batch < 1 || seq < 1 || steps < 1 || warmup < 0) {
             throw new IllegalArgumentException("need --vocab >= 6, --batch, --seq, --steps >= 1 and --warmup >= 0");
         }
         int[] s = PretrainConfig.modelShape(model);
-        var r = TrainStepBench.run(new TrainStepBench.Options(s[0], s[1], s[2], s[3], act, vocab, batch, seq, warmup, steps, sparse, profile));
+        var r = TrainStepBench.run(new TrainStepBench.Options(s[0], s[1], s[2], s[3], act, vocab, batch, seq, warmup, steps, sparse, profile, recompute));
         out.print(json ? Json.write(toJson(model, r)) + "\n" : text(model, r));
         return 0;
     }
@@ -108,8 +111,9 @@ public final class BenchCommand {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "BERT %s (%d layers, hidden %d, %d heads, FFN %d, %s; %,d parameters), vocab %d, batch %d x seq %d%n",
                 model, o.layers(), o.hidden(), o.heads(), o.intermediate(), o.act().hfName(), r.parameters(), o.vocab(), o.batch(), o.seq()));
-        sb.append(String.format(Locale.ROOT, "cpu, %s backend, %d threads, fp32; MLM loss on %s; %d warm-up + %d timed steps%n",
-                r.backend(), r.threads(), o.sparse() ? "labelled positions only (sparse)" : "logits at every position", o.warmup(), o.steps()));
+        sb.append(String.format(Locale.ROOT, "cpu, %s backend, %d threads, fp32; MLM loss on %s; %d warm-up + %d timed steps%s%n",
+                r.backend(), r.threads(), o.sparse() ? "labelled positions only (sparse)" : "logits at every position", o.warmup(), o.steps(),
+                o.recompute() ? "; activation checkpointing (each layer recomputed in backward, not counted in GFLOP/s)" : ""));
         sb.append(String.format(Locale.ROOT, "tokens/s    %,.0f%n", r.tokensPerS()));
         sb.append(String.format(Locale.ROOT, "step        %.1f ms (fastest %.1f ms)%n", r.stepMs(), r.minStepMs()));
         sb.append(String.format(Locale.ROOT, "GFLOP/s     %.1f (%.1f GFLOP per step, counted by the engine from the matrix products it ran)%n",
@@ -138,6 +142,7 @@ public final class BenchCommand {
         j.put("batch", o.batch());
         j.put("seq", o.seq());
         j.put("loss_positions", o.sparse() ? "labelled" : "all");
+        j.put("recompute", o.recompute());
         j.put("backend", r.backend());
         j.put("threads", r.threads());
         j.put("steps", o.steps());

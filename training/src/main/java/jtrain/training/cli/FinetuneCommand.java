@@ -45,8 +45,8 @@ public final class FinetuneCommand {
                      [--max-len 128] [--eval-every N] [--patience 3] [--metric macro_f1|accuracy|loss]
                      [--problem single_label|regression|multi_label]   (sequence tasks)
                      [--seed 1] [--split-seed 42] [--cache DIR] [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
-                     [--save-every 200] [--keep 3] [--stop-after N]
-                   ./trainer finetune --out DIR --resume [--stop-after N]
+                     [--save-every 200] [--keep 3] [--stop-after N] [--recompute]
+                   ./trainer finetune --out DIR --resume [--stop-after N] [--recompute | --no-recompute]
               --init DIR: start from a pretrained HF folder (its encoder and tokenizer; the classifier is new).
               --scratch: same architecture, random weights (config from --init DIR, or --model with --tokenizer).
               --label-fraction F: train on this fraction of the labelled training examples (dev/test unchanged).
@@ -61,10 +61,12 @@ public final class FinetuneCommand {
                 for none) or comma-separated in a .tsv/.csv label field ("a,b", empty for none); one output per
                 label, binary cross-entropy; a label is predicted when its sigmoid probability is above 0.5; dev
                 metrics micro_f1 (the default), macro_f1, exact_match.
+              --recompute: activation checkpointing: keep only each encoder layer's input and run the layer again in
+                backward (less memory, about one more forward pass of time, the same results bit for bit).
               --save-every N, --keep K: a checkpoint every N steps (and when training ends), the newest K kept.
               --resume: continue DIR from its latest checkpoint, exactly as if never stopped (the options are
-                DIR/run_config.json's; one given again must agree, except --save-every, --keep, --cache, --device
-                and --precision).
+                DIR/run_config.json's; one given again must agree, except --save-every, --keep, --cache, --device,
+                --precision and --recompute, which --no-recompute turns off).
               --stop-after N: stop this invocation after step N (a checkpoint is saved there).
               Writes DIR/run_config.json, DIR/metrics.jsonl, DIR/checkpoints/step-N, and when training ends
               DIR/results.json and the best model to DIR/model.""";

@@ -52,7 +52,8 @@ final class FinetuneConfig {
             new Option("--problem", Kind.TEXT, null, false),
             new Option("--seed", Kind.INT, D.seed, false), new Option("--split-seed", Kind.INT, Splits.DEFAULT_SEED, false),
             new Option("--save-every", Kind.INT, 200L, true), new Option("--keep", Kind.INT, 3L, true),
-            new Option("--cache", Kind.PATH, null, true), new Option("--device", Kind.TEXT, "auto", true));
+            new Option("--cache", Kind.PATH, null, true), new Option("--device", Kind.TEXT, "auto", true),
+            new Option("--recompute", Kind.SWITCH, false, true));
 
     /** Every option's value by key (snake_case, as in run_config.json). */
     private final Map<String, Object> values;
@@ -69,8 +70,15 @@ final class FinetuneConfig {
         return OPTIONS.stream().filter(o -> o.kind() != Kind.SWITCH).map(Option::name).collect(Collectors.toSet());
     }
 
+    /** The switches, and --no-X for each free switch --X (which a resumed run may turn off). */
     static Set<String> switches() {
-        return OPTIONS.stream().filter(o -> o.kind() == Kind.SWITCH).map(Option::name).collect(Collectors.toSet());
+        Set<String> s = OPTIONS.stream().filter(o -> o.kind() == Kind.SWITCH).map(Option::name).collect(Collectors.toSet());
+        OPTIONS.stream().filter(o -> o.kind() == Kind.SWITCH && o.free()).forEach(o -> s.add(negated(o)));
+        return s;
+    }
+
+    private static String negated(Option o) {
+        return "--no-" + o.name().substring(2);
     }
 
     /** A new run's options: those given, the defaults for the rest; --task is required. */
@@ -95,9 +103,11 @@ final class FinetuneConfig {
         }
         Map<String, Object> v = new LinkedHashMap<>();
         for (Option o : OPTIONS) {
-            if (!saved.containsKey(o.key())) throw new IllegalArgumentException(source + ": missing field '" + o.key() + "'");
-            Object was = normalised(o, saved.get(o.key()), source);
-            Object now = a.has(o.name()) ? parse(o, a) : was;
+            // A free switch added after the run started (--recompute) is off in its run_config.json.
+            boolean addedLater = o.kind() == Kind.SWITCH && o.free();
+            if (!saved.containsKey(o.key()) && !addedLater) throw new IllegalArgumentException(source + ": missing field '" + o.key() + "'");
+            Object was = saved.containsKey(o.key()) ? normalised(o, saved.get(o.key()), source) : o.defaultValue();
+            Object now = a.has(o.name()) ? parse(o, a) : o.kind() == Kind.SWITCH && a.has(negated(o)) ? Boolean.FALSE : was;
             if (!o.free() && !String.valueOf(now).equals(String.valueOf(was))) {
                 throw new IllegalArgumentException(o.name() + " " + shown(now) + " differs from the run's " + shown(was) + " (" + source
                         + "); a resumed run keeps its options");

@@ -101,12 +101,14 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
             model = TaskModels.fromPretrained(data.kind(), init, labels, ProblemOption.forConfig(problem, data.kind()), dropout, o.seed);
         }
         model.to(device);
+        model.bert.setGradientCheckpointing(c.has("--recompute"));
         int positions = model.config.maxPositionEmbeddings();
         if (maxLen > positions && c.has("--max-len"))
             throw new IllegalArgumentException("--max-len " + maxLen + " exceeds the model's " + positions + " positions");
         maxLen = Math.min(maxLen, positions); // the default follows a shorter model, as in eval
-        log.printf("model: %s, %d layers, hidden %d, %,d parameters, %s%n", data.kind().architecture, model.config.numHiddenLayers(),
-                model.config.hiddenSize(), model.parameterCount(), scratch ? "random initialisation" : "encoder from " + init);
+        log.printf("model: %s, %d layers, hidden %d, %,d parameters, %s%s%n", data.kind().architecture, model.config.numHiddenLayers(),
+                model.config.hiddenSize(), model.parameterCount(), scratch ? "random initialisation" : "encoder from " + init,
+                c.has("--recompute") ? "; activation checkpointing (--recompute)" : "");
 
         TaskEncoder encoder = new TaskEncoder(tok, labels, maxLen, problem);
         int padId = tok.vocab().id(tok.specialTokens().pad());

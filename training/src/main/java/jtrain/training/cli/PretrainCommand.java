@@ -48,11 +48,14 @@ public final class PretrainCommand {
               --resume                 continue RUN_DIR from its latest checkpoint, exactly as if never stopped
               --stop-after N           stop this invocation after step N (a checkpoint is saved there)
               --cache DIR              the data cache [$JTRAIN_DATA, else ~/.cache/jtrain/data]
+              --recompute              activation checkpointing: keep only each encoder layer's input and run the layer
+                                       again in backward (less memory, about one more forward pass of time, the same
+                                       results bit for bit); kept by --resume, which may switch it (--no-recompute)
               --profile                time every engine primitive (forward, backward, optimizer, eval); table at the end
             RUN_DIR gets run_config.json, metrics.jsonl, tokenizer/ and checkpoints/step-N (HF layout + trainer state).""";
 
     /** Options that change neither the model nor the batches, so a resumed run may set them anew. */
-    private static final Set<String> FREE_ON_RESUME = Set.of("keep", "device", "log_every", "eval_every", "save_every");
+    private static final Set<String> FREE_ON_RESUME = Set.of("keep", "device", "log_every", "eval_every", "save_every", "recompute");
 
     private PretrainCommand() {}
 
@@ -92,6 +95,8 @@ public final class PretrainCommand {
                 case "--precision" -> precision = a.value(o);
                 case "--data" -> given.put("data", a.values(o));
                 case "--whole-word" -> given.put("whole_word", true);
+                case "--recompute" -> given.put("recompute", true);
+                case "--no-recompute" -> given.put("recompute", false);
                 case "--init", "--tokenizer", "--model", "--schedule", "--device" -> given.put(key(o), a.value(o));
                 case "--lr", "--weight-decay", "--clip" -> given.put(key(o), CliArgs.number(o, a.value(o)));
                 case "--seed" -> given.put("seed", CliArgs.longInteger(o, a.value(o)));
@@ -137,9 +142,10 @@ public final class PretrainCommand {
             out.printf("%,d training and %,d held-out sequences of up to %d tokens%s%n", train.size(), heldOut.size(), config.maxLen(),
                     heldOut.isEmpty() ? " (no held-out text: no evaluation)" : "");
             BertConfig shape = modelConfig(config, folder, tok);
-            out.printf("model: %d layers, hidden %d, %d heads, intermediate %d, vocabulary %,d%s; %s backend; run folder %s%n",
+            out.printf("model: %d layers, hidden %d, %d heads, intermediate %d, vocabulary %,d%s; %s backend%s; run folder %s%n",
                     shape.numHiddenLayers(), shape.hiddenSize(), shape.numAttentionHeads(), shape.intermediateSize(), shape.vocabSize(),
-                    config.init() == null ? "" : ", from --init " + config.init(), Backends.forDevice(device).name(), folder.dir());
+                    config.init() == null ? "" : ", from --init " + config.init(), Backends.forDevice(device).name(),
+                    config.recompute() ? "; activation checkpointing (--recompute)" : "", folder.dir());
 
             var inv = new PretrainRun.Invocation(resume, stopAfter, new Progress(out, 30), s -> {});
             Pretrainer.Summary s;
@@ -252,6 +258,7 @@ public final class PretrainCommand {
         j.put("keep", 3);
         j.put("seed", 1L);
         j.put("device", "auto");
+        j.put("recompute", false);
         j.putAll(given);
         int steps = ((Number) j.get("steps")).intValue();
         j.putIfAbsent("warmup", Math.max(0, steps / 10));

@@ -25,11 +25,14 @@ import jtrain.transformer.BertConfig;
  *                     start from random weights of the model's shape
  * @param initSha256   {@link jtrain.transformer.StateDict#sha256} of init's weights, recorded when the run starts
  *                     (null until then, and without init)
+ * @param recompute    activation checkpointing: each encoder layer's forward pass runs again in backward instead of
+ *                     keeping its activations (less memory, more time, the same results); a resumed run may switch it
  */
 public record PretrainConfig(List<String> data, String tokenizer, int vocabSize, int minFrequency, String model,
                              int maxLen, int batch, int gradAccum, int steps, double lr, int warmup, String schedule,
                              double weightDecay, double clip, boolean wholeWord, int logEvery, int evalEvery,
-                             int saveEvery, int keep, long seed, String device, String init, String initSha256) {
+                             int saveEvery, int keep, long seed, String device, String init, String initSha256,
+                             boolean recompute) {
 
     public PretrainConfig {
         data = List.copyOf(data);
@@ -100,7 +103,13 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
     /** The same options with the init folder's weights identified (when the run starts). */
     public PretrainConfig withInitSha256(String sha256) {
         return new PretrainConfig(data, tokenizer, vocabSize, minFrequency, model, maxLen, batch, gradAccum, steps, lr, warmup,
-                schedule, weightDecay, clip, wholeWord, logEvery, evalEvery, saveEvery, keep, seed, device, init, sha256);
+                schedule, weightDecay, clip, wholeWord, logEvery, evalEvery, saveEvery, keep, seed, device, init, sha256, recompute);
+    }
+
+    /** The same options with activation checkpointing on or off (the results do not depend on it). */
+    public PretrainConfig withRecompute(boolean on) {
+        return new PretrainConfig(data, tokenizer, vocabSize, minFrequency, model, maxLen, batch, gradAccum, steps, lr, warmup,
+                schedule, weightDecay, clip, wholeWord, logEvery, evalEvery, saveEvery, keep, seed, device, init, initSha256, on);
     }
 
     public MlmMasking masking() {
@@ -139,6 +148,7 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
         j.put("keep", keep);
         j.put("seed", seed);
         j.put("device", device);
+        j.put("recompute", recompute);
         return j;
     }
 
@@ -157,7 +167,8 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
                     num(j, "weight_decay", source).doubleValue(), num(j, "clip", source).doubleValue(),
                     (Boolean) req(j, "whole_word", source), num(j, "log_every", source).intValue(),
                     num(j, "eval_every", source).intValue(), num(j, "save_every", source).intValue(), num(j, "keep", source).intValue(),
-                    num(j, "seed", source).longValue(), (String) req(j, "device", source), init, (String) j.get("init_sha256"));
+                    num(j, "seed", source).longValue(), (String) req(j, "device", source), init, (String) j.get("init_sha256"),
+                    Boolean.TRUE.equals(j.get("recompute"))); // absent in runs started before the option existed
         } catch (ClassCastException e) {
             throw new IllegalArgumentException(source + ": a field has the wrong type: " + e.getMessage());
         }

@@ -57,6 +57,7 @@ public final class PretrainRun {
         BertForMaskedLM model = initialModel(folder, config, tokenizer, inv.resume(), checkpoint, dropoutRng);
         if (!inv.resume()) start(folder, config.init() == null ? config : config.withInitSha256(StateDict.sha256(model)), tokenizer, heldOut);
         model.to(jtrain.cuda.Devices.select(config.device()));
+        model.bert.setGradientCheckpointing(config.recompute());
         MlmBatch.Vocab vocab = MlmBatch.Vocab.of(tokenizer);
         Pretrainer pretrainer = new Pretrainer(model, vocab, config.options());
         TrainingState state = pretrainer.newState(train, dropoutRng);

@@ -136,6 +136,27 @@ class FinetuneResumeTest {
     }
 
     @Test
+    void activationCheckpointingGivesTheSameRunAndAResumeMaySwitchIt() throws IOException {
+        // The auxiliary MLM head shares the encoder, so its loss back-propagates through the checkpointed layers too.
+        String[] extra = {"--aux-mlm-weight", "0.5", "--grad-accum", "2"};
+        Path whole = whole("whole-aux", extra), recompute = whole("recompute-aux", concat(extra, "--recompute"));
+        assertSameRun(whole, recompute);
+        assertTrue(Files.readString(recompute.resolve("run_config.json")).contains("\"recompute\": true"), "saved with the run");
+
+        Path split = tmp.resolve("split-recompute");
+        Result first = finetune(run(split, concat(extra, "--recompute", "--stop-after", "9")));
+        assertSucceeds(first);
+        assertTrue(first.out().contains("; activation checkpointing (--recompute)"), first.out());
+        Result off = finetune("--out", split.toString(), "--resume", "--no-recompute", "--stop-after", "17");
+        assertSucceeds(off);
+        assertFalse(off.out().contains("activation checkpointing"), off.out());
+        Result kept = finetune("--out", split.toString(), "--resume");
+        assertSucceeds(kept);
+        assertTrue(kept.out().contains("; activation checkpointing (--recompute)"), "a resume keeps the saved option: " + kept.out());
+        assertSameRun(whole, split);
+    }
+
+    @Test
     void anEarlyStopResumesToTheSameStepAndBestModel() throws IOException {
         String[] extra = {"--patience", "2"};
         Path whole = whole("whole-early", extra), split = tmp.resolve("split-early");

@@ -47,13 +47,13 @@ final class TinyRuns {
     /** One layer, hidden 32 (dropout on, so its rng must be restored too); 12 steps, a checkpoint every 4. */
     static PretrainConfig config(int steps, int saveEvery, int keep) {
         return new PretrainConfig(List.of("synthetic"), null, 120, 1, "1,32,2,64", 32, 4, 2, steps, 3e-3, 2, "linear",
-                0.01, 1.0, false, 1, 4, saveEvery, keep, 7, "cpu", null, null);
+                0.01, 1.0, false, 1, 4, saveEvery, keep, 7, "cpu", null, null, false);
     }
 
     /** The same run continued from the masked-LM folder init (--init): model and tokenizer come from there. */
     static PretrainConfig initConfig(Path init, int steps, int saveEvery, int keep) {
         return new PretrainConfig(List.of("synthetic"), null, 0, 0, null, 32, 4, 2, steps, 3e-3, 2, "linear",
-                0.01, 1.0, false, 1, 4, saveEvery, keep, 7, "cpu", init.toAbsolutePath().toString(), null);
+                0.01, 1.0, false, 1, 4, saveEvery, keep, 7, "cpu", init.toAbsolutePath().toString(), null, false);
     }
 
     /** Text of another domain: sentences over five of the words only, in which a model of all twenty is not at home. */
