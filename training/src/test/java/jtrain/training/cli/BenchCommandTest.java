@@ -43,6 +43,23 @@ class BenchCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void recomputeTrainsTheSameStepsAndLabelsTheRecomputation() {
+        String[] common = {"--model", "2,32,2,64", "--vocab", "50", "--batch", "2", "--seq", "8", "--steps", "2", "--warmup", "1", "--json"};
+        assertEquals(0, run(common), err.toString());
+        Map<String, Object> plain = (Map<String, Object>) Json.parse(out.toString(StandardCharsets.UTF_8).trim());
+        out.reset();
+        assertEquals(0, run(FinetuneResumeTest.concat(common, "--recompute")), err.toString());
+        Map<String, Object> recompute = (Map<String, Object>) Json.parse(out.toString(StandardCharsets.UTF_8).trim());
+        assertEquals(false, plain.get("recompute"));
+        assertEquals(true, recompute.get("recompute"));
+        assertEquals(plain.get("loss"), recompute.get("loss"), "the same loss after the same steps, dropout included");
+        assertEquals(plain.get("flops_per_step"), recompute.get("flops_per_step"), "model FLOPs: the recomputation is not counted");
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) recompute.get("breakdown");
+        assertTrue(rows.stream().anyMatch(r -> r.get("phase").equals("recompute") && r.get("op").equals("matmul")), rows.toString());
+    }
+
+    @Test
     void sparseLossAndTextOutput() {
         assertEquals(0, run("--model", "1,32,2,64", "--vocab", "50", "--batch", "2", "--seq", "8", "--steps", "1", "--warmup", "0", "--sparse"),
                 err.toString());
