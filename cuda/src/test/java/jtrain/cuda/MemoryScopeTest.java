@@ -164,21 +164,41 @@ class MemoryScopeTest {
     void trainingStepsInScopesComputeTheSameAndStopAllocating() {
         CudaBackend gpu = EmulatedGpu.backendOrSkip();
         try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
-            List<Float> plain = train(gpu, false, null);
+            List<Float> plain = train(gpu, false, null, false);
             int[] allocations = new int[4];
-            List<Float> scoped = train(gpu, true, allocations);
+            List<Float> scoped = train(gpu, true, allocations, false);
             assertEquals(plain, scoped, "losses step by step");
             assertEquals(0, allocations[1] + allocations[2] + allocations[3],
                     "after the first step (which creates AdamW's state) every buffer comes from the allocator's cache");
         }
     }
 
-    /** Four AdamW steps of a tiny BERT on the device: the losses, and (when given) the cuMemAlloc calls of each step. */
-    private static List<Float> train(CudaBackend gpu, boolean scoped, int[] allocations) {
+    /**
+     * Activation checkpointing on the GPU: the layers' forward passes run again inside backward, within the step's
+     * scope, so their buffers go back with the step's; the losses are those of plain steps, bit for bit (dropout on).
+     */
+    @Test
+    void checkpointedStepsInScopesComputeTheSameAndStopAllocating() {
+        CudaBackend gpu = EmulatedGpu.backendOrSkip();
+        try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
+            List<Float> plain = train(gpu, false, null, false);
+            int[] allocations = new int[4];
+            List<Float> recomputed = train(gpu, true, allocations, true);
+            assertEquals(plain, recomputed, "losses step by step");
+            assertEquals(0, allocations[1] + allocations[2] + allocations[3], "the recomputation's buffers come from the cache too");
+        }
+    }
+
+    /**
+     * Four AdamW steps of a tiny two-layer BERT on the device (checkpointed when recompute): the losses, and (when
+     * given) the cuMemAlloc calls of each step.
+     */
+    private static List<Float> train(CudaBackend gpu, boolean scoped, int[] allocations, boolean recompute) {
         Device device = gpu.device();
-        BertForMaskedLM m = new BertForMaskedLM(BertConfig.of(97, 1, 32, 2, 64), new Rng(1), new Rng(2));
+        BertForMaskedLM m = new BertForMaskedLM(BertConfig.of(97, 2, 32, 2, 64), new Rng(1), new Rng(2));
         m.to(device);
         m.train(true);
+        m.bert.setGradientCheckpointing(recompute);
         AdamW opt = new AdamW(m.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.01);
         int[] ids = new int[2 * 8], labels = new int[2 * 8];
         Rng r = new Rng(3);
