@@ -120,6 +120,23 @@ class PretrainCommandTest {
     }
 
     @Test
+    void recomputeIsSavedWithTheRunKeptByResumeAndMaySwitch() throws IOException {
+        Path corpus = corpus(), run = tmp.resolve("run");
+        Result first = pretrain(tinyRun(corpus, run, "--recompute", "--stop-after", "2"));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("; activation checkpointing (--recompute)"), first.out());
+        assertTrue(Files.readString(run.resolve("run_config.json")).contains("\"recompute\": true"));
+
+        Result kept = pretrain("--out", run.toString(), "--resume", "--stop-after", "4");
+        assertEquals(0, kept.code(), kept.err());
+        assertTrue(kept.out().contains("; activation checkpointing (--recompute)"), "kept from run_config.json: " + kept.out());
+        Result off = pretrain("--out", run.toString(), "--resume", "--no-recompute");
+        assertEquals(0, off.code(), off.err());
+        assertFalse(off.out().contains("activation checkpointing"), off.out());
+        assertEquals("step-6", Files.readString(run.resolve("checkpoints/latest")).trim());
+    }
+
+    @Test
     void resumeRefusesHeldOutTextChangedSinceTheRunStarted() throws IOException {
         Path corpus = corpus(), run = tmp.resolve("run");
         assertEquals(0, pretrain(tinyRun(corpus, run, "--stop-after", "3")).code());
