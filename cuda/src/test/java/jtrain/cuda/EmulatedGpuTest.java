@@ -44,16 +44,7 @@ class EmulatedGpuTest {
     /** The same checks with blocks and threads run in descending order: no kernel result depends on the order. */
     @TestFactory
     Stream<DynamicTest> eachKernelMatchesTheReferenceInReverseOrder() {
-        CudaBackend gpu = emulated();
-        return OpChecks.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            EmulatedGpu.get().reversed(true);
-            try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
-                OpChecks.Result r = OpChecks.run(c, Backends.byName("reference"), gpu);
-                assertTrue(r.passed(), r.name() + ": error/tolerance " + r.worst() + " " + r.note());
-            } finally {
-                EmulatedGpu.get().reversed(false);
-            }
-        }));
+        return everyCheckWith(on -> EmulatedGpu.get().reversed(on));
     }
 
     /**
@@ -62,14 +53,19 @@ class EmulatedGpuTest {
      */
     @TestFactory
     Stream<DynamicTest> eachKernelStaysInsideItsBuffers() {
+        return everyCheckWith(on -> EmulatedGpu.get().guarded(on));
+    }
+
+    /** Every OpChecks check against the reference backend, with an emulator mode switched on around each. */
+    private static Stream<DynamicTest> everyCheckWith(java.util.function.Consumer<Boolean> mode) {
         CudaBackend gpu = emulated();
         return OpChecks.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            EmulatedGpu.get().guarded(true);
+            mode.accept(true);
             try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
                 OpChecks.Result r = OpChecks.run(c, Backends.byName("reference"), gpu);
                 assertTrue(r.passed(), r.name() + ": error/tolerance " + r.worst() + " " + r.note());
             } finally {
-                EmulatedGpu.get().guarded(false);
+                mode.accept(false);
             }
         }));
     }
