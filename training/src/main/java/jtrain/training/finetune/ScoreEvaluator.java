@@ -28,13 +28,15 @@ final class ScoreEvaluator {
         boolean wasTraining = model.isTraining();
         model.train(false);
         try (var ng = Autograd.noGrad()) {
+            int[] order = TaskBatch.lengthOrder(examples); // batches of similar length; outputs kept in the examples' order
             for (int from = 0; from < n; from += batchSize) {
                 try (var mem = MemoryScope.open(model.device())) {
-                    List<TaskExample> chunk = examples.subList(from, Math.min(n, from + batchSize));
-                    TaskBatch b = TaskBatch.of(chunk, TaskKind.SEQUENCE, padId);
+                    int to = Math.min(n, from + batchSize);
+                    TaskBatch b = TaskBatch.of(TaskBatch.pick(examples, order, from, to), TaskKind.SEQUENCE, padId);
                     Tensor logits = model.logits(b.inputIds(), b.typeIds(), b.attentionMask());
-                    lossSum += model.loss(logits, b.labels()).item() * chunk.size();
-                    System.arraycopy(logits.toFloatArray(), 0, outputs, from * width, chunk.size() * width);
+                    lossSum += model.loss(logits, b.labels()).item() * (to - from);
+                    float[] out = logits.toFloatArray();
+                    for (int r = 0; r < to - from; r++) System.arraycopy(out, r * width, outputs, order[from + r] * width, width);
                 }
             }
         } finally {

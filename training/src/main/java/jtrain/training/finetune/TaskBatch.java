@@ -1,7 +1,10 @@
 package jtrain.training.finetune;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import jtrain.engine.Tensor;
 import jtrain.transformer.BertTask;
@@ -32,6 +35,23 @@ public record TaskBatch(Tensor inputIds, Tensor typeIds, Tensor attentionMask, T
         Tensor labelTensor = kind == TaskKind.SEQUENCE ? Tensor.ofInts(labels, b) : Tensor.ofInts(labels, b, t);
         if (kind == TaskKind.SEQUENCE && b > 0 && examples.stream().allMatch(e -> e.targets() != null)) labelTensor = targets(examples);
         return new TaskBatch(Tensor.ofInts(ids, b, t), Tensor.ofInts(types, b, t), Tensor.ofInts(mask, b, t), labelTensor, labels);
+    }
+
+    /**
+     * The examples' indices, shortest first (ties in their order): evaluation batches them in this order, so that a
+     * batch pads to examples of similar length instead of each batch to its longest example.
+     */
+    public static int[] lengthOrder(List<TaskExample> examples) {
+        return IntStream.range(0, examples.size()).boxed()
+                .sorted(Comparator.comparingInt(i -> examples.get(i).ids().length))
+                .mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The examples at order[from, to). */
+    public static List<TaskExample> pick(List<TaskExample> examples, int[] order, int from, int to) {
+        List<TaskExample> out = new ArrayList<>(to - from);
+        for (int k = from; k < to; k++) out.add(examples.get(order[k]));
+        return out;
     }
 
     private static Tensor targets(List<TaskExample> examples) {

@@ -26,16 +26,22 @@ public final class TaskEvaluator {
         if (problem != ProblemType.SINGLE_LABEL) return ScoreEvaluator.evaluate(model, problem, examples, batchSize, padId);
         boolean wasTraining = model.isTraining();
         model.train(false);
+        // Batches of examples of similar length (TaskBatch.lengthOrder); each example's labelled positions still go to
+        // its own slots of gold/predicted, in the examples' order, which the study's paired bootstrap relies on.
+        int[] order = TaskBatch.lengthOrder(examples), slot = new int[examples.size()];
         int total = 0;
-        for (TaskExample e : examples) for (int l : e.labels()) if (l >= 0) total++;
+        for (int i = 0; i < examples.size(); i++) {
+            slot[i] = total;
+            for (int l : examples.get(i).labels()) if (l >= 0) total++;
+        }
         int[] gold = new int[total], predicted = new int[total];
-        int k = 0;
         double lossSum = 0;
         try (var ng = Autograd.noGrad()) {
             for (int from = 0; from < examples.size(); from += batchSize) {
                 // A batch's device memory goes back to the allocator at its end, not when the collector runs.
                 try (var mem = MemoryScope.open(model.device())) {
-                    TaskBatch b = TaskBatch.of(examples.subList(from, Math.min(examples.size(), from + batchSize)), kind, padId);
+                    int to = Math.min(examples.size(), from + batchSize);
+                    TaskBatch b = TaskBatch.of(TaskBatch.pick(examples, order, from, to), kind, padId);
                     Tensor logits = model.logits(b.inputIds(), b.typeIds(), b.attentionMask());
                     int[] labels = b.labelArray();
                     int n = 0;
@@ -43,10 +49,14 @@ public final class TaskEvaluator {
                     if (n == 0) continue;
                     lossSum += model.loss(logits, b.labels()).item() * n;
                     int[] argmax = argmax(logits.toFloatArray(), numLabels);
-                    for (int i = 0; i < labels.length; i++) {
-                        if (labels[i] < 0) continue;
-                        gold[k] = labels[i];
-                        predicted[k++] = argmax[i];
+                    int perRow = labels.length / (to - from); // 1 for sequences, the padded length for tagging
+                    for (int r = 0; r < to - from; r++) {
+                        int k = slot[order[from + r]];
+                        for (int i = r * perRow; i < (r + 1) * perRow; i++) {
+                            if (labels[i] < 0) continue;
+                            gold[k] = labels[i];
+                            predicted[k++] = argmax[i];
+                        }
                     }
                 }
             }
