@@ -28,7 +28,7 @@ import jtrain.training.run.Progress;
 /**
  * {@code ./trainer predict --input FILE}: every record of a file through the classifier, batch by batch, written as
  * JSON Lines in the file's order, each object starting with the record's line. The file is read twice, a record at a
- * time, so a file of any size takes memory for one batch only: a first pass checks every record (any fault in the
+ * time, so a file of any size takes memory for one window of batches only: a first pass checks every record (any fault in the
  * file is reported before the model runs) and counts them, the second reads, predicts and writes a window of
  * {@value #WINDOW_BATCHES} batches at a time. Inside a window the records are batched in order of length, so that a
  * batch pads its inputs to similar lengths rather than every batch to its longest record (results equal the
@@ -85,11 +85,11 @@ final class PredictFile {
         try (RecordReader<T> records = open.get()) {
             int windowSize = (int) Math.min(Integer.MAX_VALUE - 8, (long) batch * WINDOW_BATCHES);
             for (List<Numbered<T>> window; !(window = nextBatch(records, windowSize)).isEmpty(); ) {
-                List<Numbered<T>> w = window;
+                List<Numbered<T>> inWindow = window; // effectively final, for the comparator
                 // Batches of records of similar length (a stable sort: equal lengths keep the file's order).
                 Integer[] order = new Integer[window.size()];
                 Arrays.setAll(order, i -> i);
-                Arrays.sort(order, Comparator.comparingInt(i -> length.applyAsInt(w.get(i).value())));
+                Arrays.sort(order, Comparator.comparingInt(i -> length.applyAsInt(inWindow.get(i).value())));
                 List<Map<String, Object>> results = new ArrayList<>(Collections.nCopies(window.size(), null));
                 for (int start = 0; start < order.length; start += batch) {
                     int end = Math.min(order.length, start + batch);
