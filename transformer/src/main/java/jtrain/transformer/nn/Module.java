@@ -30,13 +30,19 @@ public abstract class Module {
 
     /** Every parameter under its dotted name, children in registration order; a shared tensor is listed once. */
     public Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = distinctParameters();
+        for (Map.Entry<String, Tensor> e : out.entrySet()) {
+            if (e.getValue().name() == null) e.getValue().named(e.getKey());
+        }
+        return out;
+    }
+
+    /** Every parameter under its dotted name, a shared tensor once (under its first name); tensors' names left alone. */
+    private Map<String, Tensor> distinctParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collect("", out);
         Map<Tensor, Boolean> seen = new java.util.IdentityHashMap<>();
         out.values().removeIf(t -> seen.put(t, true) != null);
-        for (Map.Entry<String, Tensor> e : out.entrySet()) {
-            if (e.getValue().name() == null) e.getValue().named(e.getKey());
-        }
         return out;
     }
 
@@ -54,12 +60,7 @@ public abstract class Module {
      * without its parents' prefixes.
      */
     public List<Tensor> unnamedParameters() {
-        Map<String, Tensor> all = new LinkedHashMap<>();
-        collect("", all);
-        Map<Tensor, Boolean> seen = new java.util.IdentityHashMap<>();
-        List<Tensor> out = new ArrayList<>();
-        for (Tensor t : all.values()) if (seen.put(t, true) == null) out.add(t);
-        return out;
+        return new ArrayList<>(distinctParameters().values());
     }
 
     /** Training mode turns dropout on; evaluation mode turns it off. */
