@@ -19,6 +19,7 @@ final class CudaStorage implements Storage {
     private final int length;
     private final long address;
     private final Cleaner.Cleanable cleanable;
+    private final long serial = Storage.newSerial();
     private boolean released, longLived;
 
     CudaStorage(Device device, DType dtype, int length, DeviceAllocator allocator) {
@@ -58,6 +59,11 @@ final class CudaStorage implements Storage {
     @Override
     public Device device() {
         return device;
+    }
+
+    @Override
+    public long serial() {
+        return serial;
     }
 
     @Override

@@ -159,7 +159,7 @@ public final class Autograd {
         if (root.numel() != 1) throw new ShapeException("backward: needs a scalar, got shape " + Shapes.str(root.shape()));
         Tensor one = Tensor.full(1, root.dtype(), root.device(), root.shape());
         if (root.gradFn() == null) {
-            accumulateLeaf(root, one);
+            accumulateLeaf(root, one, null);
             return;
         }
         propagate(root.gradFn(), one, null);
@@ -223,7 +223,9 @@ public final class Autograd {
     private static void propagate(Node root, Tensor rootGrad, LeafSink sink) {
         List<Object> order = topologicalOrder(root, sink);
         Map<Object, Tensor> grads = new IdentityHashMap<>(); // gradient waiting at each node's output or leaf
+        GradientBuffers buffers = new GradientBuffers();
         grads.put(root, rootGrad);
+        buffers.waits(rootGrad);
         // In anomaly mode the gradients a closure returns are checked under the name of the op it belongs to; the
         // ops it uses internally (e.g. the div in sqrt's backward) are not checked, so the error names 'sqrt'.
         boolean[] inBackward = IN_BACKWARD.get();
@@ -234,9 +236,14 @@ public final class Autograd {
                 Object vertex = order.get(k);
                 Tensor g = grads.remove(vertex);
                 if (g == null) continue;
+                buffers.leaves(g);
                 if (vertex instanceof Tensor leaf) {
-                    if (sink != null) sink.add(leaf, g);
-                    else accumulateLeaf(leaf, g);
+                    if (sink != null) {
+                        sink.add(leaf, g);
+                        buffers.handedOn(g);
+                    } else {
+                        accumulateLeaf(leaf, g, buffers);
+                    }
                     continue;
                 }
                 Node node = (Node) vertex;
@@ -257,7 +264,8 @@ public final class Autograd {
                     }
                     if (anomalyMode) checkFinite(node.op, gi, "backward");
                     Tensor prev = grads.get(in);
-                    grads.put(in, prev == null ? gi : prev.add(gi));
+                    if (prev == null) buffers.waits(gi);
+                    grads.put(in, prev == null ? gi : buffers.sum(prev, gi, inGrads));
                 }
             }
         } finally {
@@ -265,9 +273,15 @@ public final class Autograd {
         }
     }
 
-    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+    /** Adds g to leaf.grad; buffers: the pass's reusable gradients (g is taken as it is when it may be), or null. */
+    private static void accumulateLeaf(Tensor leaf, Tensor g, GradientBuffers buffers) {
         if (leaf.grad() == null) {
-            leaf.setGrad(ownCopy(g)); // g may be shared with other gradients or be a strided view
+            if (buffers != null && buffers.canAdopt(g)) {
+                leaf.setGrad(g);
+                buffers.handedOn(g);
+            } else {
+                leaf.setGrad(ownCopy(g)); // g may be shared with other gradients, be a strided view or the caller's
+            }
         } else {
             // A gradient set by the user as a view (an expand shares one element among many) is added into a copy.
             if (!leaf.grad().isContiguous()) leaf.setGrad(ownCopy(leaf.grad()));

@@ -10,6 +10,7 @@ public final class CpuStorage implements Storage {
     public final double[] f64;
     public final int[] i32;
     public final short[] bf16;
+    private final long serial = Storage.newSerial();
 
     private CpuStorage(DType dtype, float[] f32, double[] f64, int[] i32, short[] bf16) {
         this.dtype = dtype;
@@ -47,6 +48,11 @@ public final class CpuStorage implements Storage {
     @Override
     public Device device() {
         return Device.CPU;
+    }
+
+    @Override
+    public long serial() {
+        return serial;
     }
 
     @Override
