@@ -14,6 +14,7 @@ import jtrain.engine.Rng;
 import jtrain.training.data.DataCache;
 import jtrain.training.data.DataException;
 import jtrain.training.data.Document;
+import jtrain.training.data.Scores;
 import jtrain.training.data.Split;
 import jtrain.training.data.UserData;
 import jtrain.training.finetune.AuxMlm;
@@ -85,6 +86,8 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
         if (data.size(Split.DEV) == 0) throw new DataException(task + ": no dev examples (" + orFlag(files.dev(), "--dev") + ")");
         ProblemType problem = ProblemOption.of(c.text("--problem"), data.kind());
         LabelVocab labels = data.labelVocab(problem);
+        String decimalComma = problem == ProblemType.REGRESSION ? Scores.decimalCommaNote(data.texts().get(Split.TRAIN), files.train() != null ? files.train() : "the training data") : null;
+        if (decimalComma != null) log.println(decimalComma);
         TaskData labelled = data.withLabelFraction(fraction, o.seed);
         log.printf("%s: %,d training examples (label fraction %s of %,d), %,d dev, %,d test; %s%n", task,
                 labelled.size(Split.TRAIN), fraction, data.size(Split.TRAIN), data.size(Split.DEV), data.size(Split.TEST),

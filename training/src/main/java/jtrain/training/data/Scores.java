@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  */
 public final class Scores {
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+    /** "3,8": two whole numbers, or one number written with a decimal comma. */
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("[+-]?\\d+,\\d+");
 
     private Scores() {}
 
@@ -29,5 +31,22 @@ public final class Scores {
             if (!Float.isFinite(out[i])) return null;
         }
         return out;
+    }
+
+    /** Whether a field reads like "3,8": a decimal comma, which this format takes as two numbers. */
+    public static boolean looksLikeDecimalComma(String field) {
+        return field != null && DECIMAL_COMMA.matcher(field.strip()).matches();
+    }
+
+    /**
+     * A note when every score of a file is written like "3,8": read as two outputs, as the format says, but more likely
+     * numbers with a decimal comma; null otherwise. examples: the file's examples.
+     */
+    public static String decimalCommaNote(List<TextExample> examples, Object file) {
+        if (examples.isEmpty()) return null;
+        for (TextExample e : examples) if (e.labelList() != null || !looksLikeDecimalComma(e.label())) return null;
+        String first = examples.getFirst().label().strip();
+        return "note: every score in " + file + " is written like '" + first + "' (digits, a comma, digits), which reads as two numbers,"
+                + " so the model gets 2 outputs; if ',' is a decimal comma there, write '" + first.replace(',', '.') + "'";
     }
 }

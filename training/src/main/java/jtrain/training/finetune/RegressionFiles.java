@@ -8,6 +8,7 @@ import java.util.Map;
 import jtrain.training.data.DataException;
 import jtrain.training.data.LabelField;
 import jtrain.training.data.Numbered;
+import jtrain.training.data.Scores;
 import jtrain.training.data.Split;
 import jtrain.training.data.TextExample;
 import jtrain.training.data.UserData;
@@ -26,6 +27,7 @@ final class RegressionFiles {
         Map<Split, List<Numbered<TextExample>>> numbered = TaskData.userSplits(files, f -> UserData.labelledNumbered(f, LabelField.SCORE));
         int k = outputs;
         String expected = "the model has " + outputs + " outputs";
+        String firstLabel = null; // the field the count came from, when it came from one
         Map<Split, List<TextExample>> out = new EnumMap<>(Split.class);
         for (Split split : List.of(Split.TRAIN, Split.DEV, Split.TEST)) {
             Path file = switch (split) {
@@ -37,10 +39,14 @@ final class RegressionFiles {
                 int n = e.value().scores().length;
                 if (k == 0) {
                     k = n;
+                    firstLabel = e.value().label();
                     expected = file + ":" + e.line() + (split == Split.TRAIN ? ", the first training example," : ", the first example,") + " has " + n;
                 } else if (n != k) {
+                    String label = e.value().label();
+                    String comma = Scores.looksLikeDecimalComma(label) || Scores.looksLikeDecimalComma(firstLabel)
+                            ? "; a field like '" + (Scores.looksLikeDecimalComma(label) ? label : firstLabel).strip() + "' is two numbers: write a decimal comma as '.'" : "";
                     throw new DataException(file + ":" + e.line() + ": " + count(n) + ", but " + expected
-                            + " (every example of train, dev and test needs one number per model output)");
+                            + " (every example of train, dev and test needs one number per model output" + comma + ")");
                 }
             }
             out.put(split, numbered.get(split).stream().map(Numbered::value).toList());

@@ -16,6 +16,7 @@ import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.ops.Losses;
 import jtrain.training.data.DataException;
+import jtrain.training.data.Scores;
 import jtrain.training.data.Split;
 import jtrain.training.data.TextExample;
 import jtrain.transformer.BertConfig;
@@ -55,6 +56,26 @@ class RegressionOutputsTest {
         DataException model = assertThrows(DataException.class, () -> load(train, dev, 3));
         assertEquals(train + ":1: 2 scores, but the model has 3 outputs (every example of train, dev and test needs one number per "
                 + "model output)", model.getMessage(), "eval checks the files against the saved model");
+    }
+
+    @Test
+    void aDecimalCommaReadsAsTwoNumbersAndIsPointedOut() throws IOException {
+        // "3,8" is two outputs, as the format says; where that breaks the count, the error says how to write 3.8.
+        Path train = Files.writeString(tmp.resolve("train.tsv"), "sentence\tscore\ncalm sea\t3,8\nrough sea\t1,25\n");
+        Path dev = Files.writeString(tmp.resolve("dev.tsv"), "sentence\tscore\ncalm sea\t4\n");
+        DataException e = assertThrows(DataException.class, () -> load(train, dev, 0));
+        assertEquals(dev + ":2: 1 score, but " + train + ":2, the first training example, has 2 (every example of train, dev and test "
+                + "needs one number per model output; a field like '3,8' is two numbers: write a decimal comma as '.')", e.getMessage());
+
+        // Where every score is written so, the count holds and a note says what was read.
+        Files.writeString(dev, "sentence\tscore\ncalm sea\t4,5\n");
+        TaskData data = load(train, dev, 0);
+        assertEquals("note: every score in " + train + " is written like '3,8' (digits, a comma, digits), which reads as two numbers, "
+                + "so the model gets 2 outputs; if ',' is a decimal comma there, write '3.8'", Scores.decimalCommaNote(data.texts().get(Split.TRAIN), train));
+        // Numbers with a decimal point anywhere, or spaces after the commas, are taken as meant.
+        Files.writeString(train, "sentence\tscore\ncalm sea\t3,8\nrough sea\t1.5,2\n");
+        assertNull(Scores.decimalCommaNote(load(train, dev, 0).texts().get(Split.TRAIN), train));
+        assertFalse(Scores.looksLikeDecimalComma("0.5, 2"));
     }
 
     @Test
