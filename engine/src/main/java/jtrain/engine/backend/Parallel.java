@@ -52,6 +52,20 @@ public final class Parallel {
     }
 
     /**
+     * Runs body on the calling thread with every parallel loop inside it run inline, as with -Djtrain.threads=1:
+     * tests use it to check that a kernel gives the same bits on one thread as on all of them.
+     */
+    static void serially(Runnable body) {
+        boolean was = IN_POOL.get();
+        IN_POOL.set(true);
+        try {
+            body.run();
+        } finally {
+            IN_POOL.set(was);
+        }
+    }
+
+    /**
      * Runs body over [0, n) in up to {@link #THREADS} contiguous chunks of at least grain indices each.
      * Exceptions thrown by any chunk are rethrown on the caller.
      */
