@@ -73,23 +73,32 @@ final class Strided {
         Parallel.forRange((int) total, grain, (from, to) -> walk(from, to, body));
     }
 
+    /**
+     * Calls body for the spans covering elements [from, to). The first row's offsets come from dividing its index;
+     * each next row's by stepping an odometer over the outer dimensions (split attention heads give spans of 64
+     * elements, where a division per dimension per span cost more than copying the span).
+     */
     private void walk(int from, int to, Span body) {
-        int k = baseOffsets.length;
-        int[] offsets = new int[k];
-        int row = from / inner, j = from % inner;
+        int k = baseOffsets.length, rank = outerShape.length;
+        int[] offsets = new int[k], rowStart = baseOffsets.clone(), index = new int[rank];
+        int rest = from / inner, j = from % inner;
+        for (int d = rank - 1; d >= 0; d--) {
+            index[d] = rest % outerShape[d];
+            rest /= outerShape[d];
+            for (int t = 0; t < k; t++) rowStart[t] += index[d] * outerStrides[t][d];
+        }
         while (from < to) {
             int len = Math.min(inner - j, to - from);
-            int rest = row;
-            for (int t = 0; t < k; t++) offsets[t] = baseOffsets[t] + j * innerStrides[t];
-            for (int d = outerShape.length - 1; d >= 0; d--) {
-                int c = rest % outerShape[d];
-                rest /= outerShape[d];
-                for (int t = 0; t < k; t++) offsets[t] += c * outerStrides[t][d];
-            }
+            for (int t = 0; t < k; t++) offsets[t] = rowStart[t] + j * innerStrides[t];
             body.run(offsets, len);
             from += len;
-            row++;
             j = 0;
+            for (int d = rank - 1; d >= 0; d--) { // next row: the last dimension steps, carrying into the ones before
+                for (int t = 0; t < k; t++) rowStart[t] += outerStrides[t][d];
+                if (++index[d] < outerShape[d]) break;
+                for (int t = 0; t < k; t++) rowStart[t] -= outerShape[d] * outerStrides[t][d];
+                index[d] = 0;
+            }
         }
     }
 }

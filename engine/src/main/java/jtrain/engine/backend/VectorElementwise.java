@@ -41,7 +41,8 @@ final class VectorElementwise {
 
     static void copy(Tensor src, Tensor dst) {
         float[] s = f32(src), d = f32(dst);
-        Strided w = Strided.of(dst, src);
+        Tensor[] ordered = inSourceOrder(src, dst);
+        Strided w = Strided.of(ordered[1], ordered[0]);
         int ds = w.innerStrides[0], ss = w.innerStrides[1];
         w.forEach(GRAIN, (o, len) -> {
             int od = o[0], os = o[1];
@@ -53,6 +54,30 @@ final class VectorElementwise {
                 for (int i = 0; i < len; i++) d[od + i * ds] = s[os + i * ss];
             }
         });
+    }
+
+    /**
+     * {src, dst} with their dimensions reordered by src's strides, largest first, when both keep a unit-stride last
+     * dimension: the copy then reads src front to back and writes spans scattered over dst. Reading the spans
+     * scattered instead (q, k, v of shape (B, T, H, D) split into heads) ran at half the speed; each element is
+     * still copied once, so the order does not change the result.
+     */
+    private static Tensor[] inSourceOrder(Tensor src, Tensor dst) {
+        int rank = src.rank();
+        Tensor[] same = {src, dst};
+        if (rank < 3 || src.isContiguous() || src.stride(rank - 1) != 1 || dst.stride(rank - 1) != 1) return same;
+        Integer[] order = new Integer[rank];
+        for (int d = 0; d < rank; d++) order[d] = d;
+        Arrays.sort(order, (a, b) -> Integer.compare(src.stride(b), src.stride(a))); // stable: ties keep their order
+        if (order[rank - 1] != rank - 1) return same;
+        int[] shape = new int[rank], srcStrides = new int[rank], dstStrides = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            shape[d] = src.size(order[d]);
+            srcStrides[d] = src.stride(order[d]);
+            dstStrides[d] = dst.stride(order[d]);
+        }
+        return new Tensor[] {new Tensor(src.storage(), shape, srcStrides, src.offset()),
+                new Tensor(dst.storage(), shape, dstStrides, dst.offset())};
     }
 
     static void fill(Tensor dst, float value) {
