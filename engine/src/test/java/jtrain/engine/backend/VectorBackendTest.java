@@ -346,7 +346,7 @@ class VectorBackendTest {
 
     @Test
     void softmaxFamilyForwardAndBackward() {
-        for (int[] s : new int[][] {{7, 130}, {33, 1}, {3, 5, 17}, {520, 130}}) {
+        for (int[] s : new int[][] {{7, 130}, {33, 1}, {3, 5, 17}, {520, 130}, {2, 3, 64, 128}, {5, 16}}) {
             Tensor x = ref.binary(Binary.MUL, randn(s), Tensor.full(3, DType.F32, jtrain.engine.Device.CPU, s));
             Tensor gy = randn(s);
             Tensor y = ref.softmax(x), ly = ref.logSoftmax(x);
@@ -359,6 +359,10 @@ class VectorBackendTest {
         Tensor gyBroadcast = Views.strided(randn(17), new int[] {7, 17}, new int[] {0, 1}, 0);
         Tensor y = ref.softmax(randn(7, 17));
         assertClose(ref.softmaxBackward(y, gyBroadcast), vec.softmaxBackward(y, gyBroadcast), ELEMENTWISE, "softmaxBackward broadcast gy");
+        // Rows 2..9 of (10, 37) tensors: contiguous views at an offset into their storage.
+        Tensor yRows = Views.strided(ref.softmax(randn(10, 37)), new int[] {8, 37}, new int[] {37, 1}, 2 * 37);
+        Tensor gRows = Views.strided(randn(10, 37), new int[] {8, 37}, new int[] {37, 1}, 2 * 37);
+        assertClose(ref.softmaxBackward(yRows, gRows), vec.softmaxBackward(yRows, gRows), ELEMENTWISE, "softmaxBackward at offsets");
     }
 
     @Test
