@@ -141,28 +141,31 @@ final class VectorRowOps {
         });
     }
 
+    /** Rows per partial ggamma/gbeta of the LayerNorm backward: fixed, so that the sums do not depend on threads. */
+    static final int LN_CHUNK = 64;
+
     /**
      * gx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) with dxhat = gy * gamma; ggamma and gbeta
-     * (zeroed, length c) receive the column sums of gy * xhat and gy. Threads take fixed row ranges and their
-     * partial column sums are added in part order, so the result does not depend on timing.
+     * (zeroed, length c) receive the column sums of gy * xhat and gy. Rows go in fixed chunks of LN_CHUNK, each into
+     * its own partial sums, which are then added in chunk order: the bits do not depend on the number of threads.
      */
     static void layerNormBackward(float[] gy, int gOff, float[] x, int xOff, float[] gamma, int gamOff, float[] mean,
                                   int mOff, float[] rstd, int rOff, float[] gx, float[] ggamma, float[] gbeta, int rows, int c) {
-        int parts = (long) rows * c >= 2L * VectorElementwise.GRAIN ? Math.min(Parallel.THREADS, rows) : 1;
-        float[][] pg = new float[parts][], pb = new float[parts][];
-        Parallel.forRange(parts, 1, (p0, p1) -> {
+        int chunks = Math.max(1, (rows + LN_CHUNK - 1) / LN_CHUNK);
+        float[][] pg = new float[chunks][], pb = new float[chunks][];
+        int grain = (long) rows * c >= 2L * VectorElementwise.GRAIN ? 1 : Integer.MAX_VALUE;
+        Parallel.forRange(chunks, grain, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 float[] gg = p == 0 ? ggamma : new float[c], gb = p == 0 ? gbeta : new float[c];
                 pg[p] = gg;
                 pb[p] = gb;
-                int lo = (int) ((long) rows * p / parts), hi = (int) ((long) rows * (p + 1) / parts);
-                for (int r = lo; r < hi; r++) {
+                for (int r = p * LN_CHUNK; r < Math.min(rows, (p + 1) * LN_CHUNK); r++) {
                     layerNormBackwardRow(gy, gOff + r * c, x, xOff + r * c, gamma, gamOff, mean[mOff + r], rstd[rOff + r],
                             gx, r * c, gg, gb, c);
                 }
             }
         });
-        for (int p = 1; p < parts; p++) {
+        for (int p = 1; p < chunks; p++) {
             for (int j = 0; j < c; j += L) {
                 VectorMask<Float> m = S.indexInRange(j, c);
                 FloatVector.fromArray(S, ggamma, j, m).add(FloatVector.fromArray(S, pg[p], j, m)).intoArray(ggamma, j, m);
@@ -171,25 +174,40 @@ final class VectorRowOps {
         }
     }
 
+    /** One row of the LayerNorm backward: full vectors unmasked, the tail masked (masking every vector was slower). */
     private static void layerNormBackwardRow(float[] gy, int go, float[] x, int xo, float[] gamma, int gamOff, float mu,
                                              float rs, float[] gx, int oo, float[] gg, float[] gb, int c) {
+        int full = c - c % L;
+        VectorMask<Float> tail = S.indexInRange(full, c);
         FloatVector sDx = FloatVector.zero(S), sDxX = sDx;
-        for (int j = 0; j < c; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, c);
-            FloatVector g = FloatVector.fromArray(S, gy, go + j, m);
-            FloatVector xhat = FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
-            FloatVector dxhat = g.mul(FloatVector.fromArray(S, gamma, gamOff + j, m));
+        for (int j = 0; j < full; j += L) {
+            FloatVector g = FloatVector.fromArray(S, gy, go + j);
+            FloatVector xhat = FloatVector.fromArray(S, x, xo + j).sub(mu).mul(rs);
+            FloatVector dxhat = g.mul(FloatVector.fromArray(S, gamma, gamOff + j));
             sDx = sDx.add(dxhat);
             sDxX = dxhat.fma(xhat, sDxX);
-            g.fma(xhat, FloatVector.fromArray(S, gg, j, m)).intoArray(gg, j, m);
-            g.add(FloatVector.fromArray(S, gb, j, m)).intoArray(gb, j, m);
+            g.fma(xhat, FloatVector.fromArray(S, gg, j)).intoArray(gg, j);
+            g.add(FloatVector.fromArray(S, gb, j)).intoArray(gb, j);
+        }
+        if (full < c) {
+            FloatVector g = FloatVector.fromArray(S, gy, go + full, tail);
+            FloatVector xhat = FloatVector.fromArray(S, x, xo + full, tail).sub(mu).mul(rs);
+            FloatVector dxhat = g.mul(FloatVector.fromArray(S, gamma, gamOff + full, tail));
+            sDx = sDx.add(dxhat);
+            sDxX = dxhat.fma(xhat, sDxX);
+            g.fma(xhat, FloatVector.fromArray(S, gg, full, tail)).intoArray(gg, full, tail);
+            g.add(FloatVector.fromArray(S, gb, full, tail)).intoArray(gb, full, tail);
         }
         float meanDx = VectorMath.sumLanes(sDx) / c, meanDxX = VectorMath.sumLanes(sDxX) / c;
-        for (int j = 0; j < c; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, c);
-            FloatVector xhat = FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
-            FloatVector dxhat = FloatVector.fromArray(S, gy, go + j, m).mul(FloatVector.fromArray(S, gamma, gamOff + j, m));
-            dxhat.sub(meanDx).sub(xhat.mul(meanDxX)).mul(rs).intoArray(gx, oo + j, m);
+        for (int j = 0; j < full; j += L) {
+            FloatVector xhat = FloatVector.fromArray(S, x, xo + j).sub(mu).mul(rs);
+            FloatVector dxhat = FloatVector.fromArray(S, gy, go + j).mul(FloatVector.fromArray(S, gamma, gamOff + j));
+            dxhat.sub(meanDx).sub(xhat.mul(meanDxX)).mul(rs).intoArray(gx, oo + j);
+        }
+        if (full < c) {
+            FloatVector xhat = FloatVector.fromArray(S, x, xo + full, tail).sub(mu).mul(rs);
+            FloatVector dxhat = FloatVector.fromArray(S, gy, go + full, tail).mul(FloatVector.fromArray(S, gamma, gamOff + full, tail));
+            dxhat.sub(meanDx).sub(xhat.mul(meanDxX)).mul(rs).intoArray(gx, oo + full, tail);
         }
     }
 

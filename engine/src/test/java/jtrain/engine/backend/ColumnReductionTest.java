@@ -17,7 +17,7 @@ import jtrain.engine.ops.Views;
  * The vector backend's column reductions (a bias gradient: a (tokens, features) gradient summed over its rows) add
  * rows in fixed chunks of {@link VectorReduce#ROW_CHUNK} and then the chunks in order. The result therefore depends
  * on the shape alone: these tests pin that order bit for bit against a scalar float loop, and check that one thread
- * and all threads give the same bits.
+ * and all threads give the same bits, also for the LayerNorm backward's column sums (its gamma and beta gradients).
  */
 class ColumnReductionTest {
     private final Backend vec = new VectorBackend();
@@ -98,6 +98,19 @@ class ColumnReductionTest {
         Tensor x = Tensor.of(data, 100, 20);
         for (float v : values(vec.reduce(Reduce.SUM, x, new boolean[] {true, false}))) {
             assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(v));
+        }
+    }
+
+    @Test
+    void layerNormGradientsAreTheSameOnOneThreadAndAll() {
+        Tensor x = Tensor.randn(rng, 4096, 256), gy = Tensor.randn(rng, 4096, 256), gamma = Tensor.randn(rng, 256);
+        Tensor[] stats = vec.layerNorm(x, gamma, Tensor.randn(rng, 256), 1e-12);
+        Tensor[] parallel = vec.layerNormBackward(gy, x, gamma, stats[1], stats[2]);
+        Tensor[][] serial = new Tensor[1][];
+        Parallel.serially(() -> serial[0] = vec.layerNormBackward(gy, x, gamma, stats[1], stats[2]));
+        String[] names = {"gx", "ggamma", "gbeta"};
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(values(serial[0][i]), values(parallel[i]), 0f, names[i] + ", threads " + Parallel.THREADS + " vs 1");
         }
     }
 }
