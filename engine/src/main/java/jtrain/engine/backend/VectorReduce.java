@@ -152,42 +152,51 @@ final class VectorReduce {
         return a0.max(a1).reduceLanes(VectorOperators.MAX);
     }
 
-    /** Sum of squares of n floats from off, with float partial sums added up in double every block. */
+    /** Floats per block of a sum of squares: each block's float partial sum is added to the total in double. */
+    static final int SQUARES_BLOCK = 4096;
+
+    /** Sum of squares of n floats from off: blocks of SQUARES_BLOCK summed in float, their sums added in double in order. */
     static double sumOfSquares(float[] x, int off, int n) {
         double total = 0;
-        for (int b = 0; b < n; b += 4096) {
-            int len = Math.min(4096, n - b), base = off + b;
-            FloatVector a0 = FloatVector.zero(S), a1 = a0;
-            int i = 0;
-            for (; i <= len - 2 * L; i += 2 * L) {
-                FloatVector v0 = FloatVector.fromArray(S, x, base + i), v1 = FloatVector.fromArray(S, x, base + i + L);
-                a0 = v0.fma(v0, a0);
-                a1 = v1.fma(v1, a1);
-            }
-            for (; i < len; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, len);
-                FloatVector v = FloatVector.fromArray(S, x, base + i, m);
-                a0 = v.fma(v, a0);
-            }
-            total += VectorMath.sumLanes(a0.add(a1));
-        }
+        for (int b = 0; b < n; b += SQUARES_BLOCK) total += blockSumOfSquares(x, off + b, Math.min(SQUARES_BLOCK, n - b));
         return total;
     }
 
-    /** Sum of squares of a contiguous F32 tensor, split across threads into fixed parts (a deterministic sum). */
+    /** Sum of squares of len <= SQUARES_BLOCK floats from base, in float (two vector accumulators). */
+    private static float blockSumOfSquares(float[] x, int base, int len) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0;
+        int i = 0;
+        for (; i <= len - 2 * L; i += 2 * L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, base + i), v1 = FloatVector.fromArray(S, x, base + i + L);
+            a0 = v0.fma(v0, a0);
+            a1 = v1.fma(v1, a1);
+        }
+        for (; i < len; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector v = FloatVector.fromArray(S, x, base + i, m);
+            a0 = v.fma(v, a0);
+        }
+        return VectorMath.sumLanes(a0.add(a1));
+    }
+
+    /**
+     * Sum of squares of a contiguous F32 tensor (gradient clipping's norm). Threads compute the blocks' float sums;
+     * the total adds them in block order, so the result is the bits of the one-thread loop above for any thread count
+     * (one part per thread, summed part by part, made the clipped gradients depend on -Djtrain.threads).
+     */
     static double sumOfSquares(Tensor t) {
         float[] x = VectorElementwise.f32(t);
         int n = t.numel(), off = t.offset();
-        int parts = n >= 2 * VectorElementwise.GRAIN ? Parallel.THREADS : 1;
-        double[] sums = new double[parts];
-        Parallel.forRange(parts, 1, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                int lo = (int) ((long) n * p / parts), hi = (int) ((long) n * (p + 1) / parts);
-                sums[p] = sumOfSquares(x, off + lo, hi - lo);
+        int blocks = (n + SQUARES_BLOCK - 1) / SQUARES_BLOCK;
+        float[] sums = new float[blocks];
+        Parallel.forRange(blocks, Math.max(1, VectorElementwise.GRAIN / SQUARES_BLOCK), (from, to) -> {
+            for (int b = from; b < to; b++) {
+                int lo = b * SQUARES_BLOCK;
+                sums[b] = blockSumOfSquares(x, off + lo, Math.min(SQUARES_BLOCK, n - lo));
             }
         });
         double total = 0;
-        for (double s : sums) total += s;
+        for (float s : sums) total += s;
         return total;
     }
 }
