@@ -170,6 +170,14 @@ public class SmallPassesBenchmark {
         return be.binary(Binary.ADD, hidden[i], hidden2[i]);
     }
 
+    /** Gradient accumulation into an existing buffer (no allocation): 4 MB + 4 MB read, 4 MB written. */
+    @Benchmark
+    public Tensor addInPlace() {
+        int i = next(hidden.length);
+        be.addInPlace(hidden2[i], hidden[i]);
+        return hidden2[i];
+    }
+
     /** Dropout (backward: the same fused kernel on the gradient) of the attention probabilities: 8 MB + 8 MB. */
     @Benchmark
     public Tensor dropoutProbs() {

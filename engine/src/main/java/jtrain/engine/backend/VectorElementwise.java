@@ -142,22 +142,27 @@ final class VectorElementwise {
         }
     }
 
+    /** Full vectors unmasked, then one masked tail: a mask on every vector made these memory-bound passes ~2x slower. */
     private static void simpleUnarySpan(Unary op, float[] x, int xo, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i += L) {
+        int i = 0;
+        for (; i <= n - L; i += L) simpleUnary(op, FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-            FloatVector r = switch (op) {
-                case NEG -> v.neg();
-                case LOG -> logExact(v); // scalar Math.log: the same bits interpreted and compiled
-                case SQRT -> v.sqrt();
-                case RSQRT -> FloatVector.broadcast(S, 1f).div(v.sqrt());
-                case EXP, TANH, GELU -> throw new AssertionError(op + " has its own loop");
-                case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
-                case SQUARE -> v.mul(v);
-                case ABS -> v.abs();
-            };
-            r.intoArray(out, oo + i, m);
+            simpleUnary(op, FloatVector.fromArray(S, x, xo + i, m)).intoArray(out, oo + i, m);
         }
+    }
+
+    private static FloatVector simpleUnary(Unary op, FloatVector v) {
+        return switch (op) {
+            case NEG -> v.neg();
+            case LOG -> logExact(v); // scalar Math.log: the same bits interpreted and compiled
+            case SQRT -> v.sqrt();
+            case RSQRT -> FloatVector.broadcast(S, 1f).div(v.sqrt());
+            case EXP, TANH, GELU -> throw new AssertionError(op + " has its own loop");
+            case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
+            case SQUARE -> v.mul(v);
+            case ABS -> v.abs();
+        };
     }
 
     private static FloatVector logExact(FloatVector v) {
@@ -178,15 +183,18 @@ final class VectorElementwise {
                 int n = Math.min(CHUNK, len - c);
                 float[] x = aa, y = ba;
                 int xo = o[1] + c * as, yo = o[2] + c * bs;
-                if (as > 1 || as < 0) {
+                // GELU's backward has its own loop (as the unary GELU's), over dense spans: a broadcast operand is
+                // spread out like a strided one.
+                boolean spread = op == Binary.GELU_BACKWARD;
+                if (as > 1 || as < 0 || spread && as == 0) {
                     x = gather(0, aa, xo, as, n);
                     xo = 0;
                 }
-                if (bs > 1 || bs < 0) {
+                if (bs > 1 || bs < 0 || spread && bs == 0) {
                     y = gather(1, ba, yo, bs, n);
                     yo = 0;
                 }
-                if (op == Binary.GELU_BACKWARD && as != 0 && bs != 0) { // its own loop, as the unary GELU's
+                if (spread) {
                     VectorGelu.backward(x, xo, y, yo, oa, o[0] + c, n);
                 } else if (op == Binary.POW) {
                     int xst = as == 0 ? 0 : 1, yst = bs == 0 ? 0 : 1, oo = o[0] + c;
@@ -202,29 +210,38 @@ final class VectorElementwise {
         o[i] = (float) v;
     }
 
+    /** Full vectors unmasked, then one masked tail (as {@link #simpleUnarySpan}); a broadcast operand is one vector. */
     private static void binarySpan(Binary op, float[] x, int xo, boolean xBroadcast, float[] y, int yo, boolean yBroadcast,
                                    float[] out, int oo, int n) {
         FloatVector xc = FloatVector.broadcast(S, x[xo]), yc = FloatVector.broadcast(S, y[yo]);
-        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector u = xBroadcast ? xc : FloatVector.fromArray(S, x, xo + i);
+            FloatVector v = yBroadcast ? yc : FloatVector.fromArray(S, y, yo + i);
+            binary(op, u, v).intoArray(out, oo + i);
+        }
+        if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector u = xBroadcast ? xc : FloatVector.fromArray(S, x, xo + i, m);
             FloatVector v = yBroadcast ? yc : FloatVector.fromArray(S, y, yo + i, m);
-            FloatVector r = switch (op) {
-                case ADD -> u.add(v);
-                case SUB -> u.sub(v);
-                case MUL -> u.mul(v);
-                case DIV -> u.div(v);
-                case MAX -> u.max(v);
-                case MIN -> u.min(v);
-                case EQ -> zero.blend(one, u.compare(VectorOperators.EQ, v));
-                case GT -> zero.blend(one, u.compare(VectorOperators.GT, v));
-                case LT -> zero.blend(one, u.compare(VectorOperators.LT, v));
-                case GELU_BACKWARD -> v.mul(VectorMath.geluDerivative(u)); // only with a broadcast operand
-                case POW -> throw new AssertionError("POW is computed in double");
-            };
-            r.intoArray(out, oo + i, m);
+            binary(op, u, v).intoArray(out, oo + i, m);
         }
+    }
+
+    private static FloatVector binary(Binary op, FloatVector u, FloatVector v) {
+        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
+        return switch (op) {
+            case ADD -> u.add(v);
+            case SUB -> u.sub(v);
+            case MUL -> u.mul(v);
+            case DIV -> u.div(v);
+            case MAX -> u.max(v);
+            case MIN -> u.min(v);
+            case EQ -> zero.blend(one, u.compare(VectorOperators.EQ, v));
+            case GT -> zero.blend(one, u.compare(VectorOperators.GT, v));
+            case LT -> zero.blend(one, u.compare(VectorOperators.LT, v));
+            case GELU_BACKWARD, POW -> throw new AssertionError(op + " has its own loop");
+        };
     }
 
     // ---- where, in-place ----------------------------------------------------------------------------------------
@@ -251,7 +268,9 @@ final class VectorElementwise {
         float[] d = f32(dst);
         int off = dst.offset();
         Parallel.forRange(dst.numel(), GRAIN, (from, to) -> {
-            for (int i = from; i < to; i += L) {
+            int i = from;
+            for (; i <= to - L; i += L) FloatVector.fromArray(S, d, off + i).mul(k).intoArray(d, off + i);
+            if (i < to) {
                 VectorMask<Float> m = S.indexInRange(i, to);
                 FloatVector.fromArray(S, d, off + i, m).mul(k).intoArray(d, off + i, m);
             }

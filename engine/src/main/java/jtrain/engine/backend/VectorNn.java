@@ -37,7 +37,11 @@ final class VectorNn {
             int lo = from * L, hi = Math.min(dim, to * L);
             for (int i = 0; i < n; i++) {
                 int src = gOff + i * dim, dst = ids[idOff + i] * dim;
-                for (int j = lo; j < hi; j += L) {
+                int j = lo;
+                for (; j <= hi - L; j += L) {
+                    FloatVector.fromArray(S, gw, dst + j).add(FloatVector.fromArray(S, gy, src + j)).intoArray(gw, dst + j);
+                }
+                if (j < hi) {
                     VectorMask<Float> m = S.indexInRange(j, hi);
                     FloatVector.fromArray(S, gw, dst + j, m).add(FloatVector.fromArray(S, gy, src + j, m)).intoArray(gw, dst + j, m);
                 }
@@ -52,7 +56,19 @@ final class VectorNn {
         float c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), e = (float) eps;
         float stepScale = (float) (lr / bc1), vScale = (float) (1 / bc2);
         Parallel.forRange(n, VectorElementwise.GRAIN, (from, to) -> {
-            for (int i = from; i < to; i += L) {
+            // Full vectors unmasked, then one masked tail: a mask on every vector cost ~2x in memory-bound passes.
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector gi = FloatVector.fromArray(S, g, gOff + i);
+                FloatVector mi = FloatVector.fromArray(S, m, mOff + i).mul(b1).add(gi.mul(c1));
+                FloatVector vi = FloatVector.fromArray(S, v, vOff + i).mul(b2).add(gi.mul(gi).mul(c2));
+                mi.intoArray(m, mOff + i);
+                vi.intoArray(v, vOff + i);
+                FloatVector denom = vi.mul(vScale).lanewise(VectorOperators.SQRT).add(e);
+                FloatVector pi = FloatVector.fromArray(S, p, pOff + i).mul(decay);
+                pi.sub(mi.mul(stepScale).div(denom)).intoArray(p, pOff + i);
+            }
+            if (i < to) {
                 VectorMask<Float> k = S.indexInRange(i, to);
                 FloatVector gi = FloatVector.fromArray(S, g, gOff + i, k);
                 FloatVector mi = FloatVector.fromArray(S, m, mOff + i, k).mul(b1).add(gi.mul(c1));

@@ -21,7 +21,11 @@ final class VectorRowOps {
         Parallel.forRange(rows, Math.max(1, VectorElementwise.GRAIN / Math.max(1, c)), body);
     }
 
-    /** Writes exp(x - shift) for the row into out and returns its sum. */
+    /**
+     * Writes exp(x - shift) for the row into out and returns its sum. Every vector stays masked here: an unmasked
+     * body plus a masked tail puts two copies of exp in one method, and C2 then boxes vectors (the (16384, 128)
+     * softmax allocated 11.3 instead of 9.7 MB per call, measured with JMH -prof gc).
+     */
     private static float expShifted(float[] x, int xo, float shift, float[] out, int oo, int c) {
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < c; j += L) {
@@ -51,7 +55,9 @@ final class VectorRowOps {
                 int xo = xOff + r * c, yo = r * c;
                 float max = VectorReduce.max(x, xo, c);
                 float inv = 1f / expShifted(x, xo, max, y, yo, c);
-                for (int j = 0; j < c; j += L) {
+                int j = 0;
+                for (; j <= c - L; j += L) FloatVector.fromArray(S, y, yo + j).mul(inv).intoArray(y, yo + j);
+                if (j < c) {
                     VectorMask<Float> m = S.indexInRange(j, c);
                     FloatVector.fromArray(S, y, yo + j, m).mul(inv).intoArray(y, yo + j, m);
                 }
@@ -64,7 +70,9 @@ final class VectorRowOps {
             for (int r = from; r < to; r++) {
                 int xo = xOff + r * c, yo = r * c;
                 float lse = logSumExp(x, xo, c);
-                for (int j = 0; j < c; j += L) {
+                int j = 0;
+                for (; j <= c - L; j += L) FloatVector.fromArray(S, x, xo + j).sub(lse).intoArray(y, yo + j);
+                if (j < c) {
                     VectorMask<Float> m = S.indexInRange(j, c);
                     FloatVector.fromArray(S, x, xo + j, m).sub(lse).intoArray(y, yo + j, m);
                 }
@@ -115,25 +123,37 @@ final class VectorRowOps {
         });
     }
 
-    /** y = (x - mean) * rstd * gamma + beta per row; saves mean and rstd. gamma and beta are dense (c). */
+    /**
+     * y = (x - mean) * rstd * gamma + beta per row; saves mean and rstd. gamma and beta are dense (c). Full vectors
+     * unmasked, the tail masked (the same lanes and order as masking every vector, which was slower).
+     */
     static void layerNorm(float[] x, int xOff, float[] gamma, int gamOff, float[] beta, int betOff, double eps,
                           float[] y, float[] mean, float[] rstd, int rows, int c) {
+        int full = c - c % L;
+        VectorMask<Float> tail = S.indexInRange(full, c);
         rows(rows, c, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int xo = xOff + r * c, yo = r * c;
                 float mu = VectorReduce.sum(x, xo, c) / c;
                 FloatVector acc = FloatVector.zero(S);
-                for (int j = 0; j < c; j += L) {
-                    VectorMask<Float> m = S.indexInRange(j, c);
-                    FloatVector d = FloatVector.fromArray(S, x, xo + j, m).sub(mu);
-                    acc = d.fma(d, acc).blend(acc, m.not());
+                for (int j = 0; j < full; j += L) {
+                    FloatVector d = FloatVector.fromArray(S, x, xo + j).sub(mu);
+                    acc = d.fma(d, acc);
+                }
+                if (full < c) {
+                    FloatVector d = FloatVector.fromArray(S, x, xo + full, tail).sub(mu);
+                    acc = d.fma(d, acc).blend(acc, tail.not());
                 }
                 float rs = (float) (1 / Math.sqrt(VectorMath.sumLanes(acc) / c + eps));
-                for (int j = 0; j < c; j += L) {
-                    VectorMask<Float> m = S.indexInRange(j, c);
-                    FloatVector xhat = FloatVector.fromArray(S, x, xo + j, m).sub(mu).mul(rs);
-                    xhat.fma(FloatVector.fromArray(S, gamma, gamOff + j, m), FloatVector.fromArray(S, beta, betOff + j, m))
-                            .intoArray(y, yo + j, m);
+                for (int j = 0; j < full; j += L) {
+                    FloatVector xhat = FloatVector.fromArray(S, x, xo + j).sub(mu).mul(rs);
+                    xhat.fma(FloatVector.fromArray(S, gamma, gamOff + j), FloatVector.fromArray(S, beta, betOff + j))
+                            .intoArray(y, yo + j);
+                }
+                if (full < c) {
+                    FloatVector xhat = FloatVector.fromArray(S, x, xo + full, tail).sub(mu).mul(rs);
+                    xhat.fma(FloatVector.fromArray(S, gamma, gamOff + full, tail), FloatVector.fromArray(S, beta, betOff + full, tail))
+                            .intoArray(y, yo + full, tail);
                 }
                 mean[r] = mu;
                 rstd[r] = rs;
