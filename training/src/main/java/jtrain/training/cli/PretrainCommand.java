@@ -45,7 +45,9 @@ public final class PretrainCommand {
               --clip X (0 = off) [1.0]  --whole-word  --seed S [1]  --device auto|cpu|cuda [auto]
               --precision fp32|tf32|bf16  GPU matrix products in FP32, on TF32 or on BF16 tensor cores (not saved) [fp32]
               --log-every N [10]  --eval-every N [200]  --save-every N [200]  --keep K checkpoints [3]
-              --resume                 continue RUN_DIR from its latest checkpoint, exactly as if never stopped
+              --resume                 continue RUN_DIR from its latest checkpoint, exactly as if never stopped;
+                                       with more --steps than the run has, extend it (the schedule of the new length
+                                       from there on; recorded in run_config.json)
               --stop-after N           stop this invocation after step N (a checkpoint is saved there)
               --cache DIR              the data cache [$JTRAIN_DATA, else ~/.cache/jtrain/data]
               --recompute              activation checkpointing: keep only each encoder layer's input and run the layer
@@ -285,7 +287,13 @@ public final class PretrainCommand {
         j.putAll(given);
         PretrainConfig config = PretrainConfig.fromJson(j, "options");
         Map<String, Object> now = config.toJson();
+        int savedSteps = ((Number) normalised.get("steps")).intValue();
+        if (config.steps() < savedSteps) {
+            throw new IllegalArgumentException("--steps " + config.steps() + " is below the run's " + savedSteps + " (" + folder.runConfig()
+                    + "): a resumed run can be extended, not shortened; --stop-after N ends this invocation at step N");
+        }
         for (String k : now.keySet()) {
+            if (k.equals("steps")) continue; // more steps extend the run (PretrainRun records it in run_config.json)
             if (!FREE_ON_RESUME.contains(k) && !String.valueOf(now.get(k)).equals(String.valueOf(normalised.get(k)))) {
                 throw new IllegalArgumentException("--" + k.replace('_', '-') + " " + now.get(k) + " differs from the run's "
                         + normalised.get(k) + " (" + folder.runConfig() + "); a resumed run keeps its options");

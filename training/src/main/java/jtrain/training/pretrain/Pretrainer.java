@@ -80,7 +80,7 @@ public final class Pretrainer {
      * The learning rate per step: linear warm-up over warmupSteps, then the chosen decay. Every schedule follows the
      * warm-up, "constant" included (HF's constant_with_warmup; --warmup 0 gives a plain constant rate).
      */
-    static LrSchedule schedule(Options o) {
+    public static LrSchedule schedule(Options o) {
         String kind = o.schedule().equals("constant") ? "constant_with_warmup" : o.schedule();
         return LrSchedule.of(kind, o.lr(), o.warmupSteps(), o.steps(), 0);
     }

@@ -3,6 +3,8 @@ package jtrain.training.run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +73,7 @@ public final class PretrainRun {
                 inv.progress().println("no checkpoint yet in " + checkpointer.dir() + ": starting again from step 0");
             }
             folder.truncateMetrics(state.step == 0 ? -1 : state.step); // step 0's evaluation (with --init) is made again
+            extendIfLonger(folder, config, state.step, inv.progress());
         }
         MlmEvaluator evaluator = heldOut.isEmpty() ? null : new MlmEvaluator(heldOut, vocab, config.masking(), MlmEvaluator.RUN_BATCH,
                 MlmEvaluator.maskingSeed(config.seed()));
@@ -130,6 +133,32 @@ public final class PretrainRun {
             }
         }
         return model;
+    }
+
+    /** The run_config.json field listing each extension of a run: the step it happened at and the steps before it. */
+    public static final String EXTENSIONS = "extensions";
+
+    /**
+     * A resume with more --steps than the run was started with extends it: the learning-rate schedule becomes the one
+     * of the new length from the next step on (as if planned so; the steps already trained followed the old one), and
+     * run_config.json records the new length and, under "extensions", where the change happened.
+     */
+    private static void extendIfLonger(RunFolder folder, PretrainConfig config, int step, Progress progress) {
+        Map<String, Object> saved = new LinkedHashMap<>(folder.readConfig());
+        int before = ((Number) saved.get("steps")).intValue();
+        if (config.steps() <= before) return;
+        List<Object> extensions = new ArrayList<>(saved.get(EXTENSIONS) instanceof List<?> l ? l : List.of());
+        Map<String, Object> extension = new LinkedHashMap<>();
+        extension.put("at_step", step);
+        extension.put("steps_before", before);
+        extensions.add(extension);
+        saved.put("steps", config.steps());
+        saved.put(EXTENSIONS, extensions);
+        folder.writeConfig(saved);
+        double lr = Pretrainer.schedule(config.options()).lr(step);
+        progress.println(String.format("extending the run from %d to %d steps at step %d: the learning rate follows the %d-step "
+                + "schedule from here (%.2e at step %d); recorded in %s", before, config.steps(), step, config.steps(), lr, step + 1,
+                folder.runConfig()));
     }
 
     private static void start(RunFolder folder, PretrainConfig config, BertTokenizer tokenizer, List<int[]> heldOut) {
