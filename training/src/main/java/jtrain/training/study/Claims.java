@@ -1,6 +1,7 @@
 package jtrain.training.study;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,11 @@ final class Claims {
     static final double HYBRID_MARGIN = 0.03;
 
     static List<Verdict> judge(StudyStats st) {
+        return judge(st, families(st));
+    }
+
+    /** The verdicts with the given Holm decisions for the families ({@link #families}, or {@link #acrossClaims} of them). */
+    static List<Verdict> judge(StudyStats st, Map<String, ComparisonFamily> fam) {
         List<Verdict> v = new ArrayList<>();
         double ratio = st.pretrainFlops() / st.meanFtFlops("pretrained");
         // "Much more": an order of magnitude; more but less than that is only "mixed".
@@ -33,7 +39,6 @@ final class Claims {
                 String.format("pretraining %s vs %s per fine-tuning run (%.0fx)", StudyReport.flops(st.pretrainFlops()),
                         StudyReport.flops(st.meanFtFlops("pretrained")), ratio)));
 
-        Map<String, ComparisonFamily> fam = families(st);
         ComparisonFamily gains = fam.get(GAINS);
         int cells = gains.size(), better = gains.above(), worse = gains.below();
         String transfer = better * 3 >= cells * 2 && st.meanGain() > 0 ? "supported" : better * 3 <= cells && st.meanGain() <= 0 ? "not supported" : "mixed";
@@ -129,5 +134,25 @@ final class Claims {
         f.put(MITIGATIONS, ComparisonFamily.of(MITIGATIONS, mitigations, st::ci));
         f.put(CONTINUAL, ComparisonFamily.of(CONTINUAL, continual, st::ci));
         return f;
+    }
+
+    /** summary.json's key (under "intervals.holm") for the families judged by {@link #acrossClaims}. */
+    static final String ACROSS_CLAIMS = "across_claims";
+
+    /**
+     * The same families judged by one Holm correction over all their comparisons at once: a family-wise 5% for the
+     * whole set of claims instead of per claim (stricter: the smallest p faces 0.05 over all of them). Each comparison
+     * stays in its family for counting; only the decisions change.
+     */
+    static Map<String, ComparisonFamily> acrossClaims(Map<String, ComparisonFamily> families) {
+        double[] p = families.values().stream().flatMap(f -> f.intervals().stream()).mapToDouble(Bootstrap.Interval::p).toArray();
+        Holm.Step[] steps = Holm.steps(p, Holm.ALPHA);
+        Map<String, ComparisonFamily> judged = new LinkedHashMap<>();
+        int k = 0;
+        for (ComparisonFamily f : families.values()) {
+            judged.put(f.name(), new ComparisonFamily(f.name(), f.names(), f.intervals(), List.of(Arrays.copyOfRange(steps, k, k + f.size()))));
+            k += f.size();
+        }
+        return judged;
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -171,6 +173,37 @@ class ClaimsTest {
                 + "paired 95% interval, 2 after Holm's correction over the 3"), mixed.evidence());
         assertEquals("not supported", claim(withIntervals(StudyIntervals.forgettingVsFull("frozen"), -0.1, 0.01, StudyIntervals.forgettingVsFull("hybrid"),
                 -0.1, 0.01, StudyIntervals.forgettingVsFull("rehearsal"), -0.1, 0.01), mitigations).verdict());
+    }
+
+    @Test
+    void oneCorrectionAcrossAllClaimsIsStricterThanOnePerClaim() {
+        // Every difference the claims count set to "no difference" (p = 1), except the three mitigations: two at
+        // p = 0.002 and one at p = 0.01. Per claim (Holm over the 3: levels 0.05/3, 0.05/2, 0.05) all three count.
+        // Over all m comparisons at once the third faces 0.05/(m - 2), well below 0.01: it no longer counts.
+        Map<String, ComparisonFamily> measuredFamilies = Claims.families(new StudyStats(measured));
+        List<Object> chosen = new ArrayList<>();
+        for (ComparisonFamily f : measuredFamilies.values()) {
+            for (String name : f.names()) chosen.addAll(List.of(name, -0.1, 0.1, 1.0));
+        }
+        chosen.addAll(List.of(StudyIntervals.forgettingVsFull("frozen"), -0.1, -0.01, CLEAR, StudyIntervals.forgettingVsFull("hybrid"),
+                -0.1, -0.01, CLEAR, StudyIntervals.forgettingVsFull("rehearsal"), -0.1, -0.01, 0.01));
+        StudyStats st = new StudyStats(withIntervalsAndP(chosen.toArray()));
+        Map<String, ComparisonFamily> perClaim = Claims.families(st), across = Claims.acrossClaims(perClaim);
+        int m = perClaim.values().stream().mapToInt(ComparisonFamily::size).sum();
+        assertTrue(m >= 12, "the tiny study's families hold " + m + " comparisons");
+
+        ComparisonFamily mitigations = across.get(Claims.MITIGATIONS);
+        assertEquals(3, perClaim.get(Claims.MITIGATIONS).below());
+        assertEquals(2, mitigations.below());
+        assertEquals(0.05 / (m - 2), mitigations.steps().get(2).threshold(), 1e-15, "the third smallest p of all m");
+
+        List<Claims.Verdict> verdicts = Claims.judge(st, perClaim), stricter = Claims.judge(st, across);
+        String claim = "Freezing layers, hybrid objectives and rehearsal reduce forgetting";
+        assertEquals("supported", verdicts.stream().filter(v -> v.claim().equals(claim)).findFirst().orElseThrow().verdict());
+        assertEquals("mixed", stricter.stream().filter(v -> v.claim().equals(claim)).findFirst().orElseThrow().verdict());
+        String note = StudyReport.acrossClaimsNote(perClaim, across, verdicts, stricter);
+        assertTrue(note.contains("(one Holm correction over all " + m + " differences the claims count), 2 of the 3 differences counted "
+                + "per claim still count; \"" + claim + "\" would be **mixed** instead of supported."), note);
     }
 
     @Test

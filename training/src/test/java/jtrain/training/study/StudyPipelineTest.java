@@ -127,7 +127,15 @@ class StudyPipelineTest {
         assertTrue(((Number) gain.get("p")).doubleValue() > 0, "p of the gain " + gain);
         assertFalse(pos.containsKey("p"), "no p-value for a score: " + pos);
         Map<String, Object> holm = (Map<String, Object>) ((Map<String, Object>) saved.get("intervals")).get("holm");
-        assertEquals(List.of("method", Claims.GAINS, Claims.RISES, Claims.SCARCITY, Claims.MITIGATIONS, Claims.CONTINUAL), List.copyOf(holm.keySet()));
+        assertEquals(List.of("method", Claims.GAINS, Claims.RISES, Claims.SCARCITY, Claims.MITIGATIONS, Claims.CONTINUAL, Claims.ACROSS_CLAIMS),
+                List.copyOf(holm.keySet()));
+        // The same families under one correction across all claims, and each claim's verdict with it.
+        Map<String, Object> across = (Map<String, Object>) holm.get(Claims.ACROSS_CLAIMS);
+        assertEquals(List.of("method", Claims.GAINS, Claims.RISES, Claims.SCARCITY, Claims.MITIGATIONS, Claims.CONTINUAL), List.copyOf(across.keySet()));
+        for (Object c : (List<Object>) saved.get("claims")) {
+            assertTrue(List.of("supported", "mixed", "not supported").contains(((Map<String, Object>) c).get("verdict_across_claims")), c.toString());
+        }
+        assertTrue(md.contains("**One correction across all claims.**"), md);
         List<Object> cells = (List<Object>) ((Map<String, Object>) holm.get(Claims.GAINS)).get("comparisons");
         assertEquals(6, cells.size(), "3 tasks x 2 budgets");
         Map<String, Object> first = (Map<String, Object>) cells.get(0);
