@@ -67,7 +67,8 @@ public final class PretrainRun {
             if (checkpoint.isPresent()) {
                 Path from = checkpointer.restore(state, model);
                 inv.progress().println("resuming from " + from + " (step " + state.step + " of " + config.steps()
-                        + (state.step >= config.steps() ? ": the run is complete, nothing is left to train)" : ")"));
+                        + (state.step >= config.steps() ? ": the run is complete, nothing is left to train; --steps N above "
+                        + config.steps() + " extends it)" : ")"));
             } else {
                 // Killed before its first checkpoint: step 0 is rebuilt from the seed (or the init folder) exactly, so start over.
                 inv.progress().println("no checkpoint yet in " + checkpointer.dir() + ": starting again from step 0");

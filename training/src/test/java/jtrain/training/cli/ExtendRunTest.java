@@ -54,7 +54,7 @@ class ExtendRunTest {
         }
 
         PretrainCommandTest.Result complete = pretrain("--out", run.toString(), "--resume");
-        assertTrue(complete.out().contains("(step 9 of 9: the run is complete, nothing is left to train)"), complete.out());
+        assertTrue(complete.out().contains("(step 9 of 9: the run is complete, nothing is left to train; --steps N above 9 extends it)"), complete.out());
         PretrainCommandTest.Result shorter = pretrain("--out", run.toString(), "--resume", "--steps", "8");
         assertEquals(2, shorter.code());
         assertTrue(shorter.err().contains("--steps 8 is below the run's 9 (" + run.resolve("run_config.json")

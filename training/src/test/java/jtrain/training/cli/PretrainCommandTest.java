@@ -115,7 +115,7 @@ class PretrainCommandTest {
 
         Result finished = pretrain("--out", run.toString(), "--resume");
         assertEquals(0, finished.code(), finished.err());
-        assertTrue(finished.out().contains("(step 6 of 6: the run is complete, nothing is left to train)"), finished.out());
+        assertTrue(finished.out().contains("(step 6 of 6: the run is complete, nothing is left to train; --steps N above 6 extends it)"), finished.out());
         assertEquals(6 + 2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "nothing logged again");
     }
 
