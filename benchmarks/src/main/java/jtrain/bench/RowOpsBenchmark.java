@@ -58,6 +58,11 @@ public class RowOpsBenchmark {
     }
 
     @Benchmark
+    public Tensor logSoftmax() {
+        return be.logSoftmax(x);
+    }
+
+    @Benchmark
     public Tensor[] layerNorm() {
         return be.layerNorm(x, gamma, beta, 1e-12);
     }
