@@ -114,9 +114,10 @@ class MemoryScopeTest {
     }
 
     /**
-     * One inner scope per micro-batch: the second micro-batch reuses the first one's blocks instead of allocating; the
-     * gradients created in the first micro-batch's scope go back when the step's scope closes after zeroGrad, so the
-     * next step allocates nothing new either.
+     * One inner scope per micro-batch: a micro-batch reuses the previous one's blocks instead of allocating; the
+     * gradients created in a step's micro-batches go back after zeroGrad, so once the cache holds a step's worth of
+     * blocks, a step allocates (almost) nothing new. The run starts from an empty allocator, so the counts do not
+     * depend on earlier tests' garbage or on when the collector ran.
      */
     @Test
     void aScopePerMicroBatchLetsTheNextMicroBatchReuseTheBlocks() {
@@ -132,6 +133,7 @@ class MemoryScopeTest {
                 labels[i] = i % 3 == 0 ? ids[i] : -100;
             }
             AdamW opt = new AdamW(m.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.01);
+            startFromAnEmptyAllocator(gpu);
             int[] allocations = new int[9]; // three steps of three micro-batches
             for (int step = 0; step < 3; step++) {
                 try (MemoryScope stepScope = MemoryScope.open(device)) {
@@ -149,13 +151,15 @@ class MemoryScopeTest {
                     }
                 }
             }
-            // After the first micro-batch only the kept loss (and a block or two of a size not seen yet) is new; the
-            // first optimizer step takes cached blocks for AdamW's state, so step 2 refills the cache once; step 3 is
-            // the steady state. Without the inner scope every block of a micro-batch would be new, and without the
-            // step scope giving the dropped gradients back, every gradient.
+            // The first micro-batch's gradients become the leaves' gradients themselves (kept for the step), so the
+            // second micro-batch allocates its own gradients' blocks once (one per parameter); the third reuses the
+            // second's. The first optimizer step takes cached blocks for AdamW's state, and the dropped gradients come
+            // back as the step ends, so step 2 refills the cache; step 3 is the steady state. Without the inner
+            // scope every block of a micro-batch would be new. A collection during the run can only return blocks
+            // earlier: these bounds hold with none (-Xmn3g) and with many (-Xmn8m). Measured from an empty allocator:
+            // [135, 27, 2, 26, 27, 1, 0, 2, 1].
             String seen = java.util.Arrays.toString(allocations);
-            // (Run alone, with a cold cache, this printed [30, 3, 2, 50, 3, 1, ...]: the first micro-batch makes ~30.)
-            assertTrue(allocations[1] <= 4 && allocations[2] <= 4, "allocations per micro-batch: " + seen);
+            assertTrue(allocations[2] <= 4, "allocations per micro-batch: " + seen);
             for (int i = 6; i < 9; i++) assertTrue(allocations[i] <= 4, "allocations per micro-batch: " + seen);
         }
     }
@@ -165,11 +169,11 @@ class MemoryScopeTest {
         CudaBackend gpu = EmulatedGpu.backendOrSkip();
         try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
             List<Float> plain = train(gpu, false, null, false);
+            startFromAnEmptyAllocator(gpu);
             int[] allocations = new int[4];
             List<Float> scoped = train(gpu, true, allocations, false);
             assertEquals(plain, scoped, "losses step by step");
-            assertEquals(0, allocations[1] + allocations[2] + allocations[3],
-                    "after the first step (which creates AdamW's state) every buffer comes from the allocator's cache");
+            assertRefillsOnceThenStopsAllocating(allocations);
         }
     }
 
@@ -182,11 +186,45 @@ class MemoryScopeTest {
         CudaBackend gpu = EmulatedGpu.backendOrSkip();
         try (Autograd.AutoCloseable0 on = Backends.useCuda(gpu)) {
             List<Float> plain = train(gpu, false, null, false);
+            startFromAnEmptyAllocator(gpu);
             int[] allocations = new int[4];
             List<Float> recomputed = train(gpu, true, allocations, true);
             assertEquals(plain, recomputed, "losses step by step");
-            assertEquals(0, allocations[1] + allocations[2] + allocations[3], "the recomputation's buffers come from the cache too");
+            assertRefillsOnceThenStopsAllocating(allocations); // the recomputation's buffers come from the cache too
         }
+    }
+
+    /**
+     * Step 1 allocates at most the few small blocks AdamW's state took from the cache when step 0 created it (the
+     * scratch buffers of column sums and LayerNorm's backward had just gone back there: 2 with no collection during
+     * the run); from step 2 on every buffer comes from the cache.
+     */
+    private static void assertRefillsOnceThenStopsAllocating(int[] allocations) {
+        String seen = java.util.Arrays.toString(allocations);
+        assertTrue(allocations[1] <= 4, "step 1 refills the cache once: " + seen);
+        assertEquals(0, allocations[2] + allocations[3], "from step 2 on every buffer comes from the allocator's cache: " + seen);
+    }
+
+    /**
+     * Waits until the collector has returned the blocks of unreachable storages (earlier tests' and runs' garbage
+     * comes back only through cleaners, whenever a collection happens to run), then frees the cache: what a run
+     * allocates after this depends on the run alone, not on when the collector last ran.
+     */
+    static void startFromAnEmptyAllocator(CudaBackend gpu) {
+        long last = -1;
+        for (int tries = 0, stable = 0; stable < 3 && tries < 100; tries++) {
+            System.gc();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long now = gpu.bytesInUse();
+            stable = now == last ? stable + 1 : 0;
+            last = now;
+        }
+        gpu.emptyCache();
     }
 
     /**
