@@ -114,6 +114,13 @@ public final class CudaBackend implements Backend {
         allocator.emptyCache();
     }
 
+    /** Lets the collector return dead tensors' blocks (waiting for their cleaners), then frees the cache. */
+    void collectGarbageAndEmptyCache() {
+        driver.makeCurrent();
+        allocator.collectGarbage();
+        allocator.emptyCache();
+    }
+
     /** Bytes of device memory in tensors' buffers now (allocator buckets, cached blocks not counted). */
     long bytesInUse() {
         return allocator.inUseBytes();

@@ -136,7 +136,7 @@ class DeviceAllocator {
     }
 
     /** Asks for a collection and waits (50 ms to half a second) until the cleaners stop returning blocks. */
-    private void collectGarbage() {
+    synchronized void collectGarbage() {
         System.gc();
         long start = System.nanoTime(), least = start + 50_000_000L, deadline = start + 500_000_000L;
         long seen = -1;

@@ -206,25 +206,11 @@ class MemoryScopeTest {
     }
 
     /**
-     * Waits until the collector has returned the blocks of unreachable storages (earlier tests' and runs' garbage
-     * comes back only through cleaners, whenever a collection happens to run), then frees the cache: what a run
-     * allocates after this depends on the run alone, not on when the collector last ran.
+     * Earlier tests' and runs' garbage comes back only through cleaners, whenever a collection happens to run: let it
+     * come back now, then free the cache, so that what a run allocates after this depends on the run alone.
      */
     static void startFromAnEmptyAllocator(CudaBackend gpu) {
-        long last = -1;
-        for (int tries = 0, stable = 0; stable < 3 && tries < 100; tries++) {
-            System.gc();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            long now = gpu.bytesInUse();
-            stable = now == last ? stable + 1 : 0;
-            last = now;
-        }
-        gpu.emptyCache();
+        gpu.collectGarbageAndEmptyCache();
     }
 
     /**
