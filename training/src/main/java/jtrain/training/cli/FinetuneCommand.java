@@ -46,7 +46,7 @@ public final class FinetuneCommand {
                      [--problem single_label|regression|multi_label]   (sequence tasks)
                      [--seed 1] [--split-seed 42] [--cache DIR] [--device auto|cpu|cuda] [--precision fp32|tf32|bf16]
                      [--save-every 200] [--keep 3] [--stop-after N] [--recompute]
-                   ./trainer finetune --out DIR --resume [--stop-after N] [--recompute | --no-recompute]
+                   ./trainer finetune --out DIR --resume [--stop-after N] [--epochs N | --steps N] [--recompute | --no-recompute]
               --init DIR: start from a pretrained HF folder (its encoder and tokenizer; the classifier is new).
               --scratch: same architecture, random weights (config from --init DIR, or --model with --tokenizer).
               --label-fraction F: train on this fraction of the labelled training examples (dev/test unchanged).
@@ -67,6 +67,8 @@ public final class FinetuneCommand {
               --resume: continue DIR from its latest checkpoint, exactly as if never stopped (the options are
                 DIR/run_config.json's; one given again must agree, except --save-every, --keep, --cache, --device,
                 --precision and --recompute, which --no-recompute turns off).
+              --resume --epochs N or --steps N above the run's: extend it (finished or not, unless it stopped early):
+                the learning rate follows the new length's schedule from the latest checkpoint on.
               --stop-after N: stop this invocation after step N (a checkpoint is saved there).
               Writes DIR/run_config.json, DIR/metrics.jsonl, DIR/checkpoints/step-N, and when training ends
               DIR/results.json and the best model to DIR/model.""";
@@ -131,13 +133,15 @@ public final class FinetuneCommand {
         // Locked before the folder is read: a run being written by another process must not be resumed.
         try (RunLock lock = RunLock.acquire(folder.dir(), "finetune --resume")) {
             FinetuneConfig config = FinetuneConfig.resumed(folder, a);
-            if (Files.exists(results(folder))) {
+            boolean extend = config.lengthChanged();
+            if (Files.exists(results(folder)) && !extend) {
                 log.println(folder.dir() + ": the run is complete (" + results(folder).getFileName() + " is written), nothing is "
-                        + "left to train; its best model is " + folder.dir().resolve("model"));
+                        + "left to train; its best model is " + folder.dir().resolve("model") + " (more --steps or --epochs extend it)");
                 return;
             }
             FinetuneJob job = FinetuneJob.prepare(config, precision, log, notes);
             requireSameStart(folder, config, job);
+            if (extend) FinetuneExtension.apply(folder, config, job, log);
             trainAndFinish(folder, config, job, true, stopAfter, afterStep, log);
         }
     }

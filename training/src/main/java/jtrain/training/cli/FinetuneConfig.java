@@ -1,6 +1,7 @@
 package jtrain.training.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +56,22 @@ final class FinetuneConfig {
             new Option("--cache", Kind.PATH, null, true), new Option("--device", Kind.TEXT, "auto", true),
             new Option("--recompute", Kind.SWITCH, false, true));
 
+    /** The options of a run's length, which a resume may raise (see {@link FinetuneExtension}). */
+    static final List<String> LENGTH = List.of("--epochs", "--steps");
+
     /** Every option's value by key (snake_case, as in run_config.json). */
     private final Map<String, Object> values;
     /** {@link jtrain.transformer.StateDict#sha256} of the model at step 0 (null until the run starts). */
     private final String startSha256;
+    /** A resumed run's run_config.json as saved, and its path (both null for a new run). */
+    private final Map<String, Object> saved;
+    private final Path savedIn;
 
-    private FinetuneConfig(Map<String, Object> values, String startSha256) {
+    private FinetuneConfig(Map<String, Object> values, String startSha256, Map<String, Object> saved, Path savedIn) {
         this.values = values;
         this.startSha256 = startSha256;
+        this.saved = saved;
+        this.savedIn = savedIn;
     }
 
     /** The options of ArgList that take a value, and its switches. */
@@ -88,12 +97,13 @@ final class FinetuneConfig {
         for (Option o : OPTIONS) v.put(o.key(), a.has(o.name()) ? parse(o, a) : o.defaultValue());
         // saved resolved, as the other defaults are: the given metric checked against --problem, else the problem's default
         v.put("metric", ProblemOption.metric((String) v.get("metric"), ProblemOption.parse((String) v.get("problem"))));
-        return new FinetuneConfig(v, null);
+        return new FinetuneConfig(v, null, null, null);
     }
 
     /**
-     * The options saved in the run folder; an option given again must have the saved value unless it is free, else
-     * the error names the option, both values and the file.
+     * The options saved in the run folder; an option given again must have the saved value unless it is free or one
+     * of the run's length ({@link #LENGTH}, checked when the run is extended), else the error names the option, both
+     * values and the file.
      */
     static FinetuneConfig resumed(RunFolder folder, ArgList a) {
         Map<String, Object> saved = folder.readConfig();
@@ -108,18 +118,44 @@ final class FinetuneConfig {
             if (!saved.containsKey(o.key()) && !addedLater) throw new IllegalArgumentException(source + ": missing field '" + o.key() + "'");
             Object was = saved.containsKey(o.key()) ? normalised(o, saved.get(o.key()), source) : o.defaultValue();
             Object now = a.has(o.name()) ? parse(o, a) : o.kind() == Kind.SWITCH && a.has(negated(o)) ? Boolean.FALSE : was;
-            if (!o.free() && !String.valueOf(now).equals(String.valueOf(was))) {
+            if (!o.free() && !LENGTH.contains(o.name()) && !String.valueOf(now).equals(String.valueOf(was))) {
                 throw new IllegalArgumentException(o.name() + " " + shown(now) + " differs from the run's " + shown(was) + " (" + source
                         + "); a resumed run keeps its options");
             }
             v.put(o.key(), now);
         }
-        return new FinetuneConfig(v, (String) saved.get("start_sha256"));
+        return new FinetuneConfig(v, (String) saved.get("start_sha256"), saved, folder.runConfig());
     }
 
     /** The same options with the weights at step 0 identified (when the run starts). */
     FinetuneConfig withStartSha256(String sha256) {
-        return new FinetuneConfig(values, sha256);
+        return new FinetuneConfig(values, sha256, saved, savedIn);
+    }
+
+    /** Whether this resume gives --epochs or --steps another value than the run's (always false for a new run). */
+    boolean lengthChanged() {
+        return saved != null && LENGTH.stream().anyMatch(o -> !String.valueOf(get(o)).equals(String.valueOf(savedValue(o))));
+    }
+
+    /** An option's value in run_config.json as saved (checked when it was read), in the form this config holds. */
+    Object savedValue(String option) {
+        Option o = OPTIONS.stream().filter(x -> x.name().equals(option)).findFirst().orElseThrow();
+        return normalised(o, saved.get(o.key()), o.key());
+    }
+
+    /** The run's extensions so far, as its run_config.json lists them: empty for a new run or one never extended. */
+    List<Map<String, Object>> extensions() {
+        if (saved == null || !(saved.get(FinetuneExtension.EXTENSIONS) instanceof List<?> list)) return List.of();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object e : list) {
+            if (!(e instanceof Map<?, ?> m) || !(m.get("steps_before") instanceof Number)) {
+                throw new IllegalArgumentException(savedIn + ": '" + FinetuneExtension.EXTENSIONS + "' holds " + e
+                        + ", not {\"at_step\": N, \"steps_before\": N}");
+            }
+            @SuppressWarnings("unchecked") Map<String, Object> entry = (Map<String, Object>) m;
+            out.add(entry);
+        }
+        return out;
     }
 
     /** The content of run_config.json. */
@@ -153,6 +189,11 @@ final class FinetuneConfig {
     boolean has(String option) {
         Object v = get(option);
         return v != null && !Boolean.FALSE.equals(v);
+    }
+
+    /** An option's value (null: not given and no fixed default). */
+    Object value(String option) {
+        return get(option);
     }
 
     String startSha256() {

@@ -123,6 +123,7 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
                         maxLen, e.getValue().lostWords() > 0 ? " (" + e.getValue().lostWords() + " words cut off, not scored)" : "");
         }
 
+        o.warmupOfSteps = FinetuneExtension.warmupOfSteps(c, FineTuner.stepsPerEpoch(train.size(), o)); // an extended run's first plan
         FineTuner tuner = new FineTuner(model, data.kind(), labels, padId, o);
         if (!tuner.frozenParameters().isEmpty()) log.printf("frozen: %d parameter tensors%n", tuner.frozenParameters().size());
         if (o.auxMlmWeight > 0) tuner.withAuxMlm(auxMlm(c, model, tok, labelled, maxLen, o, log));

@@ -19,6 +19,11 @@ public final class FineTuneOptions {
     public double headLrScale = 1;
     /** Linear warm-up over this fraction of the steps, then linear decay to 0. */
     public double warmupFraction = 0.1;
+    /**
+     * The planned steps the warm-up is a fraction of; 0 means the run's own. An extended run sets it to its first
+     * plan, so its warm-up does not start again when its length grows.
+     */
+    public int warmupOfSteps = 0;
     /** AdamW decoupled weight decay on matrices (not biases or LayerNorm). */
     public double weightDecay = 0.01;
     /** Global gradient-norm clip; 0 turns it off. */
@@ -55,6 +60,7 @@ public final class FineTuneOptions {
             throw new IllegalArgumentException("--head-lr-scale (headLrScale) must be >= 0, got " + headLrScale);
         if (!(warmupFraction >= 0 && warmupFraction <= 1))
             throw new IllegalArgumentException("--warmup (warmupFraction) must be a fraction of the steps in [0, 1], got " + warmupFraction);
+        if (warmupOfSteps < 0) throw new IllegalArgumentException("warmupOfSteps must be >= 0 (0 = the run's steps), got " + warmupOfSteps);
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay))
             throw new IllegalArgumentException("--weight-decay (weightDecay) must be >= 0, got " + weightDecay);
         if (!(clipNorm >= 0)) throw new IllegalArgumentException("--clip (clipNorm) must be >= 0 (0 = off), got " + clipNorm);

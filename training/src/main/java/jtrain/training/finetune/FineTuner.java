@@ -100,7 +100,17 @@ public final class FineTuner {
     }
 
     public int stepsPerEpoch(int trainSize) {
+        return stepsPerEpoch(trainSize, o);
+    }
+
+    /** Optimizer steps per pass over trainSize examples with o's batch size and accumulation (at least 1). */
+    public static int stepsPerEpoch(int trainSize, FineTuneOptions o) {
         return Math.max(1, (int) Math.ceil((double) trainSize / ((long) o.batchSize * o.gradAccum)));
+    }
+
+    /** The learning rate per step of a run of total steps: linear warm-up, then linear decay to 0 at the last step. */
+    public LrSchedule schedule(int total) {
+        return LrSchedule.linear(o.lr, Math.round(o.warmupFraction * (o.warmupOfSteps > 0 ? o.warmupOfSteps : total)), total);
     }
 
     /** The optimizer steps of a run on trainSize examples: --steps, else epochs of batchSize × gradAccum examples. */
@@ -145,7 +155,7 @@ public final class FineTuner {
         int total = plannedSteps(train.size());
         int evalEvery = o.evalEvery > 0 ? o.evalEvery : perEpoch;
         Device device = s.optimizer.params().getFirst().device();
-        LrSchedule schedule = LrSchedule.linear(o.lr, Math.round(o.warmupFraction * total), total);
+        LrSchedule schedule = schedule(total);
         model.train(true);
         if (aux != null) aux.model().train(true);
 
