@@ -105,7 +105,9 @@ public final class FinetuneCommand {
     static void finetune(ArgList a, PrintStream log, PrintStream notes, FineTuner.StepHook afterStep) throws IOException {
         boolean resume = a.has("--resume");
         FinetuneConfig fresh = resume ? null : FinetuneConfig.fromArgs(a);
-        RunFolder folder = new RunFolder(Path.of(a.required("--out")));
+        String out = a.required("--out");
+        if (out.isBlank()) throw new IllegalArgumentException("--out needs a folder name, got '" + out + "'");
+        RunFolder folder = new RunFolder(Path.of(out));
         int stopAfter = a.integer("--stop-after", Integer.MAX_VALUE);
         if (stopAfter < 1) throw new IllegalArgumentException("--stop-after must be positive, got " + stopAfter);
         String precision = a.string("--precision", "fp32");
@@ -118,6 +120,7 @@ public final class FinetuneCommand {
     /** A new run: the folder is checked, everything is built (bad data fails here), then the folder is locked and written. */
     private static void start(RunFolder folder, FinetuneConfig config, int stopAfter, String precision, FineTuner.StepHook afterStep,
                               PrintStream log, PrintStream notes) throws IOException {
+        RunLock.requireNotHeld(folder.dir()); // a run being written: "in use" says more than what its files show
         requireNewOutput(folder); // before any data work; checked again under the lock
         FinetuneJob job = FinetuneJob.prepare(config, precision, log, notes);
         try (RunLock lock = lockNewOutput(folder)) {

@@ -23,6 +23,10 @@ public final class Main {
         stackTraces = debug;
         try {
             System.exit(dispatch(cmd, rest));
+        } catch (OutOfMemoryError e) {
+            if (debug) e.printStackTrace();
+            System.err.println("trainer " + cmd + ": " + outOfMemory(e, Runtime.getRuntime().maxMemory()));
+            System.exit(2);
         } catch (Throwable t) {
             // Commands report expected problems themselves; anything else still gets one line, not a stack trace.
             if (debug) t.printStackTrace();
@@ -30,6 +34,13 @@ public final class Main {
                     + " (run with --debug for details)");
             System.exit(2);
         }
+    }
+
+    /** The line for a Java heap that ran out: what the limit was and the options that need less (or give more). */
+    static String outOfMemory(OutOfMemoryError e, long maxHeapBytes) {
+        return String.format("out of memory (%s; the Java heap may grow to %,d MiB): use a smaller --batch or --max-len (--grad-accum N "
+                + "keeps the examples per step, --recompute keeps fewer activations), a smaller model, or a larger heap, e.g. "
+                + "TRAINER_JAVA_OPTS=-Xmx16g ./trainer ...", e.getMessage(), maxHeapBytes >> 20);
     }
 
     static int dispatch(String cmd, String[] rest) throws Exception {

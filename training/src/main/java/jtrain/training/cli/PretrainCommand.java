@@ -1,7 +1,9 @@
 package jtrain.training.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Set;
 
 import jtrain.engine.backend.Backends;
 import jtrain.engine.backend.ProfilingBackend;
+import jtrain.engine.io.IoErrors;
 import jtrain.training.data.DataException;
 import jtrain.training.data.PretrainCorpus;
 import jtrain.training.pretrain.Packing;
@@ -108,6 +111,7 @@ public final class PretrainCommand {
             }
         }
         if (outDir == null) throw new IllegalArgumentException("--out RUN_DIR is required (see ./trainer pretrain --help)");
+        if (outDir.isBlank()) throw new IllegalArgumentException("--out needs a folder name, got '" + outDir + "'");
         if (stopAfter < 1) throw new IllegalArgumentException("--stop-after must be positive, got " + stopAfter);
         RunFolder folder = new RunFolder(Path.of(outDir));
         absolutePaths(given); // the run's options name its files wherever --resume is typed
@@ -116,6 +120,7 @@ public final class PretrainCommand {
         PretrainConfig fresh = resume ? null : freshConfig(given);
         if (fresh != null) {
             CorpusSources.requireFiles(fresh.data());
+            RunLock.requireNotHeld(folder.dir()); // a run being written: "in use" says more than what its files show
             requireNoRun(folder); // checked again under the lock
             int heads = fresh.init() == null ? PretrainConfig.modelShape(fresh.model())[2]
                     : InitFolder.check(Path.of(fresh.init()), initTokenizer, fresh.maxLen()).numAttentionHeads();
@@ -170,9 +175,37 @@ public final class PretrainCommand {
         }
     }
 
+    /**
+     * --out must be a new or empty folder: pretraining never writes over files it did not make. One holding a run
+     * is continued with --resume (a fine-tuning run's is named as such); a lock file left by an earlier process does
+     * not count (see RunLock).
+     */
     private static void requireNoRun(RunFolder folder) {
+        Path out = folder.dir();
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
         if (folder.hasRun()) {
-            throw new IllegalArgumentException(folder.dir() + " already holds a run; add --resume to continue it, or choose another --out");
+            boolean finetune = "finetune".equals(readRunKind(folder));
+            throw new IllegalArgumentException(out + (finetune ? " holds a fine-tuning run: choose another --out"
+                    : " already holds a run; add --resume to continue it, or choose another --out"));
+        }
+        if (!Files.isDirectory(out)) return;
+        try (var entries = Files.list(out)) {
+            List<String> names = entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(RunLock.FILE)).sorted().limit(4).toList();
+            if (!names.isEmpty()) {
+                throw new IllegalArgumentException("--out " + out + " already holds files (" + String.join(", ", names)
+                        + ") but no run (no run_config.json): choose a new folder, or delete it first");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(IoErrors.describe(out, e), e);
+        }
+    }
+
+    /** The "run" field of the folder's run_config.json ("finetune" for a fine-tuning run), or null when unreadable. */
+    private static Object readRunKind(RunFolder folder) {
+        try {
+            return folder.readConfig().get("run");
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            return null;
         }
     }
 
@@ -274,6 +307,10 @@ public final class PretrainCommand {
     /** The run's saved options; options given again must agree, except those that do not change the training. */
     private static PretrainConfig resumedConfig(RunFolder folder, Map<String, Object> given) {
         Map<String, Object> saved = folder.readConfig();
+        if ("finetune".equals(saved.get("run"))) {
+            throw new IllegalArgumentException(folder.dir() + " holds a fine-tuning run, not a pretraining run (" + folder.runConfig()
+                    + "): continue it with ./trainer finetune --out " + folder.dir() + " --resume");
+        }
         PretrainConfig savedConfig = PretrainConfig.fromJson(saved, folder.runConfig().toString());
         Map<String, Object> normalised = savedConfig.toJson();
         absolutePaths(normalised); // a run saved with relative paths resolves them here, as it always did

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import jtrain.engine.io.Json;
 import jtrain.transformer.BertConfig;
 
 /**
@@ -153,25 +154,24 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
     }
 
     public static PretrainConfig fromJson(Map<String, Object> j, String source) {
-        try {
-            List<String> data = new ArrayList<>();
-            for (Object o : (List<?>) req(j, "data", source)) data.add((String) o);
-            String init = (String) j.get("init");
-            // A run with --init takes its model and tokenizer from there: the options that shape them are absent.
-            boolean shaped = init == null;
-            return new PretrainConfig(data, (String) j.get("tokenizer"), shaped ? num(j, "vocab_size", source).intValue() : 0,
-                    shaped ? num(j, "min_frequency", source).intValue() : 0, shaped ? (String) req(j, "model", source) : (String) j.get("model"),
-                    num(j, "max_len", source).intValue(),
-                    num(j, "batch", source).intValue(), num(j, "grad_accum", source).intValue(), num(j, "steps", source).intValue(),
-                    num(j, "lr", source).doubleValue(), num(j, "warmup", source).intValue(), (String) req(j, "schedule", source),
-                    num(j, "weight_decay", source).doubleValue(), num(j, "clip", source).doubleValue(),
-                    (Boolean) req(j, "whole_word", source), num(j, "log_every", source).intValue(),
-                    num(j, "eval_every", source).intValue(), num(j, "save_every", source).intValue(), num(j, "keep", source).intValue(),
-                    num(j, "seed", source).longValue(), (String) req(j, "device", source), init, (String) j.get("init_sha256"),
-                    Boolean.TRUE.equals(j.get("recompute"))); // absent in runs started before the option existed
-        } catch (ClassCastException e) {
-            throw new IllegalArgumentException(source + ": a field has the wrong type: " + e.getMessage());
+        List<String> data = new ArrayList<>();
+        if (!(req(j, "data", source) instanceof List<?> files)) throw wrongType(j, "data", "a list of file names", source);
+        for (Object o : files) {
+            if (!(o instanceof String file)) throw wrongType(j, "data", "a list of file names", source);
+            data.add(file);
         }
+        String init = optText(j, "init", source);
+        // A run with --init takes its model and tokenizer from there: the options that shape them are absent.
+        boolean shaped = init == null;
+        return new PretrainConfig(data, optText(j, "tokenizer", source), shaped ? integer(j, "vocab_size", source) : 0,
+                shaped ? integer(j, "min_frequency", source) : 0, shaped ? text(j, "model", source) : optText(j, "model", source),
+                integer(j, "max_len", source), integer(j, "batch", source), integer(j, "grad_accum", source), integer(j, "steps", source),
+                num(j, "lr", source).doubleValue(), integer(j, "warmup", source), text(j, "schedule", source),
+                num(j, "weight_decay", source).doubleValue(), num(j, "clip", source).doubleValue(), bool(j, "whole_word", source),
+                integer(j, "log_every", source), integer(j, "eval_every", source), integer(j, "save_every", source),
+                integer(j, "keep", source), longInteger(j, "seed", source), text(j, "device", source), init,
+                optText(j, "init_sha256", source),
+                j.get("recompute") != null && bool(j, "recompute", source)); // absent in runs started before the option existed
     }
 
     private static Object req(Map<String, Object> j, String key, String source) {
@@ -180,6 +180,41 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
     }
 
     private static Number num(Map<String, Object> j, String key, String source) {
-        return (Number) req(j, key, source);
+        if (!(req(j, key, source) instanceof Number n)) throw wrongType(j, key, "a number", source);
+        return n;
+    }
+
+    /** A whole number within int range (a saved "steps": 40.5 is an edit, not a step count). */
+    private static int integer(Map<String, Object> j, String key, String source) {
+        long v = longInteger(j, key, source);
+        if (v != (int) v) throw wrongType(j, key, "a whole number of at most " + Integer.MAX_VALUE, source);
+        return (int) v;
+    }
+
+    private static long longInteger(Map<String, Object> j, String key, String source) {
+        Number n = num(j, key, source);
+        if (n instanceof Long || n instanceof Integer) return n.longValue();
+        double d = n.doubleValue(); // 40.0 is 40; 40.5 is an edit, not a count
+        if (d != Math.rint(d) || Math.abs(d) > 0x1p53) throw wrongType(j, key, "a whole number", source);
+        return (long) d;
+    }
+
+    private static String text(Map<String, Object> j, String key, String source) {
+        if (!(req(j, key, source) instanceof String v)) throw wrongType(j, key, "a string", source);
+        return v;
+    }
+
+    private static String optText(Map<String, Object> j, String key, String source) {
+        return j.get(key) == null ? null : text(j, key, source);
+    }
+
+    private static boolean bool(Map<String, Object> j, String key, String source) {
+        if (!(req(j, key, source) instanceof Boolean v)) throw wrongType(j, key, "true or false", source);
+        return v;
+    }
+
+    private static IllegalArgumentException wrongType(Map<String, Object> j, String key, String expected, String source) {
+        return new IllegalArgumentException(source + ": field '" + key + "' has the wrong type (" + Json.write(j.get(key)) + "; "
+                + expected + " expected)");
     }
 }

@@ -68,6 +68,28 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Throws the "in use" error of {@link #acquire} when another process holds dir's lock now; nothing is created.
+     * Checks that run before acquiring (whether --out holds a run already) call it first, so that a second command
+     * says the folder is busy rather than what it found in the first one's files.
+     */
+    public static void requireNotHeld(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) return;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock probe;
+            try {
+                probe = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                probe = null; // held by this JVM
+            }
+            if (probe == null) throw new IllegalStateException(busy(dir, holder(file)));
+            probe.release();
+        } catch (IOException e) {
+            // unreadable: acquire, which follows, reports it
+        }
+    }
+
     static String busy(Path dir, String holder) {
         return dir + " is in use by another trainer process" + (holder.isEmpty() ? "" : " (" + holder + ")")
                 + ": two processes writing one folder would corrupt it; wait for that one to finish (or stop it), or choose another --out";

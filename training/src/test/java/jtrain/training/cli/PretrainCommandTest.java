@@ -256,6 +256,44 @@ class PretrainCommandTest {
     }
 
     @Test
+    void aFolderHoldingOtherFilesOrAFineTuningRunIsNeverWrittenOver() throws IOException {
+        Path corpus = corpus(), mine = Files.createDirectories(tmp.resolve("mine"));
+        Files.writeString(mine.resolve("metrics.jsonl"), "my notes\n");
+        Files.createDirectories(mine.resolve("checkpoints"));
+        assertError("--out " + mine + " already holds files (checkpoints, metrics.jsonl) but no run (no run_config.json): choose a new "
+                + "folder, or delete it first", tinyRun(corpus, mine));
+        assertEquals("my notes\n", Files.readString(mine.resolve("metrics.jsonl")), "left as it was");
+        assertFalse(Files.exists(mine.resolve(RunLock.FILE)), "not even locked");
+
+        Path finetune = Files.createDirectories(tmp.resolve("finetune-run"));
+        Files.writeString(finetune.resolve("run_config.json"), "{\"run\": \"finetune\", \"task\": \"seq\"}");
+        assertError(finetune + " holds a fine-tuning run: choose another --out", tinyRun(corpus, finetune));
+        assertError(finetune + " holds a fine-tuning run, not a pretraining run (" + finetune.resolve("run_config.json")
+                + "): continue it with ./trainer finetune --out " + finetune + " --resume", "--out", finetune.toString(), "--resume");
+
+        assertError("--out needs a folder name, got ''", tinyRun(corpus, Path.of("")));
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertError("--out " + file + " is a file, not a folder", tinyRun(corpus, file));
+        Path leftLock = Files.createDirectories(tmp.resolve("left-lock"));
+        Files.writeString(leftLock.resolve(RunLock.FILE), "pid=1\n");
+        assertEquals(0, pretrain(tinyRun(corpus, leftLock, "--steps", "1")).code(), "a lock file of a process gone does not count");
+    }
+
+    @Test
+    void aWrongTypeInRunConfigNamesTheFieldAndTheValue() throws IOException {
+        Path corpus = corpus(), run = tmp.resolve("run");
+        assertEquals(0, pretrain(tinyRun(corpus, run, "--stop-after", "3")).code());
+        Path config = run.resolve("run_config.json");
+        String saved = Files.readString(config);
+        Files.writeString(config, saved.replaceFirst("\"lr\": [^,]*", "\"lr\": \"fast\""));
+        assertError(config + ": field 'lr' has the wrong type (\"fast\"; a number expected)", "--out", run.toString(), "--resume");
+        Files.writeString(config, saved.replaceFirst("\"steps\": 6", "\"steps\": 6.5"));
+        assertError(config + ": field 'steps' has the wrong type (6.5; a whole number expected)", "--out", run.toString(), "--resume");
+        Files.writeString(config, saved.replaceFirst("\"whole_word\": false", "\"whole_word\": \"no\""));
+        assertError(config + ": field 'whole_word' has the wrong type (\"no\"; true or false expected)", "--out", run.toString(), "--resume");
+    }
+
+    @Test
     void aRunFolderInUseByAnotherProcessIsRefusedBeforeItIsReadOrWritten() throws IOException {
         Path corpus = corpus(), run = tmp.resolve("run");
         String busy = run + " is in use by another trainer process (pid " + ProcessHandle.current().pid() + ", trainer pretrain, since ";
@@ -267,6 +305,9 @@ class PretrainCommandTest {
             assertError(busy, "--out", run.toString(), "--resume");
         }
         assertEquals("step-3", Files.readString(run.resolve("checkpoints/latest")).trim(), "the refused resume changed nothing");
+        try (RunLock other = RunLock.acquire(run, "pretrain")) {
+            assertError(busy, tinyRun(corpus, run)); // in use, rather than "already holds a run"
+        }
     }
 
     @Test
