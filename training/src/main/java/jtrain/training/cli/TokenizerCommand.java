@@ -25,8 +25,9 @@ public final class TokenizerCommand {
               pretraining corpus (./trainer data fetch first). FILEs are read as ./trainer pretrain reads them: .txt
               (paragraphs), only the text of .jsonl (text, text_b), .tsv/.csv (text columns) and .conll (tokens).
               The held-out documents that ./trainer pretrain evaluates on (same --seed) are left out.
-              The vocabulary always holds the special tokens and every character of the corpus (with its ## form), so
-              it can be larger than --vocab-size (a note says so); it is smaller when no pair is left to merge.""";
+              The vocabulary always holds the special tokens, every character of the corpus, and the ## form of each
+              one that occurs inside a word (as Hugging Face's trainer), so it can be larger than --vocab-size (a note
+              says so); it is smaller when no pair is left to merge.""";
 
     private TokenizerCommand() {}
 
@@ -115,7 +116,7 @@ public final class TokenizerCommand {
 
     /**
      * Why the vocabulary is not vocabSize tokens, or null when it is. The trainer always keeps the special tokens,
-     * every character of the corpus and its "##" form (so any text can be tokenized): below their count the vocabulary
+     * every character of the corpus and the "##" form of those that occur inside words: below their count the vocabulary
      * is larger than asked, and has no merged pieces. It is smaller when no pair of pieces is left that occurs
      * minFrequency times.
      */

@@ -228,6 +228,9 @@ public final class FineTuner {
     private void evaluateDev(FineTuneState s, List<TaskExample> dev, int total, MetricsLog metrics, Progress progress) {
         int step = s.step;
         EvalResult r = evaluate(dev);
+        if (r.scored() > 0 && !Double.isFinite(r.loss())) { // weights that overflowed while the training losses still looked finite
+            throw new ArithmeticException("dev loss became " + r.loss() + " at step " + step + ": the weights have diverged; lower the learning rate");
+        }
         s.history.add(new DevPoint(step, r));
         boolean improved = s.bestDev == null || r.score(o.metric) > s.bestDev.score(o.metric);
         if (improved) {

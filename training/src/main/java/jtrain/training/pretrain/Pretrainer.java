@@ -170,6 +170,10 @@ public final class Pretrainer {
         try (var phase = Phase.enter("eval")) {
             r = evaluator.evaluate(model);
         }
+        if (r.predicted() > 0 && !Double.isFinite(r.loss())) { // weights that overflowed while the training losses still looked finite
+            throw new ArithmeticException("held-out MLM loss became " + r.loss() + " at step " + step
+                    + ": the weights have diverged; lower the learning rate");
+        }
         Map<String, Object> rec = new LinkedHashMap<>();
         rec.put("step", step);
         rec.put("eval_loss", r.loss());

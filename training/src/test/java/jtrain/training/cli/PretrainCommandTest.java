@@ -280,6 +280,16 @@ class PretrainCommandTest {
     }
 
     @Test
+    void aRunWhoseWeightsDivergeFailsEvenWhenItsTrainingLossesStayFinite() throws IOException {
+        // At lr 1e6 the logged training losses are huge but finite; the held-out evaluation of step 3 overflows.
+        Path run = tmp.resolve("diverged");
+        Result r = pretrain(tinyRun(corpus(), run, "--lr", "1e6", "--steps", "3"));
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("became NaN at step ") && r.err().contains("lower the learning rate"), r.err());
+        assertFalse(Files.exists(run.resolve("checkpoints/step-3")), "diverged weights are not checkpointed");
+    }
+
+    @Test
     void aWrongTypeInRunConfigNamesTheFieldAndTheValue() throws IOException {
         Path corpus = corpus(), run = tmp.resolve("run");
         assertEquals(0, pretrain(tinyRun(corpus, run, "--stop-after", "3")).code());
