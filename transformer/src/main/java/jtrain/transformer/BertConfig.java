@@ -63,9 +63,42 @@ public record BertConfig(
         if (hiddenSize % numAttentionHeads != 0) {
             throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not a multiple of num_attention_heads " + numAttentionHeads);
         }
+        // Each of these sizes is the row count of a [rows, hidden_size] weight, which one tensor must be able to hold.
+        for (int i : new int[] {0, 1, 4, 5, 6}) {
+            if ((long) sizes[i] * hiddenSize > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(names[i] + " " + sizes[i] + " makes a [" + sizes[i] + ", " + hiddenSize
+                        + "] weight, more than the 2^31-1 elements a tensor holds");
+            }
+        }
+        if (padTokenId < -1 || padTokenId >= vocabSize) { // -1: no padding row
+            throw new IllegalArgumentException("pad_token_id " + padTokenId + " is not a token id (vocab_size is " + vocabSize + ")");
+        }
+        // NaN fails every comparison, so each check is written to be true only for valid values.
+        if (!(layerNormEps > 0 && layerNormEps < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("layer_norm_eps must be a positive finite number, got " + layerNormEps);
+        }
+        if (!(initializerRange >= 0 && initializerRange < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("initializer_range must be a finite number >= 0, got " + initializerRange);
+        }
+        requireProbability("hidden_dropout_prob", hiddenDropoutProb);
+        requireProbability("attention_probs_dropout_prob", attentionProbsDropoutProb);
+        if (classifierDropout != null) requireProbability("classifier_dropout", classifierDropout);
         Objects.requireNonNull(hiddenAct, "hidden_act");
         labels = labels == null ? List.of() : List.copyOf(labels);
+        Map<String, Integer> ids = new java.util.HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            Integer first = ids.putIfAbsent(labels.get(i), i);
+            if (first != null) {
+                throw new IllegalArgumentException("id2label gives the label \"" + labels.get(i) + "\" to ids " + first + " and " + i
+                        + " (labels must be distinct)");
+            }
+        }
         extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra)); // JSON nulls allowed
+    }
+
+    /** A dropout probability, in [0, 1) as the dropout op takes it. */
+    private static void requireProbability(String field, double p) {
+        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException(field + " must be in [0, 1), got " + p);
     }
 
     /** A config with BERT's usual defaults for the given sizes (dropout 0.1, 512 positions). */
@@ -203,8 +236,13 @@ public record BertConfig(
             if (def == null) throw new IllegalArgumentException(source + ": missing field '" + key + "'");
             return def;
         }
+        // The value as written in JSON (a string keeps its quotes), so "64" shows it is a string, not a number.
         if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            throw new IllegalArgumentException(source + ": field '" + key + "' must be an integer, got " + v);
+            throw new IllegalArgumentException(source + ": field '" + key + "' must be an integer, got " + Json.write(v));
+        }
+        if (n.doubleValue() < Integer.MIN_VALUE || n.doubleValue() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(source + ": field '" + key + "' is " + Json.write(v)
+                    + ", beyond the integers jtrain takes (at most " + Integer.MAX_VALUE + ")");
         }
         return n.intValue();
     }
@@ -212,7 +250,7 @@ public record BertConfig(
     private static double doubleField(Map<String, Object> j, String key, double def, String source) {
         Object v = j.get(key);
         if (v == null) return def;
-        if (!(v instanceof Number n)) throw new IllegalArgumentException(source + ": field '" + key + "' must be a number, got " + v);
+        if (!(v instanceof Number n)) throw new IllegalArgumentException(source + ": field '" + key + "' must be a number, got " + Json.write(v));
         return n.doubleValue();
     }
 
@@ -237,6 +275,7 @@ public record BertConfig(
                 throw new IllegalArgumentException(source + ": id2label key '" + e.getKey() + "' is not an integer");
             }
             if (id < 0 || id >= names.length) throw new IllegalArgumentException(source + ": id2label ids must be 0.." + (names.length - 1));
+            if (names[id] != null) throw new IllegalArgumentException(source + ": id2label gives id " + id + " twice"); // "1" and "01"
             names[id] = String.valueOf(e.getValue());
         }
         return List.of(names);
