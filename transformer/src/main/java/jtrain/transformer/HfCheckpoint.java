@@ -1,6 +1,7 @@
 package jtrain.transformer;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,11 +72,23 @@ public final class HfCheckpoint {
 
     /** As {@link #loadMaskedLM(Path)}, with dropout drawing from dropoutRng (a training run's, so checkpoints capture it). */
     public static BertForMaskedLM loadMaskedLM(Path dir, Rng dropoutRng) throws IOException {
+        return loadMaskedLM(dir, dropoutRng, System.err);
+    }
+
+    /** As above; tensors the model does not use are named in a note on notes (a pooler is expected: HF ignores it too). */
+    public static BertForMaskedLM loadMaskedLM(Path dir, Rng dropoutRng, PrintStream notes) throws IOException {
         BertConfig config = requireMaskedLM(dir);
         Path weightsFile = weightsFile(dir);
         BertForMaskedLM model = new BertForMaskedLM(config, new Rng(0), dropoutRng);
-        StateDict.load(model, readWeights(dir)).requireLoaded(weightsFile.toString());
+        StateDict.Report r = StateDict.load(model, readWeights(dir));
+        r.requireLoaded(weightsFile.toString());
+        printNote(notes, r.unusedNote(weightsFile.toString(), "bert.pooler."));
         return model;
+    }
+
+    /** Prints a note such as {@link StateDict.Report#unusedNote}'s, if there is one. */
+    public static void printNote(PrintStream notes, String note) {
+        if (note != null) notes.println(note);
     }
 
     /**

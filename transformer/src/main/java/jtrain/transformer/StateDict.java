@@ -26,20 +26,44 @@ import jtrain.transformer.nn.Module;
 public final class StateDict {
     private StateDict() {}
 
-    /** What loading found: parameters with no tensor, tensors with no parameter, and shape conflicts. */
-    public record Report(List<String> missing, List<String> unexpected, List<String> mismatched) {
+    /**
+     * What loading found: parameters with no tensor, tensors with no parameter, shape conflicts, and integer tensors
+     * where the model has floating-point weights (or the reverse), which are not converted.
+     */
+    public record Report(List<String> missing, List<String> unexpected, List<String> mismatched, List<String> mistyped) {
         /** Throws unless every parameter was loaded except those under one of the allowed prefixes. */
         public void requireLoaded(String source, String... newlyInitialisedPrefixes) {
-            if (!mismatched.isEmpty()) {
-                String listed = String.join("; ", mismatched.subList(0, Math.min(4, mismatched.size())));
-                throw new IllegalArgumentException(source + ": tensors do not fit the config: " + listed
-                        + (mismatched.size() > 4 ? "; and " + (mismatched.size() - 4) + " more" : ""));
-            }
+            if (!mistyped.isEmpty()) throw new IllegalArgumentException(source + ": " + firstFew(mistyped));
+            if (!mismatched.isEmpty()) throw new IllegalArgumentException(source + ": tensors do not fit the config: " + firstFew(mismatched));
             List<String> realMissing = missing.stream()
                     .filter(n -> Arrays.stream(newlyInitialisedPrefixes).noneMatch(n::startsWith)).toList();
             if (!realMissing.isEmpty()) {
                 throw new IllegalArgumentException(source + ": missing tensors " + summarise(realMissing));
             }
+        }
+
+        /** As {@link #requireLoaded}, and no tensor left over either: a checkpoint of this very model (a resumed run). */
+        public void requireExact(String source) {
+            requireLoaded(source);
+            if (!unexpected.isEmpty()) throw new IllegalArgumentException(source + ": tensors the model does not have " + summarise(unexpected));
+        }
+
+        /**
+         * A one-line note naming the checkpoint's tensors the model did not use, as HF warns "Some weights of the
+         * checkpoint were not used"; null when there are none. Those under expectedPrefixes (with or without "bert."),
+         * a head the model does not have by design, are left out.
+         */
+        public String unusedNote(String source, String... expectedPrefixes) {
+            List<String> unused = unexpected.stream().filter(n -> Arrays.stream(expectedPrefixes)
+                    .noneMatch(p -> n.startsWith(p) || ("bert." + n).startsWith(p))).toList();
+            if (unused.isEmpty()) return null;
+            return "note: " + source + ": " + (unused.size() == 1 ? "1 tensor" : unused.size() + " tensors")
+                    + " not used by the model (ignored): " + summarise(unused);
+        }
+
+        private static String firstFew(List<String> problems) {
+            return String.join("; ", problems.subList(0, Math.min(4, problems.size())))
+                    + (problems.size() > 4 ? "; and " + (problems.size() - 4) + " more" : "");
         }
 
         private static String summarise(List<String> names) {
@@ -49,23 +73,28 @@ public final class StateDict {
 
     public static Report load(Module model, Map<String, Tensor> checkpoint) {
         Map<String, Tensor> params = model.namedParameters();
-        Map<String, Tensor> byName = new LinkedHashMap<>();
+        Map<String, String> keyOf = new LinkedHashMap<>(); // the model's name -> the checkpoint's
         List<String> unexpected = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : checkpoint.entrySet()) {
-            String name = canonical(e.getKey(), params);
+        for (String key : checkpoint.keySet()) {
+            String name = canonical(key, params);
             if (name == null) {
-                if (!isTiedAlias(e.getKey())) unexpected.add(e.getKey());
+                if (!isTiedAlias(key) && !isHfBuffer(key)) unexpected.add(key);
             } else {
-                byName.put(name, e.getValue());
+                keyOf.put(name, key);
             }
         }
-        List<String> missing = new ArrayList<>(), mismatched = new ArrayList<>();
+        List<String> missing = new ArrayList<>(), mismatched = new ArrayList<>(), mistyped = new ArrayList<>();
         try (var ng = Autograd.noGrad()) {
             for (Map.Entry<String, Tensor> p : params.entrySet()) {
-                Tensor src = byName.get(p.getKey());
+                String key = keyOf.get(p.getKey());
+                Tensor src = key == null ? null : checkpoint.get(key);
                 Tensor dst = p.getValue();
                 if (src == null) {
                     missing.add(p.getKey());
+                } else if (src.dtype().floating != dst.dtype().floating) {
+                    // Float types convert (F16, BF16, F64 -> F32); integers in place of weights are a wrong tensor, not a format.
+                    mistyped.add("tensor '" + key + "' is " + src.dtype() + (src.dtype().floating ? "" : ", an integer type,")
+                            + " where the model expects " + dst.dtype() + (dst.dtype().floating ? " weights" : " integers"));
                 } else if (!Arrays.equals(src.shape(), dst.shape())) {
                     mismatched.add(p.getKey() + " is " + Arrays.toString(src.shape()) + " in the checkpoint but "
                             + Arrays.toString(dst.shape()) + " in the model");
@@ -75,7 +104,7 @@ public final class StateDict {
                 }
             }
         }
-        return new Report(missing, unexpected, mismatched);
+        return new Report(missing, unexpected, mismatched, mistyped);
     }
 
     /** The model's name for a checkpoint key, or null when the model has no such parameter. */
@@ -90,6 +119,11 @@ public final class StateDict {
     /** The MLM decoder's weight is the word embedding and its bias is cls.predictions.bias: nothing to load. */
     private static boolean isTiedAlias(String key) {
         return key.equals("cls.predictions.decoder.weight") || key.equals("cls.predictions.decoder.bias");
+    }
+
+    /** HF's BertEmbeddings buffers, which older transformers saved with the weights; HF ignores them when loading too. */
+    private static boolean isHfBuffer(String key) {
+        return key.endsWith("embeddings.position_ids") || key.endsWith("embeddings.token_type_ids");
     }
 
     /**

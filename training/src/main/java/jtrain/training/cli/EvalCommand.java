@@ -86,7 +86,7 @@ public final class EvalCommand {
                 case "test" -> Split.TEST;
                 default -> throw new IllegalArgumentException("--split must be dev or test");
             };
-            TaskModels.Loaded m = TaskModels.load(dir);
+            TaskModels.Loaded m = TaskModels.load(dir, err);
             TaskData data = TaskData.load(task, DataCache.open(DataCache.defaultRoot(a.string("--cache", null))),
                     FinetuneCommand.userFiles(a), a.integer("--split-seed", (int) Splits.DEFAULT_SEED), m.problem(), m.labels().size());
             if (data.kind() != m.kind())

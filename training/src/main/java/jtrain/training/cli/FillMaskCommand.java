@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jtrain.engine.Rng;
 import jtrain.engine.io.Json;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
@@ -49,7 +50,7 @@ public final class FillMaskCommand {
         try {
             topK = a.integer("--top-k", 5);
             if (topK < 1) return fail(err, "--top-k needs a positive integer, got " + topK);
-            mlm = HfCheckpoint.loadMaskedLM(dir); // first: a wrong --model is named as a model folder, not a tokenizer
+            mlm = HfCheckpoint.loadMaskedLM(dir, new Rng(0), err); // first: a wrong --model is named as a model folder, not a tokenizer
             tok = TokenizerFiles.load(dir);
             if (mlm.config.vocabSize() < tok.vocab().size()) {
                 return fail(err, dir + ": the tokenizer has " + tok.vocab().size() + " tokens but the model's vocab_size is " + mlm.config.vocabSize());

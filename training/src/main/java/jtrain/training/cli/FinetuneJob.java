@@ -101,7 +101,7 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
             BertConfig config = init != null ? HfCheckpoint.readConfig(init) : TaskModels.size(shape, tok.vocab().size(), Math.max(maxLen, 128));
             model = TaskModels.fromScratch(data.kind(), config, labels, ProblemOption.forConfig(problem, data.kind()), dropout, o.seed);
         } else {
-            model = TaskModels.fromPretrained(data.kind(), init, labels, ProblemOption.forConfig(problem, data.kind()), dropout, o.seed);
+            model = TaskModels.fromPretrained(data.kind(), init, labels, ProblemOption.forConfig(problem, data.kind()), dropout, o.seed, notes);
         }
         model.to(device);
         model.bert.setGradientCheckpointing(c.has("--recompute"));

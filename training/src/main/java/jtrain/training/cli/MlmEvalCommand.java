@@ -10,6 +10,7 @@ import java.util.Map;
 
 import jtrain.cuda.Devices;
 import jtrain.engine.Device;
+import jtrain.engine.Rng;
 import jtrain.engine.io.IoErrors;
 import jtrain.engine.io.Json;
 import jtrain.training.data.DataException;
@@ -52,7 +53,7 @@ final class MlmEvalCommand {
                 out.println(EvalCommand.USAGE);
                 return 0;
             }
-            return evaluate(o, out);
+            return evaluate(o, out, err);
         } catch (IllegalArgumentException | IllegalStateException | DataException | UncheckedIOException e) {
             Main.printError(err, "trainer eval: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -106,7 +107,7 @@ final class MlmEvalCommand {
         return new Options(model, data, heldOutOf, maxLen, seed, batch, wholeWord, json, device, precision, cache);
     }
 
-    private static int evaluate(Options o, PrintStream out) throws IOException {
+    private static int evaluate(Options o, PrintStream out, PrintStream err) throws IOException {
         HeldOutOfRun run = o.heldOutOf() == null ? null : HeldOutOfRun.read(o.heldOutOf());
         if (run != null) requireRunOptions(o, run);
         else if (!o.data().equals(List.of("default"))) CorpusSources.requireFiles(o.data());
@@ -120,7 +121,7 @@ final class MlmEvalCommand {
         }
         BertTokenizer tok = TokenizerFiles.load(o.model());
         InitFolder.requireFits(o.model(), "the model", config, tok, maxLen);
-        BertForMaskedLM model = HfCheckpoint.loadMaskedLM(o.model()); // a folder without the MLM head fails before the data is read
+        BertForMaskedLM model = HfCheckpoint.loadMaskedLM(o.model(), new Rng(0), err); // a folder without the MLM head fails before the data is read
         Device device = Devices.select(o.device()); // before the corpus is read: a bad device fails soon
         Devices.setPrecision(device, o.precision(), System.err);
 

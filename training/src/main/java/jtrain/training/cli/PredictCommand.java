@@ -68,7 +68,7 @@ public final class PredictCommand {
             if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
             Device device = Devices.select(a.string("--device", "auto")); // before any loading: a bad device fails at once
             Devices.setPrecision(device, a.string("--precision", "fp32"), err);
-            TaskModels.Loaded m = TaskModels.load(dir);
+            TaskModels.Loaded m = TaskModels.load(dir, err);
             if (a.has("--pair") && m.kind() != TaskKind.SEQUENCE)
                 throw new IllegalArgumentException("--pair is for sequence classifiers; " + dir + " is a token classifier, which tags the words of one TEXT");
             int maxLen = maxLength(a, m);

@@ -1,6 +1,7 @@
 package jtrain.training.finetune;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +50,24 @@ public final class TaskModels {
     /** As above, the config naming the problem type (null: none, as a config HF never trained). */
     public static BertTask fromPretrained(TaskKind kind, Path dir, LabelVocab labels, ProblemType problem, Double dropout, long seed)
             throws IOException {
+        return fromPretrained(kind, dir, labels, problem, dropout, seed, System.err);
+    }
+
+    /**
+     * As above; the folder's tensors the model does not use are named in a note on notes, except a pretraining head
+     * (cls.*) and a pooler a token classifier has not, which fine-tuning leaves out by design.
+     */
+    public static BertTask fromPretrained(TaskKind kind, Path dir, LabelVocab labels, ProblemType problem, Double dropout, long seed,
+                                          PrintStream notes) throws IOException {
         BertConfig config = withDropout(HfCheckpoint.readConfig(dir), dropout).withLabels(labels.names()).withProblemType(problem);
         BertTask model = kind.newModel(config, new Rng(seed), new Rng(seed + 1));
         Map<String, Tensor> weights = new LinkedHashMap<>(HfCheckpoint.readWeights(dir));
         weights.keySet().removeIf(name -> name.startsWith("classifier."));
         // The encoder must load fully; the classifier (and a missing pooler) stay fresh.
-        StateDict.load(model, weights).requireLoaded(HfCheckpoint.weightsFile(dir).toString(), "bert.pooler.", "classifier.", "cls.");
+        String source = HfCheckpoint.weightsFile(dir).toString();
+        StateDict.Report r = StateDict.load(model, weights);
+        r.requireLoaded(source, "bert.pooler.", "classifier.", "cls.");
+        HfCheckpoint.printNote(notes, r.unusedNote(source, "cls.", "bert.pooler."));
         return model;
     }
 
@@ -77,10 +90,18 @@ public final class TaskModels {
     }
 
     public static Loaded load(Path dir) throws IOException {
+        return load(dir, System.err);
+    }
+
+    /** As above; the folder's tensors the model does not use are named in a note on notes. */
+    public static Loaded load(Path dir, PrintStream notes) throws IOException {
         BertConfig config = HfCheckpoint.readConfig(dir);
         TaskKind kind = TaskKind.ofConfig(config, dir.resolve(HfCheckpoint.CONFIG).toString());
         BertTask model = kind.newModel(config, new Rng(0), new Rng(0));
-        StateDict.load(model, HfCheckpoint.readWeights(dir)).requireLoaded(HfCheckpoint.weightsFile(dir).toString());
+        String source = HfCheckpoint.weightsFile(dir).toString();
+        StateDict.Report r = StateDict.load(model, HfCheckpoint.readWeights(dir));
+        r.requireLoaded(source);
+        HfCheckpoint.printNote(notes, r.unusedNote(source));
         model.train(false);
         BertTokenizer tok = TokenizerFiles.load(dir);
         requireTokenizerFits(tok, config, dir);

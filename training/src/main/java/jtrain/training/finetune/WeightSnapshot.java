@@ -27,6 +27,6 @@ public final class WeightSnapshot {
 
     /** Copies the saved values back into the model's own tensors (optimizer references stay valid). */
     public void restoreInto(Module model) {
-        StateDict.load(model, copy).requireLoaded("weight snapshot");
+        StateDict.load(model, copy).requireExact("weight snapshot");
     }
 }

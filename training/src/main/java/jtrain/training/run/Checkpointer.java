@@ -177,7 +177,7 @@ public final class Checkpointer {
         Path cp = latest().orElseThrow(() -> new CheckpointException("no checkpoint to resume from in " + dir, null));
         Map<String, Object> json = verify(cp);
         try {
-            StateDict.load(model, Safetensors.read(cp.resolve(HfCheckpoint.WEIGHTS))).requireLoaded(cp.resolve(HfCheckpoint.WEIGHTS).toString());
+            StateDict.load(model, Safetensors.read(cp.resolve(HfCheckpoint.WEIGHTS))).requireExact(cp.resolve(HfCheckpoint.WEIGHTS).toString());
             state.restore(json, Safetensors.read(cp.resolve(STATE_TENSORS)), cp.resolve(STATE_JSON).toString());
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(e.getMessage(), e);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -140,6 +141,7 @@ class FinetuneCommandTest {
         Result r = finetune(seqArgs(out, "--init", pretrained.toString()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("encoder from " + pretrained), r.out());
+        assertFalse(r.err().contains("not used by the model"), "the masked-LM head is left out by design: " + r.err());
 
         Map<String, Object> results = Json.parseObject(Files.readString(out.resolve("results.json")), "results.json");
         assertEquals(60, ((Number) results.get("steps_run")).intValue());
@@ -158,6 +160,35 @@ class FinetuneCommandTest {
         @SuppressWarnings("unchecked") Map<String, Object> probs = (Map<String, Object>) label.get("probabilities");
         double sum = probs.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).sum();
         assertEquals(1.0, sum, 1e-5, "probabilities of all labels sum to one");
+    }
+
+    @Test
+    void tensorsAFolderHoldsBeyondTheModelAreNamedInANoteAndIgnored() throws IOException {
+        // As HF's "Some weights of the checkpoint were not used": the run goes on, the user learns which ones.
+        Path init = Files.createDirectories(tmp.resolve("init-extra"));
+        try (var files = Files.list(pretrained)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, init.resolve(f.getFileName()));
+        }
+        addTensor(init, "extra.weight");
+        Path out = tmp.resolve("extra");
+        Result r = finetune(seqArgs(out, "--init", init.toString(), "--steps", "2"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("note: " + init.resolve("model.safetensors") + ": 1 tensor not used by the model (ignored): [extra.weight]\n"),
+                r.err());
+
+        Path model = out.resolve("model");
+        addTensor(model, "bert.encoder.layer.9.output.dense.weight");
+        Result p = predict("--model", model.toString(), "the whale");
+        assertEquals(0, p.code(), p.err());
+        assertEquals("note: " + model.resolve("model.safetensors") + ": 1 tensor not used by the model (ignored): "
+                + "[bert.encoder.layer.9.output.dense.weight]\n", p.err());
+    }
+
+    /** Rewrites dir's model.safetensors with one more tensor, name. */
+    static void addTensor(Path dir, String name) {
+        Map<String, Tensor> weights = new LinkedHashMap<>(Safetensors.read(dir.resolve("model.safetensors")));
+        weights.put(name, Tensor.of(new float[] {1, 2}, 2));
+        Safetensors.write(dir.resolve("model.safetensors"), weights, Map.of("format", "pt"));
     }
 
     @Test
