@@ -8,10 +8,11 @@ import jtrain.engine.io.Json;
 
 /**
  * User JSON Lines: one object per line, {"text": ..., "label": ..., "text_b": ...}; label and text_b optional, an
- * optional "id" names the document (else "FILE:LINE"). A label may be a string or a number (kept as written), or a
- * list of strings for multi-label data ("label": ["sports", "politics"]; [] is an example with no label). Regression
- * data ({@link LabelField#SCORE}) gives its target as "label" or "score" (GLUE STS-B's name), one number or a list of
- * numbers, one per model output (numeric strings too, read as a .tsv field is, see {@link Scores}).
+ * optional "id" names the document (else "FILE:LINE"). Texts are strings. A label may be a string or a number (kept
+ * as written; true/false is refused where labels are used), or a list of strings for multi-label data ("label":
+ * ["sports", "politics"]; [] is an example with no label). Regression data ({@link LabelField#SCORE}) gives its
+ * target as "label" or "score" (GLUE STS-B's name), one number or a list of numbers, one per model output (numeric
+ * strings too, read as a .tsv field is, see {@link Scores}).
  */
 public final class JsonlFormat {
     private JsonlFormat() {}
@@ -77,6 +78,11 @@ public final class JsonlFormat {
         String docId = id != null ? id : name + ":" + (i + 1);
         if (labels == LabelField.SCORE) return scored(obj, docId, text, textB, file, i);
         if (obj.get("label") instanceof List<?> list) return new TextExample(docId, text, textB, null, labelList(list, labels == null, file, i));
+        if (labels != null && obj.get("label") instanceof Boolean b) {
+            // true/false is rarely a class name someone meant: more often a flag exported by mistake.
+            throw Lines.error(file, i, "\"label\" must be a string, a number or a list of strings, got " + b
+                    + " (write \"" + b + "\" if it is the name of a class)");
+        }
         return new TextExample(docId, text, textB, field(obj, "label", file, i, labels != null));
     }
 
@@ -122,10 +128,11 @@ public final class JsonlFormat {
             return null;
         }
         if (v instanceof String s) return s;
-        if (v instanceof Long || v instanceof Boolean) return v.toString();
-        if (v instanceof Double d && !key.startsWith("text")) return d.toString();
-        // What was accepted above: any string; a whole number or true/false anywhere; a fraction only as a label or id.
-        String allowed = key.startsWith("text") ? "a string" : key.equals("label") ? "a string, a number or a list of strings" : "a string or a number";
+        boolean text = key.startsWith("text");
+        // What is accepted: a text only as a string; a label or id also as a number (kept as written) or true/false
+        // (a label that is used refuses it above).
+        if (!text && (v instanceof Long || v instanceof Double || v instanceof Boolean)) return v.toString();
+        String allowed = text ? "a string" : key.equals("label") ? "a string, a number or a list of strings" : "a string or a number";
         throw Lines.error(file, line, "\"" + key + "\" must be " + allowed + ", got " + Json.write(v));
     }
 }

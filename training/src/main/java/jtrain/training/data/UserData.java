@@ -31,14 +31,23 @@ public final class UserData {
         return numbered(file, labels);
     }
 
-    /** labels null: texts whose labels, if any, are not required or checked. */
+    /**
+     * labels null: texts whose labels, if any, are not required or checked. Labelled examples (to train on or to
+     * score) must have a text: an empty one is refused naming its line, as predict --input refuses it.
+     */
     private static List<Numbered<TextExample>> numbered(Path file, LabelField labels) {
         String ext = extension(file);
-        return switch (ext) {
+        List<Numbered<TextExample>> examples = switch (ext) {
             case "jsonl", "ndjson" -> JsonlFormat.readNumbered(file, labels);
             case "tsv", "csv" -> DelimitedFormat.readNumbered(file, labels);
             default -> throw new DataException(file + ": unknown format '." + ext + "' for labelled text (use .jsonl, .tsv or .csv)");
         };
+        if (labels != null) {
+            for (Numbered<TextExample> e : examples) {
+                if (e.value().text().isBlank()) throw new DataException(file + ":" + e.line() + ": empty text");
+            }
+        }
+        return examples;
     }
 
     private static List<TextExample> examples(Path file, boolean labelled) {

@@ -68,6 +68,42 @@ class UserFormatsTest {
     }
 
     @Test
+    void jsonlTextsMustBeStrings() throws IOException {
+        // A number where a text belongs is a column mix-up, not a text: refused wherever the file is read.
+        assertFails(JsonlFormat::read, write("t1.jsonl", "{\"text\": 5, \"label\": \"a\"}\n"), ":1: \"text\" must be a string, got 5");
+        assertFails(JsonlFormat::read, write("t2.jsonl", "{\"text\": \"a\"}\n{\"text\": \"b\", \"text_b\": 7}\n"),
+                ":2: \"text_b\" must be a string, got 7");
+        assertFails(JsonlFormat::read, write("t3.jsonl", "{\"text\": true}\n"), ":1: \"text\" must be a string, got true");
+    }
+
+    @Test
+    void aBooleanLabelIsRefusedWhereLabelsAreUsed() throws IOException {
+        Path f = write("bool.jsonl", "{\"text\": \"ok\", \"label\": \"a\"}\n{\"text\": \"ok\", \"label\": true}\n");
+        assertFails(file -> JsonlFormat.read(file, true), f,
+                ":2: \"label\" must be a string, a number or a list of strings, got true (write \"true\" if it is the name of a class)");
+        assertFails(file -> UserData.labelledExamples(file, LabelField.SET), f, ":2: \"label\" must be a string");
+        assertEquals(2, JsonlFormat.read(f).size(), "texts to predict: their labels are not used");
+        // Numbers stay labels as written, for classification and regression alike.
+        Path numbers = write("num.jsonl", "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": 0.5}\n");
+        assertEquals(List.of("1", "0.5"), JsonlFormat.read(numbers, true).stream().map(TextExample::label).toList());
+        assertEquals(List.of("1", "0.5"), UserData.labelledExamples(numbers, LabelField.SCORE).stream().map(TextExample::label).toList());
+        assertEquals(List.of("x", "y"), UserData.labelledExamples(write("set.jsonl", "{\"text\": \"a\", \"label\": [\"x\", \"y\"]}\n"),
+                LabelField.SET).getFirst().multiLabels());
+    }
+
+    @Test
+    void anEmptyTextInLabelledDataIsRefusedAsPredictRefusesIt() throws IOException {
+        // An example with nothing to read would be trained on as [CLS] [SEP]; predict --input refuses the same line.
+        assertFails(UserData::labelledExamples, write("e.jsonl", "{\"text\": \"ok\", \"label\": \"a\"}\n\n{\"text\": \" \", \"label\": \"b\"}\n"),
+                ":3: empty text");
+        assertFails(UserData::labelledExamples, write("e.tsv", "sentence\tlabel\nok\t0\n\t1\n"), ":3: empty text");
+        assertFails(f -> UserData.labelledExamples(f, LabelField.SCORE), write("e.csv", "text,score\n\"\",0.5\n"), ":2: empty text");
+        Path toPredict = write("p.jsonl", "{\"text\": \"\"}\n");
+        DataException e = assertThrows(DataException.class, () -> UserData.textsToLabel(toPredict).next());
+        assertEquals(toPredict + ":1: empty text", e.getMessage());
+    }
+
+    @Test
     void tsvGlueStyle() throws IOException {
         Path f = write("train.tsv", "sentence\tlabel\nhide new secretions \"from\" the parental units \t0\nfunny\t1\n");
         List<TextExample> ex = DelimitedFormat.read(f);
