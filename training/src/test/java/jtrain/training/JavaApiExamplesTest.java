@@ -21,6 +21,7 @@ import java.util.Random;
 
 import jtrain.cuda.Devices;
 import jtrain.engine.Autograd;
+import jtrain.engine.Checkpoint;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.training.data.Split;
@@ -49,6 +50,7 @@ import jtrain.transformer.BertForMaskedLM;
 import jtrain.transformer.BertTask;
 import jtrain.transformer.FillMask;
 import jtrain.transformer.HfCheckpoint;
+import jtrain.transformer.ProblemType;
 // doc:end imports
 
 /**

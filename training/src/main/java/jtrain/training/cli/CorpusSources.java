@@ -65,8 +65,9 @@ final class CorpusSources {
             corpus = PretrainCorpus.builder(seed).add(fileDocuments(sources)).build();
         }
         if (corpus.train().isEmpty()) throw new DataException("the corpus has no training documents");
-        log.printf("corpus: %,d training documents (%,d characters), %,d held out (%,d characters)%n",
-                corpus.train().size(), corpus.trainChars(), corpus.heldOut().size(), corpus.heldOutChars());
+        log.printf("corpus: %,d training document%s (%,d characters), %,d held out (%,d characters)%n",
+                corpus.train().size(), corpus.train().size() == 1 ? "" : "s", corpus.trainChars(), corpus.heldOut().size(),
+                corpus.heldOutChars());
         return corpus;
     }
 }

@@ -120,7 +120,7 @@ public final class DemoCommand {
             int[] ids = tok.encode(text).ids();
             for (FillMask.Prediction p : FillMask.predict(model, ids, maskId, 5)) {
                 List<String> top = new ArrayList<>();
-                for (FillMask.Candidate c : p.top()) top.add(String.format("%s (%.2f)", tok.vocab().token(c.id()), c.score()));
+                for (FillMask.Candidate c : p.top()) top.add(String.format("%s (%.4f)", tok.vocab().token(c.id()), c.score())); // as fill-mask prints them
                 log.println("  " + text + "  ->  " + String.join(", ", top));
             }
         }

@@ -109,7 +109,8 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
         if (maxLen > positions && c.has("--max-len"))
             throw new IllegalArgumentException("--max-len " + maxLen + " exceeds the model's " + positions + " positions");
         maxLen = Math.min(maxLen, positions); // the default follows a shorter model, as in eval
-        log.printf("model: %s, %d layers, hidden %d, %,d parameters, %s%s%n", data.kind().architecture, model.config.numHiddenLayers(),
+        log.printf("model: %s, %d layer%s, hidden %d, %,d parameters, %s%s%n", data.kind().architecture, model.config.numHiddenLayers(),
+                model.config.numHiddenLayers() == 1 ? "" : "s",
                 model.config.hiddenSize(), model.parameterCount(), scratch ? "random initialisation" : "encoder from " + init,
                 c.has("--recompute") ? "; activation checkpointing (--recompute)" : "");
 
@@ -120,7 +121,7 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
         for (var e : List.of(Map.entry("train", train), Map.entry("dev", dev), Map.entry("test", test))) {
             if (e.getValue().truncated() > 0)
                 log.printf("%s: %,d of %,d examples truncated to %d tokens%s%n", e.getKey(), e.getValue().truncated(), e.getValue().size(),
-                        maxLen, e.getValue().lostWords() > 0 ? " (" + e.getValue().lostWords() + " words cut off, not scored)" : "");
+                        maxLen, e.getValue().lostWords() > 0 ? String.format(" (%,d words cut off, not scored)", e.getValue().lostWords()) : "");
         }
 
         o.warmupOfSteps = FinetuneExtension.warmupOfSteps(c, FineTuner.stepsPerEpoch(train.size(), o)); // an extended run's first plan

@@ -151,7 +151,7 @@ final class MlmEvalCommand {
         String source = heldOut ? "the default corpus's held-out documents (--seed " + seed + ")" : String.join(", ", o.data());
         if (docs.isEmpty()) throw new DataException("no text to score in " + source);
         List<int[]> sequences = Packing.packDocuments(tok, docs, maxLen);
-        if (sequences.isEmpty()) throw new DataException("no text to score in " + source + ": too little for one sequence of 8 tokens");
+        if (sequences.isEmpty()) throw new DataException("no text to score in " + source + ": fewer than the 8 tokens a packed sequence needs at least (shorter text is dropped, as in pretraining)");
         return new Scored(sequences, o.data(), source, heldOut ? "default held-out" : String.join(" ", o.data()), heldOut, seed,
                 o.wholeWord(), maxLen, null);
     }
@@ -164,7 +164,7 @@ final class MlmEvalCommand {
         run.requireRecordedSequences(runSequences);
         run.requireSameTokens(o.model(), tok, runSequences, Packing.packDocuments(tok, docs, c.maxLen()));
         String source = "the held-out text of " + run.folder().dir();
-        if (runSequences.isEmpty()) throw new DataException("no text to score in " + source + ": too little for one sequence of 8 tokens");
+        if (runSequences.isEmpty()) throw new DataException("no text to score in " + source + ": fewer than the 8 tokens a packed sequence needs at least (shorter text is dropped, as in pretraining)");
         return new Scored(runSequences, c.data(), source, source, true, c.seed(), c.wholeWord(), c.maxLen(), run);
     }
 

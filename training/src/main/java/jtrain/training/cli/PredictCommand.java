@@ -168,10 +168,15 @@ public final class PredictCommand {
         return j;
     }
 
-    /** What --json prints for a token classifier: each word with its tag and the tag's probability (null: cut off). */
+    /**
+     * What --json prints for a token classifier: each word with its tag and the tag's probability (both null for a
+     * word cut off), and whether the sentence was cut (as for the other models).
+     */
     static Map<String, Object> tagsJson(List<Predictor.WordTag> tags) {
         List<Object> words = new ArrayList<>();
+        boolean truncated = false;
         for (Predictor.WordTag t : tags) {
+            truncated |= t.tag() == null;
             Map<String, Object> w = new LinkedHashMap<>();
             w.put("word", t.word());
             w.put("tag", t.tag());
@@ -180,6 +185,7 @@ public final class PredictCommand {
         }
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("words", words);
+        j.put("truncated", truncated);
         return j;
     }
 

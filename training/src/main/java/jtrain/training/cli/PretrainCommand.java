@@ -149,8 +149,8 @@ public final class PretrainCommand {
             out.printf("%,d training and %,d held-out sequences of up to %d tokens%s%n", train.size(), heldOut.size(), config.maxLen(),
                     heldOut.isEmpty() ? " (no held-out text: no evaluation)" : "");
             BertConfig shape = modelConfig(config, folder, tok);
-            out.printf("model: %d layers, hidden %d, %d heads, intermediate %d, vocabulary %,d%s; %s backend%s; run folder %s%n",
-                    shape.numHiddenLayers(), shape.hiddenSize(), shape.numAttentionHeads(), shape.intermediateSize(), shape.vocabSize(),
+            out.printf("model: %d layer%s, hidden %d, %d heads, intermediate %d, vocabulary %,d%s; %s backend%s; run folder %s%n",
+                    shape.numHiddenLayers(), shape.numHiddenLayers() == 1 ? "" : "s", shape.hiddenSize(), shape.numAttentionHeads(), shape.intermediateSize(), shape.vocabSize(),
                     config.init() == null ? "" : ", from --init " + config.init(), Backends.forDevice(device).name(),
                     config.recompute() ? "; activation checkpointing (--recompute)" : "", folder.dir());
 

@@ -41,6 +41,10 @@ public final class FineTuneRun {
         FineTuneState state = tuner.newState(train, dev);
         int total = tuner.plannedSteps(train.size());
         if (inv.resume()) restore(folder, checkpointer, tuner, state, total, inv.progress());
+        if (inv.stopAfter() <= state.step() && state.step() < total && !state.stoppedEarly()) {
+            inv.progress().println("--stop-after " + inv.stopAfter() + " is not after the checkpoint's step " + state.step()
+                    + ": nothing to train in this invocation");
+        }
         FineTuner.StepHook hook = s -> {
             boolean last = s.step() == total || s.stoppedEarly() || s.step() == inv.stopAfter();
             if (s.step() % inv.saveEvery() == 0 || last) checkpointer.save(s, tuner.model(), tokenizer, List.of(folder.metrics()));

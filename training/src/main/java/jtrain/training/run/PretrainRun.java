@@ -75,6 +75,10 @@ public final class PretrainRun {
             }
             folder.truncateMetrics(state.step == 0 ? -1 : state.step); // step 0's evaluation (with --init) is made again
             extendIfLonger(folder, config, state.step, inv.progress());
+            if (inv.stopAfter() <= state.step && state.step < config.steps()) {
+                inv.progress().println("--stop-after " + inv.stopAfter() + " is not after the checkpoint's step " + state.step
+                        + ": nothing to train in this invocation");
+            }
         }
         MlmEvaluator evaluator = heldOut.isEmpty() ? null : new MlmEvaluator(heldOut, vocab, config.masking(), MlmEvaluator.RUN_BATCH,
                 MlmEvaluator.maskingSeed(config.seed()));

@@ -76,6 +76,11 @@ class FinetuneResumeTest {
                 + "); continue with: ./trainer finetune --out " + split + " --resume"), first.out());
         assertFalse(Files.exists(split.resolve("results.json")) || Files.exists(split.resolve("model")), "no results before the end");
 
+        Result repeated = finetune("--out", split.toString(), "--resume", "--stop-after", "4"); // a job script run twice
+        assertSucceeds(repeated);
+        assertTrue(repeated.out().contains("--stop-after 4 is not after the checkpoint's step 6: nothing to train in this invocation"),
+                repeated.out());
+
         Result resumed = finetune("--out", split.toString(), "--resume");
         assertSucceeds(resumed);
         assertTrue(resumed.out().contains("resuming from " + split.resolve("checkpoints/step-6") + " (step 6 of 24)"), resumed.out());

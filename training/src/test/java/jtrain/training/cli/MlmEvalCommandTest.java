@@ -149,7 +149,7 @@ class MlmEvalCommandTest {
         Path empty = Files.writeString(tmp.resolve("empty.txt"), "\n\n");
         assertError(empty + ": only blank lines", "--model", step6.toString(), "--task", "mlm", "--data", empty.toString());
         Path short_ = Files.writeString(tmp.resolve("short.txt"), "the whale\n");
-        assertError("no text to score in " + short_ + ": too little for one sequence of 8 tokens",
+        assertError("no text to score in " + short_ + ": fewer than the 8 tokens a packed sequence needs at least",
                 "--model", step6.toString(), "--task", "mlm", "--data", short_.toString());
 
         // A classifier fine-tuned from the checkpoint has no masked-LM head.

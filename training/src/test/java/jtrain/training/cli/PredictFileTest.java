@@ -299,6 +299,18 @@ class PredictFileTest {
         for (String label : p1.keySet()) assertEquals(number(p1.get(label)), number(pb.get(label)), ROUNDING, label);
     }
 
+    @Test
+    void aCutSentenceSaysSoAndItsCutWordsHaveNoTag() {
+        Map<String, Object> cut = Json.parseObject(predict("--model", tagger, "--json", "--max-len", "4", "--device", "cpu",
+                "the whale sees the ship").out(), "predict");
+        assertEquals(true, cut.get("truncated"), "[CLS] the whale [SEP]");
+        List<?> words = (List<?>) cut.get("words");
+        assertEquals(5, words.size(), "every word is listed");
+        assertNull(map(words.get(4)).get("tag"), "'ship' was cut off");
+        assertNotNull(map(words.get(0)).get("tag"));
+        assertEquals(false, predictAlone(tagger, "the whale sees the ship").get("truncated"));
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     /** ./trainer predict --json for one TEXT (and --pair), parsed. */

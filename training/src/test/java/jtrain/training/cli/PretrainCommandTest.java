@@ -106,6 +106,12 @@ class PretrainCommandTest {
         assertEquals(2, changed.code());
         assertTrue(changed.err().contains("--lr 0.1 differs from the run's 5.0E-4"), changed.err());
 
+        Result repeated = pretrain("--out", run.toString(), "--resume", "--stop-after", "3"); // a job script run twice
+        assertEquals(0, repeated.code(), repeated.err());
+        assertTrue(repeated.out().contains("--stop-after 3 is not after the checkpoint's step 3: nothing to train in this invocation"),
+                repeated.out());
+        assertEquals("step-3", Files.readString(run.resolve("checkpoints/latest")).trim());
+
         Result resumed = pretrain("--out", run.toString(), "--resume");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("resuming from"), resumed.out());
