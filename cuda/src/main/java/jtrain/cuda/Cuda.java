@@ -62,7 +62,9 @@ public final class Cuda {
         } catch (UnsatisfiedLinkError e) {
             String msg = String.valueOf(e.getMessage());
             String firstLine = msg.lines().filter(l -> l.contains("libcuda")).findFirst().orElse(msg.lines().findFirst().orElse(msg));
-            return "no libcuda (the NVIDIA driver library could not be loaded: " + firstLine.trim() + ")";
+            // "java.lang.UnsatisfiedLinkError: /tmp/libJCudaDriver-...so: libcuda.so.1: cannot open ...": from libcuda on
+            int from = firstLine.indexOf("libcuda");
+            return "no libcuda (the NVIDIA driver library could not be loaded: " + (from >= 0 ? firstLine.substring(from) : firstLine).trim() + ")";
         }
         if (rc == CUresult.CUDA_ERROR_NO_DEVICE) return "no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)";
         if (rc != CUresult.CUDA_SUCCESS) return "cuInit failed: " + CUresult.stringFor(rc);

@@ -2,7 +2,6 @@ package jtrain.training.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +29,7 @@ import jtrain.training.pretrain.MlmBatch;
 import jtrain.training.pretrain.MlmMasking;
 import jtrain.training.pretrain.Packing;
 import jtrain.training.pretrain.PretrainConfig;
+import jtrain.training.run.InitFolder;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.BertConfig;
@@ -66,7 +66,7 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
         if (init == null && !scratch) throw new IllegalArgumentException("give --init DIR (pretrained folder) or --scratch");
         if (scratch && init == null && (!c.has("--tokenizer") || !c.has("--model")))
             throw new IllegalArgumentException("--scratch needs --init DIR (for its architecture and tokenizer) or --tokenizer DIR and --model SIZE");
-        if (init != null) requireModelFolder(init);
+        if (init != null) InitFolder.requireModelFolder(init);
         String shape = c.has("--model") ? c.text("--model") : "tiny";
         if (init == null) {
             int heads = PretrainConfig.modelShape(shape)[2]; // a bad --model fails before any data work
@@ -150,17 +150,6 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
         o.auxMlmWeight = c.number("--aux-mlm-weight");
         o.seed = c.integer("--seed");
         return o;
-    }
-
-    /** --init must be a model folder (config.json); a pretraining run's folder gets a pointer to its checkpoints. */
-    private static void requireModelFolder(Path init) {
-        if (!Files.exists(init)) throw new IllegalArgumentException("--init " + init + ": no such folder");
-        if (!Files.isDirectory(init)) throw new IllegalArgumentException("--init " + init + " is a file, not a model folder");
-        if (!Files.isRegularFile(init.resolve(HfCheckpoint.CONFIG))) {
-            String hint = Files.isDirectory(init.resolve("checkpoints"))
-                    ? " (it looks like a pretraining run: give one of its checkpoints, e.g. " + init.resolve("checkpoints").resolve("step-N") + ")" : "";
-            throw new IllegalArgumentException("--init " + init + " holds no " + HfCheckpoint.CONFIG + hint);
-        }
     }
 
     /** The MLM head on the task model's encoder, pretrained head weights when --init has them, fed packed text. */

@@ -237,6 +237,7 @@ public final class PretrainCommand {
     private static BertTokenizer initTokenizer(Map<String, Object> given) {
         refuseShapeOptionsWithInit(given);
         Path init = Path.of((String) given.get("init"));
+        if (Files.isDirectory(init)) InitFolder.requireModelFolder(init); // a run folder given for one of its checkpoints
         BertConfig model = InitFolder.config(init);
         BertTokenizer tok = TokenizerFiles.load(init);
         given.putIfAbsent("max_len", Math.min(128, model.maxPositionEmbeddings()));

@@ -92,8 +92,8 @@ public final class DelimitedFormat {
                     for (Row r = rows.next(); r != null; r = rows.next()) {
                         if (r.fields().size() == 1 && r.fields().getFirst().isBlank()) continue;
                         if (r.fields().size() != header.fields().size())
-                            throw new DataException(file + ":" + r.line() + ": " + r.fields().size() + " fields, header has "
-                                    + header.fields().size());
+                            throw new DataException(file + ":" + r.line() + ": " + r.fields().size() + (r.fields().size() == 1 ? " field" : " fields")
+                                    + ", the header has " + header.fields().size());
                         if (!emptyLabelAllowed && r.fields().get(labelCol).isBlank())
                             throw new DataException(file + ":" + r.line() + ": empty label");
                         if (labels == LabelField.SCORE && Scores.parse(r.fields().get(labelCol)) == null)

@@ -2,6 +2,7 @@ package jtrain.training.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import jtrain.engine.Rng;
@@ -45,6 +46,17 @@ public final class InitFolder {
         if (maxLen > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("--max-len " + maxLen + " is above the " + config.maxPositionEmbeddings()
                     + " positions of " + what + " " + dir + " (max_position_embeddings in its " + HfCheckpoint.CONFIG + ")");
+        }
+    }
+
+    /** --init must be a model folder (config.json); a pretraining run's folder gets a pointer to its checkpoints. */
+    public static void requireModelFolder(Path init) {
+        if (!Files.exists(init)) throw new IllegalArgumentException("--init " + init + ": no such folder");
+        if (!Files.isDirectory(init)) throw new IllegalArgumentException("--init " + init + " is a file, not a model folder");
+        if (!Files.isRegularFile(init.resolve(HfCheckpoint.CONFIG))) {
+            String hint = Files.isDirectory(init.resolve("checkpoints"))
+                    ? " (it looks like a pretraining run: give one of its checkpoints, e.g. " + init.resolve("checkpoints").resolve("step-N") + ")" : "";
+            throw new IllegalArgumentException("--init " + init + " holds no " + HfCheckpoint.CONFIG + hint);
         }
     }
 

@@ -232,6 +232,9 @@ class PretrainCommandTest {
         for (String f : List.of("config.json", "model.safetensors")) Files.copy(init.resolve(f), noTokenizer.resolve(f));
         assertError(noTokenizer.toAbsolutePath() + " holds neither tokenizer.json nor vocab.txt", continualRun(noTokenizer, out));
         assertError("--init " + tmp.resolve("missing").toAbsolutePath() + ": model folder not found", continualRun(tmp.resolve("missing"), out));
+        Path runFolder = init.getParent().getParent();
+        assertError("--init " + runFolder.toAbsolutePath() + " holds no config.json (it looks like a pretraining run: give one of its "
+                + "checkpoints, e.g. " + runFolder.toAbsolutePath().resolve("checkpoints/step-N") + ")", continualRun(runFolder, out));
         assertFalse(Files.exists(out), "no folder for a run that could not start");
 
         // A classifier fine-tuned from the checkpoint: an encoder without the masked-LM head.

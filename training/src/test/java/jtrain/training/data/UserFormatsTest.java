@@ -112,7 +112,7 @@ class UserFormatsTest {
         assertEquals("0", ex.get(0).label());
         assertEquals("train.tsv:3", ex.get(1).docId());
         assertFails(DelimitedFormat::read, write("bad.tsv", "sentence\tlabel\nok\t1\nno label here\n"),
-                ":3: 1 fields, header has 2");
+                ":3: 1 field, the header has 2");
         assertFails(DelimitedFormat::read, write("nohead.tsv", "foo\tbar\nx\ty\n"), ":1: header needs a text column");
     }
 
