@@ -1,6 +1,8 @@
 package jtrain.training.cli;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -70,10 +72,28 @@ final class PredictFile {
             return;
         }
         AtomicFiles.write(outFile, ch -> { // a failure names the file and leaves no part of it
-            PrintStream file = new PrintStream(Channels.newOutputStream(ch), false, StandardCharsets.UTF_8);
+            // PrintStream swallows the IOException of a failed write (a full disk): keep the first to report its cause.
+            IOException[] failed = new IOException[1];
+            OutputStream keepsFailure = new FilterOutputStream(Channels.newOutputStream(ch)) {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    try {
+                        out.write(b, off, len);
+                    } catch (IOException e) {
+                        if (failed[0] == null) failed[0] = e;
+                        throw e;
+                    }
+                }
+            };
+            PrintStream file = new PrintStream(keepsFailure, false, StandardCharsets.UTF_8);
             predictAll(open, n, batch, length, predict, file, err);
             file.flush(); // not closed: AtomicFiles forces the channel to disk and closes it
-            if (file.checkError()) throw new IOException("writing failed");
+            if (file.checkError()) throw failed[0] != null ? failed[0] : new IOException("writing failed");
         });
         out.println(n + " predictions written to " + outFile);
     }
