@@ -312,7 +312,13 @@ public final class PretrainCommand {
             throw new IllegalArgumentException(folder.dir() + " holds a fine-tuning run, not a pretraining run (" + folder.runConfig()
                     + "): continue it with ./trainer finetune --out " + folder.dir() + " --resume");
         }
-        PretrainConfig savedConfig = PretrainConfig.fromJson(saved, folder.runConfig().toString());
+        PretrainConfig savedConfig;
+        try {
+            savedConfig = PretrainConfig.fromJson(saved, folder.runConfig().toString());
+        } catch (IllegalArgumentException e) { // a value no option could have given (an edit): say where it is
+            String source = folder.runConfig().toString();
+            throw e.getMessage().startsWith(source) ? e : new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
         Map<String, Object> normalised = savedConfig.toJson();
         absolutePaths(normalised); // a run saved with relative paths resolves them here, as it always did
         if (normalised.get("init") != null) refuseShapeOptionsWithInit(given);

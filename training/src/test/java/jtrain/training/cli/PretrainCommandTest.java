@@ -308,6 +308,8 @@ class PretrainCommandTest {
         assertError(config + ": field 'lr' has the wrong type (\"fast\"; a number expected)", "--out", run.toString(), "--resume");
         Files.writeString(config, saved.replaceFirst("\"steps\": 6", "\"steps\": 6.5"));
         assertError(config + ": field 'steps' has the wrong type (6.5; a whole number expected)", "--out", run.toString(), "--resume");
+        Files.writeString(config, saved.replaceFirst("\"batch\": 4", "\"batch\": 0"));
+        assertError(config + ": --batch must be positive, got 0", "--out", run.toString(), "--resume");
         Files.writeString(config, saved.replaceFirst("\"whole_word\": false", "\"whole_word\": \"no\""));
         assertError(config + ": field 'whole_word' has the wrong type (\"no\"; true or false expected)", "--out", run.toString(), "--resume");
     }
