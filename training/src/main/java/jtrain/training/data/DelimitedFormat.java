@@ -71,14 +71,14 @@ public final class DelimitedFormat {
         Rows rows = new Rows(file, sep);
         try {
             Row header = rows.next();
-            int textCol = column(header, "sentence", "text", "sentence1");
-            int textBCol = column(header, "sentence2", "text_b");
+            int textCol = column(file, header, "sentence", "text", "sentence1");
+            int textBCol = column(file, header, "sentence2", "text_b");
             List<String> labelNames = labels == null ? LabelField.ONE.columnNames : labels.columnNames;
-            int labelCol = column(header, labelNames.toArray(String[]::new));
+            int labelCol = column(file, header, labelNames.toArray(String[]::new));
             if (textCol < 0)
                 throw new DataException(file + ":1: header needs a text column (sentence, text or sentence1), has "
                         + header.fields());
-            if (labels == LabelField.SCORE && column(header, "label") >= 0 && column(header, "score") >= 0)
+            if (labels == LabelField.SCORE && column(file, header, "label") >= 0 && column(file, header, "score") >= 0)
                 throw new DataException(file + ":1: header has both a \"label\" and a \"score\" column: give the regression "
                         + "target in one of them (as in JSONL)");
             if (labels != null && labelCol < 0)
@@ -153,10 +153,18 @@ public final class DelimitedFormat {
     /** A record and the line it starts on (1-based). */
     record Row(int line, List<String> fields) {}
 
-    private static int column(Row header, String... names) {
-        for (String n : names)
-            for (int i = 0; i < header.fields().size(); i++)
-                if (header.fields().get(i).strip().equalsIgnoreCase(n)) return i;
+    /** The first of names the header has (case-insensitive), or -1; a name the header has twice is an error. */
+    private static int column(Path file, Row header, String... names) {
+        for (String n : names) {
+            int found = -1;
+            for (int i = 0; i < header.fields().size(); i++) {
+                if (!header.fields().get(i).strip().equalsIgnoreCase(n)) continue;
+                if (found >= 0) throw new DataException(file + ":1: the header has two \"" + n + "\" columns (" + (found + 1) + " and "
+                        + (i + 1) + "): which one to read is not clear");
+                found = i;
+            }
+            if (found >= 0) return found;
+        }
         return -1;
     }
 

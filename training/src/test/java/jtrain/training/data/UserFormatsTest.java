@@ -114,6 +114,8 @@ class UserFormatsTest {
         assertFails(DelimitedFormat::read, write("bad.tsv", "sentence\tlabel\nok\t1\nno label here\n"),
                 ":3: 1 field, the header has 2");
         assertFails(DelimitedFormat::read, write("nohead.tsv", "foo\tbar\nx\ty\n"), ":1: header needs a text column");
+        assertFails(DelimitedFormat::read, write("twice.tsv", "sentence\tlabel\tLabel\nok\t1\t0\n"),
+                ":1: the header has two \"label\" columns (2 and 3): which one to read is not clear");
     }
 
     @Test
