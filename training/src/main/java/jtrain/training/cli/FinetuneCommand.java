@@ -139,12 +139,13 @@ public final class FinetuneCommand {
             boolean extend = config.lengthChanged();
             if (Files.exists(results(folder)) && !extend) {
                 log.println(folder.dir() + ": the run is complete (" + results(folder).getFileName() + " is written), nothing is "
-                        + "left to train; its best model is " + folder.dir().resolve("model") + " (more --steps or --epochs extend it)");
+                        + "left to train; its best model is " + folder.dir().resolve("model")
+                        + (stoppedEarly(folder) ? " (it stopped early)" : " (more --steps or --epochs extend it)"));
                 return;
             }
             FinetuneJob job = FinetuneJob.prepare(config, precision, log, notes);
             requireSameStart(folder, config, job);
-            if (extend) FinetuneExtension.apply(folder, config, job, log);
+            if (extend && !FinetuneExtension.apply(folder, config, job, stopAfter, log)) return;
             trainAndFinish(folder, config, job, true, stopAfter, afterStep, log);
         }
     }
@@ -187,6 +188,15 @@ public final class FinetuneCommand {
             throw new IllegalArgumentException("the run has no checkpoint yet, so it starts again from step 0, but the model built from "
                     + (config.has("--init") ? "--init " + config.path("--init") : "its options") + " differs from the one it started with (SHA-256 "
                     + now + ", recorded " + config.startSha256() + " in " + folder.runConfig() + ")");
+        }
+    }
+
+    /** Whether the finished run's results.json says early stopping ended it (false when it cannot be read). */
+    private static boolean stoppedEarly(RunFolder folder) {
+        try {
+            return Boolean.TRUE.equals(Json.readObject(results(folder)).get("stopped_early"));
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -46,9 +46,10 @@ final class FinetuneExtension {
     /**
      * Checks and records the extension config asks for (a resume giving --epochs or --steps another value) of the run
      * in folder; job holds its training examples and fine-tuner. Refused, with nothing changed: fewer or as many steps
-     * as planned, and a run that stopped early.
+     * as planned, and a run that stopped early (or had used up its patience when it ended). Returns false, with
+     * nothing changed either, when stopAfter leaves this invocation nothing to train.
      */
-    static void apply(RunFolder folder, FinetuneConfig config, FinetuneJob job, PrintStream log) {
+    static boolean apply(RunFolder folder, FinetuneConfig config, FinetuneJob job, int stopAfter, PrintStream log) {
         FineTuner tuner = job.tuner();
         int trainSize = job.train().size();
         int before = savedPlan(config, tuner.stepsPerEpoch(trainSize)), after = tuner.plannedSteps(trainSize);
@@ -58,10 +59,17 @@ final class FinetuneExtension {
                     + "): a resumed run can be extended, not shortened; --stop-after N ends this invocation at step N");
         }
         if (after == before) {
+            Object steps = config.savedValue("--steps");
             throw new IllegalArgumentException(given + " leaves the run at its " + before + " planned steps (" + folder.runConfig()
-                    + "; --steps wins over --epochs): give more steps or epochs to extend it");
+                    + (steps != null ? "; its --steps " + steps + " wins over --epochs): give --steps above " + steps + " to extend it"
+                    : "): give more steps or epochs to extend it"));
         }
-        int step = requireNotStoppedEarly(folder);
+        int step = requireNotStoppedEarly(folder, config.integer("--patience"));
+        if (stopAfter <= step) {
+            log.println("--stop-after " + stopAfter + " is not after the checkpoint's step " + step
+                    + ": nothing to train in this invocation, so the run is not extended");
+            return false;
+        }
 
         String reopened = "";
         Path results = FinetuneCommand.results(folder);
@@ -88,10 +96,14 @@ final class FinetuneExtension {
                 + "from here (%.2e at step %d; the warm-up stays that of the %d-step plan); recorded in %s%s", before, after, step, after,
                 tuner.schedule(after).lr(step), step + 1, warmupOfSteps(config, tuner.stepsPerEpoch(trainSize)), folder.runConfig(),
                 reopened));
+        return true;
     }
 
-    /** The step of the latest checkpoint (0 without one), refusing a run whose early stopping ended it. */
-    private static int requireNotStoppedEarly(RunFolder folder) {
+    /**
+     * The step of the latest checkpoint (0 without one), refusing a run whose early stopping ended it, or whose dev
+     * score had not improved for patience evaluations when it ended: a run planned longer would have stopped there.
+     */
+    private static int requireNotStoppedEarly(RunFolder folder, int patience) {
         Optional<Path> latest = new Checkpointer(folder.checkpoints(), 1).latest();
         if (latest.isEmpty()) return 0;
         String source = latest.get().resolve(Checkpointer.STATE_JSON).toString();
@@ -102,6 +114,12 @@ final class FinetuneExtension {
             throw new IllegalArgumentException(folder.dir() + ": the run stopped early at step " + step + " (its best dev score is step "
                     + early.get("best_step") + "'s), so it is not extended: training on would need another --patience, which makes it "
                     + "a new run (start one with a larger --patience, or --patience 0)");
+        }
+        int sinceBest = StateJson.number(early, "since_best", source).intValue();
+        if (patience > 0 && sinceBest >= patience) {
+            throw new IllegalArgumentException(folder.dir() + ": the run ended at step " + step + " with no dev improvement in its last "
+                    + sinceBest + " evaluations (its best is step " + early.get("best_step") + "'s, --patience " + patience + "): a run planned "
+                    + "longer would have stopped early there, so it is not extended (start a new run with a larger --patience, or --patience 0)");
         }
         return step;
     }

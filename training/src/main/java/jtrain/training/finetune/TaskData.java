@@ -54,7 +54,7 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
         boolean builtIn = List.of("pos", "genre", "spam").contains(task);
         if (builtIn && files != null && (files.train() != null || files.dev() != null || files.test() != null)) {
             throw new IllegalArgumentException("--task " + task + " reads its own data (" + (task.equals("spam") ? "SpamAssassin" : "the Brown corpus")
-                    + "): --train, --dev and --test are files of --task seq or tok");
+                    + "): data files (--train, --dev, --test) are for --task seq or tok");
         }
         return switch (task) {
             case "pos" -> ofTagged(task, Splits.partition(brown(cache).taggedSentences(), TaggedSentence::docId, splitSeed));

@@ -280,7 +280,7 @@ class FinetuneCommandTest {
         assertError(finetune(seqArgs(out, "--init", init, "--label-fraction", "0")), "--label-fraction must be in (0, 1]");
         assertError(finetune(seqArgs(out, "--init", init, "--max-len", "4096")), "--max-len 4096 exceeds the model's");
         assertError(finetune("--task", "pos", "--init", init, "--train", dev.toString(), "--dev", dev.toString(), "--out", out.toString()),
-                "--task pos reads its own data (the Brown corpus): --train, --dev and --test are files of --task seq or tok");
+                "--task pos reads its own data (the Brown corpus): data files (--train, --dev, --test) are for --task seq or tok");
 
         // A model trained on sea/land, evaluated on a file with a label it never saw.
         Path model = tmp.resolve("seq-model");

@@ -132,8 +132,13 @@ class FinetuneExtendTest {
         String config = Files.readString(out.resolve("run_config.json")), results = Files.readString(out.resolve("results.json"));
         assertError(finetune("--out", out.toString(), "--resume", "--steps", "8"), "--steps 8 makes 8 steps, below the run's 12 ("
                 + out.resolve("run_config.json") + "): a resumed run can be extended, not shortened; --stop-after N ends this invocation");
-        assertError(finetune("--out", out.toString(), "--resume", "--epochs", "9"),
-                "--epochs 9 leaves the run at its 12 planned steps (" + out.resolve("run_config.json") + "; --steps wins over --epochs)");
+        assertError(finetune("--out", out.toString(), "--resume", "--epochs", "9"), "--epochs 9 leaves the run at its 12 planned steps ("
+                + out.resolve("run_config.json") + "; its --steps 12 wins over --epochs): give --steps above 12 to extend it");
+        // A job that would train nothing (--stop-after at the checkpoint) does not reopen the run either.
+        Result nothing = finetune("--out", out.toString(), "--resume", "--steps", "24", "--stop-after", "12");
+        assertSucceeds(nothing);
+        assertTrue(nothing.out().contains("--stop-after 12 is not after the checkpoint's step 12: nothing to train in this invocation, "
+                + "so the run is not extended"), nothing.out());
         assertEquals(config, Files.readString(out.resolve("run_config.json")));
         assertEquals(results, Files.readString(out.resolve("results.json")));
 
@@ -145,6 +150,16 @@ class FinetuneExtendTest {
                 early + ": the run stopped early at step ");
         assertEquals(earlyConfig, Files.readString(early.resolve("run_config.json")));
         assertTrue(Files.exists(early.resolve("results.json")), "still finished");
+        assertTrue(finetune("--out", early.toString(), "--resume").out().contains("its best model is " + early.resolve("model")
+                + " (it stopped early)"), "no hint to extend what cannot be");
+
+        // The same run planned to end where that one stopped: it ends normally, its patience used up at its last
+        // evaluation, so a longer plan would have stopped it there; it is not extended either.
+        long stoppedAt = (Long) results(early).get("steps_run");
+        Path outOfPatience = finished("out-of-patience", "--steps", String.valueOf(stoppedAt), "--patience", "2");
+        assertEquals(Boolean.FALSE, results(outOfPatience).get("stopped_early"));
+        assertError(finetune("--out", outOfPatience.toString(), "--resume", "--steps", "48"), outOfPatience + ": the run ended at step "
+                + stoppedAt + " with no dev improvement in its last 2 evaluations");
     }
 
     @Test
