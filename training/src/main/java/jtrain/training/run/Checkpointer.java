@@ -164,7 +164,12 @@ public final class Checkpointer {
             String what = why.contains(target.toString()) ? "could not save a checkpoint: " : "could not save checkpoint " + target + ": ";
             throw new CheckpointException(what + why + previous, e);
         }
-        RunFolder.writeAtomically(dir.resolve(LATEST), (name + "\n").getBytes(StandardCharsets.UTF_8));
+        try {
+            RunFolder.writeAtomically(dir.resolve(LATEST), (name + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) { // the pointer is written atomically: it still names the previous checkpoint
+            throw new CheckpointException("checkpoint " + target + " is complete, but " + message(e) + "; --resume uses the checkpoint "
+                    + LATEST + " named before (or, without one, the newest); delete " + dir.resolve(LATEST) + " to resume from " + name, e);
+        }
         prune();
         return target;
     }

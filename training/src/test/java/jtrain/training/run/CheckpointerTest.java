@@ -91,6 +91,22 @@ class CheckpointerTest {
     }
 
     @Test
+    void aPointerThatCannotBeWrittenSaysTheCheckpointIsCompleteAndWhichOneResumeUses() throws IOException {
+        TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
+        Fixture f = fixture();
+        f.checkpointer().restore(f.state(), f.model());
+        // "latest" cannot be replaced: a folder with a file in it stands where the pointer file goes.
+        Path pointer = tmp.resolve("checkpoints/latest");
+        Files.delete(pointer);
+        Files.writeString(Files.createDirectories(pointer).resolve("x"), "x");
+        f.state().step = 3;
+        CheckpointException e = assertThrows(CheckpointException.class, () -> f.checkpointer().save(f.state(), f.model(), TinyRuns.TOKENIZER));
+        assertTrue(e.getMessage().startsWith("checkpoint " + tmp.resolve("checkpoints/step-3") + " is complete, but "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("delete " + pointer + " to resume from step-3"), e.getMessage());
+        Checkpointer.verify(tmp.resolve("checkpoints/step-3"));
+    }
+
+    @Test
     void aShutdownHookReadingLatestWaitsForTheSaveInFlight() throws Exception {
         // Ctrl-C runs the hook while the training thread may be writing a checkpoint: the hook waits for that save and
         // then names the new checkpoint, never a folder in between.
