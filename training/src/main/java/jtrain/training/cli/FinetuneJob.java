@@ -51,6 +51,7 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
         String task = c.text("--task");
         FineTuneOptions o = options(c);
         if (c.has("--steps") && c.integer("--steps") < 1) throw new IllegalArgumentException("--steps must be at least 1 (leave it out to train --epochs)");
+        if (!c.has("--steps") && c.integer("--epochs") < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + c.integer("--epochs"));
         for (String option : List.of("--save-every", "--keep"))
             if (c.integer(option) < 1) throw new IllegalArgumentException(option + " must be positive, got " + c.integer(option));
         Double dropout = c.has("--dropout") ? c.number("--dropout") : null;

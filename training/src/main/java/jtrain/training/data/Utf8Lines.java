@@ -51,11 +51,22 @@ final class Utf8Lines implements AutoCloseable {
         try (Utf8Lines lines = open(file)) {
             boolean any = false;
             for (String l = lines.nextRaw(); l != null; l = lines.nextRaw()) {
+                int cr = l.indexOf('\r');
+                if (cr >= 0 && cr < l.length() - 1) { // read as one line, whose records a lone "\r" separates
+                    throw new DataException(file + ": its lines end with a carriage return alone (classic Mac OS line breaks); "
+                            + "convert them to newlines, e.g. tr '\\r' '\\n' < " + file.getFileName() + " > fixed" + extension(file));
+                }
                 if (!l.isBlank()) return;
                 any |= !l.isEmpty() || lines.terminated;
             }
             throw new DataException(file + (any ? ": only blank lines" : ": empty file"));
         }
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(dot) : "";
     }
 
     /** The next line without its line break, or null at the end of the file. */

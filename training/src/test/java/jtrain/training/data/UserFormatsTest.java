@@ -212,6 +212,9 @@ class UserFormatsTest {
         assertFails(JsonlFormat::read, dir.resolve("nope.jsonl"), "no such file");
         assertFails(ConllFormat::read, write("blank.conll", "\n  \n"), "blank.conll: only blank lines");
         assertFails(ConllFormat::read, write("empty.conll", ""), "empty.conll: empty file");
+        assertFails(DelimitedFormat::read, write("mac.tsv", "sentence\tlabel\rthe whale\tsea\rthe horse\tland\r"),
+                "mac.tsv: its lines end with a carriage return alone (classic Mac OS line breaks); convert them to newlines, "
+                        + "e.g. tr '\\r' '\\n' < mac.tsv > fixed.tsv");
         Path latin1 = Files.write(dir.resolve("latin1.tsv"),
                 "sentence\tlabel\ncaf\u00e9\t1\n".getBytes(StandardCharsets.ISO_8859_1));
         assertFails(DelimitedFormat::read, latin1, ":2: not valid UTF-8");
