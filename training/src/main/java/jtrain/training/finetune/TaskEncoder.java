@@ -95,7 +95,7 @@ public final class TaskEncoder {
                 String tag = s.tags().get(w);
                 // The sentence's id names its first line; the word says which of its lines holds the tag.
                 int label = tag == null ? BertTask.IGNORE_INDEX
-                        : labels.id(tag, s.docId() + " (word " + (w + 1) + ", '" + s.tokens().get(w) + "')");
+                        : labels.id(tag, s.docId() + " (the sentence starting there, word " + (w + 1) + ", '" + s.tokens().get(w) + "')");
                 for (int p = 0; p < pieces.size(); p++) {
                     ids.add(pieces.get(p));
                     labelIds.add(p == 0 ? label : BertTask.IGNORE_INDEX);

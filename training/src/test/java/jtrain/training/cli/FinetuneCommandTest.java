@@ -395,7 +395,7 @@ class FinetuneCommandTest {
         Result r = finetune("--task", "tok", "--init", pretrained.toString(), "--train", conllFile("t2.conll", 16, 4).toString(),
                 "--dev", unseen.toString(), "--steps", "1", "--out", tmp.resolve("unseen-tag").toString());
         // The sentence starts on line 4; its second word, on line 5, has the tag.
-        assertError(r, "unseen.conll:4 (word 2, 'big'): label 'ADJ' does not occur in the training data (known labels: DET, NOUN, VERB)");
+        assertError(r, "unseen.conll:4 (the sentence starting there, word 2, 'big'): label 'ADJ' does not occur in the training data (known labels: DET, NOUN, VERB)");
     }
 
     static void assertError(Result r, String expected) {
