@@ -274,7 +274,14 @@ public final class Checkpointer {
         }
         checkpoints.sort(Comparator.comparingLong(Checkpointer::stepOf).reversed());
         for (int i = keep; i < checkpoints.size(); i++) {
-            if (latest.isEmpty() || !checkpoints.get(i).equals(latest.get())) deleteTree(checkpoints.get(i));
+            Path old = checkpoints.get(i);
+            if (latest.isPresent() && old.equals(latest.get())) continue;
+            try {
+                Folders.deleteTree(old);
+            } catch (IOException e) { // housekeeping: training goes on, but the disk fills up, so say so
+                System.err.println("note: could not delete the old checkpoint " + old + " (" + IoErrors.reason(e) + "), so more than --keep "
+                        + keep + " are left; delete it by hand");
+            }
         }
     }
 
