@@ -93,7 +93,8 @@ public final class StateDict {
                     missing.add(p.getKey());
                 } else if (src.dtype().floating != dst.dtype().floating) {
                     // Float types convert (F16, BF16, F64 -> F32); integers in place of weights are a wrong tensor, not a format.
-                    mistyped.add("tensor '" + key + "' is " + src.dtype() + (src.dtype().floating ? "" : ", an integer type,")
+                    // Integers are held as I32 once read (I64 is narrowed on reading), so the file's type is one of two.
+                    mistyped.add("tensor '" + key + "' " + (src.dtype().floating ? "is " + src.dtype() : "holds integers (I32 or I64 in the file)")
                             + " where the model expects " + dst.dtype() + (dst.dtype().floating ? " weights" : " integers"));
                 } else if (!Arrays.equals(src.shape(), dst.shape())) {
                     mismatched.add(p.getKey() + " is " + Arrays.toString(src.shape()) + " in the checkpoint but "
