@@ -19,13 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import jtrain.engine.Rng;
 import jtrain.engine.io.Json;
 import jtrain.engine.optim.LrSchedule;
-import jtrain.training.SeaLand;
 import jtrain.training.cli.FinetuneCommandTest.Result;
-import jtrain.training.tokenizer.TokenizerFiles;
-import jtrain.training.tokenizer.WordPieceTrainer;
 
 /**
  * `finetune --resume` with more --steps or --epochs extends a run, finished or not: the learning rate follows the
@@ -42,11 +38,7 @@ class FinetuneExtendTest {
     @BeforeAll
     void tokenizer(@TempDir Path dir) throws IOException {
         tmp = dir;
-        Rng r = new Rng(5);
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 40; i++) texts.add(SeaLand.sentence(r::nextInt, i % 2 == 0 ? SeaLand.SEA : SeaLand.LAND));
-        tokenizer = tmp.resolve("tokenizer");
-        TokenizerFiles.save(new WordPieceTrainer().vocabSize(80).minFrequency(1).train(texts), tokenizer);
+        tokenizer = FinetuneResumeTest.seaLandTokenizer(tmp.resolve("tokenizer"));
     }
 
     /** A run of `length` (e.g. "--steps", "12" or "--epochs", "1"): a dev evaluation and a checkpoint every 4 steps. */

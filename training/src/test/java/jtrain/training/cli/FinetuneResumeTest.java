@@ -42,11 +42,16 @@ class FinetuneResumeTest {
     @BeforeAll
     void tokenizer(@TempDir Path dir) throws IOException {
         tmp = dir;
+        tokenizer = seaLandTokenizer(tmp.resolve("tokenizer"));
+    }
+
+    /** The runs' tokenizer, saved in dir: an 80-token WordPiece vocabulary of sea and land sentences. */
+    static Path seaLandTokenizer(Path dir) throws IOException {
         Rng r = new Rng(5);
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 40; i++) texts.add(SeaLand.sentence(r::nextInt, i % 2 == 0 ? SeaLand.SEA : SeaLand.LAND));
-        tokenizer = tmp.resolve("tokenizer");
-        TokenizerFiles.save(new WordPieceTrainer().vocabSize(80).minFrequency(1).train(texts), tokenizer);
+        TokenizerFiles.save(new WordPieceTrainer().vocabSize(80).minFrequency(1).train(texts), dir);
+        return dir;
     }
 
     /**
