@@ -240,23 +240,15 @@ public final class FinetuneCommand {
                     ? " already holds a finished fine-tuning run (its results.json and model/): choose another --out, or delete it first"
                     : " already holds an unfinished fine-tuning run: add --resume to continue it, or choose another --out"));
         }
-        try (var entries = Files.list(out)) {
-            List<String> names = entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(RunLock.FILE))
-                    .sorted().limit(4).toList();
-            if (!names.isEmpty()) {
-                throw new IllegalArgumentException("--out " + out + " already holds files (" + String.join(", ", names)
-                        + "): choose a new folder, or delete it first");
-            }
+        List<String> names = folder.filesBesidesLock(4);
+        if (!names.isEmpty()) {
+            throw new IllegalArgumentException("--out " + out + " already holds files (" + String.join(", ", names)
+                    + "): choose a new folder, or delete it first");
         }
     }
 
     private static boolean isFinetuneRun(RunFolder folder) {
-        if (!folder.hasRun()) return false;
-        try {
-            return FinetuneConfig.RUN.equals(folder.readConfig().get("run"));
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            return false; // unreadable: "already holds files" below names it
-        }
+        return FinetuneConfig.RUN.equals(folder.runKind());
     }
 
     private static void writeResults(RunFolder folder, FinetuneJob job, FineTuner.Result r, EvalResult test) {

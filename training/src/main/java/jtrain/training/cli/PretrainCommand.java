@@ -1,6 +1,5 @@
 package jtrain.training.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.util.Set;
 
 import jtrain.engine.backend.Backends;
 import jtrain.engine.backend.ProfilingBackend;
-import jtrain.engine.io.IoErrors;
 import jtrain.training.data.DataException;
 import jtrain.training.data.PretrainCorpus;
 import jtrain.training.pretrain.Packing;
@@ -184,28 +182,14 @@ public final class PretrainCommand {
         Path out = folder.dir();
         if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
         if (folder.hasRun()) {
-            boolean finetune = "finetune".equals(readRunKind(folder));
+            boolean finetune = "finetune".equals(folder.runKind());
             throw new IllegalArgumentException(out + (finetune ? " holds a fine-tuning run: choose another --out"
                     : " already holds a run; add --resume to continue it, or choose another --out"));
         }
-        if (!Files.isDirectory(out)) return;
-        try (var entries = Files.list(out)) {
-            List<String> names = entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(RunLock.FILE)).sorted().limit(4).toList();
-            if (!names.isEmpty()) {
-                throw new IllegalArgumentException("--out " + out + " already holds files (" + String.join(", ", names)
-                        + ") but no run (no run_config.json): choose a new folder, or delete it first");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(IoErrors.describe(out, e), e);
-        }
-    }
-
-    /** The "run" field of the folder's run_config.json ("finetune" for a fine-tuning run), or null when unreadable. */
-    private static Object readRunKind(RunFolder folder) {
-        try {
-            return folder.readConfig().get("run");
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            return null;
+        List<String> names = folder.filesBesidesLock(4);
+        if (!names.isEmpty()) {
+            throw new IllegalArgumentException("--out " + out + " already holds files (" + String.join(", ", names)
+                    + ") but no run (no run_config.json): choose a new folder, or delete it first");
         }
     }
 

@@ -41,6 +41,29 @@ public record RunFolder(Path dir) {
         return Files.exists(runConfig());
     }
 
+    /** The "run" field of run_config.json ("finetune" for a fine-tuning run's), or null: none, or unreadable. */
+    public Object runKind() {
+        if (!hasRun()) return null;
+        try {
+            return readConfig().get("run");
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            return null; // unreadable: the caller's "already holds files" names it
+        }
+    }
+
+    /**
+     * The first few names (sorted) in the folder besides a lock file, which a finished process leaves behind and
+     * which does not count (see RunLock); empty when the folder is empty or does not exist.
+     */
+    public List<String> filesBesidesLock(int limit) {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(RunLock.FILE)).sorted().limit(limit).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(IoErrors.describe(dir, e), e);
+        }
+    }
+
     public void writeConfig(Map<String, Object> config) {
         try {
             Files.createDirectories(dir);
