@@ -26,7 +26,8 @@ import jtrain.engine.io.Json;
  * @param typeVocabSize             segment ids (2)
  * @param initializerRange          std of the N(0, std) weight initialisation (0.02)
  * @param layerNormEps              LayerNorm epsilon (1e-12)
- * @param padTokenId                id of [PAD] (0)
+ * @param padTokenId                id of [PAD], whose embedding row gets no gradient from the lookup (0); -1 for
+ *                                  none (null in config.json)
  * @param classifierDropout         dropout before classification heads; null means hiddenDropoutProb
  * @param labels                    class names of a classification head in id order (id2label); may be empty
  * @param problemType               what a sequence classifier's outputs mean (problem_type), which decides its loss;
@@ -196,11 +197,22 @@ public record BertConfig(
                 intField(j, "type_vocab_size", 2, source),
                 doubleField(j, "initializer_range", 0.02, source),
                 doubleField(j, "layer_norm_eps", 1e-12, source),
-                j.get("pad_token_id") == null ? 0 : intField(j, "pad_token_id", 0, source),
+                padTokenId(j, intField(j, "vocab_size", 30522, source), source),
                 cd == null ? null : doubleField(j, "classifier_dropout", 0.1, source),
                 readLabels(j, source),
                 problemType(j, source),
                 extra);
+    }
+
+    /**
+     * pad_token_id as HF's embedding takes it: absent is 0 (BertConfig's default), null is no padding row (-1 here), and
+     * a negative id counts from the end of the vocabulary, as torch's nn.Embedding reads a negative padding_idx.
+     */
+    private static int padTokenId(Map<String, Object> j, int vocabSize, String source) {
+        if (!j.containsKey("pad_token_id")) return 0;
+        if (j.get("pad_token_id") == null) return -1;
+        int id = intField(j, "pad_token_id", 0, source);
+        return id < 0 && id >= -vocabSize ? vocabSize + id : id;
     }
 
     private static void requireValue(Map<String, Object> j, String key, String expected, String source, String why) {
@@ -303,7 +315,7 @@ public record BertConfig(
         j.put("type_vocab_size", typeVocabSize);
         j.put("initializer_range", initializerRange);
         j.put("layer_norm_eps", layerNormEps);
-        j.put("pad_token_id", padTokenId);
+        j.put("pad_token_id", padTokenId >= 0 ? padTokenId : null); // null: no padding row, as HF reads it
         j.put("position_embedding_type", "absolute");
         j.put("classifier_dropout", classifierDropout);
         j.putIfAbsent("tie_word_embeddings", true); // a loaded classifier's own value is kept

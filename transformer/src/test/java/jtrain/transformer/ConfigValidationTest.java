@@ -75,7 +75,28 @@ class ConfigValidationTest {
     @Test
     void padTokenIdMustBeATokenOfTheVocabulary() throws Exception {
         assertEquals(file() + "pad_token_id 5000 is not a token id (vocab_size is 100)", errorWith("pad_token_id", "5000"));
-        assertEquals(file() + "pad_token_id -2 is not a token id (vocab_size is 100)", errorWith("pad_token_id", "-2"));
+        assertEquals(file() + "pad_token_id -101 is not a token id (vocab_size is 100)", errorWith("pad_token_id", "-101"));
+    }
+
+    @Test
+    void padTokenIdIsReadAsHfsEmbeddingReadsIt() throws Exception {
+        assertEquals(0, padTokenIdOf(""), "absent: BertConfig's default 0");
+        assertEquals(-1, padTokenIdOf(", \"pad_token_id\": null"), "null: no padding row");
+        assertEquals(98, padTokenIdOf(", \"pad_token_id\": -2"), "negative: counted from the end, as torch's padding_idx");
+        assertEquals(0, padTokenIdOf(", \"pad_token_id\": -100"));
+    }
+
+    @Test
+    void noPaddingRowIsSavedAsNull() throws Exception {
+        padTokenIdOf(", \"pad_token_id\": null");
+        BertConfig c = HfCheckpoint.readConfig(tmp);
+        assertTrue(c.toJson("BertForMaskedLM").containsKey("pad_token_id"));
+        assertNull(c.toJson("BertForMaskedLM").get("pad_token_id"), "HF reads null as no padding row; -1 would be its last row");
+    }
+
+    private int padTokenIdOf(String field) throws Exception {
+        Files.writeString(tmp.resolve("config.json"), "{\"vocab_size\": 100, \"hidden_size\": 64, \"num_attention_heads\": 4" + field + "}");
+        return HfCheckpoint.readConfig(tmp).padTokenId();
     }
 
     @Test

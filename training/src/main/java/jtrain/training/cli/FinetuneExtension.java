@@ -127,8 +127,8 @@ final class FinetuneExtension {
     /** The planned steps of the run as saved: --steps when given, else --epochs passes. */
     private static int savedPlan(FinetuneConfig c, int stepsPerEpoch) {
         Object steps = c.savedValue("--steps");
-        if (steps != null && ((Number) steps).longValue() > 0) return ((Number) steps).intValue();
-        return Math.toIntExact(((Number) c.savedValue("--epochs")).longValue() * stepsPerEpoch);
+        return FineTuner.plannedSteps(steps == null ? 0 : ((Number) steps).intValue(), ((Number) c.savedValue("--epochs")).intValue(),
+                stepsPerEpoch);
     }
 
     /** The length options given anew, as typed: "--epochs 5", "--steps 48". */

@@ -115,7 +115,12 @@ public final class FineTuner {
 
     /** The optimizer steps of a run on trainSize examples: --steps, else epochs of batchSize × gradAccum examples. */
     public int plannedSteps(int trainSize) {
-        return o.steps > 0 ? o.steps : o.epochs * stepsPerEpoch(trainSize);
+        return plannedSteps(o.steps, o.epochs, stepsPerEpoch(trainSize));
+    }
+
+    /** The steps a run plans: steps when above 0 (it wins over epochs), else epochs passes of stepsPerEpoch. */
+    public static int plannedSteps(int steps, int epochs, int stepsPerEpoch) {
+        return steps > 0 ? steps : Math.multiplyExact(epochs, stepsPerEpoch);
     }
 
     /** Trains from scratch without checkpoints; the model ends with the weights of the best dev evaluation. */
