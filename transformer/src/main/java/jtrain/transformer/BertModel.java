@@ -38,6 +38,11 @@ public final class BertModel extends Module {
      */
     public Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean keepHiddenStates) {
         if (inputIds.rank() != 2) throw new IllegalArgumentException("input_ids must be (batch, seq), got " + inputIds.describe());
+        // Checked here, where the ids are still on the host: the embedding kernel's own error names neither the
+        // embedding nor the config field, and on a GPU it comes only at the next read of device data.
+        requireIdsBelow(inputIds, "input_ids", config.vocabSize(), "vocab_size", "");
+        requireIdsBelow(tokenTypeIds, "token_type_ids", config.typeVocabSize(), "type_vocab_size",
+                config.typeVocabSize() == 1 ? ": a text pair's second text has token type 1, so this model takes single texts only" : "");
         // Inputs follow the model, so callers can keep their batches on the host whatever device the model is on.
         jtrain.engine.Device device = embeddings.wordEmbeddings.weight.device();
         inputIds = inputIds.to(device);
@@ -59,6 +64,19 @@ public final class BertModel extends Module {
         }
         Tensor pooled = pooler == null ? null : pooler.forward(h);
         return new Output(h, states, pooled);
+    }
+
+    /** Ids of a host tensor (B, T) must lie in [0, limit); the error names the tensor, the row, the position and the config field. */
+    private static void requireIdsBelow(Tensor ids, String name, int limit, String field, String hint) {
+        if (ids == null || !ids.device().isCpu() || ids.dtype() != DType.I32 || ids.rank() != 2) return;
+        int[] v = ids.toIntArray();
+        int t = ids.size(1);
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] < 0 || v[i] >= limit) {
+                throw new IllegalArgumentException(name + ": id " + v[i] + " at row " + i / t + ", position " + i % t
+                        + " is outside the model's " + field + " " + limit + " (config.json)" + hint);
+            }
+        }
     }
 
     /**
