@@ -334,7 +334,8 @@ public final class PretrainCommand {
         if (resume) return TokenizerFiles.load(folder.tokenizer());
         if (config.tokenizer() != null) return TokenizerFiles.load(Path.of(config.tokenizer()));
         long t0 = System.nanoTime();
-        BertTokenizer tok = TokenizerCommand.train(corpus, config.vocabSize(), config.minFrequency(), out);
+        BertTokenizer tok = TokenizerCommand.train(corpus, config.vocabSize(), config.minFrequency(), TokenizerCommand.DEFAULT_LIMIT_ALPHABET,
+                "to keep them, train a tokenizer with ./trainer tokenizer train --limit-alphabet N and give it with --tokenizer DIR", out);
         out.printf("WordPiece vocabulary of %,d tokens trained in %.1f s (saved in the run's tokenizer/)%n", tok.vocab().size(),
                 (System.nanoTime() - t0) / 1e9);
         return tok;

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import jtrain.engine.io.IoErrors;
@@ -20,14 +22,16 @@ import jtrain.training.tokenizer.WordPieceTrainer;
 public final class TokenizerCommand {
     static final String USAGE = """
             usage: ./trainer tokenizer train --corpus default|FILE... [--vocab-size 8000] [--min-frequency 2]
-                                             [--seed 1] [--cache DIR] --out DIR
+                                             [--limit-alphabet 1000] [--seed 1] [--cache DIR] --out DIR
               Trains a BERT WordPiece tokenizer on the training documents of the corpus: 'default' is the standard
               pretraining corpus (./trainer data fetch first). FILEs are read as ./trainer pretrain reads them: .txt
               (paragraphs), only the text of .jsonl (text, text_b), .tsv/.csv (text columns) and .conll (tokens).
               The held-out documents that ./trainer pretrain evaluates on (same --seed) are left out.
               The vocabulary always holds the special tokens, every character of the corpus, and the ## form of each
               one that occurs inside a word (as Hugging Face's trainer), so it can be larger than --vocab-size (a note
-              says so); it is smaller when no pair is left to merge.""";
+              says so); it is smaller when no pair is left to merge. Characters: at most --limit-alphabet, the most
+              frequent (Hugging Face's default, 1000); a word with another becomes [UNK], and a note says how much of
+              the text that is (Chinese or Japanese text uses thousands of characters: raise the limit).""";
 
     private TokenizerCommand() {}
 
@@ -46,7 +50,7 @@ public final class TokenizerCommand {
             }
             if (!sub.equals("train")) throw new IllegalArgumentException("unknown subcommand '" + sub + "' (expected train)");
             List<String> corpus = null;
-            int vocabSize = 8000, minFrequency = 2;
+            int vocabSize = 8000, minFrequency = 2, limitAlphabet = DEFAULT_LIMIT_ALPHABET;
             long seed = 1;
             String outDir = null, cache = null;
             while (a.hasNext()) {
@@ -55,6 +59,7 @@ public final class TokenizerCommand {
                     case "--corpus" -> corpus = a.values(o);
                     case "--vocab-size" -> vocabSize = CliArgs.integer(o, a.value(o));
                     case "--min-frequency" -> minFrequency = CliArgs.integer(o, a.value(o));
+                    case "--limit-alphabet" -> limitAlphabet = CliArgs.integer(o, a.value(o));
                     case "--seed" -> seed = CliArgs.longInteger(o, a.value(o));
                     case "--out" -> outDir = a.value(o);
                     case "--cache" -> cache = a.value(o);
@@ -68,10 +73,11 @@ public final class TokenizerCommand {
             if (corpus == null) throw new IllegalArgumentException("--corpus default|FILE... is required");
             if (outDir == null) throw new IllegalArgumentException("--out DIR is required");
             if (vocabSize < 1 || minFrequency < 1) throw new IllegalArgumentException("--vocab-size and --min-frequency must be positive");
+            if (limitAlphabet < 1) throw new IllegalArgumentException("--limit-alphabet must be positive, got " + limitAlphabet);
             requireTokenizerOutput(Path.of(outDir)); // before training, which can take a while
             PretrainCorpus c = CorpusSources.load(corpus, seed, cache, out);
             long t0 = System.nanoTime();
-            BertTokenizer tok = train(c, vocabSize, minFrequency, out);
+            BertTokenizer tok = train(c, vocabSize, minFrequency, limitAlphabet, "raise --limit-alphabet to keep them", out);
             TokenizerFiles.save(tok, Path.of(outDir));
             out.printf("WordPiece vocabulary of %,d tokens trained in %.1f s, saved to %s%n", tok.vocab().size(),
                     (System.nanoTime() - t0) / 1e9, outDir);
@@ -105,13 +111,30 @@ public final class TokenizerCommand {
         }
     }
 
-    /** Trains on the corpus's training documents; a vocabulary of another size than asked for gets a note on log. */
-    static BertTokenizer train(PretrainCorpus corpus, int vocabSize, int minFrequency, PrintStream log) {
-        BertTokenizer tok = new WordPieceTrainer().vocabSize(vocabSize).minFrequency(minFrequency)
-                .train(corpus.train().stream().map(Document::text).toList());
+    /** Hugging Face's BertWordPieceTokenizer.train keeps at most 1000 characters; so do we unless told otherwise. */
+    static final int DEFAULT_LIMIT_ALPHABET = 1000;
+
+    /**
+     * Trains on the corpus's training documents; characters left out of the alphabet (then howToKeep, the advice to
+     * keep them) and a vocabulary of another size than asked for get a note on log.
+     */
+    static BertTokenizer train(PretrainCorpus corpus, int vocabSize, int minFrequency, int limitAlphabet, String howToKeep, PrintStream log) {
+        WordPieceTrainer trainer = new WordPieceTrainer().vocabSize(vocabSize).minFrequency(minFrequency).limitAlphabet(limitAlphabet);
+        Map<String, Long> words = trainer.countWords(corpus.train().stream().map(Document::text).toList());
+        WordPieceTrainer.Alphabet alphabet = trainer.alphabetOf(words);
+        if (alphabet.cut()) log.println(alphabetNote(alphabet, howToKeep));
+        BertTokenizer tok = trainer.trainFromCounts(words);
         String note = sizeNote(tok, vocabSize, minFrequency);
         if (note != null) log.println(note);
         return tok;
+    }
+
+    /** The characters the alphabet limit leaves out, and how much of the text is written with them. */
+    static String alphabetNote(WordPieceTrainer.Alphabet a, String howToKeep) {
+        long lost = a.occurrences() - a.keptOccurrences();
+        return String.format(Locale.ROOT, "note: the corpus has %,d distinct characters and the vocabulary keeps the %,d most frequent "
+                + "(--limit-alphabet): words with the other %,d, which make %,d of the text's %,d characters (%.2f%%), become [UNK]; %s",
+                a.distinct(), a.kept(), a.distinct() - a.kept(), lost, a.occurrences(), 100.0 * lost / a.occurrences(), howToKeep);
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Learns a WordPiece vocabulary from a corpus the way HuggingFace's WordPieceTrainer does: special tokens first,
- * then every character of the normalised words (and its "##" form for word-internal positions), then repeated
+ * then every character of the normalised words, up to {@link #limitAlphabet} of them (and its "##" form for
+ * word-internal positions), then repeated
  * BPE-style merges of the most frequent adjacent pair until the vocabulary is full. A merged piece is the two
  * pieces glued together with the second one's "##" dropped ("##i" + "##ng" = "##ing").
  *
@@ -38,8 +39,13 @@ public final class WordPieceTrainer {
         return this;
     }
 
-    /** Keep at most this many distinct characters, the most frequent ones (rare symbols become [UNK]). */
+    /**
+     * Keep at most this many distinct characters, the most frequent ones; the others become [UNK]. The default, 1000,
+     * is that of HF's BertWordPieceTokenizer.train: enough for alphabetic scripts, too few for Chinese or Japanese
+     * text, which uses thousands of characters ({@link #alphabetOf} tells how many a corpus loses).
+     */
     public WordPieceTrainer limitAlphabet(int chars) {
+        if (chars <= 0) throw new IllegalArgumentException("alphabet limit must be positive, got " + chars);
         this.limitAlphabet = chars;
         return this;
     }
@@ -51,9 +57,31 @@ public final class WordPieceTrainer {
 
     /** Trains and returns a ready tokenizer using the trainer's normaliser. */
     public BertTokenizer train(Iterable<String> texts) {
-        Vocab vocab = trainVocab(countWords(texts));
+        return trainFromCounts(countWords(texts));
+    }
+
+    /** As {@link #train}, from the word counts of {@link #countWords} (to learn {@link #alphabetOf} them too). */
+    public BertTokenizer trainFromCounts(Map<String, Long> wordCounts) {
+        Vocab vocab = trainVocab(wordCounts);
         return new BertTokenizer(normalizer, new WordPiece(vocab, specials.unk(), prefix, WordPiece.DEFAULT_MAX_INPUT_CHARS),
                 specials, Set.of());
+    }
+
+    /**
+     * The characters of the counted words: how many distinct ones there are and how many the alphabet keeps, and
+     * how many of the words' characters are written with kept ones (the others' words become [UNK]).
+     */
+    public record Alphabet(int distinct, int kept, long occurrences, long keptOccurrences) {
+        public boolean cut() {
+            return kept < distinct;
+        }
+    }
+
+    /** What the alphabet limit does to these word counts. */
+    public Alphabet alphabetOf(Map<String, Long> wordCounts) {
+        List<Map.Entry<Integer, Long>> all = characterCounts(wordCounts), kept = mostFrequent(all);
+        long occurrences = all.stream().mapToLong(Map.Entry::getValue).sum();
+        return new Alphabet(all.size(), kept.size(), occurrences, kept.stream().mapToLong(Map.Entry::getValue).sum());
     }
 
     /** Normalises and pre-tokenizes every text, counting each distinct word (first-seen order, for determinism). */
@@ -110,14 +138,22 @@ public final class WordPieceTrainer {
 
     /** The kept characters, in code point order (HF sorts them so the vocabulary does not depend on hashing). */
     private int[] alphabet(Map<String, Long> wordCounts) {
+        return mostFrequent(characterCounts(wordCounts)).stream().mapToInt(Map.Entry::getKey).sorted().toArray();
+    }
+
+    /** Each distinct character (code point) of the words with its number of occurrences. */
+    private static List<Map.Entry<Integer, Long>> characterCounts(Map<String, Long> wordCounts) {
         Map<Integer, Long> freq = new HashMap<>();
         wordCounts.forEach((w, c) -> w.codePoints().forEach(cp -> freq.merge(cp, c, Long::sum)));
-        List<Map.Entry<Integer, Long>> chars = new ArrayList<>(freq.entrySet());
-        if (chars.size() > limitAlphabet) {
-            chars.sort((x, y) -> x.getValue().equals(y.getValue()) ? Integer.compare(x.getKey(), y.getKey())
-                    : Long.compare(y.getValue(), x.getValue()));
-            chars = chars.subList(0, limitAlphabet);
-        }
-        return chars.stream().mapToInt(Map.Entry::getKey).sorted().toArray();
+        return new ArrayList<>(freq.entrySet());
+    }
+
+    /** The limitAlphabet most frequent characters (ties to the lower code point), or all when there are no more. */
+    private List<Map.Entry<Integer, Long>> mostFrequent(List<Map.Entry<Integer, Long>> chars) {
+        if (chars.size() <= limitAlphabet) return chars;
+        List<Map.Entry<Integer, Long>> sorted = new ArrayList<>(chars);
+        sorted.sort((x, y) -> x.getValue().equals(y.getValue()) ? Integer.compare(x.getKey(), y.getKey())
+                : Long.compare(y.getValue(), x.getValue()));
+        return sorted.subList(0, limitAlphabet);
     }
 }

@@ -463,6 +463,30 @@ class PretrainCommandTest {
     }
 
     @Test
+    void charactersBeyondTheAlphabetLimitAreNamedInANoteAndTheLimitCanBeRaised() throws IOException {
+        // 1,200 Chinese characters, the first 200 five times each: 2,000 characters of text.
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 1200; i++) text.append(Character.toString(0x4E00 + i).repeat(i < 200 ? 5 : 1));
+        Path corpus = Files.writeString(tmp.resolve("zh.txt"), text + "\n");
+        Result cut = tokenizerTrain("--corpus", corpus.toString(), "--vocab-size", "100", "--out", tmp.resolve("cut").toString());
+        assertEquals(0, cut.code(), cut.err());
+        assertTrue(cut.out().contains("note: the corpus has 1,200 distinct characters and the vocabulary keeps the 1,000 most frequent "
+                + "(--limit-alphabet): words with the other 200, which make 200 of the text's 2,000 characters (10.00%), become [UNK]; "
+                + "raise --limit-alphabet to keep them"), cut.out());
+        assertEquals(1005, TokenizerFiles.load(tmp.resolve("cut")).vocab().size());
+
+        Result whole = tokenizerTrain("--corpus", corpus.toString(), "--vocab-size", "100", "--limit-alphabet", "1200",
+                "--out", tmp.resolve("whole").toString());
+        assertEquals(0, whole.code(), whole.err());
+        assertFalse(whole.out().contains("--limit-alphabet"), whole.out());
+        assertEquals(1205, TokenizerFiles.load(tmp.resolve("whole")).vocab().size());
+
+        Result zero = tokenizerTrain("--corpus", corpus.toString(), "--limit-alphabet", "0", "--out", tmp.resolve("zero").toString());
+        assertEquals(2, zero.code());
+        assertEquals("trainer tokenizer: --limit-alphabet must be positive, got 0", zero.err().strip());
+    }
+
+    @Test
     void tokenizerTrainReadsOnlyTheTextOfLabelledFiles() throws IOException {
         // Labels, headers and other columns would otherwise become tokens: here they are the only words with a q or a z.
         StringBuilder tsv = new StringBuilder("qid\tsentence\tlabel\n"), conll = new StringBuilder();

@@ -1,6 +1,7 @@
 package jtrain.training.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -163,5 +164,28 @@ class TokenizerTrainingTest {
         assertTrue(chars > 1_800_000, "corpus has " + chars + " chars");
         BertTokenizer tok = new WordPieceTrainer().vocabSize(8000).train(texts);
         assertEquals(8000, tok.vocab().size());
+    }
+    /**
+     * Chinese text: 1,500 characters, each a word of its own (CJK spacing), the first 300 ten times as frequent. As
+     * HF's BertWordPieceTokenizer.train, the alphabet keeps the 1000 most frequent by default and the others become
+     * [UNK]; alphabetOf says how much of the text that is, and limitAlphabet lifts the limit.
+     */
+    @Test
+    void theAlphabetKeepsTheMostFrequentCharactersUpToItsLimit() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 1500; i++) text.append(Character.toString(0x4E00 + i).repeat(i < 300 ? 10 : 1));
+        List<String> texts = List.of(text.toString());
+        String rare = Character.toString(0x4E00 + 1499);
+
+        WordPieceTrainer byDefault = new WordPieceTrainer().vocabSize(100);
+        var words = byDefault.countWords(texts);
+        assertEquals(new WordPieceTrainer.Alphabet(1500, 1000, 4200, 3700), byDefault.alphabetOf(words));
+        BertTokenizer cut = byDefault.trainFromCounts(words);
+        assertEquals(1005, cut.vocab().size(), "the 5 special tokens and 1000 characters");
+        assertEquals(List.of("[UNK]"), cut.tokenize(rare));
+
+        WordPieceTrainer whole = new WordPieceTrainer().vocabSize(100).limitAlphabet(2000);
+        assertFalse(whole.alphabetOf(whole.countWords(texts)).cut());
+        assertEquals(List.of(rare), whole.train(texts).tokenize(rare));
     }
 }
