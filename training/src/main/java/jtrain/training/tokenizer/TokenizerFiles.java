@@ -27,16 +27,21 @@ public final class TokenizerFiles {
 
     private TokenizerFiles() {}
 
-    /** Loads a model folder: tokenizer.json when present (it holds the full setup), else vocab.txt. */
+    /**
+     * Loads a model folder: tokenizer.json when present (it holds the full setup; the casing settings and special
+     * token names that tokenizer_config.json and special_tokens_map.json give override it, as in transformers), else
+     * vocab.txt.
+     */
     public static BertTokenizer load(Path dir) {
         if (Files.isRegularFile(dir)) throw new IllegalArgumentException(dir + " is a file; a tokenizer or model folder is needed");
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException("tokenizer folder " + dir + " does not exist");
         Path json = dir.resolve(TOKENIZER_JSON);
         if (Files.isRegularFile(json)) {
             BertTokenizer tok = loadTokenizerJson(json);
+            BertNormalizer normalizer = casing(dir, tok.normalizer());
             SpecialTokens named = namedSpecials(dir, tok.specialTokens());
-            return named.equals(tok.specialTokens()) ? tok
-                    : new BertTokenizer(tok.normalizer(), tok.model(), named, java.util.Set.copyOf(tok.literalSpecialTokens()), tok.addedTokens());
+            return named.equals(tok.specialTokens()) && normalizer.equals(tok.normalizer()) ? tok
+                    : new BertTokenizer(normalizer, tok.model(), named, java.util.Set.copyOf(tok.literalSpecialTokens()), tok.addedTokens());
         }
         Path vocab = dir.resolve(VOCAB_TXT);
         if (Files.isRegularFile(vocab)) return loadVocabTxt(vocab);
@@ -49,21 +54,29 @@ public final class TokenizerFiles {
      */
     public static BertTokenizer loadVocabTxt(Path vocabFile) {
         Vocab vocab = Vocab.readVocabTxt(vocabFile);
-        BertNormalizer normalizer = BertNormalizer.UNCASED;
-        SpecialTokens specials = SpecialTokens.BERT;
-        Path config = vocabFile.resolveSibling(TOKENIZER_CONFIG);
-        if (Files.isRegularFile(config)) {
-            Map<String, Object> c = Json.parseObject(read(config), config.toString());
-            String src = config.toString();
-            boolean lower = bool(c.get("do_lower_case"), true, src, "do_lower_case");
-            Boolean strip = c.get("strip_accents") == null ? null : bool(c.get("strip_accents"), lower, src, "strip_accents");
-            normalizer = new BertNormalizer(true, bool(c.get("tokenize_chinese_chars"), true, src, "tokenize_chinese_chars"), strip, lower);
-        }
-        specials = namedSpecials(vocabFile.toAbsolutePath().getParent(), specials);
+        BertNormalizer normalizer = casing(vocabFile.toAbsolutePath().getParent(), BertNormalizer.UNCASED);
+        SpecialTokens specials = namedSpecials(vocabFile.toAbsolutePath().getParent(), SpecialTokens.BERT);
         String unk = specials.unk();
         if (!vocab.contains(unk)) throw new IllegalArgumentException(vocabFile + ": the unknown token '" + unk + "' is not in the vocabulary");
         return new BertTokenizer(normalizer, new WordPiece(vocab, unk, WordPiece.DEFAULT_PREFIX, WordPiece.DEFAULT_MAX_INPUT_CHARS),
                 specials, Set.of());
+    }
+
+    /**
+     * The normaliser with the settings that tokenizer_config.json in dir names (do_lower_case, strip_accents,
+     * tokenize_chinese_chars; transformers' BertTokenizer builds its normaliser from them), the others as in fallback.
+     */
+    static BertNormalizer casing(Path dir, BertNormalizer fallback) {
+        Path config = dir.resolve(TOKENIZER_CONFIG);
+        if (!Files.isRegularFile(config)) return fallback;
+        Map<String, Object> c = Json.parseObject(read(config), config.toString());
+        String src = config.toString();
+        boolean lower = bool(c.get("do_lower_case"), fallback.lowercase(), src, "do_lower_case");
+        // A null strip_accents is a setting too: accents are stripped when lowercasing.
+        Boolean strip = !c.containsKey("strip_accents") ? fallback.stripAccents()
+                : c.get("strip_accents") == null ? null : bool(c.get("strip_accents"), lower, src, "strip_accents");
+        boolean chinese = bool(c.get("tokenize_chinese_chars"), fallback.handleChineseChars(), src, "tokenize_chinese_chars");
+        return new BertNormalizer(fallback.cleanText(), chinese, strip, lower);
     }
 
     /**

@@ -42,6 +42,30 @@ class TokenizerFilesTest {
         assertEquals(List.of("The", "the"), TokenizerFiles.load(dir).tokenize("The the"));
     }
 
+    /**
+     * transformers' BertTokenizer builds its normaliser from tokenizer_config.json's do_lower_case, strip_accents and
+     * tokenize_chinese_chars: where that file names them they win over tokenizer.json's normalizer (a user who sets
+     * do_lower_case false there gets a cased tokenizer); what it leaves out stays as tokenizer.json has it.
+     */
+    @Test
+    void tokenizerConfigBesideTokenizerJsonSetsTheCasingItNames(@TempDir Path dir) throws IOException {
+        List<String> tokens = new java.util.ArrayList<>(TOKENS);
+        tokens.addAll(List.of("The", "café", "cafe"));
+        TokenizerFiles.save(new BertTokenizer(new Vocab(tokens)), dir);   // uncased: lowercase, strip accents
+        assertEquals(List.of("the", "cafe"), TokenizerFiles.load(dir).tokenize("The Café"));
+
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"do_lower_case\": false}");
+        assertEquals(List.of("The", "[UNK]"), TokenizerFiles.load(dir).tokenize("The Café"), "cased, and accents kept with it");
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"do_lower_case\": true, \"strip_accents\": false}");
+        assertEquals(List.of("the", "café"), TokenizerFiles.load(dir).tokenize("The Café"));
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"model_max_length\": 64}");
+        assertEquals(List.of("the", "cafe"), TokenizerFiles.load(dir).tokenize("The Café"), "no casing named: tokenizer.json's");
+
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"do_lower_case\": \"no\"}");
+        var e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(dir));
+        assertEquals(dir.resolve("tokenizer_config.json") + ": 'do_lower_case' should be true or false", e.getMessage());
+    }
+
     @Test
     void specialTokenNamesComeFromTheSideFilesBesideTokenizerJson(@TempDir Path dir) throws IOException {
         // tokenizer.json records only [CLS]/[SEP] (in its template); transformers takes pad and mask from the side files.
