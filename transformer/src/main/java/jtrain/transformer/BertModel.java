@@ -38,6 +38,8 @@ public final class BertModel extends Module {
      */
     public Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, boolean keepHiddenStates) {
         if (inputIds.rank() != 2) throw new IllegalArgumentException("input_ids must be (batch, seq), got " + inputIds.describe());
+        requireShapeOfIds(tokenTypeIds, "token_type_ids", inputIds);
+        requireShapeOfIds(attentionMask, "attention_mask", inputIds);
         // Checked here, where the ids are still on the host: the embedding kernel's own error names neither the
         // embedding nor the config field, and on a GPU it comes only at the next read of device data.
         requireIdsBelow(inputIds, "input_ids", config.vocabSize(), "vocab_size", "");
@@ -64,6 +66,14 @@ public final class BertModel extends Module {
         }
         Tensor pooled = pooler == null ? null : pooler.forward(h);
         return new Output(h, states, pooled);
+    }
+
+    /** token_type_ids and attention_mask go with input_ids position by position (else the error would come from an add deep inside). */
+    private static void requireShapeOfIds(Tensor t, String name, Tensor inputIds) {
+        if (t != null && !java.util.Arrays.equals(t.shape(), inputIds.shape())) {
+            throw new IllegalArgumentException(name + " must have the shape of input_ids " + java.util.Arrays.toString(inputIds.shape())
+                    + ", got " + t.describe());
+        }
     }
 
     /** Ids of a host tensor (B, T) must lie in [0, limit); the error names the tensor, the row, the position and the config field. */

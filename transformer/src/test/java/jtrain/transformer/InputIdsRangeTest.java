@@ -10,7 +10,8 @@ import jtrain.engine.io.Json;
 
 /**
  * Ids the model's embeddings cannot look up are refused before the forward pass, naming the tensor, the row and
- * position, and the config.json field that bounds them (the embedding kernel alone would name none of these).
+ * position, and the config.json field that bounds them (the embedding kernel alone would name none of these); token
+ * types and an attention mask of another shape than the ids are refused naming them.
  */
 class InputIdsRangeTest {
     /** A model with one token type, as some HF BERT checkpoints have (type_vocab_size 1): it takes single texts only. */
@@ -44,5 +45,15 @@ class InputIdsRangeTest {
         Tensor negative = Tensor.ofInts(new int[] {2, -1, 3}, 1, 3);
         e = assertThrows(IllegalArgumentException.class, () -> model.logits(negative, null, null));
         assertEquals("input_ids: id -1 at row 0, position 1 is outside the model's vocab_size 30 (config.json)", e.getMessage());
+    }
+
+    @Test
+    void tokenTypesAndAttentionMaskMustHaveTheShapeOfTheIds() {
+        BertForSequenceClassification model = oneTokenType();
+        Tensor ids = Tensor.ofInts(new int[] {2, 5, 3}, 1, 3);
+        var e = assertThrows(IllegalArgumentException.class, () -> model.logits(ids, null, Tensor.ofInts(new int[] {1, 1, 1, 0}, 1, 4)));
+        assertEquals("attention_mask must have the shape of input_ids [1, 3], got Tensor[1, 4] I32 cpu", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> model.logits(ids, Tensor.ofInts(new int[3], 3, 1), null));
+        assertEquals("token_type_ids must have the shape of input_ids [1, 3], got Tensor[3, 1] I32 cpu", e.getMessage());
     }
 }
