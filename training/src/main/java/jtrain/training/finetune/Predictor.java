@@ -31,6 +31,10 @@ public final class Predictor {
 
     /** Inputs cut to maxLength tokens (at most the model's positions). */
     public Predictor(TaskModels.Loaded loaded, int maxLength) {
+        int positions = loaded.model().config.maxPositionEmbeddings();
+        if (maxLength > positions) {
+            throw new IllegalArgumentException("max length " + maxLength + " exceeds the model's " + positions + " positions (max_position_embeddings)");
+        }
         this.m = loaded;
         this.encoder = new TaskEncoder(loaded.tokenizer(), loaded.labels(), maxLength, loaded.problem());
         this.padId = loaded.tokenizer().vocab().id(loaded.tokenizer().specialTokens().pad());
@@ -132,9 +136,10 @@ public final class Predictor {
         return encoded;
     }
 
-    /** Words are the text split on whitespace (separate punctuation with spaces to tag it on its own). */
+    /** Words are the text split on whitespace (separate punctuation with spaces to tag it on its own); a blank text has none. */
     public List<WordTag> tag(String text) {
-        return tag(List.of(Arrays.asList(text.strip().split("\\s+")))).getFirst();
+        String words = text.strip();
+        return tag(List.of(words.isEmpty() ? List.of() : Arrays.asList(words.split("\\s+")))).getFirst();
     }
 
     /** The tags of each sentence's words, in order, from one pass of the model. */
@@ -174,6 +179,7 @@ public final class Predictor {
     }
 
     private float[] run(List<TaskExample> examples, boolean softmax) {
+        if (examples.isEmpty()) return new float[0]; // an empty batch: nothing to run (the pooler needs a first token)
         BertTask model = m.model();
         boolean wasTraining = model.isTraining();
         model.train(false); // dropout off
