@@ -67,12 +67,20 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
         };
     }
 
+    /** Labelled texts by split; a split left out of the map has no examples (an application may have no test set). */
     public static TaskData ofTexts(String task, Map<Split, List<TextExample>> bySplit) {
-        return new TaskData(task, TaskKind.SEQUENCE, bySplit, null);
+        return new TaskData(task, TaskKind.SEQUENCE, everySplit(bySplit), null);
     }
 
+    /** Tagged sentences by split; a split left out of the map has none. */
     public static TaskData ofTagged(String task, Map<Split, List<TaggedSentence>> bySplit) {
-        return new TaskData(task, TaskKind.TOKEN, null, bySplit);
+        return new TaskData(task, TaskKind.TOKEN, null, everySplit(bySplit));
+    }
+
+    private static <T> Map<Split, List<T>> everySplit(Map<Split, List<T>> bySplit) {
+        Map<Split, List<T>> m = new EnumMap<>(Split.class);
+        for (Split s : Split.values()) m.put(s, bySplit.getOrDefault(s, List.of()));
+        return m;
     }
 
     public int size(Split s) {
