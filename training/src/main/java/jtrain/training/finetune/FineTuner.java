@@ -134,12 +134,18 @@ public final class FineTuner {
         void afterStep(FineTuneState state);
     }
 
+    /** Dev examples are not optional (null is not "none"): they pick the best step and stop early. */
+    private static void requireDev(List<TaskExample> dev) {
+        if (dev == null || dev.isEmpty()) throw new IllegalArgumentException("no dev examples (needed for evaluation and early stopping)");
+    }
+
     /**
      * The state of a run that has not started: AdamW over the trainable parameters (and the auxiliary MLM head), the
      * training examples' first shuffle drawn from Rng(seed + 2).
      */
     public FineTuneState newState(List<TaskExample> train, List<TaskExample> dev) {
-        if (train.isEmpty()) throw new IllegalArgumentException("no training examples");
+        if (train == null || train.isEmpty()) throw new IllegalArgumentException("no training examples");
+        requireDev(dev);
         List<ParamGroup> groups = parameterGroups();
         if (groups.isEmpty()) throw new IllegalArgumentException("every parameter is frozen: nothing to train");
         AdamW opt = AdamW.withGroups(groups, o.lr, 0.9, 0.999, 1e-8);
@@ -155,7 +161,7 @@ public final class FineTuner {
      */
     public Result train(FineTuneState s, List<TaskExample> train, List<TaskExample> dev, MetricsLog metrics, Progress progress,
                         StepHook hook, int stopAfter) {
-        if (dev.isEmpty()) throw new IllegalArgumentException("no dev examples (needed for evaluation and early stopping)");
+        requireDev(dev);
         int perEpoch = stepsPerEpoch(train.size());
         int total = plannedSteps(train.size());
         int evalEvery = o.evalEvery > 0 ? o.evalEvery : perEpoch;
