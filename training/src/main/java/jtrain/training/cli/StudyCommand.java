@@ -9,6 +9,7 @@ import java.util.Set;
 
 import jtrain.training.data.DataCache;
 import jtrain.training.data.DataException;
+import jtrain.training.run.InterruptNotice;
 import jtrain.training.run.RunLock;
 import jtrain.training.study.Study;
 import jtrain.training.study.StudyData;
@@ -63,12 +64,24 @@ public final class StudyCommand {
 
     private static int study(StudyPreset p, Path out, long seed, jtrain.engine.Device target, ArgList a) throws IOException {
         StudyData data = StudyData.load(DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), a.string("--from", null), System.out);
-        Map<String, Object> summary = new Study(p, out, seed, System.out).on(target).run(data);
+        Map<String, Object> summary;
+        try (var notice = InterruptNotice.install(System.err, () -> interrupted(p, out, seed))) {
+            summary = new Study(p, out, seed, System.out).on(target).run(data);
+        }
         String table = new StudyReport(summary).write(out);
         System.out.println();
         System.out.println("report: " + out.resolve("report.md") + " and " + out.resolve("report.html"));
         System.out.println();
         System.out.println(table);
         return 0;
+    }
+
+    /**
+     * The line printed when Ctrl-C stops the study: every finished unit is stored as it ends, so the same command
+     * resumes it; only the unit in progress (a fine-tuning run, or a pretraining phase) is lost and run again.
+     */
+    static String interrupted(StudyPreset p, Path out, long seed) {
+        return "trainer study: interrupted; " + Study.storedUnits(out) + " finished units are kept in " + out.resolve("results")
+                + " (the one in progress is run again); resume with: ./trainer study --preset " + p.name() + " --seed " + seed + " --out " + out;
     }
 }

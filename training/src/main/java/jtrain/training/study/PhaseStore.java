@@ -58,6 +58,11 @@ final class PhaseStore {
         return dir.resolve(name + ".json");
     }
 
+    /** The folder of the stored results (OUT/results). */
+    Path dir() {
+        return dir;
+    }
+
     boolean has(String name) {
         return Files.exists(dir.resolve(name + ".json"));
     }

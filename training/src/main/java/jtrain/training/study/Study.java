@@ -94,9 +94,13 @@ public final class Study {
 
     /** Runs (or resumes) every phase and returns the summary the report is built from. */
     public Map<String, Object> run(StudyData data) throws IOException {
-        long t0 = System.nanoTime();
+        t0 = System.nanoTime();
         Files.createDirectories(out);
         requireSameStudy();
+        Map<String, Object> time = store.get(WALL_TIME);
+        earlierInvocations = new ArrayList<>(time == null ? List.of() : (List<?>) time.get("invocations_seconds"));
+        int stored = storedUnits(out);
+        if (stored > 0) log.printf("resuming %s: %d finished units in %s are reused, the rest is run%n", out, stored, store.dir());
         prepare(data);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("preset", p.name());
@@ -120,14 +124,38 @@ public final class Study {
         summary.put("continual", continual());
         summary.put("intervals", StudyIntervals.compute(this::unitsOf, this::mlmUnitsOf, p.seeds(), TASKS, p.budgets(), FORGETTING_VARIANTS,
                 p.budgets().stream().filter(b -> b < 1).toList()));
-        // Wall time over every invocation: a resumed study adds its own time to that of the earlier ones.
-        Map<String, Object> time = store.get("wall-time");
-        List<Object> invocations = new ArrayList<>(time == null ? List.of() : (List<?>) time.get("invocations_seconds"));
-        invocations.add((System.nanoTime() - t0) / 1e9);
-        store.put("wall-time", Map.of("invocations_seconds", invocations));
+        List<Object> invocations = recordWallTime();
         summary.put("study_seconds", invocations.stream().mapToDouble(x -> ((Number) x).doubleValue()).sum());
         summary.put("invocations", invocations.size());
         return summary;
+    }
+
+    /** The stored result holding each invocation's wall time. */
+    static final String WALL_TIME = "wall-time";
+    private long t0;
+    private List<Object> earlierInvocations = List.of();
+
+    /**
+     * Stores the wall time of every invocation, this one's up to now. Called after each finished unit as well as at
+     * the end, so an interrupted invocation still counts the time of the units it stored (and a resumed study adds its
+     * own time to theirs); only the unit in progress when it stopped is lost, with its time.
+     */
+    private List<Object> recordWallTime() {
+        List<Object> invocations = new ArrayList<>(earlierInvocations);
+        invocations.add((System.nanoTime() - t0) / 1e9);
+        store.put(WALL_TIME, Map.of("invocations_seconds", invocations));
+        return invocations;
+    }
+
+    /** The finished units (phases and fine-tuning runs) stored in out/results; 0 where there is none or it cannot be read. */
+    public static int storedUnits(Path out) {
+        Path dir = new PhaseStore(out).dir();
+        if (!Files.isDirectory(dir)) return 0;
+        try (var files = Files.list(dir)) {
+            return (int) files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json") && !f.equals(WALL_TIME + ".json")).count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /**
@@ -205,7 +233,7 @@ public final class Study {
     }
 
     private Map<String, Object> pretrain() {
-        return store.getOrRun("pretrain", () -> {
+        Map<String, Object> result = store.getOrRun("pretrain", () -> {
             log.println("== masked-LM pretraining: " + p.model() + ", " + p.pretrainSteps() + " steps of " + p.pretrainBatch() + " x " + p.maxLen());
             BertConfig config = TaskModels.size(p.model(), tok.vocab().size(), p.maxLen());
             BertForMaskedLM model = new BertForMaskedLM(config, new Rng(seed), new Rng(seed + 1));
@@ -218,6 +246,8 @@ public final class Study {
             save(model, pretrainedDir());
             return r;
         });
+        recordWallTime();
+        return result;
     }
 
     /** Trains model with MLM on seqs and returns what was measured (tokens, FLOPs, time, curve, final held-out eval). */
@@ -289,6 +319,7 @@ public final class Study {
                 throw new UncheckedIOException(e);
             }
             store.put(name, stored);
+            recordWallTime();
         }
         testUnits.put(name, TestUnits.fromMap((Map<?, ?>) stored.get(TEST_UNITS), store.file(name).toString()));
         if (stored.get(MLM_UNITS) instanceof Map<?, ?> m) mlmUnits.put(name, TestUnits.fromMap(m, store.file(name).toString()));
@@ -337,6 +368,17 @@ public final class Study {
         return u;
     }
 
+    /** How often a fine-tuning run of the given steps evaluates on dev: about four times, at least 10 steps apart. */
+    static int evalEvery(int steps) {
+        return Math.max(10, steps / 4);
+    }
+
+    /** The dev evaluations of a run of the given steps: every {@link #evalEvery} steps, and at the last step. */
+    static int devEvaluations(int steps) {
+        int every = evalEvery(steps);
+        return steps / every + (steps % every == 0 ? 0 : 1);
+    }
+
     static String budgetName(double budget) {
         return (budget * 100 == Math.rint(budget * 100) ? String.valueOf((int) Math.round(budget * 100)) : String.valueOf(budget * 100)) + "pct";
     }
@@ -362,7 +404,7 @@ public final class Study {
         o.metric = metricOf(task);
         int perEpoch = (int) Math.ceil(train.size() / (double) p.ftBatch());
         o.steps = Math.max(Math.min(30, p.ftMaxSteps()), Math.min(p.ftMaxSteps(), p.ftEpochs() * perEpoch));
-        o.evalEvery = Math.max(10, o.steps / 4);
+        o.evalEvery = evalEvery(o.steps);
         // No early stopping: every run of a cell takes the same steps, pretrained or scratch (a scratch model can sit
         // at the majority class for a few evaluations before it moves). The best dev evaluation still picks the model.
         o.patience = 0;
@@ -460,6 +502,7 @@ public final class Study {
                 throw new UncheckedIOException(e);
             }
         });
+        recordWallTime();
         mlmUnits.put(CONTINUAL, heldOutUnitsOf(out.resolve("continual").resolve("model"))); // what it cost the general domain
         List<Object> runs = new ArrayList<>();
         for (double budget : p.budgets()) {

@@ -168,9 +168,10 @@ public final class StudyReport {
             m.append(String.format("Every fine-tuning run: %s epochs over its labelled examples but at least 30 and at most %s steps "
                     + "of %s (so the smallest budgets make more epochs), learning rate %s, the same for pretrained and scratch; the "
                     + "larger budgets are not trained longer, they see more distinct examples. No early stopping: every run takes "
-                    + "all its steps, and of its four dev evaluations the best picks the model the test set scores. "
+                    + "all its steps, and of its %s (every max(10, steps / 4) steps and at the last) the best picks "
+                    + "the model the test set scores. "
                     + "Mean gains average each task's own score (token accuracy for POS, macro-F1 for genre and spam).%n%n",
-                    ft.get("epochs"), ft.get("max_steps"), ft.get("batch"), ft.get("lr")));
+                    ft.get("epochs"), ft.get("max_steps"), ft.get("batch"), ft.get("lr"), stats.devEvaluationRange()));
         }
         m.append("## Catastrophic forgetting (genre, 10% of labels)\n\n").append(stats.forgettingTable()).append('\n');
         m.append("## Continual (domain-adaptive) pretraining on e-mail, then spam detection\n\n").append(stats.continualTable()).append('\n');
@@ -219,9 +220,9 @@ public final class StudyReport {
         Chart.bars(dir.resolve("forgetting.png"), "Forgetting: held-out MLM loss increase", "loss increase", variants,
                 List.of(new Chart.Bars("genre, 10% labels", variants.stream().mapToDouble(stats::forgettingIncrease).toArray())));
         names.add("forgetting.png");
-        Map<String, Double> compute = stats.computeSeconds();
-        Chart.bars(dir.resolve("compute.png"), "Compute per phase", "minutes", new ArrayList<>(compute.keySet()),
-                List.of(new Chart.Bars("wall time", compute.values().stream().mapToDouble(v -> v / 60).toArray())));
+        List<StudyStats.Phase> phases = stats.phases();
+        Chart.bars(dir.resolve("compute.png"), "Compute per phase (the report's table)", "minutes", phases.stream().map(StudyStats.Phase::label).toList(),
+                List.of(new Chart.Bars("wall time", phases.stream().mapToDouble(p -> p.seconds() / 60).toArray())));
         names.add("compute.png");
         return names;
     }

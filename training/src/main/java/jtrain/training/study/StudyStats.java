@@ -153,6 +153,20 @@ final class StudyStats {
         return String.format("%,d to %,d labelled examples per task", lo, hi);
     }
 
+    /**
+     * How many dev evaluations the grid's runs made, "3 to 4 dev evaluations" or "4 dev evaluations": every
+     * max(10, steps / 4) steps and at the last, so a 30-step run makes 3 and a 50-step one 5.
+     */
+    String devEvaluationRange() {
+        int lo = Integer.MAX_VALUE, hi = 0;
+        for (Map<String, Object> r : ft) {
+            int n = Study.devEvaluations((int) num(r.get("steps")));
+            lo = Math.min(lo, n);
+            hi = Math.max(hi, n);
+        }
+        return (lo == hi ? String.valueOf(lo) : lo + " to " + hi) + (hi == 1 ? " dev evaluation" : " dev evaluations");
+    }
+
     double meanFtFlops(String init) {
         return ft.stream().filter(r -> r.get("init").equals(init)).mapToDouble(r -> num(r.get("flops"))).average().orElse(Double.NaN);
     }
@@ -263,30 +277,49 @@ final class StudyStats {
 
     // ---- compute -------------------------------------------------------------------------------------------
 
+    /** One row of the compute table: what the phase processed, its FLOPs and its wall time; label: its short name in the plot. */
+    record Phase(String name, String label, String amount, double flops, double seconds) {}
+
+    /**
+     * Every phase whose runs the study stored, so the rows add up to the study's training: the forgetting variants
+     * (less full fine-tuning where that is the grid's genre run at 10%) and the spam runs from the e-mail-adapted
+     * encoder are phases of their own.
+     */
+    List<Phase> phases() {
+        List<Phase> p = new ArrayList<>();
+        p.add(new Phase("MLM pretraining", "pretraining", String.format("%,d tokens", pretrainTokens()), pretrainFlops(), pretrainSeconds()));
+        p.add(runs("fine-tuning grid", "fine-tuning", ft));
+        p.add(runs("forgetting variants", "forgetting", forgettingRows().stream().filter(r -> !inGrid(r)).toList()));
+        Map<String, Object> ph = obj(continual().get("pretraining"));
+        p.add(new Phase("continual MLM on e-mail", "continual MLM", String.format("%,d tokens", (long) num(ph.get("tokens"))), num(ph.get("flops")), num(ph.get("seconds"))));
+        p.add(runs("spam from the e-mail-adapted encoder", "e-mail runs", ((List<?>) continual().get("finetune")).stream().map(this::obj).toList()));
+        return p;
+    }
+
+    /** Whether a forgetting run is one of the grid's (full fine-tuning at a budget of the grid), counted there. */
+    private boolean inGrid(Map<String, Object> run) {
+        return run.get("variant").equals("full") && budgets().contains(num(run.get("budget")));
+    }
+
+    private Phase runs(String name, String label, List<Map<String, Object>> runs) {
+        long seen = runs.stream().mapToLong(r -> (long) num(r.get("examples_seen"))).sum();
+        return new Phase(String.format("%s (%d run%s)", name, runs.size(), runs.size() == 1 ? "" : "s"), label, String.format("%,d examples seen", seen),
+                runs.stream().mapToDouble(r -> num(r.get("flops"))).sum(), runs.stream().mapToDouble(r -> num(r.get("seconds"))).sum());
+    }
+
+    /** Wall time per phase, by the names of the compute table's rows. */
     Map<String, Double> computeSeconds() {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("pretraining", pretrainSeconds());
-        m.put("fine-tuning (all runs)", ft.stream().mapToDouble(r -> num(r.get("seconds"))).sum());
-        m.put("forgetting variants", forgettingRows().stream().filter(r -> !r.get("variant").equals("full")).mapToDouble(r -> num(r.get("seconds"))).sum());
-        Map<String, Object> ph = obj(continual().get("pretraining"));
-        double cont = num(ph.get("seconds"));
-        for (Object o : (List<?>) continual().get("finetune")) cont += num(obj(o).get("seconds"));
-        m.put("continual pretraining + spam runs", cont);
+        for (Phase p : phases()) m.put(p.name(), p.seconds());
         return m;
     }
 
     String computeTable() {
         StringBuilder t = new StringBuilder("| phase | tokens / examples | FLOPs | wall time | device |\n|---|---|---|---|---|\n");
         String dev = String.valueOf(s.get("device"));
-        t.append(String.format("| MLM pretraining | %,d tokens | %s | %s | %s |%n", pretrainTokens(), StudyReport.flops(pretrainFlops()),
-                StudyReport.secs(pretrainSeconds()), dev));
-        double ftFlops = ft.stream().mapToDouble(r -> num(r.get("flops"))).sum(), ftSec = ft.stream().mapToDouble(r -> num(r.get("seconds"))).sum();
-        long seen = ft.stream().mapToLong(r -> (long) num(r.get("examples_seen"))).sum();
-        t.append(String.format("| fine-tuning grid (%d runs) | %,d examples seen | %s | %s | %s |%n", ft.size(), seen,
-                StudyReport.flops(ftFlops), StudyReport.secs(ftSec), dev));
-        Map<String, Object> ph = obj(continual().get("pretraining"));
-        t.append(String.format("| continual MLM on e-mail | %,d tokens | %s | %s | %s |%n", (long) num(ph.get("tokens")),
-                StudyReport.flops(num(ph.get("flops"))), StudyReport.secs(num(ph.get("seconds"))), dev));
+        for (Phase p : phases()) {
+            t.append(String.format("| %s | %s | %s | %s | %s |%n", p.name(), p.amount(), StudyReport.flops(p.flops()), StudyReport.secs(p.seconds()), dev));
+        }
         return t.toString();
     }
 

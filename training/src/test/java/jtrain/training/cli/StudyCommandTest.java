@@ -45,4 +45,15 @@ class StudyCommandTest {
                 errorLines("--out", file.toString(), "--device", "cpu"));
         assertEquals("keep me", Files.readString(file));
     }
+
+    @Test
+    void ctrlCSaysWhatIsKeptAndTheCommandThatResumes(@TempDir Path tmp) throws IOException {
+        // Each finished unit is stored as it ends (OUT/results/*.json); the notice counts them.
+        Files.createDirectories(tmp.resolve("results"));
+        Files.writeString(tmp.resolve("results/pretrain.json"), "{}");
+        Files.writeString(tmp.resolve("results/wall-time.json"), "{}");
+        assertEquals("trainer study: interrupted; 1 finished units are kept in " + tmp.resolve("results") + " (the one in progress is run "
+                + "again); resume with: ./trainer study --preset quick --seed 3 --out " + tmp,
+                StudyCommand.interrupted(jtrain.training.study.StudyPreset.of("quick"), tmp, 3));
+    }
 }
