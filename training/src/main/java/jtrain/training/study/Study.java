@@ -176,6 +176,12 @@ public final class Study {
         } else if (store.has("pretrain")) {
             throw new IllegalArgumentException(out + " holds study results without " + f.getFileName() + " (an older version): give another --out");
         } else {
+            // Not a study's folder (a study writes study.json before anything else): the study's files are not mixed in.
+            List<String> others = new jtrain.training.run.RunFolder(out).filesBesidesLock(4);
+            if (!others.isEmpty()) {
+                throw new IllegalArgumentException("--out " + out + " already holds files (" + String.join(", ", others) + ") but no study (no "
+                        + f.getFileName() + "): choose a new folder, or delete it first");
+            }
             Files.writeString(f, jtrain.engine.io.Json.writePretty(settings));
         }
     }

@@ -98,4 +98,17 @@ class StudyBookkeepingTest {
         assertEquals(5, Study.devEvaluations(50), "12, 24, 36, 48 and the last step, 50");
         assertEquals(1, Study.devEvaluations(6), "a run shorter than 10 steps: at its last step only");
     }
+
+    @Test
+    void aFolderThatHoldsOtherFilesIsNotMadeAStudysFolder() throws Exception {
+        Files.writeString(out.resolve("notes.txt"), "keep me");
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Study(StudyPipelineTest.tinyPreset(), out, 1, quiet).run(StudyPipelineTest.tinyData()));
+        assertEquals("--out " + out + " already holds files (notes.txt) but no study (no study.json): choose a new folder, or delete it first",
+                e.getMessage());
+        try (var files = Files.list(out)) {
+            assertEquals(List.of("notes.txt"), files.map(f -> f.getFileName().toString()).toList(), "nothing written beside it");
+        }
+    }
 }
