@@ -25,7 +25,7 @@ public final class Main {
             System.exit(dispatch(cmd, rest));
         } catch (OutOfMemoryError e) {
             if (debug) e.printStackTrace();
-            System.err.println("trainer " + cmd + ": " + outOfMemory(e, Runtime.getRuntime().maxMemory()));
+            System.err.println("trainer " + cmd + ": " + outOfMemory(cmd, e, Runtime.getRuntime().maxMemory()));
             System.exit(2);
         } catch (Throwable t) {
             // Commands report expected problems themselves; anything else still gets one line, not a stack trace.
@@ -36,11 +36,15 @@ public final class Main {
         }
     }
 
-    /** The line for a Java heap that ran out: what the limit was and the options that need less (or give more). */
-    static String outOfMemory(OutOfMemoryError e, long maxHeapBytes) {
-        return String.format("out of memory (%s; the Java heap may grow to %,d MiB): use a smaller --batch or --max-len (--grad-accum N "
-                + "keeps the examples per step, --recompute keeps fewer activations), a smaller model, or a larger heap, e.g. "
-                + "TRAINER_JAVA_OPTS=-Xmx16g ./trainer ...", e.getMessage(), maxHeapBytes >> 20);
+    /**
+     * The line for a Java heap that ran out: what the limit was and the options of that command that need less (or
+     * give more). bench names its sequence length --seq and has no gradient accumulation.
+     */
+    static String outOfMemory(String cmd, OutOfMemoryError e, long maxHeapBytes) {
+        String smaller = cmd.equals("bench") ? "use a smaller --batch or --seq (--recompute keeps fewer activations)"
+                : "use a smaller --batch or --max-len (--grad-accum N keeps the examples per step, --recompute keeps fewer activations)";
+        return String.format("out of memory (%s; the Java heap may grow to %,d MiB): %s, a smaller model, or a larger heap, e.g. "
+                + "TRAINER_JAVA_OPTS=-Xmx16g ./trainer ...", e.getMessage(), maxHeapBytes >> 20, smaller);
     }
 
     static int dispatch(String cmd, String[] rest) throws Exception {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Java heap too small for the model, batch and sequence length ends the command with one line that says so, with
- * the heap's limit and what needs less memory, not the JVM's bare "Java heap space".
+ * the heap's limit and which of the command's options need less memory, not the JVM's bare "Java heap space".
  */
 class OutOfMemoryMessageTest {
     @Test
@@ -29,7 +29,10 @@ class OutOfMemoryMessageTest {
         assertEquals(1, lines.size(), Files.readString(log));
         String line = lines.getFirst();
         assertTrue(line.startsWith("trainer bench: out of memory (Java heap space; the Java heap may grow to "), line);
-        assertTrue(line.contains("use a smaller --batch or --max-len") && line.contains("TRAINER_JAVA_OPTS=-Xmx16g"), line);
+        // bench's own options (--seq, not pretrain's --max-len; no --grad-accum there).
+        assertTrue(line.contains("use a smaller --batch or --seq (--recompute keeps fewer activations)")
+                && line.contains("TRAINER_JAVA_OPTS=-Xmx16g"), line);
+        assertFalse(line.contains("--max-len") || line.contains("--grad-accum"), line);
         assertFalse(Files.readString(log).contains("\tat "), "no stack trace: " + Files.readString(log));
     }
 }
