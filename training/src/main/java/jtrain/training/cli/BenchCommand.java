@@ -29,7 +29,8 @@ public final class BenchCommand {
                                  keeping its activations (compare the memory line and the step time without it)
               --no-profile       skip the per-primitive breakdown     --json  one JSON object on stdout
             Times forward + backward + AdamW on one random batch after warm-up: tokens/s, step time, GFLOP/s counted
-            by the engine, MFU against this machine's SGEMM peak (measured at start), peak memory, GC.""";
+            by the engine, MFU against this machine's SGEMM peak (best of 16 SGEMMs 1024^3, before and after the steps),
+            peak memory, GC.""";
 
     private BenchCommand() {}
 
@@ -75,21 +76,40 @@ public final class BenchCommand {
                 default -> throw new IllegalArgumentException("unknown option " + o + "\n" + USAGE);
             }
         }
+        if (vocab < 6 || batch < 1 || seq < 1 || steps < 1 || warmup < 0) {
+            throw new IllegalArgumentException("need --vocab >= 6, --batch, --seq, --steps >= 1 and --warmup >= 0, got --vocab " + vocab
+                    + " --batch " + batch + " --seq " + seq + " --steps " + steps + " --warmup " + warmup);
+        }
+        int[] s = PretrainConfig.modelShape(model);
+        checkSizes(s, vocab, batch, seq);
         checkDevice(device, precision);
         if (device.equals("cuda")) {
             // The GPU step benchmark (jtrain.cuda.BertStepBench) prints one JSON line per precision.
-            BertStepBench.main(new String[] {"--model", model, "--vocab", String.valueOf(vocab), "--batch", String.valueOf(batch),
+            BertStepBench.main(new String[] {"--model", s[0] + "," + s[1] + "," + s[2] + "," + s[3], "--vocab", String.valueOf(vocab), "--batch", String.valueOf(batch),
                     "--seq", String.valueOf(seq), "--steps", String.valueOf(steps), "--warmup", String.valueOf(warmup),
                     "--modes", precision, "--loss", sparse ? "sparse" : "full", "--act", act.hfName(), "--recompute", String.valueOf(recompute)});
             return 0;
         }
-        if (vocab < 6 || batch < 1 || seq < 1 || steps < 1 || warmup < 0) {
-            throw new IllegalArgumentException("need --vocab >= 6, --batch, --seq, --steps >= 1 and --warmup >= 0");
-        }
-        int[] s = PretrainConfig.modelShape(model);
         var r = TrainStepBench.run(new TrainStepBench.Options(s[0], s[1], s[2], s[3], act, vocab, batch, seq, warmup, steps, sparse, profile, recompute));
         out.print(json ? Json.write(toJson(model, r)) + "\n" : text(model, r));
         return 0;
+    }
+
+    /**
+     * The step's largest tensors must each fit in one (at most 2^31-1 elements): the logits (batch * seq, vocab) and
+     * the attention scores (batch, heads, seq, seq). Checked before anything is built, so a size that cannot run says
+     * which tensor and why, rather than failing inside a kernel (batch * seq overflowing an int, for one).
+     */
+    static void checkSizes(int[] shape, int vocab, int batch, int seq) {
+        long tokens = (long) batch * seq, logits = tokens * vocab, scores = tokens * shape[2] * seq;
+        if (logits > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--batch %d x --seq %d x --vocab %d makes logits of %,d elements, more than"
+                    + " the 2^31-1 a tensor holds; use a smaller batch, sequence or vocabulary", batch, seq, vocab, logits));
+        }
+        if (scores > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--batch %d x %d heads x --seq %d x --seq %d makes attention scores of %,d"
+                    + " elements, more than the 2^31-1 a tensor holds; use a smaller batch or sequence", batch, shape[2], seq, seq, scores));
+        }
     }
 
     /** Only fp32 on the CPU; fp32, tf32 or bf16 on the GPU. */
@@ -143,8 +163,10 @@ public final class BenchCommand {
         j.put("seq", o.seq());
         j.put("loss_positions", o.sparse() ? "labelled" : "all");
         j.put("recompute", o.recompute());
+        j.put("parameters", r.parameters());
         j.put("backend", r.backend());
         j.put("threads", r.threads());
+        j.put("warmup", o.warmup());
         j.put("steps", o.steps());
         j.put("tokens_per_s", round(r.tokensPerS(), 1));
         j.put("step_ms", round(r.stepMs(), 2));

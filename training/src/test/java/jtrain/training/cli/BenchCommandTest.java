@@ -26,10 +26,11 @@ class BenchCommandTest {
         assertEquals(0, run("--model", "1,32,2,64", "--vocab", "50", "--batch", "2", "--seq", "8", "--steps", "2", "--warmup", "1", "--json"),
                 err.toString());
         Map<String, Object> j = (Map<String, Object>) Json.parse(out.toString(StandardCharsets.UTF_8).trim());
-        for (String key : List.of("tokens_per_s", "step_ms", "gflops", "mfu", "peak_rss_mb", "flops_per_step")) {
+        for (String key : List.of("tokens_per_s", "step_ms", "gflops", "mfu", "peak_rss_mb", "flops_per_step", "parameters", "steps")) {
             assertTrue(((Number) j.get(key)).doubleValue() > 0, key + " in " + j);
         }
         assertEquals("all", j.get("loss_positions"));
+        assertEquals(1, ((Number) j.get("warmup")).intValue(), "the text's 'N warm-up + M timed steps' in JSON too");
         assertEquals("gelu", j.get("hidden_act"), "BERT's activation unless --act says otherwise");
         List<Map<String, Object>> rows = (List<Map<String, Object>>) j.get("breakdown");
         assertTrue(rows.stream().anyMatch(r -> r.get("phase").equals("forward") && r.get("op").equals("matmul")), rows.toString());
@@ -78,6 +79,32 @@ class BenchCommandTest {
         assertEquals(2, run("--act", "mish"));
         assertTrue(err.toString().contains("trainer bench: --act: unsupported hidden_act \"mish\" (supported: gelu, gelu_python, gelu_new"),
                 err.toString());
+    }
+
+    @Test
+    void badSizesGiveOneLineNamingTheValues() {
+        assertEquals(2, run("--batch", "0"));
+        assertTrue(err.toString().contains("need --vocab >= 6, --batch, --seq, --steps >= 1 and --warmup >= 0, got --vocab 8192 --batch 0"),
+                err.toString());
+        err.reset();
+        // batch x seq used to overflow an int: "Index 0 out of bounds for length 0" (65536 x 65536) or "-1794967296".
+        assertEquals(2, run("--model", "tiny", "--batch", "65536", "--seq", "65536"));
+        assertTrue(err.toString().startsWith("trainer bench: --batch 65536 x --seq 65536 x --vocab 8192 makes logits of 35,184,372,088,832 elements"),
+                err.toString());
+        err.reset();
+        assertEquals(2, run("--model", "tiny", "--batch", "1", "--seq", "40000", "--vocab", "6"));
+        assertTrue(err.toString().startsWith("trainer bench: --batch 1 x 2 heads x --seq 40000 x --seq 40000 makes attention scores of"),
+                err.toString());
+    }
+
+    @Test
+    void theGpuPathChecksItsArgumentsFirst() {
+        // Checked before the device is looked at, so a GPU machine gets the same line instead of a step time over 0 steps.
+        assertEquals(2, run("--device", "cuda", "--steps", "0"));
+        assertTrue(err.toString().contains("--steps >= 1"), err.toString());
+        err.reset();
+        assertEquals(2, run("--device", "cuda", "--model", "2,128,2"));
+        assertTrue(err.toString().contains("--model must be tiny, mini, small, base or L,H,A,I, got '2,128,2'"), err.toString());
     }
 
     @Test
