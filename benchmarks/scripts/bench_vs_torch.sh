@@ -14,6 +14,19 @@ for c in $configs; do
   [[ -n "$(shape "$c")" ]] || { echo "bench_vs_torch.sh: unknown config '$c' (tiny, mini, small or base)" >&2; exit 2; }
 done
 V=${VOCAB:-8192} B=${BATCH:-32} T=${SEQ:-128}
+# Debian's PyTorch does its products through whatever libblas.so.3 the alternatives point at. With only libblas3
+# installed that is the unoptimised reference BLAS (about 4 GFLOP/s here), and every ratio below would flatter us
+# many times over: name the library, and refuse unless it is an optimised one (ALLOW_ANY_BLAS=1 to run anyway).
+torch_blas=$(/usr/bin/python3 -c '
+import torch
+torch.ones(64, 64) @ torch.ones(64, 64)
+print(" ".join(sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l or "mkl" in l})) or "none mapped")')
+echo "PyTorch's BLAS: $torch_blas"
+if ! grep -qiE 'openblas|mkl|blis' <<<"$torch_blas" && [[ -z "${ALLOW_ANY_BLAS:-}" ]]; then
+  echo "bench_vs_torch.sh: PyTorch uses no optimised BLAS ($torch_blas): its times would not be PyTorch's." \
+       "Install OpenBLAS (Debian: apt-get install libopenblas0-pthread) or set ALLOW_ANY_BLAS=1" >&2
+  exit 2
+fi
 date -u; nproc; uptime
 for r in $(seq "$rounds"); do
   for c in $configs; do

@@ -8,6 +8,17 @@ rounds=${1:-3}
 shift || true
 sizes=${*:-512 1024 2048}
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+# numpy reaches BLAS through the libblas.so.3 alternative: without OpenBLAS installed it is the reference BLAS, and
+# the "OpenBLAS" column would be that (ALLOW_ANY_BLAS=1 to run anyway).
+np_blas=$(/usr/bin/python3 -c '
+import numpy as np
+np.ones((64, 64), np.float32) @ np.ones((64, 64), np.float32)
+print(" ".join(sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l})) or "none mapped")')
+if ! grep -qi openblas <<<"$np_blas" && [[ -z "${ALLOW_ANY_BLAS:-}" ]]; then
+  echo "sgemm_vs_openblas.sh: numpy does not use OpenBLAS ($np_blas). Install it (Debian: apt-get install" \
+       "libopenblas0-pthread) or set ALLOW_ANY_BLAS=1" >&2
+  exit 2
+fi
 date -u
 for r in $(seq "$rounds"); do
   echo "== round $r"
