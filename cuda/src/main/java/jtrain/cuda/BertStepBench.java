@@ -50,15 +50,29 @@ public final class BertStepBench {
         a.put("peak-size", "8192");
         a.put("act", "gelu");
         a.put("recompute", "false");
-        for (int i = 0; i + 1 < argv.length; i += 2) {
+        for (int i = 0; i < argv.length; i += 2) {
             if (!argv[i].startsWith("--") || !a.containsKey(argv[i].substring(2))) throw new IllegalArgumentException("unknown option " + argv[i]);
+            if (i + 1 == argv.length) throw new IllegalArgumentException(argv[i] + " needs a value"); // was silently ignored
             a.put(argv[i].substring(2), argv[i + 1]);
         }
         String model = a.get("model");
-        int[] s = SIZES.containsKey(model) ? SIZES.get(model) : java.util.Arrays.stream(model.split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] s;
+        try {
+            s = SIZES.containsKey(model) ? SIZES.get(model) : java.util.Arrays.stream(model.split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+        } catch (NumberFormatException e) {
+            s = new int[0];
+        }
+        if (s.length != 4 || java.util.Arrays.stream(s).anyMatch(v -> v < 1)) {
+            throw new IllegalArgumentException("--model must be base, small, mini, tiny or L,H,A,I (positive), got '" + model + "'");
+        }
         int layers = s[0], hidden = s[1], heads = s[2], inter = s[3];
         int vocab = Integer.parseInt(a.get("vocab")), batch = Integer.parseInt(a.get("batch")), seq = Integer.parseInt(a.get("seq"));
         int steps = Integer.parseInt(a.get("steps")), warmup = Integer.parseInt(a.get("warmup"));
+        if (steps < 1 || warmup < 0 || batch < 1 || seq < 1 || vocab < 6) {
+            // 0 steps printed a step time of NaN and 0 tokens/s.
+            throw new IllegalArgumentException("need --vocab >= 6, --batch, --seq, --steps >= 1 and --warmup >= 0, got --vocab " + vocab
+                    + " --batch " + batch + " --seq " + seq + " --steps " + steps + " --warmup " + warmup);
+        }
         boolean sparse = switch (a.get("loss")) {
             case "full" -> false;
             case "sparse" -> true;
@@ -116,9 +130,10 @@ public final class BertStepBench {
                 double tflops = flopsPerToken * batch * seq / sec / 1e12, peak = cuda == null ? Double.NaN : peakTflops(device, peakSize);
                 out.printf(Locale.ROOT, "{\"jtrain\": \"%s\", \"gpu\": \"%s\", \"L\": %d, \"H\": %d, \"A\": %d, \"I\": %d, \"V\": %d, \"B\": %d, \"T\": %d, "
                                 + "\"act\": \"%s\", \"recompute\": %b, \"mode\": \"%s\", \"loss\": \"%s\", \"step_ms\": %.2f, \"host_ms\": %.2f, \"tokens_per_s\": %d, \"tflops\": %.1f, "
-                                + "\"gemm_peak_tflops\": %.1f, \"mfu\": %.3f, \"memory\": \"%s\"}%n",
+                                + "\"gemm_peak_tflops\": %s, \"mfu\": %s, \"memory\": \"%s\"}%n",
                         cuda == null ? "cpu" : "cuda", cuda == null ? "-" : cuda.deviceName(), layers, hidden, heads, inter, vocab, batch, seq,
-                        act.hfName(), recompute, mode, sparse ? "sparse" : "full", sec * 1e3, hostMs, Math.round(batch * seq / sec), tflops, peak, tflops / peak,
+                        act.hfName(), recompute, mode, sparse ? "sparse" : "full", sec * 1e3, hostMs, Math.round(batch * seq / sec), tflops,
+                        jsonNumber("%.1f", peak), jsonNumber("%.3f", tflops / peak),
                         cuda == null ? "-" : cuda.memorySummary());
                 if (cuda != null) {
                     // Drop this mode's model before the next one allocates its own.
@@ -152,6 +167,11 @@ public final class BertStepBench {
             }
             return 2.0 * size * size * (double) size / best / 1e12;
         }
+    }
+
+    /** A number for the JSON line, or null where there is none (no GPU peak on the CPU): JSON has no NaN. */
+    private static String jsonNumber(String format, double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "null";
     }
 
     private static void sync(CudaBackend cuda) {
