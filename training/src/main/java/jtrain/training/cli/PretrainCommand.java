@@ -160,7 +160,7 @@ public final class PretrainCommand {
             }
             if (profiler != null) {
                 out.println("time by engine primitive over the whole run (checkpoints and data preparation are outside primitives):");
-                out.print(profiler.table(System.nanoTime() - t0, 1).replace("calls/step", "calls").replace("   ms/step", "        ms"));
+                out.print(profiler.table(System.nanoTime() - t0, 1).replace("calls/step", "     calls").replace("   ms/step", "        ms"));
             }
             if (s.finalEval() != null) {
                 out.printf("last held-out evaluation: MLM loss %.3f (perplexity %.1f), masked-token accuracy %.1f%%%n",

@@ -94,6 +94,10 @@ class PretrainCommandTest {
         for (String row : List.of("forward    matmul", "backward   matmul", "optimizer  adamw", "eval       matmul", "outside primitives")) {
             assertTrue(r.out().contains(row), row + " in\n" + r.out());
         }
+        // The header's columns stand over the rows' (calls is as wide as bench's calls/step).
+        String header = r.out().lines().filter(l -> l.startsWith("phase ")).findFirst().orElseThrow();
+        String row = r.out().lines().filter(l -> l.startsWith("forward    matmul ")).findFirst().orElseThrow();
+        assertEquals(row.length(), header.length(), header + "\n" + row);
     }
 
     @Test
