@@ -89,7 +89,10 @@ public final class Checkpointer {
         }
         try {
             String name = Files.readString(pointer, StandardCharsets.UTF_8).trim();
-            if (!name.matches(PREFIX + "\\d+")) throw new IllegalStateException(pointer + ": does not name a checkpoint ('" + name + "')");
+            if (!name.matches(PREFIX + "\\d+")) {
+                throw new IllegalStateException(pointer + ": does not name a checkpoint ('" + name + "'); delete " + pointer
+                        + " to use the newest checkpoint (" + checkpoints().stream().map(p -> p.getFileName().toString()).toList() + ")");
+            }
             if (!Files.isDirectory(dir.resolve(name))) {
                 // Deleted by hand: the pointer is only a shortcut, so say how to fall back to the checkpoints left.
                 throw new IllegalStateException(pointer + " names " + name + ", which is not in " + dir + "; delete " + pointer
@@ -180,14 +183,43 @@ public final class Checkpointer {
      */
     public Path restore(CheckpointState state, BertTask model) {
         Path cp = latest().orElseThrow(() -> new CheckpointException("no checkpoint to resume from in " + dir, null));
-        Map<String, Object> json = verify(cp);
+        Map<String, Object> json;
         try {
+            json = verify(cp);
             StateDict.load(model, Safetensors.read(cp.resolve(HfCheckpoint.WEIGHTS))).requireExact(cp.resolve(HfCheckpoint.WEIGHTS).toString());
+        } catch (CheckpointException | IllegalArgumentException e) { // damaged, or another model's: an older one may do
+            throw new CheckpointException(e.getMessage() + olderIntact(cp), e);
+        }
+        try {
             state.restore(json, Safetensors.read(cp.resolve(STATE_TENSORS)), cp.resolve(STATE_JSON).toString());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // other data or options: an older checkpoint of the run has them too
             throw new CheckpointException(e.getMessage(), e);
         }
         return cp;
+    }
+
+    /**
+     * For an error about checkpoint cp: the newest older checkpoint whose files verify, and how to resume from it
+     * (resume never skips a damaged checkpoint by itself: the steps after the older one would be trained again
+     * without anyone deciding so); or that none is intact. Empty when cp is the only checkpoint.
+     */
+    private String olderIntact(Path cp) {
+        List<Path> older = checkpoints().stream().filter(p -> stepOf(p) < stepOf(cp)).toList().reversed();
+        if (older.isEmpty()) return "";
+        List<Path> damaged = new ArrayList<>(); // between cp and the intact one: to be moved away too
+        for (Path p : older) {
+            try {
+                verify(p);
+            } catch (CheckpointException e) {
+                damaged.add(p);
+                continue;
+            }
+            Path pointer = dir.resolve(LATEST);
+            String also = damaged.isEmpty() ? "" : " and " + String.join(" and ", damaged.stream().map(Path::toString).toList()) + " (damaged too)";
+            return "; the older checkpoint " + p + " is intact: to resume from it (the steps after " + stepOf(p) + " are trained again), move "
+                    + cp + also + " out of " + dir + (Files.exists(pointer) ? " and delete " + pointer : "");
+        }
+        return "; no older checkpoint in " + dir + " is intact either " + older.stream().map(p -> p.getFileName().toString()).toList();
     }
 
     /** The checkpoint's trainer_state.json, once every file it lists has its recorded size and SHA-256. */

@@ -189,6 +189,54 @@ class CheckpointerTest {
     }
 
     @Test
+    void aDamagedLatestCheckpointNamesTheOlderIntactOneAndHowToResumeFromIt() throws IOException {
+        // A disk error corrupts the newest checkpoint. Resume refuses it, names the file, finds the newest older
+        // checkpoint that still verifies and says how to use it; it never skips a checkpoint silently.
+        PretrainConfig run = TinyRuns.config(6, 2, 3);
+        TinyRuns.train(tmp.resolve("reference"), run, TinyRuns.fresh());
+        Path dir = tmp.resolve("run"), checkpoints = dir.resolve("checkpoints");
+        TinyRuns.train(dir, run, TinyRuns.fresh());
+        for (String step : List.of("step-6", "step-4")) {
+            Path weights = checkpoints.resolve(step).resolve("model.safetensors");
+            byte[] bytes = Files.readAllBytes(weights);
+            bytes[bytes.length / 2] ^= 0x10;
+            Files.write(weights, bytes);
+        }
+        CheckpointException e = assertThrows(CheckpointException.class, () -> TinyRuns.train(dir, run, TinyRuns.resume()));
+        assertEquals(checkpoints.resolve("step-6/model.safetensors") + ": checksum mismatch, the file is corrupted; the older checkpoint "
+                + checkpoints.resolve("step-2") + " is intact: to resume from it (the steps after 2 are trained again), move "
+                + checkpoints.resolve("step-6") + " and " + checkpoints.resolve("step-4") + " (damaged too) out of " + checkpoints + " and delete "
+                + checkpoints.resolve("latest"), e.getMessage());
+
+        // Doing so resumes from step 2 and ends as the run that was never damaged, byte for byte.
+        Files.move(checkpoints.resolve("step-6"), tmp.resolve("step-6.damaged"));
+        Files.move(checkpoints.resolve("step-4"), tmp.resolve("step-4.damaged"));
+        Files.delete(checkpoints.resolve("latest"));
+        TinyRuns.train(dir, run, TinyRuns.resume());
+        for (String f : List.of("model.safetensors", Checkpointer.STATE_TENSORS, Checkpointer.STATE_JSON)) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("reference/checkpoints/step-6").resolve(f)), Files.readAllBytes(checkpoints.resolve("step-6").resolve(f)), f);
+        }
+
+        // With no intact checkpoint left, the error says that too.
+        for (String step : List.of("step-2", "step-4", "step-6")) {
+            Path moments = checkpoints.resolve(step).resolve(Checkpointer.STATE_TENSORS);
+            Files.write(moments, java.util.Arrays.copyOf(Files.readAllBytes(moments), 100));
+        }
+        e = assertThrows(CheckpointException.class, () -> TinyRuns.train(dir, run, TinyRuns.resume()));
+        assertTrue(e.getMessage().endsWith("; no older checkpoint in " + checkpoints + " is intact either [step-4, step-2]"), e.getMessage());
+    }
+
+    @Test
+    void aGarbledLatestPointerSaysHowToFallBack() throws IOException {
+        TinyRuns.train(tmp, config, TinyRuns.fresh());
+        Path pointer = tmp.resolve("checkpoints").resolve(Checkpointer.LATEST);
+        Files.writeString(pointer, "step-");  // cut short: written by hand, or by a file system that lost its end
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Checkpointer(tmp.resolve("checkpoints"), 2).latest());
+        assertEquals(pointer + ": does not name a checkpoint ('step-'); delete " + pointer + " to use the newest checkpoint ([step-4, step-6])",
+                e.getMessage());
+    }
+
+    @Test
     void aDivergingRunStopsNamingTheStepAndKeepsTheLastGoodCheckpoint() {
         // After the step-4 checkpoint a weight becomes NaN, so the loss of step 5 is NaN.
         var poisonAt4 = new PretrainRun.Invocation(false, Integer.MAX_VALUE, TinyRuns.quiet(), s -> {
