@@ -37,7 +37,41 @@ public final class HfCheckpoint {
 
     public static BertConfig readConfig(Path dir) throws IOException {
         requireDir(dir);
-        return BertConfig.read(dir.resolve(CONFIG));
+        Path file = dir.resolve(CONFIG);
+        Path inside = Files.exists(file) ? null : modelFolderInside(dir);
+        if (inside != null) { // a run folder given for one of its checkpoints, a frequent slip
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "not found: " + dir
+                    + " is not a model folder but holds some: give one of them, e.g. " + inside);
+        }
+        return BertConfig.read(file);
+    }
+
+    /**
+     * A model folder (one with config.json) inside dir, as a training run keeps them: a fine-tuning run's best model
+     * (model/), else among the subfolders of dir/checkpoints or of dir the one a {@code latest} file there names, else
+     * the one whose name ends in the highest number; null if none.
+     */
+    static Path modelFolderInside(Path dir) throws IOException {
+        if (Files.isRegularFile(dir.resolve("model").resolve(CONFIG))) return dir.resolve("model");
+        for (Path parent : List.of(dir.resolve("checkpoints"), dir)) {
+            if (!Files.isDirectory(parent)) continue;
+            Path latest = parent.resolve("latest");
+            if (Files.isRegularFile(latest) && Files.size(latest) < 1024) {
+                String name = Files.readString(latest, StandardCharsets.UTF_8).trim();
+                if (name.matches("[\\w.-]+") && Files.isRegularFile(parent.resolve(name).resolve(CONFIG))) return parent.resolve(name);
+            }
+            try (var children = Files.list(parent)) {
+                Path best = children.filter(p -> Files.isRegularFile(p.resolve(CONFIG)))
+                        .max(java.util.Comparator.comparingLong(HfCheckpoint::trailingNumber).thenComparing(Path::toString)).orElse(null);
+                if (best != null) return best;
+            }
+        }
+        return null;
+    }
+
+    private static long trailingNumber(Path p) {
+        String digits = p.getFileName().toString().replaceAll("^.*?(\\d*)$", "$1");
+        return digits.isEmpty() || digits.length() > 18 ? -1 : Long.parseLong(digits);
     }
 
     /** The folder's tensors by name, from {@link #weightsFile}. */

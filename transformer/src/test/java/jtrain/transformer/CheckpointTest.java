@@ -143,4 +143,25 @@ class CheckpointTest {
         Exception e = assertThrows(java.nio.file.NoSuchFileException.class, () -> HfCheckpoint.loadMaskedLM(tmp));
         assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
     }
+
+    @Test
+    void aRunFolderGivenForAModelNamesTheCheckpointToGiveInstead() throws Exception {
+        // RUN/checkpoints/{step-4, step-8, latest}: `--model RUN` or `--model RUN/checkpoints` points at the latest one.
+        Path checkpoints = tmp.resolve("run/checkpoints");
+        for (String step : List.of("step-4", "step-8")) HfCheckpoint.save(new BertForMaskedLM(tiny(), new Rng(1), new Rng(2)), checkpoints.resolve(step));
+        Files.writeString(checkpoints.resolve("latest"), "step-8\n");
+        for (Path given : List.of(tmp.resolve("run"), checkpoints)) {
+            var e = assertThrows(java.nio.file.NoSuchFileException.class, () -> HfCheckpoint.loadMaskedLM(given));
+            assertEquals(given.resolve("config.json") + ": not found: " + given + " is not a model folder but holds some: give one of them, e.g. "
+                    + checkpoints.resolve("step-8"), jtrain.engine.io.IoErrors.describe(e));
+        }
+        // Without the pointer, the highest step (by number: step-10 after step-8); a folder with no model inside gets no hint.
+        Files.delete(checkpoints.resolve("latest"));
+        HfCheckpoint.save(new BertForMaskedLM(tiny(), new Rng(1), new Rng(2)), checkpoints.resolve("step-10"));
+        var e = assertThrows(java.nio.file.NoSuchFileException.class, () -> HfCheckpoint.readConfig(tmp.resolve("run")));
+        assertTrue(e.getMessage().endsWith("e.g. " + checkpoints.resolve("step-10")), e.getMessage());
+        Files.createDirectories(tmp.resolve("empty/sub"));
+        e = assertThrows(java.nio.file.NoSuchFileException.class, () -> HfCheckpoint.readConfig(tmp.resolve("empty")));
+        assertEquals(tmp.resolve("empty/config.json") + ": not found", jtrain.engine.io.IoErrors.describe(e));
+    }
 }
