@@ -111,6 +111,12 @@ public final class PretrainCommand {
         if (outDir == null) throw new IllegalArgumentException("--out RUN_DIR is required (see ./trainer pretrain --help)");
         if (outDir.isBlank()) throw new IllegalArgumentException("--out needs a folder name, got '" + outDir + "'");
         if (stopAfter < 1) throw new IllegalArgumentException("--stop-after must be positive, got " + stopAfter);
+        for (String k : List.of("vocab_size", "min_frequency")) {
+            if (given.containsKey("tokenizer") && given.containsKey(k)) { // else ignored, and recorded as if it had counted
+                throw new IllegalArgumentException("--tokenizer and --" + k.replace('_', '-') + " cannot be combined: the vocabulary is "
+                        + "the --tokenizer folder's (--vocab-size and --min-frequency set the tokenizer a run trains without one)");
+            }
+        }
         RunFolder folder = new RunFolder(Path.of(outDir));
         absolutePaths(given); // the run's options name its files wherever --resume is typed
         // Bad options fail before the folder is created; so does an --init folder without a tokenizer or too few positions.
@@ -323,8 +329,9 @@ public final class PretrainCommand {
         for (String k : now.keySet()) {
             if (k.equals("steps")) continue; // more steps extend the run (PretrainRun records it in run_config.json)
             if (!FREE_ON_RESUME.contains(k) && !String.valueOf(now.get(k)).equals(String.valueOf(normalised.get(k)))) {
+                Object was = normalised.get(k) != null ? normalised.get(k) : k.equals("tokenizer") ? "none (it trained its own)" : "none";
                 throw new IllegalArgumentException("--" + k.replace('_', '-') + " " + now.get(k) + " differs from the run's "
-                        + normalised.get(k) + " (" + folder.runConfig() + "); a resumed run keeps its options");
+                        + was + " (" + folder.runConfig() + "); a resumed run keeps its options");
             }
         }
         return config;

@@ -230,6 +230,23 @@ class PretrainCommandTest {
     }
 
     @Test
+    void aGivenTokenizerRefusesTheOptionsThatTrainOneAndAResumeNamesWhatTheRunUsed() throws IOException {
+        // With --tokenizer the vocabulary is that folder's: a --vocab-size beside it would be ignored, so it is refused.
+        Path corpus = corpus(), run = tmp.resolve("run"), other = tmp.resolve("other");
+        assertEquals(0, pretrain(tinyRun(corpus, run, "--stop-after", "3")).code());
+        for (String[] option : List.of(new String[] {"--vocab-size", "100"}, new String[] {"--min-frequency", "1"})) {
+            assertError("--tokenizer and " + option[0] + " cannot be combined: the vocabulary is the --tokenizer folder's (--vocab-size and "
+                    + "--min-frequency set the tokenizer a run trains without one)",
+                    "--data", corpus.toString(), "--tokenizer", run.resolve("tokenizer").toString(), option[0], option[1], "--out", other.toString());
+        }
+        assertFalse(Files.exists(other), "no folder for a run that could not start");
+        // The run trained its own tokenizer: resuming it with one is refused, saying so (not "the run's null").
+        assertError("--tokenizer " + run.resolve("tokenizer").toAbsolutePath() + " differs from the run's none (it trained its own) ("
+                + run.resolve("run_config.json") + "); a resumed run keeps its options",
+                "--out", run.toString(), "--resume", "--tokenizer", run.resolve("tokenizer").toString());
+    }
+
+    @Test
     void initNeedsAMaskedLmFolderWithATokenizer() throws IOException {
         Path init = tinyCheckpoint(), out = tmp.resolve("x");
         Path noTokenizer = Files.createDirectories(tmp.resolve("weights-only"));
