@@ -45,7 +45,30 @@ public final class TokenizerFiles {
         }
         Path vocab = dir.resolve(VOCAB_TXT);
         if (Files.isRegularFile(vocab)) return loadVocabTxt(vocab);
-        throw new IllegalArgumentException(dir + " holds neither " + TOKENIZER_JSON + " nor " + VOCAB_TXT);
+        throw new IllegalArgumentException(dir + " holds neither " + TOKENIZER_JSON + " nor " + VOCAB_TXT + runFolderHint(dir));
+    }
+
+    /** For a training run's folder given instead of its tokenizer/ (or checkpoints/): where its tokenizer is. */
+    private static String runFolderHint(Path dir) {
+        for (String sub : new String[] {"tokenizer", "model", "checkpoints"}) {
+            Path inside = dir.resolve(sub);
+            if (sub.equals("checkpoints")) inside = latestCheckpoint(inside);
+            if (inside != null && (Files.isRegularFile(inside.resolve(TOKENIZER_JSON)) || Files.isRegularFile(inside.resolve(VOCAB_TXT)))) {
+                return " (it holds a run: its tokenizer is in " + inside + ")";
+            }
+        }
+        return "";
+    }
+
+    private static Path latestCheckpoint(Path checkpoints) {
+        try {
+            Path pointer = checkpoints.resolve("latest");
+            if (!Files.isRegularFile(pointer) || Files.size(pointer) > 1024) return null;
+            String name = Files.readString(pointer, StandardCharsets.UTF_8).trim();
+            return name.matches("[\\w.-]+") ? checkpoints.resolve(name) : null;
+        } catch (IOException e) {
+            return null; // only a hint
+        }
     }
 
     /**

@@ -196,6 +196,22 @@ class TokenizerFilesTest {
     }
 
     @Test
+    void aRunFolderGivenForATokenizerNamesWhereItsTokenizerIs(@TempDir Path dir) throws IOException {
+        // `tokenize --model RUN` or `--tokenizer RUN`: a pretraining run keeps its tokenizer in RUN/tokenizer, a
+        // fine-tuning run's best model (with its tokenizer) is RUN/model, and RUN/checkpoints/latest names a checkpoint.
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(Files.createDirectories(run.resolve("checkpoints/step-4")).resolve("vocab.txt"), "[PAD]\n[UNK]\n");
+        Files.writeString(run.resolve("checkpoints/latest"), "step-4\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(run));
+        assertEquals(run + " holds neither tokenizer.json nor vocab.txt (it holds a run: its tokenizer is in " + run.resolve("checkpoints/step-4") + ")",
+                e.getMessage());
+        Files.writeString(Files.createDirectories(run.resolve("tokenizer")).resolve("vocab.txt"), "[PAD]\n[UNK]\n");
+        e = assertThrows(IllegalArgumentException.class, () -> TokenizerFiles.load(run));
+        assertEquals(run + " holds neither tokenizer.json nor vocab.txt (it holds a run: its tokenizer is in " + run.resolve("tokenizer") + ")",
+                e.getMessage());
+    }
+
+    @Test
     void fileSystemErrorsNameTheFileAtFaultOnceWithTheReason(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\n");
         BertTokenizer tok = TokenizerFiles.load(dir);
