@@ -172,7 +172,9 @@ public final class PretrainRun {
         }
         Map<String, Object> j = config.toJson();
         if (!heldOut.isEmpty()) j.put(HELD_OUT_FINGERPRINT, DataOrder.fingerprint(heldOut));
-        folder.writeConfig(j);
+        // The tokenizer first: run_config.json marks a started run, so a process killed in between leaves a folder
+        // that is refused as holding files (delete it, start again), never a "run" that --resume cannot load.
         TokenizerFiles.save(tokenizer, folder.tokenizer());
+        folder.writeConfig(j);
     }
 }

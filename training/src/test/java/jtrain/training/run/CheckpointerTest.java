@@ -227,6 +227,17 @@ class CheckpointerTest {
     }
 
     @Test
+    void aRunIsRecordedAsStartedOnlyOnceItsTokenizerIsWritten() throws IOException {
+        // run_config.json marks a run that --resume can continue; it needs the run's tokenizer. A start cut short while
+        // writing the tokenizer (here: a file stands where its folder goes) must not leave run_config.json behind.
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("tokenizer"), "in the way");
+        assertThrows(java.io.UncheckedIOException.class, () -> TinyRuns.train(run, config, TinyRuns.fresh()));
+        assertFalse(Files.exists(run.resolve(RunFolder.RUN_CONFIG)), "no run is recorded");
+        assertFalse(new RunFolder(run).hasRun());
+    }
+
+    @Test
     void aGarbledLatestPointerSaysHowToFallBack() throws IOException {
         TinyRuns.train(tmp, config, TinyRuns.fresh());
         Path pointer = tmp.resolve("checkpoints").resolve(Checkpointer.LATEST);
