@@ -55,11 +55,8 @@ public final class HfCheckpoint {
         if (Files.isRegularFile(dir.resolve("model").resolve(CONFIG))) return dir.resolve("model");
         for (Path parent : List.of(dir.resolve("checkpoints"), dir)) {
             if (!Files.isDirectory(parent)) continue;
-            Path latest = parent.resolve("latest");
-            if (Files.isRegularFile(latest) && Files.size(latest) < 1024) {
-                String name = Files.readString(latest, StandardCharsets.UTF_8).trim();
-                if (name.matches("[\\w.-]+") && Files.isRegularFile(parent.resolve(name).resolve(CONFIG))) return parent.resolve(name);
-            }
+            Path latest = latestIn(parent);
+            if (latest != null && Files.isRegularFile(latest.resolve(CONFIG))) return latest;
             try (var children = Files.list(parent)) {
                 Path best = children.filter(p -> Files.isRegularFile(p.resolve(CONFIG)))
                         .max(java.util.Comparator.comparingLong(HfCheckpoint::trailingNumber).thenComparing(Path::toString)).orElse(null);
@@ -67,6 +64,14 @@ public final class HfCheckpoint {
             }
         }
         return null;
+    }
+
+    /** The folder a {@code latest} file in parent names, as a training run's checkpoints/ keeps one; null without one. */
+    public static Path latestIn(Path parent) throws IOException {
+        Path pointer = parent.resolve("latest");
+        if (!Files.isRegularFile(pointer) || Files.size(pointer) > 1024) return null;
+        String name = Files.readString(pointer, StandardCharsets.UTF_8).trim();
+        return name.matches("[\\w.-]+") ? parent.resolve(name) : null;
     }
 
     private static long trailingNumber(Path p) {

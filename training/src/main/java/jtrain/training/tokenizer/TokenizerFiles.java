@@ -62,10 +62,7 @@ public final class TokenizerFiles {
 
     private static Path latestCheckpoint(Path checkpoints) {
         try {
-            Path pointer = checkpoints.resolve("latest");
-            if (!Files.isRegularFile(pointer) || Files.size(pointer) > 1024) return null;
-            String name = Files.readString(pointer, StandardCharsets.UTF_8).trim();
-            return name.matches("[\\w.-]+") ? checkpoints.resolve(name) : null;
+            return jtrain.transformer.HfCheckpoint.latestIn(checkpoints);
         } catch (IOException e) {
             return null; // only a hint
         }
