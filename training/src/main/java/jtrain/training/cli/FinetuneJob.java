@@ -78,6 +78,11 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
             log.println("note: --model and --tokenizer are not used with --init (its config and tokenizer are)");
         Device device = Devices.select(c.text("--device")); // before any data work: a bad choice fails at once
         Devices.setPrecision(device, precision, notes);
+        // The tokenizer, and the --init folder's weights against its config, before any data work too.
+        Path tokDir = init != null ? init : c.path("--tokenizer");
+        BertTokenizer tok = TokenizerFiles.load(tokDir);
+        if (init != null) TaskModels.requireTokenizerFits(tok, HfCheckpoint.readConfig(init), tokDir);
+        if (init != null && !scratch) TaskModels.requirePretrained(init);
 
         TaskData.Files files = new TaskData.Files(c.path("--train"), c.path("--dev"), c.path("--test"));
         Path cache = c.path("--cache");
@@ -94,9 +99,6 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
                 labelled.size(Split.TRAIN), fraction, data.size(Split.TRAIN), data.size(Split.DEV), data.size(Split.TEST),
                 ProblemOption.describeOutputs(problem, labels.size()));
 
-        Path tokDir = init != null ? init : c.path("--tokenizer");
-        BertTokenizer tok = TokenizerFiles.load(tokDir);
-        if (init != null) TaskModels.requireTokenizerFits(tok, HfCheckpoint.readConfig(init), tokDir);
         BertTask model;
         if (scratch) {
             BertConfig config = init != null ? HfCheckpoint.readConfig(init) : TaskModels.size(shape, tok.vocab().size(), Math.max(maxLen, 128));

@@ -1,12 +1,14 @@
 package jtrain.training.finetune;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jtrain.engine.Rng;
@@ -69,6 +71,14 @@ public final class TaskModels {
         r.requireLoaded(source, "bert.pooler.", "classifier.", "cls.");
         HfCheckpoint.printNote(notes, r.unusedNote(source, "cls.", "bert.pooler."));
         return model;
+    }
+
+    /**
+     * Throws unless {@link #fromPretrained} would find the folder's encoder whole and in its config's shapes: a command
+     * calls it before it reads its data, so a bad folder is named at once. The head under test is a throwaway one.
+     */
+    public static void requirePretrained(Path dir) throws IOException {
+        fromPretrained(TaskKind.SEQUENCE, dir, new LabelVocab(List.of("a", "b")), null, null, 0, new PrintStream(OutputStream.nullOutputStream()));
     }
 
     /** Refuses a tokenizer whose ids the model's embedding cannot look up, naming the folder. */

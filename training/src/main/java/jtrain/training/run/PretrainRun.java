@@ -126,7 +126,7 @@ public final class PretrainRun {
             return new BertForMaskedLM(InitFolder.config(checkpoint.get()), new Rng(config.seed()), dropoutRng);
         }
         Path init = Path.of(config.init());
-        InitFolder.check(init, tokenizer, config.maxLen());
+        InitFolder.requireFits(init, "the --init model", InitFolder.config(init), tokenizer, config.maxLen()); // a resume's; the load checks the weights
         BertForMaskedLM model = InitFolder.load(init, dropoutRng);
         if (resume) { // before the first checkpoint
             String recorded = PretrainConfig.fromJson(folder.readConfig(), folder.runConfig().toString()).initSha256();

@@ -291,6 +291,26 @@ class FinetuneCommandTest {
     }
 
     @Test
+    void anInitFolderWhoseWeightsDoNotFitItsConfigIsNamedBeforeTheDataIsRead() throws IOException {
+        // The training file is broken on line 2: an error about the folder proves the folder was checked first.
+        Path malformed = Files.writeString(tmp.resolve("broken.jsonl"), "{\"text\": \"a whale\", \"label\": \"sea\"}\n{\"text\": oops\n");
+        Path dev = seqFile("dev.jsonl", 8, 2), out = tmp.resolve("unfit");
+        Path init = Files.createDirectories(tmp.resolve("init-wider"));
+        try (var files = Files.list(pretrained)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, init.resolve(f.getFileName()));
+        }
+        Path config = init.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"intermediate_size\": 64", "\"intermediate_size\": 80"));
+        String[] args = {"--task", "seq", "--init", init.toString(), "--train", malformed.toString(), "--dev", dev.toString(), "--out", out.toString()};
+        assertError(finetune(args), init.resolve("model.safetensors") + ": tensors do not fit the config: "
+                + "bert.encoder.layer.0.intermediate.dense.weight is [64, 32] in the checkpoint but [80, 32] in the model");
+        Files.delete(init.resolve("vocab.txt"));
+        Files.delete(init.resolve("tokenizer.json"));
+        assertError(finetune(args), init + " holds neither tokenizer.json nor vocab.txt");
+        assertFalse(Files.exists(out), "no folder for a run that could not start");
+    }
+
+    @Test
     void withoutMaxLenTextsAreCutToTheModelsPositionsWhenItHasFewerThan128() throws IOException {
         // The shared pretrained model has 32 positions; these texts are about 60 tokens long.
         Rng r = new Rng(11);

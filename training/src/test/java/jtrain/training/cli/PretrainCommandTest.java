@@ -277,6 +277,37 @@ class PretrainCommandTest {
     }
 
     @Test
+    void initWeightsThatDoNotFitTheirConfigAreNamedBeforeTheCorpusIsRead() throws IOException {
+        // A corpus whose second line is broken: reading it would fail, so an error about the folder proves it came first.
+        Path init = tinyCheckpoint(), out = tmp.resolve("x");
+        Path badCorpus = Files.writeString(tmp.resolve("bad.jsonl"), "{\"text\": \"the sea\"}\n{\"text\": \n");
+
+        Path narrower = copyOf(init, "narrower"); // config.json edited by hand: the weights are still 64 wide
+        Path config = narrower.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"intermediate_size\": 64", "\"intermediate_size\": 48"));
+        assertError(narrower.toAbsolutePath().resolve("model.safetensors") + ": tensors do not fit the config: "
+                + "bert.encoder.layer.0.intermediate.dense.weight is [64, 32] in the checkpoint but [48, 32] in the model",
+                continualRun(narrower, out, "--data", badCorpus.toString()));
+
+        Path partial = copyOf(init, "partial"); // a tensor lost from the weights
+        Map<String, jtrain.engine.Tensor> weights = new java.util.LinkedHashMap<>(jtrain.engine.io.Safetensors.read(partial.resolve("model.safetensors")));
+        weights.remove("bert.encoder.layer.0.output.LayerNorm.bias");
+        jtrain.engine.io.Safetensors.write(partial.resolve("model.safetensors"), weights, Map.of("format", "pt"));
+        assertError(partial.toAbsolutePath().resolve("model.safetensors") + ": missing tensors [bert.encoder.layer.0.output.LayerNorm.bias]",
+                continualRun(partial, out, "--data", badCorpus.toString()));
+        assertFalse(Files.exists(out), "no folder for a run that could not start");
+    }
+
+    /** A copy of a model folder's files under tmp/name. */
+    Path copyOf(Path folder, String name) throws IOException {
+        Path copy = Files.createDirectories(tmp.resolve(name));
+        try (var files = Files.list(folder)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, copy.resolve(f.getFileName()));
+        }
+        return copy;
+    }
+
+    @Test
     void startingOverAnExistingRunIsRefused() throws IOException {
         Path corpus = corpus(), run = tmp.resolve("run");
         assertEquals(0, pretrain(tinyRun(corpus, run, "--steps", "1")).code());
