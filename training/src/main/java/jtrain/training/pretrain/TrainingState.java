@@ -33,6 +33,11 @@ public final class TrainingState implements CheckpointState {
     /** Loss summed over the micro-batches since the last metrics line, and their count. */
     public double lossSinceLog;
     public int microSinceLog;
+    /**
+     * The lines of metrics.jsonl up to this step, as the run wrote them, so a resume can tell when some were deleted
+     * since; -1 when unknown (a checkpoint saved before this was recorded).
+     */
+    public int metricsLines = -1;
 
     /** A value of some step still on the device (a loss times scale, or a gradient norm), read at the next {@link #settle}. */
     private record Pending(int step, Tensor value, double scale, boolean isLoss) {}
@@ -106,6 +111,7 @@ public final class TrainingState implements CheckpointState {
         j.put("flops", flops);
         j.put("loss_since_log", lossSinceLog); // Double.toString round-trips exactly
         j.put("micro_since_log", microSinceLog);
+        if (metricsLines >= 0) j.put("metrics_lines", metricsLines);
         return j;
     }
 
@@ -137,5 +143,6 @@ public final class TrainingState implements CheckpointState {
         flops = StateJson.number(j, "flops", source).longValue();
         lossSinceLog = StateJson.number(j, "loss_since_log", source).doubleValue();
         microSinceLog = StateJson.number(j, "micro_since_log", source).intValue();
+        metricsLines = j.containsKey("metrics_lines") ? StateJson.number(j, "metrics_lines", source).intValue() : -1;
     }
 }

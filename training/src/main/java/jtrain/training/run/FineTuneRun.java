@@ -73,12 +73,25 @@ public final class FineTuneRun {
         Path from = checkpointer.restore(state, tuner.model());
         Path metrics = from.resolve(RunFolder.METRICS);
         try {
-            AtomicFiles.write(folder.metrics(), Files.readAllBytes(metrics));
+            byte[] saved = Files.readAllBytes(metrics);
+            // Normally the run's file is the checkpoint's copy and the lines a crash left after it; anything else was
+            // deleted or cut short by hand, which the copy repairs: say so, since the user may wonder where it came from.
+            String damage = !Files.exists(folder.metrics()) ? "was missing"
+                    : startsWith(Files.readAllBytes(folder.metrics()), saved) ? null : "no longer held its lines up to step " + state.step() + " (cut short or edited)";
+            AtomicFiles.write(folder.metrics(), saved);
+            if (damage != null) {
+                progress.println("note: " + folder.metrics() + " " + damage + ": its lines up to step " + state.step()
+                        + " are put back from " + metrics + "; nothing is lost");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(metrics + ": " + IoErrors.describe(e), e);
         }
         boolean ended = state.step() >= total || state.stoppedEarly();
         progress.println("resuming from " + from + " (step " + state.step() + " of " + total
                 + (ended ? ": training is complete; the best model is scored and saved)" : ")"));
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

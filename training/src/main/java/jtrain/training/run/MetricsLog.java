@@ -17,6 +17,7 @@ import jtrain.engine.io.Json;
 public final class MetricsLog implements AutoCloseable {
     private final BufferedWriter out;
     private final Path file;
+    private int written;
 
     public MetricsLog(Path file, boolean append) throws IOException {
         this.file = file;
@@ -31,9 +32,15 @@ public final class MetricsLog implements AutoCloseable {
             out.write(Json.write(new LinkedHashMap<>(record)));
             out.write('\n');
             out.flush();
+            written++;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the metrics to " + IoErrors.describe(file, e), e);
         }
+    }
+
+    /** The records this log has written (those the file held when it was opened not counted). */
+    public int written() {
+        return written;
     }
 
     public Path file() {

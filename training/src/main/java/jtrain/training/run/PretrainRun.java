@@ -63,6 +63,7 @@ public final class PretrainRun {
         MlmBatch.Vocab vocab = MlmBatch.Vocab.of(tokenizer);
         Pretrainer pretrainer = new Pretrainer(model, vocab, config.options());
         TrainingState state = pretrainer.newState(train, dropoutRng);
+        int linesBefore = 0; // metrics.jsonl's lines when training starts, counted on into each checkpoint
         if (inv.resume()) {
             if (checkpoint.isPresent()) {
                 Path from = checkpointer.restore(state, model);
@@ -73,7 +74,10 @@ public final class PretrainRun {
                 // Killed before its first checkpoint: step 0 is rebuilt from the seed (or the init folder) exactly, so start over.
                 inv.progress().println("no checkpoint yet in " + checkpointer.dir() + ": starting again from step 0");
             }
-            folder.truncateMetrics(state.step == 0 ? -1 : state.step); // step 0's evaluation (with --init) is made again
+            int kept = folder.truncateMetrics(state.step == 0 ? -1 : state.step); // step 0's evaluation (with --init) is made again
+            String lost = lostMetricsNote(folder.metrics(), kept, state.metricsLines, state.step);
+            if (lost != null) inv.progress().println(lost);
+            linesBefore = Math.max(kept, 0);
             extendIfLonger(folder, config, state.step, inv.progress());
             if (inv.stopAfter() <= state.step && state.step < config.steps()) {
                 inv.progress().println("--stop-after " + inv.stopAfter() + " is not after the checkpoint's step " + state.step
@@ -82,13 +86,15 @@ public final class PretrainRun {
         }
         MlmEvaluator evaluator = heldOut.isEmpty() ? null : new MlmEvaluator(heldOut, vocab, config.masking(), MlmEvaluator.RUN_BATCH,
                 MlmEvaluator.maskingSeed(config.seed()));
-        Pretrainer.StepHook hook = s -> {
-            if (s.step % config.saveEvery() == 0 || s.step == config.steps() || s.step == inv.stopAfter()) {
-                checkpointer.save(s, model, tokenizer);
-            }
-            inv.afterStep().afterStep(s);
-        };
+        int lines = linesBefore;
         try (MetricsLog metrics = new MetricsLog(folder.metrics(), inv.resume())) {
+            Pretrainer.StepHook hook = s -> {
+                if (s.step % config.saveEvery() == 0 || s.step == config.steps() || s.step == inv.stopAfter()) {
+                    s.metricsLines = lines + metrics.written();
+                    checkpointer.save(s, model, tokenizer);
+                }
+                inv.afterStep().afterStep(s);
+            };
             if (config.init() != null && state.step == 0 && evaluator != null) {
                 pretrainer.evaluate(evaluator, 0, metrics, inv.progress()); // where continual pretraining starts from
             }
@@ -99,6 +105,22 @@ public final class PretrainRun {
         } catch (IOException e) {
             throw new UncheckedIOException(IoErrors.describe(folder.metrics(), e), e);
         }
+    }
+
+    /**
+     * The line a resume prints when metrics.jsonl no longer holds the lines the run had logged up to the checkpoint's
+     * step (deleted, or cut short by hand): the run goes on, appending from the next step, but that history is gone.
+     * kept: the lines found up to the step (-1: no file); recorded: those the checkpoint counted (-1: not counted,
+     * an older checkpoint, so only a missing file is noticed). Null when nothing is lost.
+     */
+    static String lostMetricsNote(Path metrics, int kept, int recorded, int step) {
+        boolean lost = step > 0 && (kept < 0 ? recorded != 0 : kept < recorded);
+        if (!lost) return null;
+        String logged = "logged up to step " + step;
+        String found = kept < 0 ? "is missing: the metrics " + logged + (recorded > 0 ? " (" + recorded + " lines)" : "") + " are lost"
+                : kept == 0 ? "is empty: the metrics " + logged + " (" + recorded + " lines) are lost"
+                : "holds " + kept + " of the " + recorded + " lines " + logged + " (deleted or cut short): the other " + (recorded - kept) + " are lost";
+        return "note: " + metrics + " " + found + "; the run goes on, logging from step " + (step + 1) + (kept < 0 ? " into a new file" : "");
     }
 
     /** A resumed run evaluates on the held-out sequences it started with (runs from before the fingerprint: unchecked). */

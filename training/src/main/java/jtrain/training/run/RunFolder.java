@@ -84,11 +84,12 @@ public record RunFolder(Path dir) {
 
     /**
      * Drops the metrics lines after the given step: a run that crashed after its last checkpoint logged steps that the
-     * resumed run will log again. A torn last line (killed mid-write) is dropped too.
+     * resumed run will log again. A torn last line (killed mid-write) is dropped too. Returns the lines kept, -1 when
+     * there is no metrics.jsonl.
      */
-    public void truncateMetrics(int lastStep) {
+    public int truncateMetrics(int lastStep) {
         Path f = metrics();
-        if (!Files.exists(f)) return;
+        if (!Files.exists(f)) return -1;
         try {
             List<String> keep = new ArrayList<>();
             for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
@@ -102,6 +103,7 @@ public record RunFolder(Path dir) {
             }
             byte[] bytes = keep.isEmpty() ? new byte[0] : (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8);
             writeAtomically(f, bytes);
+            return keep.size();
         } catch (IOException e) {
             throw new UncheckedIOException(IoErrors.describe(f, e), e);
         }

@@ -95,6 +95,26 @@ class FinetuneResumeTest {
     }
 
     @Test
+    void aDeletedOrCutMetricsFileIsPutBackFromTheCheckpointWithANote() throws IOException {
+        // Each checkpoint keeps a copy of metrics.jsonl as it was at its step: a resume repairs the run's file from it.
+        Path whole = whole("whole"), split = tmp.resolve("metrics-deleted");
+        assertSucceeds(finetune(run(split, "--stop-after", "8")));
+        Path metrics = split.resolve("metrics.jsonl");
+        Files.delete(metrics);
+        Result resumed = finetune("--out", split.toString(), "--resume", "--stop-after", "16");
+        assertSucceeds(resumed);
+        assertTrue(resumed.out().contains("note: " + metrics + " was missing: its lines up to step 8 are put back from "
+                + split.resolve("checkpoints/step-8/metrics.jsonl") + "; nothing is lost\n"), resumed.out());
+
+        Files.write(metrics, Files.readAllLines(metrics).subList(0, 1));
+        Result cut = finetune("--out", split.toString(), "--resume");
+        assertSucceeds(cut);
+        assertTrue(cut.out().contains("note: " + metrics + " no longer held its lines up to step 16 (cut short or edited): its lines up to "
+                + "step 16 are put back from " + split.resolve("checkpoints/step-16/metrics.jsonl") + "; nothing is lost\n"), cut.out());
+        assertSameRun(whole, split);
+    }
+
+    @Test
     void aRunThatCrashesAfterACheckpointRepeatsTheLostStepsExactly() throws IOException {
         Path whole = whole("whole"), crashed = tmp.resolve("crashed-at-10");
         // Step 10 is trained and its metrics line written, then the process dies before the step-12 checkpoint.

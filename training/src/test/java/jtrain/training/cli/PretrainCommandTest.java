@@ -130,6 +130,32 @@ class PretrainCommandTest {
     }
 
     @Test
+    void aResumeSaysWhichMetricsWereLostWhenMetricsJsonlWasDeletedOrCutShortAndGoesOn() throws IOException {
+        // Up to the step-3 checkpoint the run logs 4 lines: steps 1, 2 and 3, and the evaluation of step 3.
+        Path corpus = corpus(), deleted = tmp.resolve("deleted"), cut = tmp.resolve("cut");
+        assertEquals(0, pretrain(tinyRun(corpus, deleted, "--stop-after", "3")).code());
+        Files.delete(deleted.resolve("metrics.jsonl"));
+        Result resumed = pretrain("--out", deleted.toString(), "--resume");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("note: " + deleted.resolve("metrics.jsonl") + " is missing: the metrics logged up to step 3 "
+                + "(4 lines) are lost; the run goes on, logging from step 4 into a new file\n"), resumed.out());
+        List<String> lines = Files.readAllLines(deleted.resolve("metrics.jsonl"));
+        assertEquals(3 + 1, lines.size(), "steps 4 to 6 and the evaluation of step 6");
+        assertTrue(lines.getFirst().startsWith("{\"step\":4,"), lines.getFirst());
+
+        assertEquals(0, pretrain(tinyRun(corpus, cut, "--stop-after", "3")).code());
+        Path metrics = cut.resolve("metrics.jsonl");
+        Files.write(metrics, Files.readAllLines(metrics).subList(0, 1)); // cut short by hand
+        Result partly = pretrain("--out", cut.toString(), "--resume", "--stop-after", "4");
+        assertTrue(partly.out().contains("note: " + metrics + " holds 1 of the 4 lines logged up to step 3 (deleted or cut short): the other 3 "
+                + "are lost; the run goes on, logging from step 4\n"), partly.out());
+        Result next = pretrain("--out", cut.toString(), "--resume");
+        assertEquals(0, next.code(), next.err());
+        assertFalse(next.out().contains("note:"), "the step-4 checkpoint counts the lines the file holds since: " + next.out());
+        assertEquals(1 + 3 + 1, Files.readAllLines(metrics).size());
+    }
+
+    @Test
     void recomputeIsSavedWithTheRunKeptByResumeAndMaySwitch() throws IOException {
         Path corpus = corpus(), run = tmp.resolve("run");
         Result first = pretrain(tinyRun(corpus, run, "--recompute", "--stop-after", "2"));
