@@ -63,10 +63,12 @@ public final class StudyCommand {
     }
 
     private static int study(StudyPreset p, Path out, long seed, jtrain.engine.Device target, ArgList a) throws IOException {
+        Study study = new Study(p, out, seed, System.out).on(target);
+        study.requireUsableOut(); // before the data is fetched and read, which takes minutes the first time
         StudyData data = StudyData.load(DataCache.open(DataCache.defaultRoot(a.string("--cache", null))), a.string("--from", null), System.out);
         Map<String, Object> summary;
         try (var notice = InterruptNotice.install(System.err, () -> interrupted(p, out, seed))) {
-            summary = new Study(p, out, seed, System.out).on(target).run(data);
+            summary = study.run(data);
         }
         String table = new StudyReport(summary).write(out);
         System.out.println();

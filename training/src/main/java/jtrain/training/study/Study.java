@@ -96,7 +96,9 @@ public final class Study {
     public Map<String, Object> run(StudyData data) throws IOException {
         t0 = System.nanoTime();
         Files.createDirectories(out);
-        requireSameStudy();
+        requireUsableOut();
+        Path studyJson = out.resolve("study.json"); // written before anything else: it marks the folder as a study's
+        if (!Files.exists(studyJson)) Files.writeString(studyJson, jtrain.engine.io.Json.writePretty(settings()));
         Map<String, Object> time = store.get(WALL_TIME);
         earlierInvocations = new ArrayList<>(time == null ? List.of() : (List<?>) time.get("invocations_seconds"));
         int stored = storedUnits(out);
@@ -160,13 +162,12 @@ public final class Study {
 
     /**
      * A rerun reuses the results in OUT, so they must come from the same settings: study.json records the preset
-     * (every field) and the seed, and a study with other settings is refused rather than mixed in.
+     * (every field) and the seed, and a study with other settings is refused rather than mixed in; so is a folder of
+     * other files. Nothing is written: the command checks this before it fetches or reads any data.
      */
-    private void requireSameStudy() throws IOException {
+    public void requireUsableOut() throws IOException {
         Path f = out.resolve("study.json");
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("preset", p.toString());
-        settings.put("seed", seed);
+        Map<String, Object> settings = settings();
         if (Files.exists(f)) {
             Map<String, Object> before = jtrain.engine.io.Json.readObject(f);
             if (!String.valueOf(before.get("preset")).equals(settings.get("preset")) || !String.valueOf(before.get("seed")).equals(String.valueOf(seed))) {
@@ -182,8 +183,15 @@ public final class Study {
                 throw new IllegalArgumentException("--out " + out + " already holds files (" + String.join(", ", others) + ") but no study (no "
                         + f.getFileName() + "): choose a new folder, or delete it first");
             }
-            Files.writeString(f, jtrain.engine.io.Json.writePretty(settings));
         }
+    }
+
+    /** What study.json records. */
+    private Map<String, Object> settings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("preset", p.toString());
+        settings.put("seed", seed);
+        return settings;
     }
 
     // ---- data ----------------------------------------------------------------------------------------------

@@ -47,6 +47,29 @@ class StudyCommandTest {
     }
 
     @Test
+    void anOutOfOtherFilesOrAnotherStudyIsRefusedBeforeAnyDataIsFetched(@TempDir Path tmp) throws IOException {
+        // An empty cache and a --from folder that does not exist: any data work would fail with another message.
+        String[] data = {"--cache", tmp.resolve("empty-cache").toString(), "--from", tmp.resolve("nowhere").toString(), "--device", "cpu"};
+        Path notes = Files.createDirectories(tmp.resolve("notes"));
+        Files.writeString(notes.resolve("todo.txt"), "keep me");
+        assertEquals(List.of("trainer study: --out " + notes + " already holds files (todo.txt) but no study (no study.json): choose a new "
+                + "folder, or delete it first"), errorLines(concat(data, "--out", notes.toString())));
+
+        Path other = Files.createDirectories(tmp.resolve("other-seed"));
+        String quick = jtrain.training.study.StudyPreset.of("quick").toString();
+        Files.writeString(other.resolve("study.json"), jtrain.engine.io.Json.writePretty(java.util.Map.of("preset", quick, "seed", 7)));
+        assertEquals(List.of("trainer study: " + other + " holds a study with other settings (" + other.resolve("study.json") + ": " + quick
+                + ", seed 7); give another --out, or the same --preset and --seed to resume it"),
+                errorLines(concat(data, "--out", other.toString(), "--seed", "1")));
+        assertFalse(Files.exists(tmp.resolve("empty-cache")), "no data was fetched");
+        assertEquals(List.of("todo.txt"), new jtrain.training.run.RunFolder(notes).filesBesidesLock(9), "nothing written beside the user's file");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+
+    @Test
     void ctrlCSaysWhatIsKeptAndTheCommandThatResumes(@TempDir Path tmp) throws IOException {
         // Each finished unit is stored as it ends (OUT/results/*.json); the notice counts them.
         Files.createDirectories(tmp.resolve("results"));
