@@ -106,7 +106,7 @@ public final class StudyReport {
         t.append("| Unsupervised pre-training | ").append(String.format("%,d unlabeled tokens, no labels", stats.pretrainTokens()))
                 .append(" | ").append(String.format("%s, %s", flops(stats.pretrainFlops()), secs(stats.pretrainSeconds())))
                 .append(" | ").append(String.format("none by itself (held-out MLM loss %.2f -> %.2f)", stats.mlmBefore(), stats.mlmAfterPretrain()))
-                .append(" | ").append(String.format("%+.3f mean test-score gain it gives fine-tuning", stats.meanGain()))
+                .append(" | ").append(String.format("%+.3f mean test-score gain it gives fine-tuning (%s)", stats.meanGain(), stats.cellGainRange()))
                 .append(" | n/a |\n");
         t.append("| Supervised fine-tuning (from scratch) | ").append(stats.labelRange())
                 .append(" | ").append(String.format("%s, %s per run (mean)", flops(stats.meanFtFlops("scratch")), secs(stats.meanFtSeconds("scratch"))))

@@ -81,6 +81,14 @@ class StudyPipelineTest {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         assertTrue(Files.readString(out.resolve("report.html")).contains("data:image/png;base64,"), "plots embedded in the HTML");
+        // The overall gain comes with the spread of the task × budget cells it averages (3 tasks × 2 budgets, 1 seed here).
+        StudyStats stats = new StudyStats(summary);
+        double[] cellGains = stats.cellGains();
+        assertEquals(6, cellGains.length);
+        assertEquals(stats.meanGain(), java.util.Arrays.stream(cellGains).average().orElseThrow(), 1e-12, "the mean of the cells");
+        assertTrue(table.contains(String.format("| %+.3f mean test-score gain it gives fine-tuning (%+.3f to %+.3f over the 6 task × "
+                + "label-budget cells, 1 seed each) |", stats.meanGain(), java.util.Arrays.stream(cellGains).min().orElseThrow(),
+                java.util.Arrays.stream(cellGains).max().orElseThrow())), table);
 
         Map<String, Object> saved = Json.parseObject(Files.readString(out.resolve("summary.json")), "summary.json");
         List<Object> runs = (List<Object>) saved.get("finetune");
