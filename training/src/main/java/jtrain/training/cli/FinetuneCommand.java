@@ -111,10 +111,22 @@ public final class FinetuneCommand {
         int stopAfter = a.integer("--stop-after", Integer.MAX_VALUE);
         if (stopAfter < 1) throw new IllegalArgumentException("--stop-after must be positive, got " + stopAfter);
         String precision = a.string("--precision", "fp32");
+        String lengthNote = lengthNote(a);
+        if (lengthNote != null) log.println(lengthNote);
         try (var notice = InterruptNotice.install(System.err, () -> interrupted(folder))) {
             if (resume) resume(folder, a, stopAfter, precision, afterStep, log, notes);
             else start(folder, fresh, stopAfter, precision, afterStep, log, notes);
         }
+    }
+
+    /**
+     * Both --steps and --epochs given, to a new run or a resumed one: --steps sets the length (FineTuner plans it so)
+     * and both are recorded in run_config.json, so one line says which applies rather than leave it to be guessed.
+     */
+    static String lengthNote(ArgList a) {
+        if (!a.has("--steps") || !a.has("--epochs")) return null;
+        return "note: --steps " + a.integer("--steps", 0) + " and --epochs " + a.integer("--epochs", 0) + " both given: --steps sets the "
+                + "run's length, as it always does; --epochs is recorded in run_config.json but not used";
     }
 
     /** A new run: the folder is checked, everything is built (bad data fails here), then the folder is locked and written. */

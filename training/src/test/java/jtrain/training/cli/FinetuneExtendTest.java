@@ -104,6 +104,27 @@ class FinetuneExtendTest {
     }
 
     @Test
+    void stepsAndEpochsGivenTogetherSayThatStepsSetsTheLengthOfANewRunAndOfAResumedOne() throws IOException {
+        // 12 steps make an epoch here, so --epochs 3 alone would plan 36: --steps wins, in a new run as in a resumed one.
+        Path out = tmp.resolve("both");
+        Result started = finetune(run(out, "--steps", "8", "--epochs", "3", "--stop-after", "4"));
+        assertSucceeds(started);
+        String note = "note: --steps %d and --epochs 3 both given: --steps sets the run's length, as it always does; --epochs is "
+                + "recorded in run_config.json but not used\n";
+        assertTrue(started.out().startsWith(String.format(note, 8)), started.out());
+        assertTrue(started.out().contains("stopped after step 4 of 8"), started.out());
+
+        Result resumed = finetune("--out", out.toString(), "--resume", "--steps", "16", "--epochs", "3");
+        assertSucceeds(resumed);
+        assertTrue(resumed.out().startsWith(String.format(note, 16)), resumed.out());
+        assertTrue(resumed.out().contains("extending the run from 8 to 16 steps at step 4"), resumed.out());
+        assertEquals(16L, results(out).get("steps_run"));
+        Map<String, Object> config = Json.parseObject(Files.readString(out.resolve("run_config.json")), "run_config.json");
+        assertEquals(List.of(16L, 3L), List.of(config.get("steps"), config.get("epochs")), "both recorded, as given");
+        assertFalse(finetune("--out", out.toString(), "--resume", "--steps", "16").out().contains("both given"), "one of them: no note");
+    }
+
+    @Test
     void moreEpochsExtendAnUnfinishedRunFromItsLatestCheckpoint() throws IOException {
         Path out = tmp.resolve("epochs");
         assertSucceeds(finetune(run(out, "--epochs", "1", "--stop-after", "8")));
