@@ -111,12 +111,7 @@ public final class PretrainCommand {
         if (outDir == null) throw new IllegalArgumentException("--out RUN_DIR is required (see ./trainer pretrain --help)");
         if (outDir.isBlank()) throw new IllegalArgumentException("--out needs a folder name, got '" + outDir + "'");
         if (stopAfter < 1) throw new IllegalArgumentException("--stop-after must be positive, got " + stopAfter);
-        for (String k : List.of("vocab_size", "min_frequency")) {
-            if (given.containsKey("tokenizer") && given.containsKey(k)) { // else ignored, and recorded as if it had counted
-                throw new IllegalArgumentException("--tokenizer and --" + k.replace('_', '-') + " cannot be combined: the vocabulary is "
-                        + "the --tokenizer folder's (--vocab-size and --min-frequency set the tokenizer a run trains without one)");
-            }
-        }
+        if (given.containsKey("tokenizer")) refuseTrainingOptionsWithTokenizer(given);
         RunFolder folder = new RunFolder(Path.of(outDir));
         absolutePaths(given); // the run's options name its files wherever --resume is typed
         // Bad options fail before the folder is created; so does an --init folder without a tokenizer or too few positions.
@@ -210,6 +205,16 @@ public final class PretrainCommand {
         return InterruptNotice.checkpointLine("pretrain", folder);
     }
 
+    /** --vocab-size and --min-frequency set the tokenizer a run trains: with --tokenizer they would be ignored. */
+    private static void refuseTrainingOptionsWithTokenizer(Map<String, Object> given) {
+        for (String k : List.of("vocab_size", "min_frequency")) {
+            if (given.containsKey(k)) {
+                throw new IllegalArgumentException("--tokenizer and --" + k.replace('_', '-') + " cannot be combined: the vocabulary is "
+                        + "the --tokenizer folder's (--vocab-size and --min-frequency set the tokenizer a run trains without one)");
+            }
+        }
+    }
+
     /**
      * The options that shape the model or the tokenizer, which a run with --init takes from its folder: giving one is
      * refused, for a new run and for a resumed one.
@@ -265,8 +270,8 @@ public final class PretrainCommand {
         j.put("data", List.of("default"));
         if (!given.containsKey("init")) {
             j.put("tokenizer", null);
-            j.put("vocab_size", 8000);
-            j.put("min_frequency", 2);
+            j.put("vocab_size", given.containsKey("tokenizer") ? null : 8000);
+            j.put("min_frequency", given.containsKey("tokenizer") ? null : 2);
             j.put("model", "mini");
         }
         j.put("max_len", 128);
@@ -312,6 +317,7 @@ public final class PretrainCommand {
         Map<String, Object> normalised = savedConfig.toJson();
         absolutePaths(normalised); // a run saved with relative paths resolves them here, as it always did
         if (normalised.get("init") != null) refuseShapeOptionsWithInit(given);
+        if (normalised.get("tokenizer") != null) refuseTrainingOptionsWithTokenizer(given);
         if (given.containsKey("init") && !given.get("init").equals(normalised.get("init"))) {
             Object was = normalised.get("init") != null ? normalised.get("init") : "none (it started from random weights)";
             throw new IllegalArgumentException("--init " + given.get("init") + " differs from the run's " + was + " ("

@@ -15,8 +15,8 @@ import jtrain.transformer.BertConfig;
  *
  * @param data         "default" (the standard pretraining corpus) or user files
  * @param tokenizer    a tokenizer folder, or null to train one on the training documents (null with init)
- * @param vocabSize    vocabulary of a trained tokenizer (0 with init)
- * @param minFrequency minimum pair count of a trained tokenizer (0 with init)
+ * @param vocabSize    vocabulary of a trained tokenizer (0 with init or tokenizer: nothing is trained)
+ * @param minFrequency minimum pair count of a trained tokenizer (0 with init or tokenizer)
  * @param model        tiny, mini, small, base, or "L,H,A,I" (layers, hidden, heads, intermediate); null with init
  * @param warmup       warm-up steps
  * @param logEvery     steps between metrics lines
@@ -39,8 +39,10 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
         data = List.copyOf(data);
         if (data.isEmpty()) throw new IllegalArgumentException("--data needs 'default' or at least one file");
         if (init == null) {
-            positive("--vocab-size", vocabSize);
-            positive("--min-frequency", minFrequency);
+            if (tokenizer == null) {
+                positive("--vocab-size", vocabSize);
+                positive("--min-frequency", minFrequency);
+            }
             modelShape(model);
         } else if (model != null || tokenizer != null) {
             throw new IllegalArgumentException("--init " + init + " brings its own model and tokenizer; leave out --model and --tokenizer");
@@ -126,8 +128,9 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
         j.put("data", data);
         if (init == null) {
             j.put("tokenizer", tokenizer);
-            j.put("vocab_size", vocabSize);
-            j.put("min_frequency", minFrequency);
+            // null with --tokenizer, as in a fine-tuning run's file: no tokenizer is trained, so they set nothing
+            j.put("vocab_size", tokenizer == null ? vocabSize : null);
+            j.put("min_frequency", tokenizer == null ? minFrequency : null);
             j.put("model", model);
         } else {
             j.put("init", init);
@@ -161,10 +164,13 @@ public record PretrainConfig(List<String> data, String tokenizer, int vocabSize,
             data.add(file);
         }
         String init = optText(j, "init", source);
-        // A run with --init takes its model and tokenizer from there: the options that shape them are absent.
+        // A run with --init takes its model and tokenizer from there: the options that shape them are absent. One with
+        // --tokenizer trains none: its vocab_size and min_frequency are null (runs saved before recorded 8000 and 2).
         boolean shaped = init == null;
-        return new PretrainConfig(data, optText(j, "tokenizer", source), shaped ? integer(j, "vocab_size", source) : 0,
-                shaped ? integer(j, "min_frequency", source) : 0, shaped ? text(j, "model", source) : optText(j, "model", source),
+        String tokenizer = optText(j, "tokenizer", source);
+        boolean trains = shaped && tokenizer == null;
+        return new PretrainConfig(data, tokenizer, trains ? integer(j, "vocab_size", source) : 0,
+                trains ? integer(j, "min_frequency", source) : 0, shaped ? text(j, "model", source) : optText(j, "model", source),
                 integer(j, "max_len", source), integer(j, "batch", source), integer(j, "grad_accum", source), integer(j, "steps", source),
                 num(j, "lr", source).doubleValue(), integer(j, "warmup", source), text(j, "schedule", source),
                 num(j, "weight_decay", source).doubleValue(), num(j, "clip", source).doubleValue(), bool(j, "whole_word", source),

@@ -256,6 +256,28 @@ class PretrainCommandTest {
     }
 
     @Test
+    void aRunWithAGivenTokenizerRecordsNoVocabularySizeAndResumesWithoutOne() throws IOException {
+        Path corpus = corpus(), first = tmp.resolve("first"), run = tmp.resolve("run");
+        assertEquals(0, pretrain(tinyRun(corpus, first, "--stop-after", "3")).code());
+        String tokenizer = first.resolve("tokenizer").toString();
+        String[] args = {"--data", corpus.toString(), "--tokenizer", tokenizer, "--model", "1,32,2,64", "--max-len", "32",
+                "--batch", "4", "--steps", "6", "--save-every", "3", "--out", run.toString()};
+        assertEquals(0, pretrain(args).code());
+
+        // No tokenizer was trained, so run_config.json gives no size for one (null, as finetune writes an option that
+        // does not apply), where it used to record the unused defaults 8000 and 2.
+        Map<String, Object> config = Json.readObject(run.resolve("run_config.json"));
+        assertTrue(config.containsKey("vocab_size") && config.get("vocab_size") == null, config.toString());
+        assertTrue(config.containsKey("min_frequency") && config.get("min_frequency") == null, config.toString());
+
+        // Giving one on --resume is refused as for a new run; a run folder written before (8000 and 2) still resumes.
+        assertError("--tokenizer and --vocab-size cannot be combined", "--out", run.toString(), "--resume", "--vocab-size", "100");
+        Files.writeString(run.resolve("run_config.json"), Files.readString(run.resolve("run_config.json"))
+                .replace("\"vocab_size\": null", "\"vocab_size\": 8000").replace("\"min_frequency\": null", "\"min_frequency\": 2"));
+        assertEquals(0, pretrain("--out", run.toString(), "--resume", "--steps", "7").code());
+    }
+
+    @Test
     void aGivenTokenizerRefusesTheOptionsThatTrainOneAndAResumeNamesWhatTheRunUsed() throws IOException {
         // With --tokenizer the vocabulary is that folder's: a --vocab-size beside it would be ignored, so it is refused.
         Path corpus = corpus(), run = tmp.resolve("run"), other = tmp.resolve("other");
