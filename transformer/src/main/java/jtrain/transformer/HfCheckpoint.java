@@ -51,7 +51,7 @@ public final class HfCheckpoint {
      * (model/), else among the subfolders of dir/checkpoints or of dir the one a {@code latest} file there names, else
      * the one whose name ends in the highest number; null if none.
      */
-    static Path modelFolderInside(Path dir) throws IOException {
+    public static Path modelFolderInside(Path dir) throws IOException {
         if (Files.isRegularFile(dir.resolve("model").resolve(CONFIG))) return dir.resolve("model");
         for (Path parent : List.of(dir.resolve("checkpoints"), dir)) {
             if (!Files.isDirectory(parent)) continue;

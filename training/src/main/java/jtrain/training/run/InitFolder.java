@@ -54,13 +54,21 @@ public final class InitFolder {
         }
     }
 
-    /** --init must be a model folder (config.json); a pretraining run's folder gets a pointer to its checkpoints. */
+    /**
+     * --init must be a model folder (config.json); a run folder gets a pointer to the model folder in it that eval and
+     * fill-mask would name: a fine-tuning run's model/, else the latest checkpoint.
+     */
     public static void requireModelFolder(Path init) {
         if (!Files.exists(init)) throw new IllegalArgumentException("--init " + init + ": no such folder");
         if (!Files.isDirectory(init)) throw new IllegalArgumentException("--init " + init + " is a file, not a model folder");
         if (!Files.isRegularFile(init.resolve(HfCheckpoint.CONFIG))) {
-            String hint = Files.isDirectory(init.resolve("checkpoints"))
-                    ? " (it looks like a pretraining run: give one of its checkpoints, e.g. " + init.resolve("checkpoints").resolve("step-N") + ")" : "";
+            Path inside;
+            try {
+                inside = HfCheckpoint.modelFolderInside(init);
+            } catch (IOException e) {
+                inside = null; // only the hint is lost
+            }
+            String hint = inside == null ? "" : " (it is not a model folder but holds some: give one of them, e.g. " + inside + ")";
             throw new IllegalArgumentException("--init " + init + " holds no " + HfCheckpoint.CONFIG + hint);
         }
     }

@@ -385,7 +385,10 @@ class FinetuneCommandTest {
         Path noLabelColumn = Files.writeString(tmp.resolve("nolabels.tsv"), "sentence\na whale\n");
         assertError(finetune(seqArgs(out, "--init", init, "--test", noLabelColumn.toString())), "nolabels.tsv:1: header needs a label column");
         assertError(finetune(seqArgs(out, "--init", init, "--steps", "0")), "--steps must be at least 1");
-        assertError(finetune(seqArgs(out, "--init", pretrained.getParent().getParent().toString())), "it looks like a pretraining run");
+        assertError(finetune(seqArgs(out, "--init", pretrained.getParent().getParent().toString())),
+                "it is not a model folder but holds some: give one of them, e.g. "); // the latest checkpoint, as eval names it
+        assertError(finetune(seqArgs(out, "--init", pretrained.getParent().getParent().toString())),
+                Path.of("checkpoints", pretrained.getFileName().toString()) + ")");
         assertError(finetune(seqArgs(out, "--init", tmp.resolve("no-such-model").toString())), "no-such-model: no such folder");
         assertError(finetune("--task", "seq", "--init", init, "--train", dev.toString(), "--dev", "--out", out.toString()), "--dev needs a value");
         Path headerOnly = Files.writeString(tmp.resolve("header.csv"), "text,label\n");

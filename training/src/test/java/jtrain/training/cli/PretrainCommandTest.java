@@ -302,8 +302,10 @@ class PretrainCommandTest {
         assertError(noTokenizer.toAbsolutePath() + " holds neither tokenizer.json nor vocab.txt", continualRun(noTokenizer, out));
         assertError("--init " + tmp.resolve("missing").toAbsolutePath() + ": model folder not found", continualRun(tmp.resolve("missing"), out));
         Path runFolder = init.getParent().getParent();
-        assertError("--init " + runFolder.toAbsolutePath() + " holds no config.json (it looks like a pretraining run: give one of its "
-                + "checkpoints, e.g. " + runFolder.toAbsolutePath().resolve("checkpoints/step-N") + ")", continualRun(runFolder, out));
+        // A run folder for one of its checkpoints: the error names the latest, as eval and fill-mask do.
+        Path latest = runFolder.toAbsolutePath().resolve("checkpoints").resolve(Files.readString(runFolder.resolve("checkpoints/latest")).strip());
+        assertError("--init " + runFolder.toAbsolutePath() + " holds no config.json (it is not a model folder but holds some: give one of "
+                + "them, e.g. " + latest + ")", continualRun(runFolder, out));
         assertFalse(Files.exists(out), "no folder for a run that could not start");
 
         // A classifier fine-tuned from the checkpoint: an encoder without the masked-LM head.
