@@ -87,6 +87,7 @@ public final class Main {
                   tokenize        show a model's tokens and ids for a text (--model DIR [--pair B] [--json] TEXT)
                   fill-mask       predict the tokens at [MASK] positions (--model DIR [--top-k 5] [--json] TEXT)
                   test            build and run the whole test suite
+                  build           only build the jars (run by the launcher; other commands build when sources changed)
                   jmh             JMH micro-benchmarks ([regex] [JMH options]; run by the launcher, jmh -h lists the options)
                   help            this text
                 """;
