@@ -51,6 +51,13 @@ public final class Checkpointer {
      * save in flight and then name the checkpoint a resume will use.
      */
     private static final ReentrantLock SAVING = new ReentrantLock();
+    /**
+     * Set by {@link #stopSaves} when a signal ends the process: the line naming the latest checkpoint is printed then,
+     * and a save begun between that line and the JVM's halt would make it name an older checkpoint than --resume uses.
+     */
+    private static volatile boolean stopped;
+    private static final java.util.concurrent.CountDownLatch NEVER = new java.util.concurrent.CountDownLatch(1);
+    static final java.util.concurrent.atomic.AtomicInteger PARKED = new java.util.concurrent.atomic.AtomicInteger(); // for tests
 
     /** Sees every file of a checkpoint once written; tests use it to make a write fail as a full disk would. */
     @FunctionalInterface
@@ -123,6 +130,19 @@ public final class Checkpointer {
         }
     }
 
+    /**
+     * For a shutdown hook, before it names the latest checkpoint: waits at most the given seconds for a save in flight,
+     * then makes every later save of this process wait for the halt without writing anything.
+     */
+    public static void stopSaves(double maxWaitSeconds) {
+        afterSaveInFlight(maxWaitSeconds, () -> stopped = true);
+    }
+
+    /** Lets saves run again after {@link #stopSaves}, for tests that run in one JVM. */
+    static void resumeSaves() {
+        stopped = false;
+    }
+
     /** Saves the state after its step; returns the checkpoint folder. */
     public Path save(CheckpointState state, BertTask model, BertTokenizer tokenizer) {
         return save(state, model, tokenizer, List.of());
@@ -136,10 +156,22 @@ public final class Checkpointer {
         state.settle(); // a step whose loss is not finite throws here, before anything is written
         SAVING.lock();
         try {
+            if (stopped) waitForHalt();
             return write(state, model, tokenizer, runFiles);
         } finally {
             SAVING.unlock();
         }
+    }
+
+    /** The process is ending after a signal: park (holding the save lock) until the JVM halts. */
+    private static void waitForHalt() {
+        PARKED.incrementAndGet();
+        try {
+            NEVER.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("the process is ending after a signal: no checkpoint is saved after the line naming the latest");
     }
 
     private Path write(CheckpointState state, BertTask model, BertTokenizer tokenizer, List<Path> runFiles) {

@@ -21,6 +21,9 @@ public final class InterruptNotice implements AutoCloseable {
     /** Prints message.get() on err if the process is stopped by a signal before close(). */
     public static InterruptNotice install(PrintStream err, Supplier<String> message) {
         Thread hook = new Thread(() -> {
+            // The training thread runs on until the JVM halts: a checkpoint it saved after this line would make the
+            // line name an older one than --resume uses, so saves stop here (after the one in flight, if any).
+            Checkpointer.stopSaves(60);
             // On a terminal the progress line is still open (and "^C" was echoed after it): start a fresh line.
             boolean terminal = System.console() != null && System.console().isTerminal();
             err.println((terminal ? "\n" : "") + message.get());

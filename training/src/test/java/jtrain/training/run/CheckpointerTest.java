@@ -107,6 +107,46 @@ class CheckpointerTest {
     }
 
     @Test
+    void aSaveAfterTheShutdownHookNamedTheLatestCheckpointWritesNothing() throws Exception {
+        // A signal's hook names the latest checkpoint while the training thread runs on until the JVM halts: a save
+        // begun after that line would leave it naming an older checkpoint than the one --resume then uses.
+        TinyRuns.train(tmp, TinyRuns.config(2, 2, 2), TinyRuns.fresh());
+        Fixture f = fixture();
+        f.checkpointer().restore(f.state(), f.model());
+        Path step2 = tmp.resolve("checkpoints/step-2");
+        try {
+            Thread hook = new Thread(() -> Checkpointer.stopSaves(600));
+            hook.start();
+            hook.join();
+            assertEquals(step2, f.checkpointer().latest().orElseThrow(), "what the hook's line names");
+
+            int parked = Checkpointer.PARKED.get();
+            f.state().step = 3;
+            var failure = new java.util.concurrent.CompletableFuture<Throwable>();
+            Thread training = new Thread(() -> {
+                try {
+                    f.checkpointer().save(f.state(), f.model(), TinyRuns.TOKENIZER);
+                    failure.complete(null);
+                } catch (RuntimeException e) {
+                    failure.complete(e);
+                }
+            });
+            training.start();
+            while (Checkpointer.PARKED.get() == parked && training.isAlive()) Thread.onSpinWait();
+            assertEquals(parked + 1, Checkpointer.PARKED.get(), "the save waits for the halt: " + failure.getNow(null));
+            assertFalse(Files.exists(tmp.resolve("checkpoints/step-3")), "nothing of step 3 is written");
+            assertEquals(step2, f.checkpointer().latest().orElseThrow(), "latest still names what the line said");
+            training.interrupt(); // in a real run, the JVM halts here
+            training.join();
+            assertTrue(failure.get() instanceof IllegalStateException, String.valueOf(failure.get()));
+        } finally {
+            Checkpointer.resumeSaves();
+        }
+        f.state().step = 3; // saves work again once resumed (the other tests of this JVM save)
+        assertEquals(tmp.resolve("checkpoints/step-3"), f.checkpointer().save(f.state(), f.model(), TinyRuns.TOKENIZER));
+    }
+
+    @Test
     void aShutdownHookReadingLatestWaitsForTheSaveInFlight() throws Exception {
         // Ctrl-C runs the hook while the training thread may be writing a checkpoint: the hook waits for that save and
         // then names the new checkpoint, never a folder in between.
