@@ -9,6 +9,9 @@ shift || true
 configs=${*:-tiny mini}
 torch_script=${TORCH_BENCH:-/work/shared/bench/torch_bert_cpu.py}
 shape() { case $1 in tiny) echo "2 128 2 512";; mini) echo "4 256 4 1024";; small) echo "4 512 8 2048";; base) echo "12 768 12 3072";; esac; }
+# A rounds value that is not a count (a config name given first, say) used to run no round and exit 0, silently.
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_torch.sh: rounds must be a positive whole number, got '$rounds'" \
+  "(usage: benchmarks/scripts/bench_vs_torch.sh [rounds] [tiny mini small base])" >&2; exit 2; }
 # An unknown name used to end the script silently after the header (read got no shape under set -e).
 for c in $configs; do
   [[ -n "$(shape "$c")" ]] || { echo "bench_vs_torch.sh: unknown config '$c' (tiny, mini, small or base)" >&2; exit 2; }
