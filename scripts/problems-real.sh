@@ -15,6 +15,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 init="${1:?usage: scripts/problems-real.sh INIT_DIR [WORK_DIR]}"
 work="${2:-/tmp/jtrain-problems-real}"
+[[ -f "$init/config.json" ]] || { echo "problems-real.sh: INIT_DIR $init holds no config.json: give a model folder (e.g. RUN/checkpoints/step-600)" >&2; exit 2; }
+for p in ${PROBLEMS:-afinn emoji vader}; do # a misspelt name would run nothing and say nothing
+  [[ " afinn emoji vader " == *" $p "* ]] || { echo "problems-real.sh: PROBLEMS: unknown '$p' (afinn, emoji or vader)" >&2; exit 2; }
+done
 mkdir -p "$work/tarballs"
 init="$(cd "$init" && pwd)"
 work="$(cd "$work" && pwd)"

@@ -16,6 +16,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 vocab="${1:-$here/../shared/golden/hf-bert-tiny/random-init/vocab.txt}"
 seed="${2:-1}"
+[ -f "$vocab" ] || { echo "tokenizer-crosscheck.sh: $vocab: no such file (usage: scripts/tokenizer-crosscheck.sh [VOCAB_TXT] [SEED])" >&2; exit 2; }
+[[ "$seed" =~ ^[0-9]+$ ]] || { echo "tokenizer-crosscheck.sh: SEED must be a whole number, got '$seed'" >&2; exit 2; }
 [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH="${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin:$PATH"
 work="$(mktemp -d)"
@@ -34,7 +36,8 @@ cp="$here/training/target/training.jar:$here/training/target/lib/*"
 encode() { java -cp "$cp" "$here/scripts/tokenizer-crosscheck/Encode.java" "$@"; }
 dir="$here/scripts/tokenizer-crosscheck"
 
-"$py" "$dir/texts.py" "$seed" "${JTRAIN_CACHE:-$HOME/.cache/jtrain}" "$work/texts.json"
+# The data cache as ./trainer finds it (--cache aside): $JTRAIN_DATA, else ~/.cache/jtrain/data.
+"$py" "$dir/texts.py" "$seed" "${JTRAIN_DATA:-$HOME/.cache/jtrain/data}" "$work/texts.json"
 echo "tokenizers $("$py" -c 'import tokenizers; print(tokenizers.__version__)'), vocabulary $vocab"
 "$py" "$dir/variants.py" "$vocab" "$work" >/dev/null
 status=0
