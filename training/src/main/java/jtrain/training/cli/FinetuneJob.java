@@ -49,6 +49,7 @@ record FinetuneJob(String task, double labelFraction, LabelVocab labels, BertTok
     /** log: progress and what was built; notes (stderr): warnings about the options. */
     static FinetuneJob prepare(FinetuneConfig c, String precision, PrintStream log, PrintStream notes) throws IOException {
         String task = c.text("--task");
+        TaskData.requireKnown(task); // a misspelt task is the first thing to say, before what the other options lack
         FineTuneOptions o = options(c);
         if (c.has("--steps") && c.integer("--steps") < 1) throw new IllegalArgumentException("--steps must be at least 1 (leave it out to train --epochs)");
         if (!c.has("--steps") && c.integer("--epochs") < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + c.integer("--epochs"));

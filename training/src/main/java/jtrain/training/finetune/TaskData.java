@@ -63,8 +63,17 @@ public record TaskData(String task, TaskKind kind, Map<Split, List<TextExample>>
             case "seq" -> ofTexts(task, problem == ProblemType.REGRESSION ? RegressionFiles.read(files, outputs)
                     : userSplits(files, file -> UserData.labelledExamples(file, labelField)));
             case "tok" -> ofTagged(task, userSplits(files, UserData::tagged));
-            default -> throw new IllegalArgumentException("unknown task '" + task + "' (expected " + String.join(", ", TASKS) + ")");
+            default -> throw unknown(task);
         };
+    }
+
+    /** Refuses a task name that is not one of {@link #TASKS}: a command checks it before its other options. */
+    public static void requireKnown(String task) {
+        if (!TASKS.contains(task)) throw unknown(task);
+    }
+
+    private static IllegalArgumentException unknown(String task) {
+        return new IllegalArgumentException("unknown task '" + task + "' (expected " + String.join(", ", TASKS) + ")");
     }
 
     /** Labelled texts by split; a split left out of the map has no examples (an application may have no test set). */

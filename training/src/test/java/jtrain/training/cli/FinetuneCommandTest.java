@@ -163,6 +163,15 @@ class FinetuneCommandTest {
     }
 
     @Test
+    void aMisspeltTaskIsNamedBeforeWhatTheOtherOptionsLack() {
+        // Without --init or --tokenizer, --scratch alone would be refused too; the task is the first mistake to fix.
+        Result r = finetune("--task", "sentiment", "--scratch", "--out", tmp.resolve("never").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("unknown task 'sentiment' (expected pos, genre, spam, seq, tok)"), r.err());
+        assertFalse(Files.exists(tmp.resolve("never")), "nothing written");
+    }
+
+    @Test
     void tensorsAFolderHoldsBeyondTheModelAreNamedInANoteAndIgnored() throws IOException {
         // As HF's "Some weights of the checkpoint were not used": the run goes on, the user learns which ones.
         Path init = Files.createDirectories(tmp.resolve("init-extra"));
