@@ -9,6 +9,13 @@ import jdk.incubator.vector.VectorSpecies;
  * MR x kc panel by a kc x NR panel held in registers (MR * NR/L vector accumulators, FMA in float). Blocking keeps
  * one packed B micro-panel in L1, the packed A block in L2 and the packed B block in L3.
  *
+ * <p>The tile's height follows the register file. With 512-bit vectors (AVX-512, 32 registers) it is 8 rows: 16
+ * accumulators. With narrower vectors (AVX2, 16 registers) it is 4 rows: C2 loads every broadcast A value of an
+ * iteration ahead of the FMAs, so an 8-row tile needs 16 accumulators + 2 B vectors + 8 A values and C2 keeps five
+ * accumulators on the stack, a load and a store around each of their FMAs (seen in the compiled loop); 8 + 2 + 4
+ * fit, and the kernel ran 1.65x faster on an AVX2 AMD EPYC (docs/performance.md). Each element of C sums its
+ * products in the same order whatever the tile.
+ *
  * <p>Operands are described by (offset, batch stride, row stride, column stride), so row-major, column-major
  * (transposed views) and broadcast batches (stride 0) need no copies beyond the packing every product does.
  * Work is split across threads by blocks of rows (or of columns when there are few rows) and by batch entry.
@@ -18,21 +25,27 @@ final class Sgemm {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Register tile: MR rows of A times NR = 2 vectors of columns of B (8 x 2 accumulators). */
-    static final int MR = 8, NR = 2 * L;
+    /** Register tile: MR rows of A times NR = 2 vectors of columns of B (MR x 2 accumulators; MR 8 or 4, above). */
+    static final int MR = L >= 16 ? 8 : 4, NR = 2 * L;
     /** Cache blocks: KC deep (B micro-panel KC*NR floats fits L1), MC rows of A (fits L2), NC columns of B. */
     private static final int KC = 256, MC = 128, NC = 4096;
 
     /** A strided matrix operand: element (p, i, j) lives at data[off + p*bs + i*rs + j*cs]. */
     record Operand(float[] data, int off, int bs, int rs, int cs) {}
 
-    /** MR floats of one column of A, for packing column-major A with vector copies. */
+    /** 8 floats of one column of A, for packing column-major A into 8-row panels with vector copies. */
     private static final VectorSpecies<Float> A_COLUMN = FloatVector.SPECIES_256;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
 
     /** c (batch, m, n), contiguous and zero-filled, receives a (batch, m, k) times b (batch, k, n). */
     static void multiply(int batch, int m, int n, int k, Operand a, Operand b, float[] c) {
+        multiply(batch, m, n, k, a, b, c, MR);
+    }
+
+    /** As above with tiles 'rows' (8 or 4) tall, whatever this machine's vectors: the tests check both kernels. */
+    static void multiply(int batch, int m, int n, int k, Operand a, Operand b, float[] c, int rows) {
+        if (rows != 8 && rows != 4) throw new IllegalArgumentException("tile rows must be 8 or 4, got " + rows);
         if (batch == 0 || m == 0 || n == 0 || k == 0) return;
         long flops = 2L * batch * m * n * k;
         // Split rows (or columns when the product is short and wide) so that every thread gets work; tiny
@@ -40,7 +53,7 @@ final class Sgemm {
         int threads = flops < (1 << 22) ? 1 : Parallel.THREADS;
         int perBatch = batch >= 2 * threads ? 1 : Math.max(1, (threads + batch - 1) / batch);
         boolean splitRows = m >= n || n < 2 * NR;
-        int extent = splitRows ? m : n, unit = splitRows ? MR : NR;
+        int extent = splitRows ? m : n, unit = splitRows ? rows : NR;
         perBatch = Math.max(1, Math.min(perBatch, (extent + unit - 1) / unit));
         int parts = perBatch;
         Parallel.forRange(batch * parts, threads == 1 ? Integer.MAX_VALUE : 1, (from, to) -> {
@@ -48,8 +61,8 @@ final class Sgemm {
                 int p = t / parts, part = t % parts;
                 int lo = blockEdge(extent, unit, parts, part), hi = blockEdge(extent, unit, parts, part + 1);
                 if (lo >= hi) continue;
-                if (splitRows) block(p, lo, hi, 0, n, n, k, a, b, c, m);
-                else block(p, 0, m, lo, hi, n, k, a, b, c, m);
+                if (splitRows) block(p, lo, hi, 0, n, n, k, a, b, c, m, rows);
+                else block(p, 0, m, lo, hi, n, k, a, b, c, m, rows);
             }
         });
     }
@@ -61,13 +74,14 @@ final class Sgemm {
     }
 
     /** One thread's share: rows [m0, m1) and columns [n0, n1) of batch entry p. */
-    private static void block(int p, int m0, int m1, int n0, int n1, int ldc, int k, Operand a, Operand b, float[] c, int m) {
+    private static void block(int p, int m0, int m1, int n0, int n1, int ldc, int k, Operand a, Operand b, float[] c, int m,
+                              int rows) {
         float[][] buf = BUFFERS.get();
-        int ncMax = Math.min(NC, roundUp(n1 - n0, NR)), mcMax = Math.min(MC, roundUp(m1 - m0, MR));
+        int ncMax = Math.min(NC, roundUp(n1 - n0, NR)), mcMax = Math.min(MC, roundUp(m1 - m0, rows));
         if (buf[0].length < KC * ncMax) buf[0] = new float[KC * ncMax];
         if (buf[1].length < KC * mcMax) buf[1] = new float[KC * mcMax];
         float[] bp = buf[0], ap = buf[1];
-        float[] tile = new float[MR * NR];
+        float[] tile = new float[rows * NR];
         int cBase = p * m * ldc;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
@@ -76,18 +90,20 @@ final class Sgemm {
                 packB(b, p, pc, kc, jc, nc, bp);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    packA(a, p, ic, mc, pc, kc, ap);
+                    packA(a, p, ic, mc, pc, kc, ap, rows);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bo = jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
+                        for (int ir = 0; ir < mc; ir += rows) {
+                            int mr = Math.min(rows, mc - ir);
                             int co = cBase + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                kernel(kc, ap, ir * kc, bp, bo, c, co, ldc);
+                            if (mr == rows && nr == NR) {
+                                if (rows == 8) kernel8(kc, ap, ir * kc, bp, bo, c, co, ldc);
+                                else kernel4(kc, ap, ir * kc, bp, bo, c, co, ldc);
                             } else {
                                 java.util.Arrays.fill(tile, 0f);
-                                kernel(kc, ap, ir * kc, bp, bo, tile, 0, NR);
+                                if (rows == 8) kernel8(kc, ap, ir * kc, bp, bo, tile, 0, NR);
+                                else kernel4(kc, ap, ir * kc, bp, bo, tile, 0, NR);
                                 for (int r = 0; r < mr; r++) {
                                     for (int q = 0; q < nr; q++) c[co + r * ldc + q] += tile[r * NR + q];
                                 }
@@ -103,32 +119,36 @@ final class Sgemm {
         return (x + unit - 1) / unit * unit;
     }
 
-    /** Packs rows [i0, i0+mc) x depth [q0, q0+kc) of A as MR-row panels: ap[panel*kc*MR + q*MR + r], zero-padded. */
-    private static void packA(Operand a, int p, int i0, int mc, int q0, int kc, float[] ap) {
+    /** Packs rows [i0, i0+mc) x depth [q0, q0+kc) of A as row-tall panels: ap[panel*kc*rows + q*rows + r], zero-padded. */
+    private static void packA(Operand a, int p, int i0, int mc, int q0, int kc, float[] ap, int rows) {
         float[] d = a.data();
         int rs = a.rs(), cs = a.cs(), base = a.off() + p * a.bs() + q0 * cs;
-        int full = rs == 1 && MR == A_COLUMN.length() ? mc / MR * MR : 0;
+        int full = rs == 1 ? mc / rows * rows : 0;
         if (full > 0) {
-            // Column-major A (a transposed view): each depth step is a contiguous run of rows; copy it MR rows at a
-            // time into every panel, reading memory in order (one 4 KiB-strided column per panel would thrash the TLB).
+            // Column-major A (a transposed view): each depth step is a contiguous run of rows; copy it a panel's rows
+            // at a time into every panel, reading memory in order (one 4 KiB-strided column per panel would thrash the TLB).
             for (int q = 0; q < kc; q++) {
-                int src = base + q * cs + i0, o = q * MR;
-                for (int ir = 0; ir < full; ir += MR) FloatVector.fromArray(A_COLUMN, d, src + ir).intoArray(ap, ir * kc + o);
+                int src = base + q * cs + i0, o = q * rows;
+                if (rows == A_COLUMN.length()) {
+                    for (int ir = 0; ir < full; ir += rows) FloatVector.fromArray(A_COLUMN, d, src + ir).intoArray(ap, ir * kc + o);
+                } else {
+                    for (int ir = 0; ir < full; ir += rows) System.arraycopy(d, src + ir, ap, ir * kc + o, rows);
+                }
             }
         }
-        for (int ir = full; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), dst = ir * kc;
-            if (mr < MR) java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
+        for (int ir = full; ir < mc; ir += rows) {
+            int mr = Math.min(rows, mc - ir), dst = ir * kc;
+            if (mr < rows) java.util.Arrays.fill(ap, dst, dst + kc * rows, 0f);
             if (cs == 1) {
-                // Row-major A: read each row contiguously, scatter into the panel with stride MR.
+                // Row-major A: read each row contiguously, scatter into the panel with stride rows.
                 for (int r = 0; r < mr; r++) {
                     int src = base + (i0 + ir + r) * rs;
-                    for (int q = 0; q < kc; q++) ap[dst + q * MR + r] = d[src + q];
+                    for (int q = 0; q < kc; q++) ap[dst + q * rows + r] = d[src + q];
                 }
             } else {
                 // Column-major tails or general strides: read the rows of one column at a time.
                 for (int q = 0; q < kc; q++) {
-                    int src = base + q * cs + (i0 + ir) * rs, o = dst + q * MR;
+                    int src = base + q * cs + (i0 + ir) * rs, o = dst + q * rows;
                     for (int r = 0; r < mr; r++) ap[o + r] = d[src + r * rs];
                 }
             }
@@ -165,14 +185,14 @@ final class Sgemm {
         }
     }
 
-    /** c[co + r*ldc + j] += sum_q ap[ao + q*MR + r] * bp[bo + q*NR + j] for the full MR x NR tile. */
-    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+    /** c[co + r*ldc + j] += sum_q ap[ao + q*8 + r] * bp[bo + q*NR + j] for the full 8 x NR tile. */
+    private static void kernel8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
         // Indices are affine in the loop counter q so that C2 can hoist the array bounds checks out of the loop.
         for (int q = 0; q < kc; q++) {
-            int bq = bo + q * NR, aq = ao + q * MR;
+            int bq = bo + q * NR, aq = ao + q * 8;
             FloatVector b0 = FloatVector.fromArray(S, bp, bq), b1 = FloatVector.fromArray(S, bp, bq + L);
             FloatVector a;
             a = FloatVector.broadcast(S, ap[aq]);
@@ -218,5 +238,36 @@ final class Sgemm {
         o = co + 7 * ldc;
         FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
         FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+    }
+    /** The 4 x NR tile of {@link #kernel8}, for 16-register machines: ap holds 4-row panels. */
+    private static void kernel4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int q = 0; q < kc; q++) {
+            int bq = bo + q * NR, aq = ao + q * 4;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bq), b1 = FloatVector.fromArray(S, bp, bq + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[aq]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[aq + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[aq + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[aq + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+        }
+        int o;
+        o = co;
+        FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+        o = co + ldc;
+        FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+        o = co + 2 * ldc;
+        FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+        o = co + 3 * ldc;
+        FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
     }
 }
