@@ -43,9 +43,28 @@ public final class ActivationCost {
         VARIANTS.put("silu, fused", x -> x.swish(1));
     }
 
+    /** args[i] as a positive count, or dflt where it is not given; anything else ends the run with the usage line. */
+    private static int positive(String[] args, int i, String name, int dflt) {
+        if (args.length <= i) return dflt;
+        try {
+            int v = Integer.parseInt(args[i]);
+            if (v > 0) return v;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        usage(name + " must be a positive whole number, got '" + args[i] + "'");
+        return dflt; // not reached
+    }
+
+    private static void usage(String problem) {
+        System.err.println("ActivationCost: " + problem + "\nusage: ActivationCost [rows cols rounds] (default 4096 512 40)");
+        System.exit(2);
+    }
+
     public static void main(String[] args) {
-        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 4096, cols = args.length > 1 ? Integer.parseInt(args[1]) : 512;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 40, warmup = 5;
+        if (args.length > 3) usage("at most three arguments, got " + args.length);
+        int rows = positive(args, 0, "rows", 4096), cols = positive(args, 1, "cols", 512);
+        int rounds = positive(args, 2, "rounds", 40), warmup = 5;
         Tensor x0 = Tensor.randn(new Rng(1), rows, cols).mul(2), w = Tensor.randn(new Rng(2), rows, cols);
         for (String act : List.of("gelu_new", "quick_gelu", "silu")) {
             check(act, x0, w);

@@ -3,6 +3,7 @@ package jtrain.training.data;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The counts "./trainer data info" prints: per dataset and per split, for the datasets present in the cache. */
 public final class DataInfo {
@@ -22,10 +23,17 @@ public final class DataInfo {
                 : List.of();
         List<Document> moby = cache.isInstalled(Datasets.MOBY_DICK)
                 ? unlabeled(Datasets.MOBY_DICK, MobyDick.load(cache), out) : List.of();
+        List<String> missing = Stream.of(Datasets.BROWN, Datasets.SOTU, Datasets.MOBY_DICK)
+                .filter(s -> !cache.isInstalled(s)).map(DatasetSpec::key).toList();
+        if (missing.size() == 3) {
+            out.println("pretraining corpus (brown + sotu + moby-dick): none of its datasets fetched (./trainer data fetch)");
+            return;
+        }
         PretrainCorpus pc = Datasets.pretrainCorpus(brown, mails, sotu, moby, seed, seed, false);
-        out.printf("pretraining corpus (brown + sotu + moby-dick): %d train documents (%d chars), %d held out for"
-                + " MLM loss (%d chars), %d excluded as task dev/test%n", pc.train().size(), pc.trainChars(),
-                pc.heldOut().size(), pc.heldOutChars(), pc.excluded());
+        out.printf("pretraining corpus (brown + sotu + moby-dick%s): %d train documents (%d chars), %d held out for"
+                + " MLM loss (%d chars), %d excluded as task dev/test%n",
+                missing.isEmpty() ? "" : "; without " + String.join(", ", missing) + ", not fetched",
+                pc.train().size(), pc.trainChars(), pc.heldOut().size(), pc.heldOutChars(), pc.excluded());
     }
 
     private static BrownCorpus brown(BrownCorpus b, long seed, PrintStream out) {
