@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -56,8 +58,8 @@ public final class Checkpointer {
      * and a save begun between that line and the JVM's halt would make it name an older checkpoint than --resume uses.
      */
     private static volatile boolean stopped;
-    private static final java.util.concurrent.CountDownLatch NEVER = new java.util.concurrent.CountDownLatch(1);
-    static final java.util.concurrent.atomic.AtomicInteger PARKED = new java.util.concurrent.atomic.AtomicInteger(); // for tests
+    private static final CountDownLatch NEVER = new CountDownLatch(1);
+    static final AtomicInteger PARKED = new AtomicInteger(); // for tests
 
     /** Sees every file of a checkpoint once written; tests use it to make a write fail as a full disk would. */
     @FunctionalInterface
