@@ -3,6 +3,7 @@
 # alternated for a few rounds so both see the same background load on a shared machine. Peak memory: PyTorch's max
 # RSS from /usr/bin/time, ours VmHWM (both: the process's resident-set high-water mark).
 # Usage (repository root): benchmarks/scripts/bench_vs_torch.sh [rounds] [configs...]   configs: tiny mini small base
+# PyTorch's side is /work/shared/bench/torch_bert_cpu.py unless TORCH_BENCH names another copy of that script.
 set -euo pipefail
 rounds=${1:-2}
 shift || true
@@ -16,6 +17,9 @@ shape() { case $1 in tiny) echo "2 128 2 512";; mini) echo "4 256 4 1024";; smal
 for c in $configs; do
   [[ -n "$(shape "$c")" ]] || { echo "bench_vs_torch.sh: unknown config '$c' (tiny, mini, small or base)" >&2; exit 2; }
 done
+# A missing script used to end the first round silently with status 2: its error was captured with the timing.
+[[ -f "$torch_script" ]] || { echo "bench_vs_torch.sh: PyTorch's reference script $torch_script not found" \
+  "(${TORCH_BENCH:+set by TORCH_BENCH; }set TORCH_BENCH=FILE to use a copy elsewhere)" >&2; exit 2; }
 V=${VOCAB:-8192} B=${BATCH:-32} T=${SEQ:-128}
 # Debian's PyTorch does its products through whatever libblas.so.3 the alternatives point at. With only libblas3
 # installed that is the unoptimised reference BLAS (about 4 GFLOP/s here), and every ratio below would flatter us
@@ -34,7 +38,8 @@ date -u; nproc; uptime
 for r in $(seq "$rounds"); do
   for c in $configs; do
     read -r L H A I <<<"$(shape "$c")"
-    torch_json=$( { /usr/bin/time -f "maxrss_kb=%M" /usr/bin/python3 "$torch_script" "$L" "$H" "$A" "$I" "$V" "$B" "$T" 2; } 2>&1 )
+    torch_json=$( { /usr/bin/time -f "maxrss_kb=%M" /usr/bin/python3 "$torch_script" "$L" "$H" "$A" "$I" "$V" "$B" "$T" 2; } 2>&1 ) \
+      || { echo "bench_vs_torch.sh: $torch_script failed at $c:" >&2; echo "$torch_json" >&2; exit 2; }
     ours=$(./trainer bench --model "$c" --vocab "$V" --batch "$B" --seq "$T" --steps 5 --no-profile --json)
     sparse=$(./trainer bench --model "$c" --vocab "$V" --batch "$B" --seq "$T" --steps 5 --no-profile --json --sparse)
     TORCH="$torch_json" OURS="$ours" SPARSE="$sparse" CFG="$c" ROUND="$r" /usr/bin/python3 - <<'PY'
