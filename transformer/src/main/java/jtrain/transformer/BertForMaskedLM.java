@@ -1,9 +1,13 @@
 package jtrain.transformer;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import jtrain.engine.DType;
 import jtrain.engine.Device;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.engine.io.TensorSpec;
 import jtrain.engine.ops.Matmul;
 import jtrain.engine.ops.Nn;
 import jtrain.transformer.nn.LayerNorm;
@@ -31,6 +35,16 @@ public final class BertForMaskedLM extends BertTask {
         Predictions predictions = child("cls", new Cls(config, init)).predictions;
         transform = predictions.transform;
         bias = predictions.bias;
+    }
+
+    /** The parameters of a masked-LM model of this config, as {@link BertModel#parameterSpecs} gives the encoder's. */
+    public static Map<String, TensorSpec> parameterSpecs(BertConfig c) {
+        Map<String, TensorSpec> out = new LinkedHashMap<>();
+        BertModel.parameterSpecs(c, false).forEach((name, spec) -> out.put("bert." + name, spec));
+        BertModel.put(out, "cls.predictions.bias", c.vocabSize()); // the decoder's weight is the word embedding
+        BertModel.linear(out, "cls.predictions.transform.dense.", c.hiddenSize(), c.hiddenSize());
+        BertModel.layerNorm(out, "cls.predictions.transform.LayerNorm.", c.hiddenSize());
+        return out;
     }
 
     @Override

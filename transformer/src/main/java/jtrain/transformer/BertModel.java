@@ -1,12 +1,15 @@
 package jtrain.transformer;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jtrain.engine.Checkpoint;
 import jtrain.engine.DType;
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
+import jtrain.engine.io.TensorSpec;
 import jtrain.transformer.nn.Linear;
 import jtrain.transformer.nn.Module;
 import jtrain.transformer.nn.ModuleList;
@@ -30,6 +33,46 @@ public final class BertModel extends Module {
         layers = child("encoder", new Encoder()).layer;
         for (int i = 0; i < config.numHiddenLayers(); i++) layers.add(new BertLayer(config, init, dropoutRng));
         pooler = withPooler ? child("pooler", new Pooler(config, init)) : null;
+    }
+
+    /**
+     * The parameters a model of this config would have, by name (as {@link #namedParameters()} lists them) with
+     * their types and shapes, without building it: what a checkpoint is checked against before a command's slow
+     * work ({@link StateDict#check}). ParameterSpecsTest holds it to the built model's.
+     */
+    public static Map<String, TensorSpec> parameterSpecs(BertConfig c, boolean withPooler) {
+        int h = c.hiddenSize(), f = c.intermediateSize();
+        Map<String, TensorSpec> out = new LinkedHashMap<>();
+        put(out, "embeddings.word_embeddings.weight", c.vocabSize(), h);
+        put(out, "embeddings.position_embeddings.weight", c.maxPositionEmbeddings(), h);
+        put(out, "embeddings.token_type_embeddings.weight", c.typeVocabSize(), h);
+        layerNorm(out, "embeddings.LayerNorm.", h);
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            String layer = "encoder.layer." + i + ".";
+            for (String qkv : List.of("query", "key", "value")) linear(out, layer + "attention.self." + qkv + ".", h, h);
+            linear(out, layer + "attention.output.dense.", h, h);
+            layerNorm(out, layer + "attention.output.LayerNorm.", h);
+            linear(out, layer + "intermediate.dense.", h, f);
+            linear(out, layer + "output.dense.", f, h);
+            layerNorm(out, layer + "output.LayerNorm.", h);
+        }
+        if (withPooler) linear(out, "pooler.dense.", h, h);
+        return out;
+    }
+
+    /** A Linear(in, out)'s weight (out, in) and bias (out) under prefix. */
+    static void linear(Map<String, TensorSpec> specs, String prefix, int in, int out) {
+        put(specs, prefix + "weight", out, in);
+        put(specs, prefix + "bias", out);
+    }
+
+    static void layerNorm(Map<String, TensorSpec> specs, String prefix, int size) {
+        put(specs, prefix + "weight", size);
+        put(specs, prefix + "bias", size);
+    }
+
+    static void put(Map<String, TensorSpec> specs, String name, int... shape) {
+        specs.put(name, new TensorSpec(DType.F32, shape));
     }
 
     /**

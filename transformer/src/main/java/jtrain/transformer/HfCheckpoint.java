@@ -15,6 +15,7 @@ import jtrain.engine.Tensor;
 import jtrain.engine.io.AtomicFiles;
 import jtrain.engine.io.Json;
 import jtrain.engine.io.Safetensors;
+import jtrain.engine.io.TensorSpec;
 import jtrain.engine.io.TorchCheckpoint;
 
 /**
@@ -125,6 +126,18 @@ public final class HfCheckpoint {
         return model;
     }
 
+    /**
+     * The folder's config, once {@link #loadMaskedLM} is known to find what it needs there: a masked-LM model
+     * ({@link #requireMaskedLM}) with every parameter among the weights, in the config's shape and a floating type.
+     * Only the weights' headers are read and no model is built (milliseconds, where a load takes seconds at
+     * BERT-base size), so a command can check its model before slow work and load it once, when it trains.
+     */
+    public static BertConfig checkMaskedLM(Path dir) throws IOException {
+        BertConfig config = requireMaskedLM(dir);
+        StateDict.check(BertForMaskedLM.parameterSpecs(config), tensorSpecs(dir)).requireLoaded(weightsFile(dir).toString());
+        return config;
+    }
+
     /** Prints a note such as {@link StateDict.Report#unusedNote}'s, if there is one. */
     public static void printNote(PrintStream notes, String note) {
         if (note != null) notes.println(note);
@@ -158,6 +171,17 @@ public final class HfCheckpoint {
             case WEIGHTS -> Safetensors.tensorNames(f);
             case WEIGHTS_INDEX, TORCH_WEIGHTS_INDEX -> ShardedWeights.namesByShard(f).values().stream().flatMap(Set::stream).toList();
             default -> TorchCheckpoint.tensorNames(f);
+        };
+    }
+
+    /** Each tensor's type (as read) and shape, from the headers alone (a safetensors header, a shard index, a pickle). */
+    public static Map<String, TensorSpec> tensorSpecs(Path dir) throws IOException {
+        Path f = weightsFile(dir);
+        return switch (f.getFileName().toString()) {
+            case WEIGHTS -> Safetensors.tensorSpecs(f);
+            case WEIGHTS_INDEX -> ShardedWeights.read(f, Safetensors::tensorSpecs);
+            case TORCH_WEIGHTS_INDEX -> ShardedWeights.read(f, TorchCheckpoint::tensorSpecs);
+            default -> TorchCheckpoint.tensorSpecs(f);
         };
     }
 

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-import jtrain.engine.Tensor;
 import jtrain.engine.io.Json;
 
 /**
@@ -23,23 +22,26 @@ import jtrain.engine.io.Json;
 final class ShardedWeights {
     private ShardedWeights() {}
 
-    /** Every tensor of the checkpoint whose index is {@code index}; {@code readShard} reads one shard file. */
-    static Map<String, Tensor> read(Path index, Function<Path, Map<String, Tensor>> readShard) throws IOException {
+    /**
+     * Every tensor of the checkpoint whose index is {@code index}; {@code readShard} reads one shard file (its
+     * tensors, or only what its header says of them).
+     */
+    static <T> Map<String, T> read(Path index, Function<Path, Map<String, T>> readShard) throws IOException {
         Map<String, Set<String>> namesByShard = namesByShard(index);
-        Map<String, Tensor> all = new LinkedHashMap<>();
+        Map<String, T> all = new LinkedHashMap<>();
         Map<String, String> shardOf = new LinkedHashMap<>();
         for (Map.Entry<String, Set<String>> shard : namesByShard.entrySet()) {
             Path file = index.resolveSibling(shard.getKey());
             if (!Files.isRegularFile(file)) {
                 throw new NoSuchFileException(index.toString(), null, "shard " + shard.getKey() + " not found (" + file + ")");
             }
-            Map<String, Tensor> tensors = readShard.apply(file);
+            Map<String, T> tensors = readShard.apply(file);
             for (String name : shard.getValue()) {
                 if (!tensors.containsKey(name)) {
                     throw new IllegalArgumentException(index + ": tensor " + name + " is mapped to " + shard.getKey() + ", which does not hold it");
                 }
             }
-            for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
+            for (Map.Entry<String, T> t : tensors.entrySet()) {
                 String before = shardOf.putIfAbsent(t.getKey(), shard.getKey());
                 if (before != null) {
                     throw new IllegalArgumentException(index + ": tensor " + t.getKey() + " is in two shards, " + before + " and " + shard.getKey());

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import jtrain.engine.Autograd;
 import jtrain.engine.Tensor;
 import jtrain.engine.backend.Backends;
+import jtrain.engine.io.TensorSpec;
 import jtrain.transformer.nn.Module;
 
 /**
@@ -73,6 +74,28 @@ public final class StateDict {
 
     public static Report load(Module model, Map<String, Tensor> checkpoint) {
         Map<String, Tensor> params = model.namedParameters();
+        Map<String, String> fitting = new LinkedHashMap<>(); // the model's name -> the checkpoint's, type and shape agreeing
+        Report r = match(specs(params), specs(checkpoint), fitting);
+        try (var ng = Autograd.noGrad()) {
+            fitting.forEach((name, key) -> {
+                Tensor dst = params.get(name);
+                Backends.of(dst).copy(checkpoint.get(key).to(dst.dtype()).to(dst.device()), dst);
+                dst.markModified();
+            });
+        }
+        return r;
+    }
+
+    /**
+     * What {@link #load} would report, from types and shapes alone: a model's parameters (as its config gives them,
+     * before it is built) against what a checkpoint's header says of its tensors, so that a command can refuse a
+     * checkpoint before slow work without reading or building anything large.
+     */
+    public static Report check(Map<String, TensorSpec> params, Map<String, TensorSpec> checkpoint) {
+        return match(params, checkpoint, new LinkedHashMap<>());
+    }
+
+    private static Report match(Map<String, TensorSpec> params, Map<String, TensorSpec> checkpoint, Map<String, String> fitting) {
         Map<String, String> keyOf = new LinkedHashMap<>(); // the model's name -> the checkpoint's
         List<String> unexpected = new ArrayList<>();
         for (String key : checkpoint.keySet()) {
@@ -84,32 +107,35 @@ public final class StateDict {
             }
         }
         List<String> missing = new ArrayList<>(), mismatched = new ArrayList<>(), mistyped = new ArrayList<>();
-        try (var ng = Autograd.noGrad()) {
-            for (Map.Entry<String, Tensor> p : params.entrySet()) {
-                String key = keyOf.get(p.getKey());
-                Tensor src = key == null ? null : checkpoint.get(key);
-                Tensor dst = p.getValue();
-                if (src == null) {
-                    missing.add(p.getKey());
-                } else if (src.dtype().floating != dst.dtype().floating) {
-                    // Float types convert (F16, BF16, F64 -> F32); integers in place of weights are a wrong tensor, not a format.
-                    // Integers are held as I32 once read (I64 is narrowed on reading), so the file's type is one of two.
-                    mistyped.add("tensor '" + key + "' " + (src.dtype().floating ? "is " + src.dtype() : "holds integers (I32 or I64 in the file)")
-                            + " where the model expects " + dst.dtype() + (dst.dtype().floating ? " weights" : " integers"));
-                } else if (!Arrays.equals(src.shape(), dst.shape())) {
-                    mismatched.add(p.getKey() + " is " + Arrays.toString(src.shape()) + " in the checkpoint but "
-                            + Arrays.toString(dst.shape()) + " in the model");
-                } else {
-                    Backends.of(dst).copy(src.to(dst.dtype()).to(dst.device()), dst);
-                    dst.markModified();
-                }
+        for (Map.Entry<String, TensorSpec> p : params.entrySet()) {
+            String key = keyOf.get(p.getKey());
+            TensorSpec src = key == null ? null : checkpoint.get(key);
+            TensorSpec dst = p.getValue();
+            if (src == null) {
+                missing.add(p.getKey());
+            } else if (src.dtype().floating != dst.dtype().floating) {
+                // Float types convert (F16, BF16, F64 -> F32); integers in place of weights are a wrong tensor, not a format.
+                // Integers are held as I32 once read (I64 is narrowed on reading), so the file's type is one of two.
+                mistyped.add("tensor '" + key + "' " + (src.dtype().floating ? "is " + src.dtype() : "holds integers (I32 or I64 in the file)")
+                        + " where the model expects " + dst.dtype() + (dst.dtype().floating ? " weights" : " integers"));
+            } else if (!Arrays.equals(src.shape(), dst.shape())) {
+                mismatched.add(p.getKey() + " is " + Arrays.toString(src.shape()) + " in the checkpoint but "
+                        + Arrays.toString(dst.shape()) + " in the model");
+            } else {
+                fitting.put(p.getKey(), key);
             }
         }
         return new Report(missing, unexpected, mismatched, mistyped);
     }
 
+    private static Map<String, TensorSpec> specs(Map<String, Tensor> tensors) {
+        Map<String, TensorSpec> out = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> out.put(name, TensorSpec.of(t)));
+        return out;
+    }
+
     /** The model's name for a checkpoint key, or null when the model has no such parameter. */
-    private static String canonical(String key, Map<String, Tensor> params) {
+    private static String canonical(String key, Map<String, ?> params) {
         String k = key.replace("LayerNorm.gamma", "LayerNorm.weight").replace("LayerNorm.beta", "LayerNorm.bias");
         if (params.containsKey(k)) return k;
         if (params.containsKey("bert." + k)) return "bert." + k;

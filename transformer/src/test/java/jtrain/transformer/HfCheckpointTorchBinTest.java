@@ -36,6 +36,11 @@ class HfCheckpointTorchBinTest {
         TorchPython.run("safetensors_to_bin.py", golden.resolve(HfCheckpoint.WEIGHTS).toString(), bin.resolve(weights).toString(), layout);
 
         assertEquals(bin.resolve(weights), HfCheckpoint.weightsFile(bin));
+        // The check before slow work reads the pickle alone: it finds the types and shapes a load gets.
+        Map<String, jtrain.engine.io.TensorSpec> specs = new java.util.LinkedHashMap<>();
+        HfCheckpoint.readWeights(bin).forEach((name, t) -> specs.put(name, jtrain.engine.io.TensorSpec.of(t)));
+        assertEquals(specs, HfCheckpoint.tensorSpecs(bin));
+        assertDoesNotThrow(() -> HfCheckpoint.checkMaskedLM(bin));
         BertForMaskedLM fromSafetensors = HfCheckpoint.loadMaskedLM(golden);
         BertForMaskedLM fromBin = HfCheckpoint.loadMaskedLM(bin);
         for (Map.Entry<String, Tensor> p : fromSafetensors.namedParameters().entrySet()) {

@@ -73,6 +73,17 @@ public final class Safetensors {
         }
     }
 
+    /** Each tensor's type (as read) and shape, in the order of the header, which alone is read. */
+    public static Map<String, TensorSpec> tensorSpecs(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Map<String, TensorSpec> out = new LinkedHashMap<>();
+            for (Entry e : parseHeader(ch, file, headerLength(ch, file)).entries()) out.put(e.name(), new TensorSpec(e.dtype().heldAs(), e.shape()));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": could not read the safetensors file: " + IoErrors.reason(e), e);
+        }
+    }
+
     /** The string-to-string "__metadata__" of the header (empty when absent). */
     public static Map<String, String> readMetadata(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jtrain.engine.DType;
 import jtrain.engine.Shapes;
 
 /**
@@ -22,6 +23,15 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata) {
 
         FileDType(int bytes) {
             this.bytes = bytes;
+        }
+
+        /** The type {@link Safetensors#toStorage} holds values of this type in. */
+        DType heldAs() {
+            return switch (this) {
+                case F32, BF16, F16 -> DType.F32;
+                case F64 -> DType.F64;
+                case I32, I64 -> DType.I32;
+            };
         }
     }
 

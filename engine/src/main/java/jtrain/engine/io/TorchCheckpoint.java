@@ -21,8 +21,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
+import jtrain.engine.Shapes;
 import jtrain.engine.Tensor;
 import jtrain.engine.io.TorchPickle.StorageRef;
+import jtrain.engine.io.TorchPickle.StorageType;
 import jtrain.engine.io.TorchPickle.TensorRef;
 
 /**
@@ -56,6 +58,21 @@ public final class TorchCheckpoint {
     public static List<String> tensorNames(Path file) {
         return readLayout(file, (zip, archive) -> List.copyOf(zipStateDict(zip, archive, file).keySet()),
                 bytes -> List.copyOf(legacyStateDict(file, bytes).stateDict().keySet()));
+    }
+
+    /** Each tensor's type (as read) and shape, in the state dict's order, from the pickle alone: no storage is read. */
+    public static Map<String, TensorSpec> tensorSpecs(Path file) {
+        return readLayout(file, (zip, archive) -> specs(zipStateDict(zip, archive, file), file),
+                bytes -> specs(legacyStateDict(file, bytes).stateDict(), file));
+    }
+
+    private static Map<String, TensorSpec> specs(Map<String, TensorRef> refs, Path file) {
+        Map<String, TensorSpec> out = new LinkedHashMap<>();
+        refs.forEach((name, t) -> {
+            String where = file + ": tensor '" + name + "'";
+            out.put(name, new TensorSpec(fileType(t, where).heldAs(), shape(t, where)));
+        });
+        return out;
     }
 
     /** Reads an archive of the zip layout, given it and the folder ("archive/") its data.pkl is in. */
@@ -211,23 +228,18 @@ public final class TorchCheckpoint {
     private static Tensor dense(TensorRef t, MemorySegment data, Path file, String name) {
         String where = file + ": tensor '" + name + "'";
         StorageRef s = t.storage();
-        if (s.type().fileType == null) {
-            throw new IllegalArgumentException(where + " has unsupported dtype " + s.type().global() + " (jtrain reads float, half, bfloat16, double, long and int)");
-        }
+        fileType(t, where);
         if (s.numel() > data.byteSize() / s.type().bytes) {
             throw new IllegalArgumentException(where + ": truncated storage " + s.key() + ": " + data.byteSize() + " bytes for " + s.numel() + " elements");
         }
-        int[] shape = new int[t.size().length];
-        long numel = 1, last = t.offset(); // the last storage element the window reaches
+        int[] shape = shape(t, where);
+        long numel = Shapes.numel(shape), last = t.offset(); // the last storage element the window reaches
         try {
             for (int d = 0; d < shape.length; d++) {
-                numel = Math.multiplyExact(numel, t.size()[d]);
-                if (numel > Integer.MAX_VALUE) throw new ArithmeticException();
-                shape[d] = (int) t.size()[d];
                 if (t.size()[d] > 0) last = Math.addExact(last, Math.multiplyExact(t.size()[d] - 1, t.stride()[d]));
             }
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(where + " (" + t + ") has more than 2^31 elements or reaches beyond any storage");
+            throw new IllegalArgumentException(where + " (" + t + ") reaches beyond any storage");
         }
         if (numel > 0 && last >= s.numel()) {
             throw new IllegalArgumentException(where + " (" + t + ") reaches element " + last + " but its storage " + s.key() + " holds " + s.numel());
@@ -242,6 +254,27 @@ public final class TorchCheckpoint {
         Odometer at = new Odometer(t);
         for (int i = 0; i < n; i++) MemorySegment.copy(data, (long) size * at.next(), out, (long) size * i, size);
         return new Tensor(Safetensors.toStorage(out, s.type().fileType, 0, n, where), shape);
+    }
+
+    /** The type of t's storage in the file, refused where jtrain cannot hold its values. */
+    private static SafetensorsHeader.FileDType fileType(TensorRef t, String where) {
+        StorageType type = t.storage().type();
+        if (type.fileType == null) {
+            throw new IllegalArgumentException(where + " has unsupported dtype " + type.global() + " (jtrain reads float, half, bfloat16, double, long and int)");
+        }
+        return type.fileType;
+    }
+
+    /** t's size as a shape, refused when it has more elements than one tensor holds. */
+    private static int[] shape(TensorRef t, String where) {
+        int[] shape = new int[t.size().length];
+        long numel = 1;
+        for (int d = 0; d < shape.length; d++) {
+            numel *= Math.min(t.size()[d], Integer.MAX_VALUE + 1L); // sizes are not negative (TorchPickle)
+            if (numel > Integer.MAX_VALUE || t.size()[d] > Integer.MAX_VALUE) throw new IllegalArgumentException(where + " (" + t + ") has more than 2^31-1 elements");
+            shape[d] = (int) t.size()[d];
+        }
+        return shape;
     }
 
     /** Whether the window's strides are those of a dense row-major tensor of its size (size-1 dimensions aside). */

@@ -85,6 +85,28 @@ class SafetensorsFileFormatTest {
     }
 
     @Test
+    void theHeaderAloneGivesEachTensorsTypeAsReadAndShape() throws Exception {
+        // Every file type: F32, F64 and I32 kept, BF16 and F16 widened, I64 narrowed, as read converts them. The I64
+        // value beyond I32 would fail a read; the specs come from the header and never see it.
+        Path p = save("all.safetensors", file("""
+                {"f32": {"dtype": "F32", "shape": [2, 1], "data_offsets": [0, 8]},
+                 "f64": {"dtype": "F64", "shape": [1], "data_offsets": [8, 16]},
+                 "i32": {"dtype": "I32", "shape": [], "data_offsets": [16, 20]},
+                 "bf16": {"dtype": "BF16", "shape": [2], "data_offsets": [20, 24]},
+                 "f16": {"dtype": "F16", "shape": [1, 2], "data_offsets": [24, 28]},
+                 "i64": {"dtype": "I64", "shape": [1], "data_offsets": [28, 36]}}""", new byte[36]));
+        Map<String, TensorSpec> specs = Safetensors.tensorSpecs(p);
+        Map<String, Tensor> read = Safetensors.read(p);
+        for (String name : List.of("f32", "f64", "i32", "bf16", "f16")) assertEquals(TensorSpec.of(read.get(name)), specs.get(name), name);
+        assertEquals(List.of("f32", "f64", "i32", "bf16", "f16", "i64"), List.copyOf(specs.keySet()), "the header's order");
+        assertEquals(new TensorSpec(DType.I32, new int[] {1}), specs.get("i64"));
+
+        Files.write(p, file("""
+                {"ids": {"dtype": "I64", "shape": [2], "data_offsets": [0, 16]}}""", le(8, 1, 1L << 40)));
+        assertEquals(Map.of("ids", new TensorSpec(DType.I32, new int[] {2})), Safetensors.tensorSpecs(p));
+    }
+
+    @Test
     void unalignedDataFromOtherWritersStillReads() throws Exception {
         // A 1-element BF16 first puts the F32 at byte 2; nothing requires alignment when reading.
         Path p = save("unaligned.safetensors", file("""

@@ -75,6 +75,22 @@ class TorchCheckpointFixtureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"state_dict_zip.bin", "state_dict_legacy.bin"})
+    void typesAndShapesComeFromThePickleAsTheTensorsWouldBeRead(String file) throws Exception {
+        Map<String, TensorSpec> specs = new java.util.LinkedHashMap<>();
+        TorchCheckpoint.read(fixture(file)).forEach((name, t) -> specs.put(name, TensorSpec.of(t)));
+        assertEquals(specs, TorchCheckpoint.tensorSpecs(fixture(file)));
+        assertEquals(List.copyOf(specs.keySet()), List.copyOf(TorchCheckpoint.tensorSpecs(fixture(file)).keySet()), "the state dict's order");
+    }
+
+    @Test
+    void typesAndShapesAreReadWithoutTheStoragesThatFollowThePickle(@TempDir Path tmp) throws Exception {
+        byte[] legacy = Files.readAllBytes(fixture("state_dict_legacy.bin"));
+        Path truncated = Files.write(tmp.resolve("truncated.bin"), Arrays.copyOf(legacy, legacy.length - 8));
+        assertEquals(TorchCheckpoint.tensorSpecs(fixture("state_dict_legacy.bin")), TorchCheckpoint.tensorSpecs(truncated));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"state_dict_zip.bin", "state_dict_legacy.bin"})
     void dtypesFollowTheSafetensorsReader(String file) {
         Map<String, Tensor> t = TorchCheckpoint.read(fixture(file));
         assertEquals(DType.F32, t.get("f32").dtype());

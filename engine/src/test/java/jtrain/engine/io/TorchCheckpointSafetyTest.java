@@ -111,6 +111,8 @@ class TorchCheckpointSafetyTest {
     void dtypesJtrainCannotHoldAreNamed() throws Exception {
         Path file = zipFile(oneTensor("mask", "BoolStorage", 2, 0, new long[] {2}, new long[] {1}), Map.of("0", littleEndian(1, 1, 0)));
         assertTrue(refused(file).getMessage().contains("tensor 'mask' has unsupported dtype torch.BoolStorage"));
+        var e = assertThrows(IllegalArgumentException.class, () -> TorchCheckpoint.tensorSpecs(file));
+        assertTrue(e.getMessage().contains("tensor 'mask' has unsupported dtype torch.BoolStorage"), "named from the pickle alone too");
     }
 
     @Test

@@ -1,24 +1,24 @@
 package jtrain.training.finetune;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import jtrain.engine.Rng;
 import jtrain.engine.Tensor;
 import jtrain.engine.io.Folders;
 import jtrain.engine.io.IoErrors;
+import jtrain.engine.io.TensorSpec;
 import jtrain.training.pretrain.PretrainConfig;
 import jtrain.training.tokenizer.BertTokenizer;
 import jtrain.training.tokenizer.TokenizerFiles;
 import jtrain.transformer.BertConfig;
+import jtrain.transformer.BertModel;
 import jtrain.transformer.BertTask;
 import jtrain.transformer.HfCheckpoint;
 import jtrain.transformer.ProblemType;
@@ -75,10 +75,13 @@ public final class TaskModels {
 
     /**
      * Throws unless {@link #fromPretrained} would find the folder's encoder whole and in its config's shapes: a command
-     * calls it before it reads its data, so a bad folder is named at once. The head under test is a throwaway one.
+     * calls it before it reads its data, so a bad folder is named at once. Only the weights' headers are read and no
+     * model is built (see {@link StateDict#check}), so the weights are read once, by fromPretrained.
      */
     public static void requirePretrained(Path dir) throws IOException {
-        fromPretrained(TaskKind.SEQUENCE, dir, new LabelVocab(List.of("a", "b")), null, null, 0, new PrintStream(OutputStream.nullOutputStream()));
+        Map<String, TensorSpec> encoder = new LinkedHashMap<>();
+        BertModel.parameterSpecs(HfCheckpoint.readConfig(dir), true).forEach((name, spec) -> encoder.put("bert." + name, spec));
+        StateDict.check(encoder, HfCheckpoint.tensorSpecs(dir)).requireLoaded(HfCheckpoint.weightsFile(dir).toString(), "bert.pooler.");
     }
 
     /** Refuses a tokenizer whose ids the model's embedding cannot look up, naming the folder. */

@@ -1,8 +1,6 @@
 package jtrain.training.run;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,15 +22,14 @@ public final class InitFolder {
     /**
      * The folder's model config, once its tokenizer is known to fit the model, maxLen its positions, and its weights
      * to be those of the config: a masked-LM head, every tensor there in the config's shape. A command checks this
-     * before it reads a corpus, so the weights are loaded once here and dropped (a few seconds for a base-size model)
-     * rather than found not to fit after the corpus has been read and tokenized.
+     * before it reads a corpus; only the weights' headers are read ({@link HfCheckpoint#checkMaskedLM}), so the
+     * weights are read once, by the load that trains.
      */
     public static BertConfig check(Path dir, BertTokenizer tokenizer, int maxLen) {
         BertConfig config = config(dir);
         requireFits(dir, "the --init model", config, tokenizer, maxLen);
         try {
-            // The note on unused tensors is printed by the load that trains.
-            HfCheckpoint.loadMaskedLM(dir, new Rng(0), new PrintStream(OutputStream.nullOutputStream()));
+            HfCheckpoint.checkMaskedLM(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("--init " + IoErrors.describe(dir, e), e);
         }
