@@ -134,6 +134,13 @@ public final class PretrainCommand {
             PretrainConfig config = resume ? resumedConfig(folder, given) : fresh;
             if (!resume) requireNoRun(folder);
             if (device == null) device = device(config, precision);
+            BertTokenizer knownTokenizer = initTokenizer;
+            if (resume && config.init() != null && new Checkpointer(folder.checkpoints(), 1).latest().isEmpty()) {
+                // Stopped before its first checkpoint, the run starts again from the --init weights: checked before
+                // the corpus is read, as a new run's are.
+                knownTokenizer = TokenizerFiles.load(folder.tokenizer());
+                InitFolder.check(Path.of(config.init()), knownTokenizer, config.maxLen());
+            }
 
             PretrainCorpus corpus;
             try {
@@ -141,7 +148,7 @@ public final class PretrainCommand {
             } catch (DataException e) {
                 throw resume ? new DataException(e.getMessage() + " (a file of the run, named in " + folder.runConfig() + ")") : e;
             }
-            BertTokenizer tok = initTokenizer != null ? initTokenizer : tokenizer(config, folder, resume, corpus, out);
+            BertTokenizer tok = knownTokenizer != null ? knownTokenizer : tokenizer(config, folder, resume, corpus, out);
             List<int[]> train = Packing.packDocuments(tok, corpus.train(), config.maxLen());
             List<int[]> heldOut = corpus.heldOut().isEmpty() ? List.of() : Packing.packDocuments(tok, corpus.heldOut(), config.maxLen());
             if (train.isEmpty()) throw new IllegalArgumentException("the corpus is too small for one training sequence");

@@ -348,6 +348,27 @@ class PretrainCommandTest {
         assertFalse(Files.exists(out), "no folder for a run that could not start");
     }
 
+    @Test
+    void aResumeBeforeTheFirstCheckpointChecksTheInitWeightsBeforeTheCorpusToo() throws IOException {
+        // A run stopped before its first save starts again from the --init weights, so a resume checks them first,
+        // as a new run does. The run's corpus is gone: an error about the folder proves it came before the corpus.
+        Path init = copyOf(tinyCheckpoint(), "init"), run = tmp.resolve("adapted");
+        assertEquals(0, pretrain(continualRun(init, run, "--stop-after", "2")).code());
+        Folders.deleteTree(run.resolve("checkpoints")); // as if killed before its first checkpoint
+        Files.delete(tmp.resolve("new-domain.txt"));
+        Path config = init.resolve("config.json");
+        String fitting = Files.readString(config);
+        Files.writeString(config, fitting.replace("\"intermediate_size\": 64", "\"intermediate_size\": 48"));
+        assertError(init.toAbsolutePath().resolve("model.safetensors") + ": tensors do not fit the config: "
+                + "bert.encoder.layer.0.intermediate.dense.weight is [64, 32] in the checkpoint but [48, 32] in the model",
+                "--out", run.toString(), "--resume");
+
+        Files.writeString(config, fitting); // the folder fits again: the resume goes on to the corpus, and finds it gone
+        Result r = pretrain("--out", run.toString(), "--resume");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("new-domain.txt") && r.err().contains("(a file of the run, named in " + run.resolve("run_config.json") + ")"), r.err());
+    }
+
     /** A copy of a model folder's files under tmp/name. */
     Path copyOf(Path folder, String name) throws IOException {
         Path copy = Files.createDirectories(tmp.resolve(name));
