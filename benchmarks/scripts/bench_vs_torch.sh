@@ -3,12 +3,13 @@
 # alternated for a few rounds so both see the same background load on a shared machine. Peak memory: PyTorch's max
 # RSS from /usr/bin/time, ours VmHWM (both: the process's resident-set high-water mark).
 # Usage (repository root): benchmarks/scripts/bench_vs_torch.sh [rounds] [configs...]   configs: tiny mini small base
-# PyTorch's side is /work/shared/bench/torch_bert_cpu.py unless TORCH_BENCH names another copy of that script.
+# PyTorch's side is ../shared/bench/torch_bert_cpu.py beside the repository unless TORCH_BENCH names another copy.
 set -euo pipefail
 rounds=${1:-2}
 shift || true
 configs=${*:-tiny mini}
-torch_script=${TORCH_BENCH:-/work/shared/bench/torch_bert_cpu.py}
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+torch_script=${TORCH_BENCH:-$(dirname "$root")/shared/bench/torch_bert_cpu.py}
 shape() { case $1 in tiny) echo "2 128 2 512";; mini) echo "4 256 4 1024";; small) echo "4 512 8 2048";; base) echo "12 768 12 3072";; esac; }
 # A rounds value that is not a count (a config name given first, say) used to run no round and exit 0, silently.
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench_vs_torch.sh: rounds must be a positive whole number, got '$rounds'" \
