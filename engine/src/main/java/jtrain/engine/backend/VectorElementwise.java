@@ -92,23 +92,48 @@ final class VectorElementwise {
 
     // ---- unary ------------------------------------------------------------------------------------------------
 
-    /** out (contiguous, same shape as x) = op(x). */
+    /**
+     * out (contiguous, same shape as x) = op(x). GELU, exp and tanh each have a lambda of their own, hence a
+     * compilation of their own (Parallel and Strided call every lambda from one shared call site, which C2 does not
+     * inline): in one lambda with a switch over the ops a run uses, C2 reached its node budget before it had inlined
+     * GELU's erf and exp, and boxed every vector passed to the call it left (151 MB allocated per 4096 x 1024 GELU
+     * whose output is 16.8 MB, 3-4x slower, in a JVM that had also run exp).
+     */
     static void unary(Unary op, Tensor x, Tensor out) {
         float[] xa = f32(x), oa = f32(out);
         Strided w = Strided.of(out, x);
         int xs = w.innerStrides[1];
-        w.forEach(GRAIN / 4, (o, len) -> {
-            for (int c = 0; c < len; c += CHUNK) {
-                int n = Math.min(CHUNK, len - c);
-                float[] src = xa;
-                int so = o[1] + c * xs;
-                if (xs != 1) {
-                    src = gather(0, xa, so, xs, n);
-                    so = 0;
+        switch (op) {
+            case GELU -> w.forEach(GRAIN / 4, (o, len) -> {
+                for (int c = 0; c < len; c += CHUNK) {
+                    int n = Math.min(CHUNK, len - c), so = o[1] + c * xs;
+                    VectorGelu.forward(dense(xa, so, xs, n), xs == 1 ? so : 0, oa, o[0] + c, n);
                 }
-                unarySpan(op, src, so, oa, o[0] + c, n);
-            }
-        });
+            });
+            case EXP -> w.forEach(GRAIN / 4, (o, len) -> {
+                for (int c = 0; c < len; c += CHUNK) {
+                    int n = Math.min(CHUNK, len - c), so = o[1] + c * xs;
+                    expSpan(dense(xa, so, xs, n), xs == 1 ? so : 0, oa, o[0] + c, n);
+                }
+            });
+            case TANH -> w.forEach(GRAIN / 4, (o, len) -> {
+                for (int c = 0; c < len; c += CHUNK) {
+                    int n = Math.min(CHUNK, len - c), so = o[1] + c * xs;
+                    tanhSpan(dense(xa, so, xs, n), xs == 1 ? so : 0, oa, o[0] + c, n);
+                }
+            });
+            default -> w.forEach(GRAIN / 4, (o, len) -> {
+                for (int c = 0; c < len; c += CHUNK) {
+                    int n = Math.min(CHUNK, len - c), so = o[1] + c * xs;
+                    simpleUnarySpan(op, dense(xa, so, xs, n), xs == 1 ? so : 0, oa, o[0] + c, n);
+                }
+            });
+        }
+    }
+
+    /** x itself when its stride is 1 (the span starts at off), else its n elements from off gathered into a buffer at 0. */
+    private static float[] dense(float[] x, int off, int stride, int n) {
+        return stride == 1 ? x : gather(0, x, off, stride, n);
     }
 
     private static float[] gather(int which, float[] a, int off, int stride, int n) {
@@ -117,29 +142,28 @@ final class VectorElementwise {
         return buf;
     }
 
-    private static void unarySpan(Unary op, float[] x, int xo, float[] out, int oo, int n) {
-        // The transcendental ops have loops of their own: inlined into the switch below, they exceed C2's node
-        // budget, and the vectors passed to the call C2 then leaves are boxed (a heap object per vector).
-        switch (op) {
-            case GELU -> VectorGelu.forward(x, xo, out, oo, n);
-            case EXP -> expSpan(x, xo, out, oo, n);
-            case TANH -> tanhSpan(x, xo, out, oo, n);
-            default -> simpleUnarySpan(op, x, xo, out, oo, n);
-        }
-    }
+    // Full vectors unmasked, then the tail masked in a method of its own (as VectorGelu, and for its reasons).
 
     private static void expSpan(float[] x, int xo, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.exp(FloatVector.fromArray(S, x, xo + i, m)).intoArray(out, oo + i, m);
-        }
+        int full = n - n % L;
+        for (int i = 0; i < full; i += L) VectorMath.exp(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+        if (full < n) expTail(x, xo + full, out, oo + full, n - full);
+    }
+
+    private static void expTail(float[] x, int xo, float[] out, int oo, int n) {
+        VectorMask<Float> m = S.indexInRange(0, n);
+        VectorMath.exp(FloatVector.fromArray(S, x, xo, m)).intoArray(out, oo, m);
     }
 
     private static void tanhSpan(float[] x, int xo, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.tanh(FloatVector.fromArray(S, x, xo + i, m)).intoArray(out, oo + i, m);
-        }
+        int full = n - n % L;
+        for (int i = 0; i < full; i += L) VectorMath.tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+        if (full < n) tanhTail(x, xo + full, out, oo + full, n - full);
+    }
+
+    private static void tanhTail(float[] x, int xo, float[] out, int oo, int n) {
+        VectorMask<Float> m = S.indexInRange(0, n);
+        VectorMath.tanh(FloatVector.fromArray(S, x, xo, m)).intoArray(out, oo, m);
     }
 
     /** Full vectors unmasked, then one masked tail: a mask on every vector made these memory-bound passes ~2x slower. */
@@ -178,25 +202,32 @@ final class VectorElementwise {
         float[] aa = f32(a), ba = f32(b), oa = f32(out);
         Strided w = Strided.of(out, a, b);
         int as = w.innerStrides[1], bs = w.innerStrides[2];
+        if (op == Binary.GELU_BACKWARD) {
+            // A lambda of its own, for the reason unary gives; over dense spans: a broadcast operand is spread out
+            // like a strided one.
+            w.forEach(GRAIN / 2, (o, len) -> {
+                for (int c = 0; c < len; c += CHUNK) {
+                    int n = Math.min(CHUNK, len - c), xo = o[1] + c * as, yo = o[2] + c * bs;
+                    float[] x = as == 1 ? aa : gather(0, aa, xo, as, n), y = bs == 1 ? ba : gather(1, ba, yo, bs, n);
+                    VectorGelu.backward(x, as == 1 ? xo : 0, y, bs == 1 ? yo : 0, oa, o[0] + c, n);
+                }
+            });
+            return;
+        }
         w.forEach(GRAIN / 2, (o, len) -> {
             for (int c = 0; c < len; c += CHUNK) {
                 int n = Math.min(CHUNK, len - c);
                 float[] x = aa, y = ba;
                 int xo = o[1] + c * as, yo = o[2] + c * bs;
-                // GELU's backward has its own loop (as the unary GELU's), over dense spans: a broadcast operand is
-                // spread out like a strided one.
-                boolean spread = op == Binary.GELU_BACKWARD;
-                if (as > 1 || as < 0 || spread && as == 0) {
+                if (as > 1 || as < 0) {
                     x = gather(0, aa, xo, as, n);
                     xo = 0;
                 }
-                if (bs > 1 || bs < 0 || spread && bs == 0) {
+                if (bs > 1 || bs < 0) {
                     y = gather(1, ba, yo, bs, n);
                     yo = 0;
                 }
-                if (spread) {
-                    VectorGelu.backward(x, xo, y, yo, oa, o[0] + c, n);
-                } else if (op == Binary.POW) {
+                if (op == Binary.POW) {
                     int xst = as == 0 ? 0 : 1, yst = bs == 0 ? 0 : 1, oo = o[0] + c;
                     for (int i = 0; i < n; i++) out(oa, oo + i, Math.pow(x[xo + i * xst], y[yo + i * yst]));
                 } else {

@@ -114,13 +114,25 @@ final class VectorRowOps {
             for (int r = from; r < to; r++) {
                 int yo = yOff + r * c, go = gOff + r * c, xo = r * c;
                 float s = VectorReduce.sum(gy, go, c);
-                for (int j = 0; j < c; j += L) {
-                    VectorMask<Float> m = S.indexInRange(j, c);
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, y, yo + j, m));
-                    FloatVector.fromArray(S, gy, go + j, m).sub(e.mul(s)).intoArray(gx, xo + j, m);
+                int full = c - c % L;
+                for (int j = 0; j < full; j += L) {
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, y, yo + j));
+                    FloatVector.fromArray(S, gy, go + j).sub(e.mul(s)).intoArray(gx, xo + j);
                 }
+                if (full < c) logSoftmaxBackwardTail(y, yo + full, gy, go + full, s, gx, xo + full, c - full);
             }
         });
+    }
+
+    /**
+     * The row's last n < L elements, masked. The full vectors above run unmasked (masked loads and stores are slow on
+     * AVX2, which has no mask registers: this pass ran 2x slower); the tail has a method of its own so that the row
+     * loop's compilation inlines exp only once (the softmax above keeps every vector masked for that reason).
+     */
+    private static void logSoftmaxBackwardTail(float[] y, int yo, float[] gy, int go, float s, float[] gx, int xo, int n) {
+        VectorMask<Float> m = S.indexInRange(0, n);
+        FloatVector e = VectorMath.exp(FloatVector.fromArray(S, y, yo, m));
+        FloatVector.fromArray(S, gy, go, m).sub(e.mul(s)).intoArray(gx, xo, m);
     }
 
     /**
@@ -240,12 +252,19 @@ final class VectorRowOps {
                 if (t == ignoreIndex) continue;
                 int xo = xOff + r * c, go = r * c;
                 float l = lse[lOff + r];
-                for (int j = 0; j < c; j += L) {
-                    VectorMask<Float> m = S.indexInRange(j, c);
-                    VectorMath.exp(FloatVector.fromArray(S, x, xo + j, m).sub(l)).mul(scale).intoArray(g, go + j, m);
+                int full = c - c % L;
+                for (int j = 0; j < full; j += L) {
+                    VectorMath.exp(FloatVector.fromArray(S, x, xo + j).sub(l)).mul(scale).intoArray(g, go + j);
                 }
+                if (full < c) crossEntropyBackwardTail(x, xo + full, l, scale, g, go + full, c - full);
                 g[go + t] -= scale;
             }
         });
+    }
+
+    /** The row's last n < L elements, masked, in a method of its own (see logSoftmaxBackwardTail). */
+    private static void crossEntropyBackwardTail(float[] x, int xo, float l, float scale, float[] g, int go, int n) {
+        VectorMask<Float> m = S.indexInRange(0, n);
+        VectorMath.exp(FloatVector.fromArray(S, x, xo, m).sub(l)).mul(scale).intoArray(g, go, m);
     }
 }

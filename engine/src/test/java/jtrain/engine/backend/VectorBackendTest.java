@@ -186,6 +186,28 @@ class VectorBackendTest {
         }
     }
 
+    @Test
+    void expBasedSpansAndRowsMatchTheReferenceAtEveryWidthAndOffset() {
+        // exp, tanh, the log-softmax backward and the cross-entropy backward run full vectors unmasked and the
+        // tail masked in a method of its own: every width up to three vectors, rows at an offset into their storage.
+        int lanes = VectorMath.S.length();
+        for (int c = 1; c <= 3 * lanes + 1; c++) {
+            int rows = 3;
+            String at = " width " + c + " at offset 5";
+            Tensor x = Views.strided(uniform(-6, 6, rows * c + 5), new int[] {rows, c}, new int[] {c, 1}, 5);
+            assertClose(ref.unary(Unary.EXP, x), vec.unary(Unary.EXP, x), ELEMENTWISE, "exp" + at);
+            assertClose(ref.unary(Unary.TANH, x), vec.unary(Unary.TANH, x), ELEMENTWISE, "tanh" + at);
+            Tensor ly = ref.logSoftmax(x), gy = Views.strided(randn(rows * c + 5), new int[] {rows, c}, new int[] {c, 1}, 5);
+            assertClose(ref.logSoftmaxBackward(ly, gy), vec.logSoftmaxBackward(ly, gy), ELEMENTWISE, "logSoftmaxBackward" + at);
+            int[] t = new int[rows];
+            for (int i = 0; i < rows; i++) t[i] = i == 1 ? -100 : rng.nextInt(c);
+            Tensor targets = Tensor.ofInts(t, rows), gLoss = Tensor.scalar(0.5);
+            Tensor lse = ref.crossEntropy(x, targets, -100)[1];
+            assertClose(ref.crossEntropyBackward(x, lse, targets, -100, gLoss), vec.crossEntropyBackward(x, lse, targets, -100, gLoss),
+                    ELEMENTWISE, "crossEntropyBackward" + at);
+        }
+    }
+
     /** Each fused activation with the constants the hidden_act names use: gelu_new's, gelu_fast's, SiLU's, quick_gelu's. */
     private static final Object[][] ACTIVATIONS = {{Backend.Activation.GELU_TANH, Math.sqrt(2 / Math.PI)},
             {Backend.Activation.GELU_TANH, 0.7978845608}, {Backend.Activation.SWISH, 1.0}, {Backend.Activation.SWISH, 1.702}};
