@@ -128,7 +128,7 @@ final class Sgemm {
             // Column-major A (a transposed view): each depth step is a contiguous run of rows, copied a panel's rows
             // (one 128- or 256-bit vector) at a time. PACK_STEPS steps go into one panel before the next: panels lie
             // kc * rows floats (4 KiB at kc 256, rows 4) apart, so one step into every panel in turn wrote 32 lines
-            // of the same L1 set; the gᵀ·x products of a backward pass ran 16-30% faster for this (two threads).
+            // of the same L1 set (with these runs the weight gradients' gᵀ·x ran 1.01-1.19x as fast: docs/performance.md).
             // The species are constants in each loop: chosen at run time, C2 did not compile the copies to vector moves
             // (the products ran 0.64-0.93x as fast).
             for (int qb = 0; qb < kc; qb += PACK_STEPS) {
