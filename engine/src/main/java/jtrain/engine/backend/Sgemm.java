@@ -38,15 +38,34 @@ final class Sgemm {
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
 
+    /** A bias of n floats, element j at data[off + j*step], added to every row of a product. */
+    record Bias(float[] data, int off, int step) {}
+
     /** c (batch, m, n), contiguous and zero-filled, receives a (batch, m, k) times b (batch, k, n). */
     static void multiply(int batch, int m, int n, int k, Operand a, Operand b, float[] c) {
-        multiply(batch, m, n, k, a, b, c, MR);
+        multiply(batch, m, n, k, a, b, null, c, MR);
+    }
+
+    /**
+     * c (batch, m, n), contiguous, receives bias + a times b: each thread first writes the bias into its own part of
+     * c, where the product then accumulates (one serial pass over c before the product cost up to 11% of it).
+     */
+    static void multiply(int batch, int m, int n, int k, Operand a, Operand b, Bias bias, float[] c) {
+        multiply(batch, m, n, k, a, b, bias, c, MR);
     }
 
     /** As above with tiles 'rows' (8 or 4) tall, whatever this machine's vectors: the tests check both kernels. */
     static void multiply(int batch, int m, int n, int k, Operand a, Operand b, float[] c, int rows) {
+        multiply(batch, m, n, k, a, b, null, c, rows);
+    }
+
+    private static void multiply(int batch, int m, int n, int k, Operand a, Operand b, Bias bias, float[] c, int rows) {
         if (rows != 8 && rows != 4) throw new IllegalArgumentException("tile rows must be 8 or 4, got " + rows);
-        if (batch == 0 || m == 0 || n == 0 || k == 0) return;
+        if (batch == 0 || m == 0 || n == 0) return;
+        if (k == 0) {
+            if (bias != null) fillBias(bias, c, 0, batch * m, 0, n, n);
+            return;
+        }
         long flops = 2L * batch * m * n * k;
         // Split rows (or columns when the product is short and wide) so that every thread gets work; tiny
         // products stay on the calling thread because a hand-off costs tens of microseconds.
@@ -61,10 +80,20 @@ final class Sgemm {
                 int p = t / parts, part = t % parts;
                 int lo = blockEdge(extent, unit, parts, part), hi = blockEdge(extent, unit, parts, part + 1);
                 if (lo >= hi) continue;
-                if (splitRows) block(p, lo, hi, 0, n, n, k, a, b, c, m, rows);
-                else block(p, 0, m, lo, hi, n, k, a, b, c, m, rows);
+                int r0 = splitRows ? lo : 0, r1 = splitRows ? hi : m, c0 = splitRows ? 0 : lo, c1 = splitRows ? n : hi;
+                if (bias != null) fillBias(bias, c, p * m + r0, p * m + r1, c0, c1, n);
+                block(p, r0, r1, c0, c1, n, k, a, b, c, m, rows);
             }
         });
+    }
+
+    /** Rows [r0, r1) x columns [c0, c1) of c (row length ldc) = the bias. */
+    private static void fillBias(Bias bias, float[] c, int r0, int r1, int c0, int c1, int ldc) {
+        float[] d = bias.data();
+        for (int r = r0; r < r1; r++) {
+            if (bias.step() == 1) System.arraycopy(d, bias.off() + c0, c, r * ldc + c0, c1 - c0);
+            else for (int j = c0; j < c1; j++) c[r * ldc + j] = d[bias.off() + j * bias.step()];
+        }
     }
 
     /** Start of part 'part' of 'parts' over [0, extent), on multiples of unit. */

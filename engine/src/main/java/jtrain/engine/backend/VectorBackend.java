@@ -146,16 +146,11 @@ public class VectorBackend extends ReferenceBackend {
         if (!f32(a, b, bias)) return super.matmulBias(a, b, bias);
         int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
         Tensor out = newTensor(DType.F32, batch, m, n);
-        float[] o = f(out), bs = f(bias);
-        int bo = bias.offset(), step = bias.stride(0);
         // The product accumulates into its output, so starting every row from the bias adds it for free.
-        for (int r = 0; r < batch * m; r++) {
-            if (step == 1) System.arraycopy(bs, bo, o, r * n, n);
-            else for (int j = 0; j < n; j++) o[r * n + j] = bs[bo + j * step];
-        }
         Sgemm.multiply(batch, m, n, k,
                 new Sgemm.Operand(f(a), a.offset(), a.stride(0), a.stride(1), a.stride(2)),
-                new Sgemm.Operand(f(b), b.offset(), b.stride(0), b.stride(1), b.stride(2)), o);
+                new Sgemm.Operand(f(b), b.offset(), b.stride(0), b.stride(1), b.stride(2)),
+                new Sgemm.Bias(f(bias), bias.offset(), bias.stride(0)), f(out));
         return out;
     }
 

@@ -103,13 +103,19 @@ class VectorBackendTest {
 
     @Test
     void matmulBiasAddsTheBiasToEveryRow() {
-        for (int[] s : new int[][] {{1, 7, 17, 33}, {2, 40, 20, 50}, {1, 130, 70, 300}}) {
-            Tensor a = operand(s[0], s[1], s[2], false, false), b = operand(s[0], s[2], s[3], true, false);
-            Tensor bias = Views.strided(randn(2 * s[3]), new int[] {s[3]}, new int[] {2}, 1); // strided bias too
-            Tensor expected = ref.matmulBias(a, b, bias);
-            assertL2(expected, vec.matmulBias(a, b, bias), ACCUMULATED, "matmulBias " + java.util.Arrays.toString(s));
-            assertL2(expected, ref.binary(Binary.ADD, ref.matmul(a, b), Views.broadcastView(bias, expected.shape())),
-                    ACCUMULATED, "reference matmulBias is matmul + bias");
+        // Each thread writes the bias into its own rows (split by rows) or columns (split by columns, by batch entry)
+        // before its product: sizes for each split, one with no depth at all (the bias alone), contiguous and strided bias.
+        int[][] sizes = {{1, 7, 17, 33}, {2, 40, 20, 50}, {1, 130, 70, 300}, {1, 300, 40, 200}, {3, 100, 64, 120}, {1, 5, 0, 7}};
+        for (int[] s : sizes) {
+            for (boolean strided : new boolean[] {false, true}) {
+                Tensor a = operand(s[0], s[1], s[2], false, false), b = operand(s[0], s[2], s[3], true, false);
+                Tensor bias = strided ? Views.strided(randn(2 * s[3]), new int[] {s[3]}, new int[] {2}, 1) : randn(s[3]);
+                Tensor expected = ref.matmulBias(a, b, bias);
+                String what = "matmulBias " + java.util.Arrays.toString(s) + (strided ? " strided bias" : "");
+                assertL2(expected, vec.matmulBias(a, b, bias), ACCUMULATED, what);
+                assertL2(expected, ref.binary(Binary.ADD, ref.matmul(a, b), Views.broadcastView(bias, expected.shape())),
+                        ACCUMULATED, "reference matmulBias is matmul + bias, " + what);
+            }
         }
     }
 
