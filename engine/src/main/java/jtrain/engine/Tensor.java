@@ -5,6 +5,7 @@ import java.util.function.DoubleSupplier;
 
 import jtrain.engine.backend.Backend;
 import jtrain.engine.backend.Backends;
+import jtrain.engine.backend.Parallel;
 import jtrain.engine.ops.Arith;
 import jtrain.engine.ops.Matmul;
 import jtrain.engine.ops.Nn;
@@ -90,10 +91,22 @@ public final class Tensor {
         return scalar(value, DType.F32, Device.CPU);
     }
 
-    /** Normal(mean, std) samples drawn in order from rng. */
+    /**
+     * Normal(mean, std) samples drawn in order from rng: element i holds what the i-th call of nextGaussian would
+     * give. The draws are counter-based, so large tensors are filled on every core (BERT-base's 110M initial
+     * weights took 3.6-5.2 s on one thread of a 2-core VM) with the same values.
+     */
     public static Tensor randn(Rng rng, double mean, double std, DType dtype, int... shape) {
-        return generate(dtype, shape, () -> mean + std * rng.nextGaussian());
+        CpuStorage s = CpuStorage.allocate(dtype, Shapes.numel(shape));
+        long start = rng.skipGaussians(s.length());
+        Parallel.forRange(s.length(), RANDN_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) s.set(i, mean + std * Rng.gaussianAt(start, i));
+        });
+        return new Tensor(s, shape);
     }
+
+    /** Draws per thread below which a split costs more than it saves (a draw takes tens of nanoseconds). */
+    private static final int RANDN_GRAIN = 1 << 15;
 
     public static Tensor randn(Rng rng, int... shape) {
         return randn(rng, 0, 1, DType.F32, shape);
