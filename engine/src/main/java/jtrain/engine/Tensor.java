@@ -93,8 +93,8 @@ public final class Tensor {
 
     /**
      * Normal(mean, std) samples drawn in order from rng: element i holds what the i-th call of nextGaussian would
-     * give. The draws are counter-based, so large tensors are filled on every core (BERT-base's 110M initial
-     * weights took 3.6-5.2 s on one thread of a 2-core VM) with the same values.
+     * give. The draws are counter-based, so large tensors are filled on every core with the same values (building
+     * BERT-base, 110M weights drawn, took 2.7-3.4 s on one thread of a 2-core VM and 1.7-2.2 s on both).
      */
     public static Tensor randn(Rng rng, double mean, double std, DType dtype, int... shape) {
         CpuStorage s = CpuStorage.allocate(dtype, Shapes.numel(shape));
