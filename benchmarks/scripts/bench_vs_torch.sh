@@ -35,6 +35,8 @@ if ! grep -qiE 'openblas|mkl|blis' <<<"$torch_blas" && [[ -z "${ALLOW_ANY_BLAS:-
        "Install OpenBLAS (Debian: apt-get install libopenblas0-pthread) or set ALLOW_ANY_BLAS=1" >&2
   exit 2
 fi
+source "$root/benchmarks/scripts/openblas_core.sh"
+openblas_core 'import torch; torch.ones(64, 64) @ torch.ones(64, 64)'
 date -u; nproc; uptime
 for r in $(seq "$rounds"); do
   for c in $configs; do

@@ -19,6 +19,8 @@ if ! grep -qi openblas <<<"$np_blas" && [[ -z "${ALLOW_ANY_BLAS:-}" ]]; then
        "libopenblas0-pthread) or set ALLOW_ANY_BLAS=1" >&2
   exit 2
 fi
+source "$(dirname "$0")/openblas_core.sh"
+openblas_core 'import numpy as np; np.ones((64, 64), np.float32) @ np.ones((64, 64), np.float32)'
 date -u
 for r in $(seq "$rounds"); do
   echo "== round $r"
