@@ -112,6 +112,7 @@ final class Sgemm {
         float[] bp = buf[0], ap = buf[1];
         float[] tile = new float[rows * NR];
         int cBase = p * m * ldc;
+        boolean rowPanels = rows == 8 && a.cs() == 1 && fewColumns(ldc);
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -119,7 +120,8 @@ final class Sgemm {
                 packB(b, p, pc, kc, jc, nc, bp);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    packA(a, p, ic, mc, pc, kc, ap, rows);
+                    if (rowPanels) packARows(a, p, ic, mc, pc, kc, ap);
+                    else packA(a, p, ic, mc, pc, kc, ap, rows);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bo = jr * kc;
@@ -127,11 +129,13 @@ final class Sgemm {
                             int mr = Math.min(rows, mc - ir);
                             int co = cBase + (ic + ir) * ldc + jc + jr;
                             if (mr == rows && nr == NR) {
-                                if (rows == 8) kernel8(kc, ap, ir * kc, bp, bo, c, co, ldc);
+                                if (rowPanels) kernel8Rows(kc, ap, ir * kc, bp, bo, c, co, ldc);
+                                else if (rows == 8) kernel8(kc, ap, ir * kc, bp, bo, c, co, ldc);
                                 else kernel4(kc, ap, ir * kc, bp, bo, c, co, ldc);
                             } else {
                                 java.util.Arrays.fill(tile, 0f);
-                                if (rows == 8) kernel8(kc, ap, ir * kc, bp, bo, tile, 0, NR);
+                                if (rowPanels) kernel8Rows(kc, ap, ir * kc, bp, bo, tile, 0, NR);
+                                else if (rows == 8) kernel8(kc, ap, ir * kc, bp, bo, tile, 0, NR);
                                 else kernel4(kc, ap, ir * kc, bp, bo, tile, 0, NR);
                                 for (int r = 0; r < mr; r++) {
                                     for (int q = 0; q < nr; q++) c[co + r * ldc + q] += tile[r * NR + q];
@@ -142,6 +146,17 @@ final class Sgemm {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a product with row-major A and n columns packs A as rows (packARows, kernel8Rows) instead of
+     * transposing it into depth-major panels. Packing A costs about m * k element moves against 2 m n k FLOPs, so it
+     * weighs most when n is small, and the transposing copy is scalar. On the AVX-512 Xeon (one thread, call by call
+     * in one JVM, 2026-12-03) row panels made 4096 x n x k products 1.23-1.27x as fast at n 128, 1.11-1.21x at n 256,
+     * and 0.99x at n 512 (the 8-row-stream kernel is then no faster than the panel one): hence n up to 256.
+     */
+    private static boolean fewColumns(int n) {
+        return n <= 256;
     }
 
     private static int roundUp(int x, int unit) {
@@ -188,6 +203,20 @@ final class Sgemm {
                     for (int r = 0; r < mr; r++) ap[o + r] = d[src + r * rs];
                 }
             }
+        }
+    }
+
+    /**
+     * Packs rows [i0, i0+mc) x depth [q0, q0+kc) of a row-major A as 8-row panels stored row by row:
+     * ap[panel*kc*8 + r*kc + q], zero-padded. Each row is one contiguous copy (see {@link #kernel8Rows}).
+     */
+    private static void packARows(Operand a, int p, int i0, int mc, int q0, int kc, float[] ap) {
+        float[] d = a.data();
+        int rs = a.rs(), base = a.off() + p * a.bs() + q0;
+        for (int ir = 0; ir < mc; ir += 8) {
+            int mr = Math.min(8, mc - ir), dst = ir * kc;
+            for (int r = 0; r < mr; r++) System.arraycopy(d, base + (i0 + ir + r) * rs, ap, dst + r * kc, kc);
+            if (mr < 8) java.util.Arrays.fill(ap, dst + mr * kc, dst + 8 * kc, 0f);
         }
     }
 
@@ -282,6 +311,63 @@ final class Sgemm {
         FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
         FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
     }
+    /**
+     * {@link #kernel8} with the A panel stored row by row (packARows): ap[ao + r*kc + q], read as 8 streams. The
+     * products are summed in the same order, so the results are the same bits.
+     */
+    private static void kernel8Rows(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        int a0 = ao, a1 = ao + kc, a2 = ao + 2 * kc, a3 = ao + 3 * kc, a4 = ao + 4 * kc, a5 = ao + 5 * kc, a6 = ao + 6 * kc, a7 = ao + 7 * kc;
+        for (int q = 0; q < kc; q++) {
+            int bq = bo + q * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bq), b1 = FloatVector.fromArray(S, bp, bq + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[a0 + q]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[a1 + q]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[a2 + q]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[a3 + q]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[a4 + q]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[a5 + q]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[a6 + q]);
+            c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, ap[a7 + q]);
+            c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
+        }
+        int o;
+        o = co;
+        FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+        o = co + ldc;
+        FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+        o = co + 2 * ldc;
+        FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+        o = co + 3 * ldc;
+        FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+        o = co + 4 * ldc;
+        FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+        o = co + 5 * ldc;
+        FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+        o = co + 6 * ldc;
+        FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+        o = co + 7 * ldc;
+        FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
+        FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+    }
+
     /** The 4 x NR tile of {@link #kernel8}, for 16-register machines: ap holds 4-row panels. */
     private static void kernel4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
         FloatVector z = FloatVector.zero(S);

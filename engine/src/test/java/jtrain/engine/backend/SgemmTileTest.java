@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The SGEMM's two register tiles (8 rows for 32-register AVX-512 machines, 4 rows for 16-register AVX2 ones) are
  * both checked here, whichever one this machine's vectors select: against a product summed in double, over sizes
- * that leave short panels and cross the cache blocks, for row-major, column-major and broadcast operands.
+ * that leave short panels and cross the cache blocks, for row-major, column-major and broadcast operands. With a
+ * row-major A and at most 256 columns the 8-row tile reads A packed row by row (Sgemm.packARows): the shapes here
+ * take both paths, and the 4-row tile, which never does, must give the same bits.
  */
 class SgemmTileTest {
     private static final int[][] SHAPES = { // batch, m, n, k
