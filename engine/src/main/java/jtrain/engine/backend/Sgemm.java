@@ -16,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * fit, and the kernel ran 1.65x faster on an AVX2 AMD EPYC (docs/performance.md). Each element of C sums its
  * products in the same order whatever the tile.
  *
+ * <p>A row-major A in a product of few columns is packed row by row instead, each row one contiguous copy, and read
+ * by a kernel of its own: copying it into depth-major panels is a scalar transpose, which weighs most in such
+ * products (see fewColumns).
+ *
  * <p>Operands are described by (offset, batch stride, row stride, column stride), so row-major, column-major
  * (transposed views) and broadcast batches (stride 0) need no copies beyond the packing every product does.
  * Work is split across threads by blocks of rows (or of columns when there are few rows) and by batch entry.
@@ -311,9 +315,11 @@ final class Sgemm {
         FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
         FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
     }
+
     /**
      * {@link #kernel8} with the A panel stored row by row (packARows): ap[ao + r*kc + q], read as 8 streams. The
-     * products are summed in the same order, so the results are the same bits.
+     * products are summed in the same order, so the results are the same bits. A method of its own rather than a
+     * stride parameter of kernel8, so that every index in both loops is q plus a constant.
      */
     private static void kernel8Rows(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
         FloatVector z = FloatVector.zero(S);
