@@ -5,8 +5,11 @@ package jtrain.engine;
  * exactly when they checkpoint.
  */
 public final class Rng {
-    /** SplitMix64's step: the state after n draws is the state plus n times this. */
-    private static final long STEP = 0x9E3779B97F4A7C15L;
+    /**
+     * SplitMix64's step: the state after n draws is the state plus n times this, so draw n is mix(state + n * STEP).
+     * The dropout kernels derive their counter-based draws the same way.
+     */
+    public static final long STEP = 0x9E3779B97F4A7C15L;
 
     private long state;
 

@@ -486,7 +486,7 @@ public class ReferenceBackend implements Backend {
 
     /** Element i keeps with probability 1-p: its uniform draw is the (i+1)-th SplitMix64 output from state seed. */
     public static boolean dropoutKeeps(long seed, long i, double p) {
-        long bits = Rng.mix(seed + 0x9E3779B97F4A7C15L * (i + 1));
+        long bits = Rng.mix(seed + Rng.STEP * (i + 1));
         double u = (bits >>> 40) * 0x1.0p-24; // 24 bits: exactly representable in float32 on every device
         return u >= p;
     }

@@ -7,6 +7,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import jtrain.engine.Rng;
+
 /**
  * F32 kernels around parameters and lookups on dense arrays: embedding gather and scatter-add, the AdamW update
  * and dropout masks.
@@ -110,8 +112,8 @@ final class VectorNn {
             int i = from;
             // seed + golden * (i + 1) for each lane, advanced by golden * lanes per step: the same values mod 2^64 as
             // multiplying, with one 64-bit lane multiply fewer (AVX2 has none: C2 builds each from 32-bit ones).
-            LongVector counter = laneIndex.add(from + 1L).mul(0x9E3779B97F4A7C15L).add(seed);
-            long step = 0x9E3779B97F4A7C15L * lanes;
+            LongVector counter = laneIndex.add(from + 1L).mul(Rng.STEP).add(seed);
+            long step = Rng.STEP * lanes;
             for (; i <= to - lanes; i += lanes, counter = counter.add(step)) {
                 LongVector z = counter;
                 z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
