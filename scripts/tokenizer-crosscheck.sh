@@ -3,8 +3,8 @@
 # use) on ~23,000 texts: random strings built to hit every normaliser and pre-tokenizer rule, and lines from the data
 # cache. Single texts with six normaliser settings (uncased, cased, accents kept or stripped, no CJK split, no text
 # cleaning), single texts with [CLS]/[SEP] truncated to three lengths, then pairs with [CLS]/[SEP] untruncated and
-# truncated to several lengths. Prints one line per check and
-# exits 1 when any encoding differs.
+# truncated to several lengths; last, every Unicode code point through both normalisers and pre-tokenizers
+# (HfUnicodeParityTest). Prints one line per check and exits 1 when any encoding differs.
 #
 #   scripts/tokenizer-crosscheck.sh [VOCAB_TXT] [SEED]
 #
@@ -53,4 +53,15 @@ for max in 0 5 9 16 24 40 64; do
   encode "$work/uncased.json" "$work/texts.json" "$work/out.txt" pairs "$max"
   printf '%-24s ' "uncased" && "$py" "$dir/compare.py" "$work/uncased.json" "$work/texts.json" "$work/out.txt" pairs "$max" || status=1
 done
+# Every code point through both normalisers and pre-tokenizers (HfUnicodeParityTest, with this venv's tokenizers).
+printf '%-24s ' "every code point"
+if (cd "$here" && mvn -o -q -pl training test -Dtest=HfUnicodeParityTest -Dsurefire.failIfNoSpecifiedTests=false \
+      -Djtrain.python="$py" >"$work/codepoints.log" 2>&1) \
+   && grep -q 'tests="1" errors="0" skipped="0" failures="0"' \
+        "$here/training/target/surefire-reports/TEST-jtrain.training.tokenizer.HfUnicodeParityTest.xml"; then
+  echo "0 of 1,112,064 code points differ"
+else
+  status=1
+  grep -m 3 -E 'U\+|ERROR' "$work/codepoints.log" || tail -5 "$work/codepoints.log"
+fi
 exit $status

@@ -1,7 +1,8 @@
 """Texts for the tokenizer cross-check: random strings over a pool chosen to hit every normaliser and
 pre-tokenizer rule (controls, zero-width and other whitespace, accents and combining marks, CJK and other scripts,
-emoji, symbols, special tokens written in the text, words around the 100-character limit), then lines sampled
-from the files of the data cache when there is one.
+emoji, symbols, special tokens written in the text, words around the 100-character limit, characters that HF's
+Unicode tables classify differently from Java's), then lines sampled from the files of the data cache when there
+is one.
 
     python3 texts.py SEED CACHE_DIR OUT.json
 """
@@ -21,6 +22,17 @@ pool = (list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") *
            "👍🏽", "🇫🇷", "مرحبا", "नमस्ते", "สวัสดี", "Ελληνικά", "Привет", "€", "©", "™", "½", "²", "∑", "Ａ", "ｂ", "𝐀",
            "ℌ", "Ⅷ", "①", "—", "…", "«", "¿", "·", "§", "†", "‰", "\u02bc", "[MASK]", "[CLS]", "[SEP]", "[UNK]",
            "[PAD]", "##", "##ing", "whale", "Ahab", "don't", "U.S.A.", "e-mail", "3.14", "$100"])
+# Every 20th code point of hf-unicode-exceptions.txt (punctuation, marks, format characters and capitals newer or
+# older than HF's tables), alone and after a letter with an accent.
+table = os.path.join(os.path.dirname(__file__), "..", "..", "training", "src", "main", "resources", "jtrain", "training",
+                     "tokenizer", "hf-unicode-exceptions.txt")
+exceptions = []
+for line in open(table, encoding="utf-8"):
+    if line.strip() and not line.startswith("#"):
+        first, _, last = line.split()[1].partition("..")
+        exceptions += range(int(first, 16), int(last or first, 16) + 1)
+for cp in exceptions[::20]:
+    pool += [chr(cp), "e\u0301" + chr(cp)]
 texts = ["".join(random.choice(pool) for _ in range(random.randint(0, 40))) for _ in range(3000)]
 for n in (99, 100, 101, 150):
     texts += ["a" * n, "é" * n, "whale" * (n // 5)]

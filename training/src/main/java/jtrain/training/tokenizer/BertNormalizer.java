@@ -52,20 +52,41 @@ public record BertNormalizer(boolean cleanText, boolean handleChineseChars, Bool
 
     private static String stripAccentMarks(String s) {
         if (isAscii(s)) return s;
-        String nfd = Normalizer.normalize(s, Normalizer.Form.NFD);
+        String nfd = nfd(s);
         StringBuilder sb = new StringBuilder(nfd.length());
         for (int i = 0; i < nfd.length(); ) {
             int c = nfd.codePointAt(i);
             i += Character.charCount(c);
-            if (Character.getType(c) != Character.NON_SPACING_MARK) sb.appendCodePoint(c);
+            if (!Chars.isNonspacingMark(c)) sb.appendCodePoint(c);
         }
         return sb.toString();
     }
 
     /**
+     * NFD as HF's tables have it: the characters they leave whole (see HfUnicode) and the marks they do not know
+     * are kept in place, the text between them decomposed and reordered as usual.
+     */
+    private static String nfd(String s) {
+        StringBuilder sb = null;
+        int from = 0;
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            int next = i + Character.charCount(c);
+            if (HfUnicode.NO_DECOMPOSITION.get(c) || HfUnicode.NOT_MARK.get(c)) {
+                if (sb == null) sb = new StringBuilder(s.length() + 8);
+                sb.append(Normalizer.normalize(s.substring(from, i), Normalizer.Form.NFD)).append(s, i, next);
+                from = next;
+            }
+            i = next;
+        }
+        if (sb == null) return Normalizer.normalize(s, Normalizer.Form.NFD);
+        return sb.append(Normalizer.normalize(s.substring(from), Normalizer.Form.NFD)).toString();
+    }
+
+    /**
      * Lowercases one code point at a time with the full (one-to-many) mapping, like Rust's char::to_lowercase.
      * String.toLowerCase on the whole text would apply the context rule for a word-final Greek sigma, which
-     * HuggingFace does not.
+     * HuggingFace does not. Characters newer than Java's Unicode that HF lowercases come from HfUnicode.
      */
     private static String lower(String s) {
         if (isAscii(s)) return s.toLowerCase(Locale.ROOT);
@@ -74,6 +95,7 @@ public record BertNormalizer(boolean cleanText, boolean handleChineseChars, Bool
             int c = s.codePointAt(i);
             i += Character.charCount(c);
             if (c < 0x80) sb.append((char) Character.toLowerCase(c));
+            else if (HfUnicode.LOWERCASE.containsKey(c)) sb.append(HfUnicode.LOWERCASE.get(c));
             else sb.append(new String(Character.toChars(c)).toLowerCase(Locale.ROOT));
         }
         return sb.toString();

@@ -5,10 +5,9 @@ package jtrain.training.tokenizer;
  * tokenizers rather than Java's own (Character.isWhitespace leaves out U+00A0 and counts U+001C..U+001F), so that
  * both implementations split text at exactly the same places.
  *
- * <p>Known, deliberate gap: HuggingFace's category tables are from an older Unicode version (about 8.0) than
- * Java's. A character assigned since then (U+061D, a new combining mark, a new script) is "unassigned" there and
- * kept as an unknown letter, while here it gets its real category (punctuation is split off, a combining mark is
- * stripped). Text in scripts BERT vocabularies cover is not affected.
+ * <p>HuggingFace's category tables are from an older Unicode version than Java's, so where the two disagree (a
+ * character assigned since, such as U+061D, or one whose category changed) HF's answer is taken from
+ * {@link HfUnicode}'s measured table.
  */
 final class Chars {
     private Chars() {}
@@ -29,6 +28,8 @@ final class Chars {
     static boolean isControl(int c) {
         if (c == '\t' || c == '\n' || c == '\r') return false;
         if (c < 0x80) return c < 0x20 || c == 0x7F; // fast path for ASCII text
+        if (HfUnicode.CONTROL.get(c)) return true;
+        if (HfUnicode.NOT_CONTROL.get(c)) return false;
         int type = Character.getType(c);
         return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
                 || type == Character.SURROGATE;
@@ -41,12 +42,22 @@ final class Chars {
     static boolean isPunctuation(int c) {
         if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)) return true;
         if (c < 0x80) return false;
+        if (HfUnicode.PUNCTUATION.get(c)) return true;
+        if (HfUnicode.NOT_PUNCTUATION.get(c)) return false;
         return switch (Character.getType(c)) {
             case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
                  Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
                  Character.OTHER_PUNCTUATION -> true;
             default -> false;
         };
+    }
+
+    /** A non-spacing mark (Mn), what accent stripping removes after NFD. */
+    static boolean isNonspacingMark(int c) {
+        if (c < 0x80) return false;
+        if (HfUnicode.MARK.get(c)) return true;
+        if (HfUnicode.NOT_MARK.get(c)) return false;
+        return Character.getType(c) == Character.NON_SPACING_MARK;
     }
 
     /**
