@@ -45,15 +45,12 @@ final class Sgemm {
     /** A bias of n floats, element j at data[off + j*step], added to every row of a product. */
     record Bias(float[] data, int off, int step) {}
 
-    /** c (batch, m, n), contiguous and zero-filled, receives a (batch, m, k) times b (batch, k, n). */
+    /** c (batch, m, n), contiguous, receives a (batch, m, k) times b (batch, k, n); what c held is overwritten. */
     static void multiply(int batch, int m, int n, int k, Operand a, Operand b, float[] c) {
         multiply(batch, m, n, k, a, b, null, c, MR);
     }
 
-    /**
-     * c (batch, m, n), contiguous, receives bias + a times b: each thread first writes the bias into its own part of
-     * c, where the product then accumulates (one serial pass over c before the product cost 6-15% of it).
-     */
+    /** c (batch, m, n), contiguous, receives bias + a times b; what c held is overwritten. */
     static void multiply(int batch, int m, int n, int k, Operand a, Operand b, Bias bias, float[] c) {
         multiply(batch, m, n, k, a, b, bias, c, MR);
     }
@@ -67,9 +64,15 @@ final class Sgemm {
         if (rows != 8 && rows != 4) throw new IllegalArgumentException("tile rows must be 8 or 4, got " + rows);
         if (batch == 0 || m == 0 || n == 0) return;
         if (k == 0) {
-            if (bias != null) fillBias(bias, c, 0, batch * m, 0, n, n);
+            for (int r = 0; r < batch * m; r++) {
+                for (int j = 0; j < n; j++) c[r * n + j] = bias == null ? 0f : bias.data()[bias.off() + j * bias.step()];
+            }
             return;
         }
+        // The first depth block of each tile starts from this row (the bias, or zeros) instead of reading c: c is
+        // then written without being read first, and on a product no deeper than KC never read at all.
+        float[] startRow = bias == null ? zeros(n) : contiguous(bias, n);
+        int startOff = bias != null && bias.step() == 1 ? bias.off() : 0;
         long flops = 2L * batch * m * n * k;
         // Split rows (or columns when the product is short and wide) so that every thread gets work; tiny
         // products stay on the calling thread because a hand-off costs tens of microseconds.
@@ -85,19 +88,26 @@ final class Sgemm {
                 int lo = blockEdge(extent, unit, parts, part), hi = blockEdge(extent, unit, parts, part + 1);
                 if (lo >= hi) continue;
                 int r0 = splitRows ? lo : 0, r1 = splitRows ? hi : m, c0 = splitRows ? 0 : lo, c1 = splitRows ? n : hi;
-                if (bias != null) fillBias(bias, c, p * m + r0, p * m + r1, c0, c1, n);
-                block(p, r0, r1, c0, c1, n, k, a, b, c, m, rows);
+                block(p, r0, r1, c0, c1, n, k, a, b, c, m, rows, startRow, startOff);
             }
         });
     }
 
-    /** Rows [r0, r1) x columns [c0, c1) of c (row length ldc) = the bias. */
-    private static void fillBias(Bias bias, float[] c, int r0, int r1, int c0, int c1, int ldc) {
-        float[] d = bias.data();
-        for (int r = r0; r < r1; r++) {
-            if (bias.step() == 1) System.arraycopy(d, bias.off() + c0, c, r * ldc + c0, c1 - c0);
-            else for (int j = c0; j < c1; j++) c[r * ldc + j] = d[bias.off() + j * bias.step()];
-        }
+    /** At least n zeros, shared: never written. */
+    private static volatile float[] zeros = new float[0];
+
+    private static float[] zeros(int n) {
+        float[] z = zeros;
+        if (z.length < n) zeros = z = new float[n];
+        return z;
+    }
+
+    /** The bias's data when its n elements are contiguous (from bias.off()), else a contiguous copy of them. */
+    private static float[] contiguous(Bias bias, int n) {
+        if (bias.step() == 1) return bias.data();
+        float[] copy = new float[n];
+        for (int j = 0; j < n; j++) copy[j] = bias.data()[bias.off() + j * bias.step()];
+        return copy;
     }
 
     /** Start of part 'part' of 'parts' over [0, extent), on multiples of unit. */
@@ -106,15 +116,18 @@ final class Sgemm {
         return Math.min(extent, (int) ((long) units * part / parts) * unit);
     }
 
-    /** One thread's share: rows [m0, m1) and columns [n0, n1) of batch entry p. */
+    /**
+     * One thread's share: rows [m0, m1) and columns [n0, n1) of batch entry p. Each element (i, j) of c is
+     * startRow[startOff + j] plus its products, summed depth block by depth block.
+     */
     private static void block(int p, int m0, int m1, int n0, int n1, int ldc, int k, Operand a, Operand b, float[] c, int m,
-                              int rows) {
+                              int rows, float[] startRow, int startOff) {
         float[][] buf = BUFFERS.get();
         int ncMax = Math.min(NC, roundUp(n1 - n0, NR)), mcMax = Math.min(MC, roundUp(m1 - m0, rows));
         if (buf[0].length < KC * ncMax) buf[0] = new float[KC * ncMax];
         if (buf[1].length < KC * mcMax) buf[1] = new float[KC * mcMax];
         float[] bp = buf[0], ap = buf[1];
-        float[] tile = new float[rows * NR];
+        float[] tile = new float[rows * NR], tileZeros = new float[NR];
         int cBase = p * m * ldc;
         boolean rowPanels = rows == 8 && a.cs() == 1 && fewColumns(ldc);
         for (int jc = n0; jc < n1; jc += NC) {
@@ -133,16 +146,22 @@ final class Sgemm {
                             int mr = Math.min(rows, mc - ir);
                             int co = cBase + (ic + ir) * ldc + jc + jr;
                             if (mr == rows && nr == NR) {
-                                if (rowPanels) kernel8Rows(kc, ap, ir * kc, bp, bo, c, co, ldc);
-                                else if (rows == 8) kernel8(kc, ap, ir * kc, bp, bo, c, co, ldc);
-                                else kernel4(kc, ap, ir * kc, bp, bo, c, co, ldc);
+                                // The tile's start: startRow on the first depth block, else what c holds.
+                                float[] src = pc == 0 ? startRow : c;
+                                int so = pc == 0 ? startOff + jc + jr : co, step = pc == 0 ? 0 : ldc;
+                                if (rowPanels) kernel8Rows(kc, ap, ir * kc, bp, bo, c, co, ldc, src, so, step);
+                                else if (rows == 8) kernel8(kc, ap, ir * kc, bp, bo, c, co, ldc, src, so, step);
+                                else kernel4(kc, ap, ir * kc, bp, bo, c, co, ldc, src, so, step);
                             } else {
-                                java.util.Arrays.fill(tile, 0f);
-                                if (rowPanels) kernel8Rows(kc, ap, ir * kc, bp, bo, tile, 0, NR);
-                                else if (rows == 8) kernel8(kc, ap, ir * kc, bp, bo, tile, 0, NR);
-                                else kernel4(kc, ap, ir * kc, bp, bo, tile, 0, NR);
+                                // An edge tile: the products into 'tile' (from zeros), then added to its start.
+                                if (rowPanels) kernel8Rows(kc, ap, ir * kc, bp, bo, tile, 0, NR, tileZeros, 0, 0);
+                                else if (rows == 8) kernel8(kc, ap, ir * kc, bp, bo, tile, 0, NR, tileZeros, 0, 0);
+                                else kernel4(kc, ap, ir * kc, bp, bo, tile, 0, NR, tileZeros, 0, 0);
                                 for (int r = 0; r < mr; r++) {
-                                    for (int q = 0; q < nr; q++) c[co + r * ldc + q] += tile[r * NR + q];
+                                    for (int q = 0; q < nr; q++) {
+                                        int at = co + r * ldc + q;
+                                        c[at] = (pc == 0 ? startRow[startOff + jc + jr + q] : c[at]) + tile[r * NR + q];
+                                    }
                                 }
                             }
                         }
@@ -261,8 +280,12 @@ final class Sgemm {
         }
     }
 
-    /** c[co + r*ldc + j] += sum_q ap[ao + q*8 + r] * bp[bo + q*NR + j] for the full 8 x NR tile. */
-    private static void kernel8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+    /**
+     * c[co + r*ldc + j] = src[so + r*step + j] + sum_q ap[ao + q*8 + r] * bp[bo + q*NR + j] for the full 8 x NR tile:
+     * src is c itself (so = co, step = ldc) to accumulate, or one row for every row of the tile (step 0).
+     */
+    private static void kernel8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                                float[] src, int so, int step) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -289,31 +312,39 @@ final class Sgemm {
             c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
         }
         // Written out rather than through a helper: passing vectors to a call that is not inlined boxes them.
-        int o;
+        int o, t;
         o = co;
-        FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+        t = so;
+        FloatVector.fromArray(S, src, t).add(c00).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c01).intoArray(c, o + L);
         o = co + ldc;
-        FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+        t = so + step;
+        FloatVector.fromArray(S, src, t).add(c10).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c11).intoArray(c, o + L);
         o = co + 2 * ldc;
-        FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+        t = so + 2 * step;
+        FloatVector.fromArray(S, src, t).add(c20).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c21).intoArray(c, o + L);
         o = co + 3 * ldc;
-        FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+        t = so + 3 * step;
+        FloatVector.fromArray(S, src, t).add(c30).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c31).intoArray(c, o + L);
         o = co + 4 * ldc;
-        FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+        t = so + 4 * step;
+        FloatVector.fromArray(S, src, t).add(c40).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c41).intoArray(c, o + L);
         o = co + 5 * ldc;
-        FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+        t = so + 5 * step;
+        FloatVector.fromArray(S, src, t).add(c50).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c51).intoArray(c, o + L);
         o = co + 6 * ldc;
-        FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+        t = so + 6 * step;
+        FloatVector.fromArray(S, src, t).add(c60).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c61).intoArray(c, o + L);
         o = co + 7 * ldc;
-        FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+        t = so + 7 * step;
+        FloatVector.fromArray(S, src, t).add(c70).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c71).intoArray(c, o + L);
     }
 
     /**
@@ -321,7 +352,8 @@ final class Sgemm {
      * products are summed in the same order, so the results are the same bits. A method of its own rather than a
      * stride parameter of kernel8, so that every index in both loops is q plus a constant.
      */
-    private static void kernel8Rows(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+    private static void kernel8Rows(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                                    float[] src, int so, int step) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -347,35 +379,44 @@ final class Sgemm {
             a = FloatVector.broadcast(S, ap[a7 + q]);
             c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
         }
-        int o;
+        int o, t;
         o = co;
-        FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+        t = so;
+        FloatVector.fromArray(S, src, t).add(c00).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c01).intoArray(c, o + L);
         o = co + ldc;
-        FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+        t = so + step;
+        FloatVector.fromArray(S, src, t).add(c10).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c11).intoArray(c, o + L);
         o = co + 2 * ldc;
-        FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+        t = so + 2 * step;
+        FloatVector.fromArray(S, src, t).add(c20).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c21).intoArray(c, o + L);
         o = co + 3 * ldc;
-        FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+        t = so + 3 * step;
+        FloatVector.fromArray(S, src, t).add(c30).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c31).intoArray(c, o + L);
         o = co + 4 * ldc;
-        FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+        t = so + 4 * step;
+        FloatVector.fromArray(S, src, t).add(c40).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c41).intoArray(c, o + L);
         o = co + 5 * ldc;
-        FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+        t = so + 5 * step;
+        FloatVector.fromArray(S, src, t).add(c50).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c51).intoArray(c, o + L);
         o = co + 6 * ldc;
-        FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+        t = so + 6 * step;
+        FloatVector.fromArray(S, src, t).add(c60).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c61).intoArray(c, o + L);
         o = co + 7 * ldc;
-        FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+        t = so + 7 * step;
+        FloatVector.fromArray(S, src, t).add(c70).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c71).intoArray(c, o + L);
     }
 
     /** The 4 x NR tile of {@link #kernel8}, for 16-register machines: ap holds 4-row panels. */
-    private static void kernel4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+    private static void kernel4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                                float[] src, int so, int step) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         for (int q = 0; q < kc; q++) {
@@ -391,18 +432,22 @@ final class Sgemm {
             a = FloatVector.broadcast(S, ap[aq + 3]);
             c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
         }
-        int o;
+        int o, t;
         o = co;
-        FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+        t = so;
+        FloatVector.fromArray(S, src, t).add(c00).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c01).intoArray(c, o + L);
         o = co + ldc;
-        FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+        t = so + step;
+        FloatVector.fromArray(S, src, t).add(c10).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c11).intoArray(c, o + L);
         o = co + 2 * ldc;
-        FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+        t = so + 2 * step;
+        FloatVector.fromArray(S, src, t).add(c20).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c21).intoArray(c, o + L);
         o = co + 3 * ldc;
-        FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+        t = so + 3 * step;
+        FloatVector.fromArray(S, src, t).add(c30).intoArray(c, o);
+        FloatVector.fromArray(S, src, t + L).add(c31).intoArray(c, o + L);
     }
 }

@@ -49,6 +49,38 @@ class SgemmTileTest {
     }
 
     @Test
+    void whatTheOutputHeldBeforeIsOverwrittenNotAddedTo() {
+        // The first depth block of each tile starts from the bias (or zeros) rather than reading c, so c can hold
+        // anything: NaN here. Shapes with edge tiles, several depth blocks (k > 256) and both A packings.
+        Random rnd = new Random(11);
+        for (int[] s : new int[][] {{1, 37, 70, 300}, {2, 16, 64, 8}, {1, 9, 300, 520}}) {
+            int batch = s[0], m = s[1], n = s[2], k = s[3];
+            Sgemm.Operand a = new Sgemm.Operand(random(rnd, batch * m * k), 0, m * k, k, 1);
+            Sgemm.Operand b = new Sgemm.Operand(random(rnd, batch * k * n), 0, k * n, n, 1);
+            float[] biasData = random(rnd, 2 * n);
+            for (Sgemm.Bias bias : new Sgemm.Bias[] {null, new Sgemm.Bias(biasData, 3, 1), new Sgemm.Bias(biasData, 1, 2)}) {
+                float[] fresh = new float[batch * m * n], dirty = new float[batch * m * n];
+                java.util.Arrays.fill(dirty, Float.NaN);
+                Sgemm.multiply(batch, m, n, k, a, b, bias, fresh);
+                Sgemm.multiply(batch, m, n, k, a, b, bias, dirty);
+                assertArrayEquals(fresh, dirty, java.util.Arrays.toString(s) + " bias " + bias);
+                double[] plain = product(batch, m, n, k, a, b);
+                for (int i = 0; i < plain.length; i++) {
+                    double expected = plain[i] + (bias == null ? 0 : biasData[bias.off() + (i % n) * bias.step()]);
+                    assertEquals(expected, fresh[i], 1e-4 * Math.sqrt(k), java.util.Arrays.toString(s) + " element " + i);
+                }
+            }
+        }
+        // No depth at all: the bias alone, or zeros.
+        float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        Sgemm.Operand empty = new Sgemm.Operand(new float[0], 0, 0, 0, 1);
+        Sgemm.multiply(1, 2, 2, 0, empty, empty, new Sgemm.Bias(new float[] {5, 6}, 0, 1), c);
+        assertArrayEquals(new float[] {5, 6, 5, 6}, c);
+        Sgemm.multiply(1, 2, 2, 0, empty, empty, c);
+        assertArrayEquals(new float[4], c);
+    }
+
+    @Test
     void theDefaultTileFollowsTheVectorWidth() {
         int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
         assertEquals(lanes >= 16 ? 8 : 4, Sgemm.MR, "AVX-512 has room for 8 x 2 accumulators, AVX2 for 4 x 2");
