@@ -30,6 +30,11 @@ final class Chars {
         if (c < 0x80) return c < 0x20 || c == 0x7F; // fast path for ASCII text
         if (HfUnicode.CONTROL.get(c)) return true;
         if (HfUnicode.NOT_CONTROL.get(c)) return false;
+        return isControlCategory(c);
+    }
+
+    /** Cc, Cf, Co or Cs in this JDK's Unicode tables. */
+    static boolean isControlCategory(int c) {
         int type = Character.getType(c);
         return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
                 || type == Character.SURROGATE;
@@ -44,6 +49,11 @@ final class Chars {
         if (c < 0x80) return false;
         if (HfUnicode.PUNCTUATION.get(c)) return true;
         if (HfUnicode.NOT_PUNCTUATION.get(c)) return false;
+        return isPunctuationCategory(c);
+    }
+
+    /** P* in this JDK's Unicode tables. */
+    static boolean isPunctuationCategory(int c) {
         return switch (Character.getType(c)) {
             case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
                  Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,

@@ -40,10 +40,10 @@ final class HfUnicodeTable {
         String hex = String.format("%04X", c);
         int[] plain = hexCodePoints(f[3]), full = hexCodePoints(f[1]);
         boolean hfControl = plain.length == 2;
-        if (hfControl != jdkControl(c)) out.add((hfControl ? "control " : "not-control ") + hex);
+        if (hfControl != (c < 0x80 ? Chars.isControl(c) : Chars.isControlCategory(c))) out.add((hfControl ? "control " : "not-control ") + hex);
         if (hfControl) return;
         boolean hfPunctuation = f[4].equals("1|1|1");
-        if (hfPunctuation != jdkPunctuation(c)) out.add((hfPunctuation ? "punctuation " : "not-punctuation ") + hex);
+        if (hfPunctuation != (c < 0x80 ? Chars.isPunctuation(c) : Chars.isPunctuationCategory(c))) out.add((hfPunctuation ? "punctuation " : "not-punctuation ") + hex);
         String hf = new String(full, 1, full.length - 2), one = Character.toString(c);
         String nfd = Normalizer.normalize(one, Normalizer.Form.NFD);
         if (hf.equals(lower(stripMarks(nfd)))) return;
@@ -67,22 +67,6 @@ final class HfUnicodeTable {
 
     private static int[] hexCodePoints(String field) {
         return field.isEmpty() ? new int[0] : java.util.Arrays.stream(field.split(" ")).mapToInt(h -> Integer.parseInt(h, 16)).toArray();
-    }
-
-    private static boolean jdkControl(int c) {
-        if (c == '\t' || c == '\n' || c == '\r') return false;
-        int type = Character.getType(c);
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE || type == Character.SURROGATE;
-    }
-
-    private static boolean jdkPunctuation(int c) {
-        if (c < 0x80) return Chars.isPunctuation(c);
-        return switch (Character.getType(c)) {
-            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
-                 Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
-                 Character.OTHER_PUNCTUATION -> true;
-            default -> false;
-        };
     }
 
     private static String stripMarks(String s) {
