@@ -23,13 +23,8 @@ export PATH="${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin:$PATH"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-venv="${TMPDIR:-/tmp}/jtrain-tokenizers-venv"
-version="${TOKENIZERS_VERSION:-0.23.2}"
-if ! "$venv/bin/python" -c "import tokenizers, sys; sys.exit(tokenizers.__version__ != '$version')" 2>/dev/null; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "tokenizers==$version"
-fi
-py="$venv/bin/python"
+py="$("$here/scripts/tokenizers-venv.sh")" || { echo "tokenizer-crosscheck.sh: could not set up HF tokenizers" \
+  "${TOKENIZERS_VERSION:-0.23.2} in a virtual environment (python3 -m venv, pip)" >&2; exit 2; }
 
 (cd "$here" && mvn -o -q -pl training -am package -DskipTests >/dev/null)
 cp="$here/training/target/training.jar:$here/training/target/lib/*"

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Our normaliser and pre-tokenizer against HuggingFace tokenizers itself, run in Python, on every Unicode code point
  * (scripts/tokenizer-crosscheck.sh compares whole encodings of texts). Skipped with a message where Python cannot
- * import tokenizers (`pip install tokenizers`; -Djtrain.python=PATH picks the interpreter, default python3). A
+ * import tokenizers; -Djtrain.python=PATH picks the interpreter (default python3; `./trainer test` passes the one
+ * scripts/tokenizers-venv.sh sets up). A
  * failure lists the code points that differ and the hf-unicode-exceptions.txt line that would make each agree
  * (HfUnicodeTable regenerates the whole table from the probe's output).
  */
