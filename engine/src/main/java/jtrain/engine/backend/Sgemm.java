@@ -63,16 +63,14 @@ final class Sgemm {
     private static void multiply(int batch, int m, int n, int k, Operand a, Operand b, Bias bias, float[] c, int rows) {
         if (rows != 8 && rows != 4) throw new IllegalArgumentException("tile rows must be 8 or 4, got " + rows);
         if (batch == 0 || m == 0 || n == 0) return;
-        if (k == 0) {
-            for (int r = 0; r < batch * m; r++) {
-                for (int j = 0; j < n; j++) c[r * n + j] = bias == null ? 0f : bias.data()[bias.off() + j * bias.step()];
-            }
-            return;
-        }
         // The first depth block of each tile starts from this row (the bias, or zeros) instead of reading c: c is
         // then written without being read first, and on a product no deeper than KC never read at all.
         float[] startRow = bias == null ? zeros(n) : contiguous(bias, n);
         int startOff = bias != null && bias.step() == 1 ? bias.off() : 0;
+        if (k == 0) {
+            for (int r = 0; r < batch * m; r++) System.arraycopy(startRow, startOff, c, r * n, n);
+            return;
+        }
         long flops = 2L * batch * m * n * k;
         // Split rows (or columns when the product is short and wide) so that every thread gets work; tiny
         // products stay on the calling thread because a hand-off costs tens of microseconds.
@@ -127,7 +125,7 @@ final class Sgemm {
         if (buf[0].length < KC * ncMax) buf[0] = new float[KC * ncMax];
         if (buf[1].length < KC * mcMax) buf[1] = new float[KC * mcMax];
         float[] bp = buf[0], ap = buf[1];
-        float[] tile = new float[rows * NR], tileZeros = new float[NR];
+        float[] tile = new float[rows * NR], tileZeros = zeros(NR);
         int cBase = p * m * ldc;
         boolean rowPanels = rows == 8 && a.cs() == 1 && fewColumns(ldc);
         for (int jc = n0; jc < n1; jc += NC) {
