@@ -16,7 +16,8 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 /**
  * Memory and GC figures of this JVM: the peak resident set (VmHWM from /proc/self/status, what the OS saw, comparable
  * with another process's max RSS) and the peak heap in use right after a collection (the live data, independent of
- * how far the collector let the heap grow), plus GC counts and time.
+ * how far the collector let the heap grow), plus GC counts and time, and the page faults the process has taken (memory
+ * the OS had to map and zero on first touch: a heap that shrinks and grows again pays them at every step).
  */
 final class MemoryProbe implements AutoCloseable {
     private final AtomicLong peakAfterGc = new AtomicLong();
@@ -46,6 +47,19 @@ final class MemoryProbe implements AutoCloseable {
             ms += Math.max(0, gc.getCollectionTime());
         }
         return new long[] {count, ms};
+    }
+
+    /** Page faults (minor + major) the process has taken since it started, from /proc/self/stat; -1 where it is missing. */
+    static long pageFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces: state, ppid, pgrp, session,
+            // tty_nr, tpgid, flags, minflt, cminflt, majflt (proc(5)).
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[7]) + Long.parseLong(f[9]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The process's peak resident set in bytes (VmHWM), or -1 where /proc is missing. */

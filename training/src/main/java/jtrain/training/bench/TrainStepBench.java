@@ -34,11 +34,12 @@ public final class TrainStepBench {
 
     /**
      * stepMs: mean over the timed steps; flopsPerStep: counted by the engine; breakdown: profiler entries of the
-     * timed steps (empty without profiling); gcMs/gcCount: collections during the timed steps.
+     * timed steps (empty without profiling); gcMs/gcCount: collections during the timed steps; pageFaults: page faults
+     * the process took during the timed steps (-1 where /proc is missing).
      */
     public record Result(Options options, String backend, int threads, double stepMs, double minStepMs, double tokensPerS,
                          long flopsPerStep, double gflops, double peakGflops, long peakRssBytes, long peakHeapAfterGcBytes,
-                         long liveHeapAfterForwardBytes, long gcCount, long gcMs, long parameters, double loss, List<ProfilingBackend.Entry> breakdown,
+                         long liveHeapAfterForwardBytes, long gcCount, long gcMs, long pageFaults, long parameters, double loss, List<ProfilingBackend.Entry> breakdown,
                          String table) {
         public double mfu() {
             return gflops / peakGflops;
@@ -84,6 +85,7 @@ public final class TrainStepBench {
             for (int i = 0; i < o.warmup(); i++) step(model, opt, batch, o.sparse());
             if (profiler != null) profiler.reset();
             long[] gc0 = MemoryProbe.gcCountAndMillis();
+            long faults0 = MemoryProbe.pageFaults();
             long flops0 = Flops.total(), t0 = System.nanoTime();
             double min = Double.MAX_VALUE, loss = Double.NaN;
             for (int i = 0; i < o.steps(); i++) {
@@ -94,6 +96,7 @@ public final class TrainStepBench {
             long wall = System.nanoTime() - t0;
             long flops = (Flops.total() - flops0) / o.steps();
             long[] gc1 = MemoryProbe.gcCountAndMillis();
+            long faults1 = MemoryProbe.pageFaults();
             double stepMs = wall / 1e6 / o.steps();
             double gflops = flops / (stepMs / 1e3) / 1e9;
             List<ProfilingBackend.Entry> entries = profiler == null ? List.of() : profiler.entries();
@@ -103,7 +106,8 @@ public final class TrainStepBench {
             peak = Math.max(peak, CpuPeak.measure(base, 8));
             return new Result(o, base.name(), jtrain.engine.backend.Parallel.THREADS, stepMs, min,
                     (double) o.batch() * o.seq() / (stepMs / 1e3), flops, gflops, peak, MemoryProbe.peakRssBytes(),
-                    memory.peakHeapAfterGcBytes(), liveAfterForward, gc1[0] - gc0[0], gc1[1] - gc0[1], model.parameterCount(), loss,
+                    memory.peakHeapAfterGcBytes(), liveAfterForward, gc1[0] - gc0[0], gc1[1] - gc0[1],
+                    faults0 < 0 || faults1 < 0 ? -1 : faults1 - faults0, model.parameterCount(), loss,
                     entries, table);
         }
     }

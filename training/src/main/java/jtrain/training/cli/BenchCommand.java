@@ -144,6 +144,10 @@ public final class BenchCommand {
                 + " peak heap in use after any GC %,d MB%n", r.peakRssBytes() >> 20, r.liveHeapAfterForwardBytes() >> 20, r.peakHeapAfterGcBytes() >> 20));
         sb.append(String.format(Locale.ROOT, "GC          %d collections, %d ms in the timed steps (%.1f%%)%n",
                 r.gcCount(), r.gcMs(), 100.0 * r.gcMs() / (r.stepMs() * o.steps())));
+        if (r.pageFaults() >= 0) {
+            sb.append(String.format(Locale.ROOT, "page faults %,d in the timed steps (%,d MB of memory the OS mapped and zeroed on first touch)%n",
+                    r.pageFaults(), r.pageFaults() * 4096 >> 20));
+        }
         sb.append(String.format(Locale.ROOT, "loss        %.4f%n", r.loss()));
         if (!r.table().isEmpty()) sb.append("\ntime per step by primitive (share of the step):\n").append(r.table());
         return sb.toString();
@@ -180,6 +184,7 @@ public final class BenchCommand {
         j.put("peak_heap_after_gc_mb", r.peakHeapAfterGcBytes() >> 20);
         j.put("gc_count", r.gcCount());
         j.put("gc_ms", r.gcMs());
+        j.put("page_faults", r.pageFaults());
         j.put("loss", r.loss());
         List<Object> rows = new ArrayList<>();
         for (ProfilingBackend.Entry e : r.breakdown()) {

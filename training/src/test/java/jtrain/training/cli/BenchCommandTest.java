@@ -29,6 +29,9 @@ class BenchCommandTest {
         for (String key : List.of("tokens_per_s", "step_ms", "gflops", "mfu", "peak_rss_mb", "flops_per_step", "parameters", "steps")) {
             assertTrue(((Number) j.get(key)).doubleValue() > 0, key + " in " + j);
         }
+        long faults = ((Number) j.get("page_faults")).longValue();
+        assertTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/stat")) ? faults >= 0 : faults == -1,
+                "page faults in the timed steps, -1 without /proc: " + j);
         assertEquals("all", j.get("loss_positions"));
         assertEquals(1, ((Number) j.get("warmup")).intValue(), "the text's 'N warm-up + M timed steps' in JSON too");
         assertEquals("gelu", j.get("hidden_act"), "BERT's activation unless --act says otherwise");
