@@ -145,7 +145,7 @@ public final class BenchCommand {
         sb.append(String.format(Locale.ROOT, "GC          %d collections, %d ms in the timed steps (%.1f%%)%n",
                 r.gcCount(), r.gcMs(), 100.0 * r.gcMs() / (r.stepMs() * o.steps())));
         if (r.pageFaults() >= 0) {
-            sb.append(String.format(Locale.ROOT, "page faults %,d in the timed steps (%,d MB of memory the OS mapped and zeroed on first touch)%n",
+            sb.append(String.format(Locale.ROOT, "page faults %,d in the timed steps (memory the OS mapped on first touch: %,d MB at 4 KiB a page)%n",
                     r.pageFaults(), r.pageFaults() * 4096 >> 20));
         }
         sb.append(String.format(Locale.ROOT, "loss        %.4f%n", r.loss()));
