@@ -25,29 +25,63 @@ public final class Matmul {
         if (b.size(-2) != k) {
             throw new ShapeException("matmul: inner dimensions differ: " + Shapes.str(a.shape()) + " @ " + Shapes.str(b.shape()));
         }
-        Tensor out;
-        if (b.rank() == 2) {
-            // Fold every leading dimension of a into M: one large product.
-            int[] as = a.shape();
-            int m = rows(a);
-            Tensor prod = be.matmul(matrixLayout(Views.reshapeView(a.reshape(m, k), 1, m, k)), matrixLayout(Views.reshapeView(b, 1, k, b.size(1))));
-            Flops.add(2L * m * k * b.size(1));
-            int[] os = Arrays.copyOf(as, as.length);
-            os[os.length - 1] = b.size(1);
-            out = Views.reshapeView(prod, os);
-        } else {
-            int[] batchA = Arrays.copyOf(a.shape(), a.rank() - 2), batchB = Arrays.copyOf(b.shape(), b.rank() - 2);
-            int[] batch = Shapes.broadcast("matmul", batchA, batchB);
-            int m = a.size(-2), n = b.size(-1), count = Shapes.numel(batch);
-            Tensor a3 = flattenBatch(Views.broadcastView(a, concat(batch, m, k)), count, m, k);
-            Tensor b3 = flattenBatch(Views.broadcastView(b, concat(batch, k, n)), count, k, n);
-            Tensor prod = be.matmul(matrixLayout(a3), matrixLayout(b3));
-            Flops.add(2L * count * m * n * k);
-            out = Views.reshapeView(prod, concat(batch, m, n));
-        }
+        if (b.rank() != 2) return batched(be, a, b, k);
+        // Fold every leading dimension of a into M: one large product.
+        int m = rows(a), n = b.size(1);
+        Tensor prod = be.matmul(matrixLayout(Views.reshapeView(a.reshape(m, k), 1, m, k)), matrixLayout(Views.reshapeView(b, 1, k, n)));
+        Flops.add(2L * m * k * n);
+        int[] os = a.shape();
+        os[os.length - 1] = n;
+        Tensor out = Views.reshapeView(prod, os);
         return Autograd.record("matmul", out, new Tensor[] {a, b}, g -> new Tensor[] {
-                a.requiresGrad() ? Reductions.sumTo(matmul(g, b.transpose(-1, -2)), a.shape()) : null,
-                b.requiresGrad() ? gradB(a, g, b.shape()) : null});
+                a.requiresGrad() ? matmul(g, b.transpose(0, 1)) : null,
+                b.requiresGrad() ? matmul(a.reshape(m, k).transpose(0, 1), g.reshape(m, n)) : null});
+    }
+
+    /**
+     * (..., M, K) @ (..., K, N) with broadcast batch dimensions, as one backend product over (count, M, K) and
+     * (count, K, N) operands. The backward reuses the operands as prepared here: where their batch dimensions did
+     * not merge (attention's (B, H, T, D) head views of a (B, T, C) tensor) the copy made for the forward product
+     * is kept instead of the view, and the backward products need no second copy; the incoming gradient is
+     * prepared once for both of them.
+     */
+    private static Tensor batched(Backend be, Tensor a, Tensor b, int k) {
+        int[] batchA = Arrays.copyOf(a.shape(), a.rank() - 2), batchB = Arrays.copyOf(b.shape(), b.rank() - 2);
+        int[] batch = Shapes.broadcast("matmul", batchA, batchB);
+        int m = a.size(-2), n = b.size(-1), count = Shapes.numel(batch);
+        Tensor a3 = prepare(a, batch, m, k), b3 = prepare(b, batch, k, n);
+        Tensor prod = be.matmul(a3, b3);
+        Flops.add(2L * count * m * n * k);
+        Tensor out = Views.reshapeView(prod, concat(batch, m, n));
+        // A copy that expanded a broadcast operand (count / its batch times larger) is not worth keeping alive
+        // until backward: the original is kept and prepared again there.
+        boolean keepA3 = !expandedCopy(a, a3), keepB3 = !expandedCopy(b, b3);
+        Tensor savedA = b.requiresGrad() ? (keepA3 ? a3 : a) : null, savedB = a.requiresGrad() ? (keepB3 ? b3 : b) : null;
+        int[] aShape = a.shape(), bShape = b.shape();
+        boolean gradA = a.requiresGrad(), gradB = b.requiresGrad();
+        return Autograd.record("matmul", out, new Tensor[] {a, b}, g -> {
+            Tensor g3 = prepare(g, batch, m, n);
+            Tensor ga = null, gb = null;
+            if (gradA) {
+                Tensor bOp = keepB3 ? savedB : prepare(savedB, batch, k, n);
+                ga = Reductions.sumTo(matmul(g3, bOp.transpose(1, 2)).reshape(concat(batch, m, k)), aShape);
+            }
+            if (gradB) {
+                Tensor aOp = keepA3 ? savedA : prepare(savedA, batch, m, k);
+                gb = Reductions.sumTo(matmul(aOp.transpose(1, 2), g3).reshape(concat(batch, k, n)), bShape);
+            }
+            return new Tensor[] {ga, gb};
+        });
+    }
+
+    /** t (batch'..., r, c), broadcast to (batch..., r, c), as the (count, r, c) operand the backend takes. */
+    private static Tensor prepare(Tensor t, int[] batch, int r, int c) {
+        return matrixLayout(flattenBatch(Views.broadcastView(t, concat(batch, r, c)), Shapes.numel(batch), r, c));
+    }
+
+    /** Whether preparing t made a copy with more elements than t has (a broadcast batch written out). */
+    private static boolean expandedCopy(Tensor t, Tensor prepared) {
+        return prepared.storage() != t.storage() && prepared.numel() > t.numel();
     }
 
     /**
@@ -81,14 +115,6 @@ public final class Matmul {
                     gradW ? matmul(g2.transpose(0, 1), Views.reshapeView(savedX, m, in)) : null,
                     gradBias ? Reductions.sum(g2, new int[] {0}, false) : null};
         });
-    }
-
-    private static Tensor gradB(Tensor a, Tensor g, int[] bShape) {
-        if (bShape.length == 2) {
-            int k = a.size(-1), n = g.size(-1), m = rows(a);
-            return matmul(a.reshape(m, k).transpose(0, 1), g.reshape(m, n));
-        }
-        return Reductions.sumTo(matmul(a.transpose(-1, -2), g), bShape);
     }
 
     /** The product of every dimension but the last: the rows of t seen as a matrix (right also when the last is 0). */

@@ -140,4 +140,43 @@ class MatmulGradTest {
             for (int i = 0; i < 4; i++) for (int j = 0; j < 5; j++) assertEquals(colSums[i], w.grad().get(i, j), 1e-5);
         }
     }
+
+    @Test
+    void headViewsAreCopiedOnceForwardAndNotAgainInBackward() {
+        // Attention's (B, H, T, D) head views of (B, T, C) tensors have batch dimensions that do not merge into one
+        // stride, so the forward product copies them. The backward products reuse those copies, and the incoming
+        // gradient (a head view too) is laid out once for both of its products.
+        int[] copies = new int[1];
+        ReferenceBackend counting = new ReferenceBackend() {
+            @Override
+            public void copy(Tensor src, Tensor dst) {
+                copies[0]++;
+                super.copy(src, dst);
+            }
+        };
+        int b = 2, t = 3, h = 2, d = 4;
+        try (var be = Backends.useCpu(counting)) {
+            Tensor q = Tensor.randn(new Rng(60), 0, 1, DType.F32, b, t, h * d).requiresGrad(true);
+            Tensor k = Tensor.randn(new Rng(61), 0, 1, DType.F32, b, t, h * d).requiresGrad(true);
+            Tensor gOut = Tensor.randn(new Rng(62), 0, 1, DType.F32, b, t, h * d);
+            Tensor qh = q.reshape(b, t, h, d).permute(0, 2, 1, 3), kh = k.reshape(b, t, h, d).permute(0, 2, 1, 3);
+            Tensor scores = qh.matmul(kh.transpose(-1, -2));                        // (B, H, T, T)
+            Tensor ctx = scores.matmul(kh);                                         // (B, H, T, D)
+            Tensor out = ctx.permute(0, 2, 1, 3).reshape(b, t, h * d);              // (B, T, C): one more copy
+            assertEquals(4, copies[0], "forward: q, k^T and k laid out for the products, then the merged heads");
+            copies[0] = 0;
+            out.mul(gOut).sum().backward();
+            // The gradient of the merged heads is laid out once for ctx's two products; q's and k's head gradients
+            // (k's summed over its two uses first) are merged back into (B, T, C) by reshape, one copy each.
+            assertEquals(1 + 2, copies[0], "backward copies");
+
+            // Same gradients as products of explicitly contiguous operands.
+            Tensor q2 = q.detach().requiresGrad(true), k2 = k.detach().requiresGrad(true);
+            Tensor qc = q2.reshape(b, t, h, d).permute(0, 2, 1, 3).contiguous(), kc = k2.reshape(b, t, h, d).permute(0, 2, 1, 3).contiguous();
+            Tensor out2 = qc.matmul(kc.transpose(-1, -2)).matmul(kc).permute(0, 2, 1, 3).contiguous().reshape(b, t, h * d);
+            out2.mul(gOut).sum().backward();
+            assertArrayEquals(q2.grad().toFloatArray(), q.grad().toFloatArray(), 1e-5f);
+            assertArrayEquals(k2.grad().toFloatArray(), k.grad().toFloatArray(), 1e-5f);
+        }
+    }
 }
