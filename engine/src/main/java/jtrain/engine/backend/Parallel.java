@@ -67,6 +67,7 @@ public final class Parallel {
         private volatile Throwable failure;  // what the last chunk threw, read by the caller after it is done
         private volatile boolean parked;     // this thread is (about to be) parked waiting for a task
         private volatile Thread waiter;      // a caller parked waiting for this chunk to finish
+        private boolean woken;               // the last submit had to wake this thread (used by the caller only)
 
         Worker(String name) {
             super(name);
@@ -105,12 +106,16 @@ public final class Parallel {
         void submit(Runnable t) {
             failure = null;
             task = t;
-            if (parked) LockSupport.unpark(this);
+            woken = parked;
+            if (woken) LockSupport.unpark(this);
         }
 
-        /** Waits until the submitted chunk is done; returns what it threw, or null. */
+        /**
+         * Waits until the submitted chunk is done; returns what it threw, or null. When the worker had to be woken,
+         * its chunk starts late, and the caller parks at once instead of polling first (see ParallelHandOff).
+         */
         Throwable await() {
-            long spinUntil = System.nanoTime() + spinNanos;
+            long spinUntil = System.nanoTime() + (woken ? 0 : spinNanos);
             while (task != null && System.nanoTime() < spinUntil) Thread.onSpinWait();
             if (task != null) {
                 waiter = Thread.currentThread();
