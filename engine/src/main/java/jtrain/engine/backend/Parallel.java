@@ -34,7 +34,7 @@ public final class Parallel {
         return cores;
     }
 
-    private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
+    private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> false);
     private static final Worker[] WORKERS = startWorkers(THREADS - 1);
     /** Held by the thread whose loop the workers are running; a second caller meanwhile runs its loop alone. */
     private static final AtomicBoolean BUSY = new AtomicBoolean();
@@ -76,7 +76,7 @@ public final class Parallel {
 
         @Override
         public void run() {
-            IN_POOL.set(true);
+            IN_WORKER.set(true);
             while (true) {
                 Runnable t = awaitTask();
                 try {
@@ -131,12 +131,12 @@ public final class Parallel {
      * tests use it to check that a kernel gives the same bits on one thread as on all of them.
      */
     static void serially(Runnable body) {
-        boolean was = IN_POOL.get();
-        IN_POOL.set(true);
+        boolean was = IN_WORKER.get();
+        IN_WORKER.set(true);
         try {
             body.run();
         } finally {
-            IN_POOL.set(was);
+            IN_WORKER.set(was);
         }
     }
 
@@ -146,7 +146,7 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, Range body) {
         int chunks = Math.min(THREADS, n / Math.max(1, grain));
-        if (chunks <= 1 || WORKERS.length == 0 || IN_POOL.get() || !BUSY.compareAndSet(false, true)) {
+        if (chunks <= 1 || WORKERS.length == 0 || IN_WORKER.get() || !BUSY.compareAndSet(false, true)) {
             if (n > 0) body.run(0, n);
             return;
         }
