@@ -47,6 +47,11 @@ public final class Parallel {
      */
     private static volatile long spinNanos = 1000L * Math.max(0, Long.getLong("jtrain.spinMicros", 200));
 
+    /** The polling time above, in microseconds. */
+    static long spinMicros() {
+        return spinNanos / 1000;
+    }
+
     /** Sets the polling time above (tests and benchmarks compare settings in one JVM). */
     static void setSpinMicros(long micros) {
         spinNanos = 1000L * Math.max(0, micros);

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
  * thread's loop meanwhile run inline.
  */
 class ParallelTest {
+    private final long configuredSpin = Parallel.spinMicros();
+
     @AfterEach
-    void defaultPolling() {
-        Parallel.setSpinMicros(200);
+    void restorePolling() {
+        Parallel.setSpinMicros(configuredSpin); // as this JVM was started (-Djtrain.spinMicros, else the default)
     }
 
     private static void assertEachIndexOnce(int n, int grain) {
