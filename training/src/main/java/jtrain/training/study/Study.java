@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 import jtrain.engine.Flops;
 import jtrain.engine.Rng;
@@ -25,6 +26,7 @@ import jtrain.training.finetune.MlmProbe;
 import jtrain.training.finetune.TaskData;
 import jtrain.training.finetune.TaskEncoder;
 import jtrain.training.finetune.TaskExample;
+import jtrain.training.finetune.TaskKind;
 import jtrain.training.finetune.TaskModels;
 import jtrain.training.pretrain.MlmBatch;
 import jtrain.training.pretrain.MlmEvaluator;
@@ -113,6 +115,7 @@ public final class Study {
                 : device + " (" + Backends.forDevice(device).name() + " backend)");
         summary.put("finetune_settings", new java.util.TreeMap<>(Map.of("epochs", p.ftEpochs(), "max_steps", p.ftMaxSteps(), "batch", p.ftBatch(), "lr", p.ftLr())));
         summary.put("pretraining", pretrain());
+        summary.put("baselines", baselines());
         List<Object> runs = new ArrayList<>();
         for (String task : TASKS) {
             for (double budget : p.budgets()) {
@@ -398,12 +401,10 @@ public final class Study {
     }
 
     private Map<String, Object> runFinetune(String name, String task, double budget, String init, long s, String variant) throws IOException {
-        TaskData full = tasks.get(task), data = full.withLabelFraction(budget, s);
-        LabelVocab labels = full.labelVocab();
-        TaskEncoder enc = new TaskEncoder(tok, labels, p.maxLen());
-        List<TaskExample> train = data.encode(enc, Split.TRAIN).examples();
-        int cap = p.evalCap() == 0 ? Integer.MAX_VALUE : p.evalCap();
-        List<TaskExample> dev = spread(data.encode(enc, Split.DEV).examples(), cap), test = spread(data.encode(enc, Split.TEST).examples(), cap);
+        Cell cell = cell(task, budget, s);
+        TaskData full = tasks.get(task), data = cell.data();
+        LabelVocab labels = cell.labels();
+        List<TaskExample> train = cell.train(), dev = cell.dev(), test = cell.test();
 
         BertConfig config = TaskModels.size(p.model(), tok.vocab().size(), p.maxLen());
         Path initDir = init.equals("email") ? out.resolve("continual").resolve("model") : pretrainedDir();
@@ -475,10 +476,74 @@ public final class Study {
         return res;
     }
 
+    /** A cell's data as the models read it: the budget's share of the labelled examples (chosen by seed), dev and test. */
+    private record Cell(TaskData data, LabelVocab labels, List<TaskExample> train, List<TaskExample> dev, List<TaskExample> test) {}
+
+    private Cell cell(String task, double budget, long s) {
+        TaskData full = tasks.get(task), data = full.withLabelFraction(budget, s);
+        LabelVocab labels = full.labelVocab();
+        TaskEncoder enc = new TaskEncoder(tok, labels, p.maxLen());
+        int cap = p.evalCap() == 0 ? Integer.MAX_VALUE : p.evalCap();
+        return new Cell(data, labels, data.encode(enc, Split.TRAIN).examples(), spread(data.encode(enc, Split.DEV).examples(), cap),
+                spread(data.encode(enc, Split.TEST).examples(), cap));
+    }
+
     private static List<Document> asDocuments(List<String> texts) {
         List<Document> docs = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) docs.add(new Document("u" + i, "task", texts.get(i)));
         return docs;
+    }
+
+    // ---- baselines without a network ---------------------------------------------------------------------
+
+    /** The name under which a cell's baseline is scored, in place of "pretrained" or "scratch" ({@link #runName}). */
+    static final String BASELINE = "bag-of-words";
+
+    /**
+     * What a model without a network makes of each cell's labelled examples: naive Bayes over the tokens for the
+     * classification tasks, the most frequent tag of each word for POS. It reads the same encoded examples as the
+     * fine-tuning runs and is scored on the same test examples. Seconds of work, so it is not stored but run again.
+     */
+    private List<Object> baselines() {
+        List<Object> rows = new ArrayList<>();
+        for (String task : TASKS) for (double budget : p.budgets()) for (long s : p.seeds()) rows.add(baseline(task, budget, s));
+        return rows;
+    }
+
+    private Map<String, Object> baseline(String task, double budget, long s) {
+        long t0 = System.nanoTime();
+        Cell cell = cell(task, budget, s);
+        int numLabels = cell.labels().size();
+        int pad = id(tok.specialTokens().pad()), cls = id(tok.specialTokens().cls()), sep = id(tok.specialTokens().sep());
+        IntPredicate special = t -> t == pad || t == cls || t == sep;
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("task", task);
+        res.put("budget", budget);
+        res.put("seed", s);
+        res.put("metric", metricOf(task));
+        res.put("labelled_examples", cell.train().size());
+        Predictions test;
+        if (cell.data().kind() == TaskKind.TOKEN) {
+            MostFrequentTag m = MostFrequentTag.fit(cell.train(), numLabels, special);
+            test = m.predict(cell.test(), special);
+            res.put("method", "most frequent tag of each word");
+            res.put("known_words", m.knownWords());
+        } else {
+            NaiveBayes nb = NaiveBayes.fit(cell.train(), cell.dev(), numLabels, tok.vocab().size(), special, metricOf(task));
+            test = nb.predict(cell.test());
+            res.put("method", "multinomial naive Bayes over the tokens");
+            res.put("alpha", nb.alpha());
+        }
+        EvalResult t = test.asEvalResult(numLabels);
+        String name = runName(task, budget, BASELINE, "full", s);
+        testUnits.put(name, TestUnits.of(metricOf(task), cell.test(), t, numLabels));
+        res.put("test_accuracy", t.accuracy());
+        res.put("test_macro_f1", t.macroF1());
+        res.put("test_score", t.score(metricOf(task)));
+        res.put("seconds", (System.nanoTime() - t0) / 1e9);
+        log.printf("== baseline %s, %s of the labels (%,d examples, seed %d): %s, test %s %.4f%n", task, StudyReport.pct(budget), cell.train().size(), s,
+                res.get("method") + (res.containsKey("alpha") ? " (alpha " + res.get("alpha") + ")" : ""), metricOf(task), t.score(metricOf(task)));
+        return res;
     }
 
     // ---- phase 4: forgetting -------------------------------------------------------------------------------

@@ -33,6 +33,11 @@ final class StudyIntervals {
         return "gain/" + task + "/" + Study.budgetName(budget);
     }
 
+    /** Pretrained minus the bag-of-words baseline ({@link Study#BASELINE}). */
+    static String overBaseline(String task, double budget) {
+        return "over_baseline/" + task + "/" + Study.budgetName(budget);
+    }
+
     /** Mean over the tasks of their gains (independent test sets). */
     static String meanGain(double budget) {
         return "mean_gain/" + Study.budgetName(budget);
@@ -95,6 +100,8 @@ final class StudyIntervals {
             for (double b : budgets) {
                 for (String init : List.of("pretrained", "scratch")) iv.putScore(score(t, b, init), Bootstrap.meanScore(iv.cell(t, b, init)));
                 iv.put(gain(t, b), Bootstrap.difference(iv.cell(t, b, "pretrained"), iv.cell(t, b, "scratch")));
+                iv.putScore(score(t, b, Study.BASELINE), Bootstrap.meanScore(iv.cell(t, b, Study.BASELINE)));
+                iv.put(overBaseline(t, b), Bootstrap.difference(iv.cell(t, b, "pretrained"), iv.cell(t, b, Study.BASELINE)));
             }
             for (String init : List.of("pretrained", "scratch")) iv.put(rise(t, init), Bootstrap.difference(iv.cell(t, hi, init), iv.cell(t, lo, init)));
             iv.put(scarcity(t), iv.scarcityOver(List.of(t), lo, hi));
@@ -164,7 +171,7 @@ final class StudyIntervals {
         }, k, Bootstrap.RESAMPLES, Bootstrap.SEED);
     }
 
-    /** The runs of a cell, one per seed (full fine-tuning). */
+    /** The runs of a cell, one per seed (full fine-tuning; or the baseline of each seed's labelled examples). */
     private List<TestUnits> cell(String task, double budget, String init) {
         List<TestUnits> l = new ArrayList<>();
         for (long s : seeds) l.add(units.apply(Study.runName(task, budget, init, "full", s)));

@@ -194,7 +194,7 @@ public final class StudyReport {
         names.add("pretraining-loss.png");
         for (String task : Study.TASKS) {
             List<Chart.Series> series = new ArrayList<>();
-            for (String init : List.of("pretrained", "scratch")) {
+            for (String init : stats.hasBaselines() ? List.of("pretrained", "scratch", Study.BASELINE) : List.of("pretrained", "scratch")) {
                 double[] b = stats.budgets().stream().mapToDouble(d -> d * 100).toArray();
                 double[] v = stats.budgets().stream().mapToDouble(d -> stats.mean(task, d, init)).toArray();
                 double[] lo = stats.budgets().stream().mapToDouble(d -> stats.ci(StudyIntervals.score(task, d, init)).lo()).toArray();

@@ -11,12 +11,20 @@ import java.util.TreeSet;
 final class StudyStats {
     private final Map<String, Object> s;
     private final List<Map<String, Object>> ft;
+    /** The bag-of-words baselines; empty in a summary written before the study had them. */
+    private final List<Map<String, Object>> baselines;
 
     @SuppressWarnings("unchecked")
     StudyStats(Map<String, Object> summary) {
         this.s = summary;
         this.ft = new ArrayList<>();
         for (Object o : (List<Object>) summary.get("finetune")) ft.add((Map<String, Object>) o);
+        this.baselines = new ArrayList<>();
+        if (summary.get("baselines") instanceof List<?> l) for (Object o : l) baselines.add((Map<String, Object>) o);
+    }
+
+    boolean hasBaselines() {
+        return !baselines.isEmpty();
     }
 
     @SuppressWarnings("unchecked")
@@ -77,10 +85,12 @@ final class StudyStats {
         return budgets().get(budgets().size() - 1);
     }
 
+    /** The test scores of a cell, one per seed; init "pretrained", "scratch" or {@link Study#BASELINE}. */
     List<Double> scores(String task, double budget, String init) {
         List<Double> v = new ArrayList<>();
-        for (Map<String, Object> r : ft) {
-            if (r.get("task").equals(task) && num(r.get("budget")) == budget && r.get("init").equals(init)) v.add(num(r.get("test_score")));
+        boolean baseline = init.equals(Study.BASELINE);
+        for (Map<String, Object> r : baseline ? baselines : ft) {
+            if (r.get("task").equals(task) && num(r.get("budget")) == budget && (baseline || r.get("init").equals(init))) v.add(num(r.get("test_score")));
         }
         return v;
     }
@@ -193,17 +203,43 @@ final class StudyStats {
         return ft.stream().filter(r -> r.get("init").equals(init)).mapToDouble(r -> num(r.get("seconds"))).average().orElse(Double.NaN);
     }
 
+    /** Scores by task and budget; with the baselines, two more columns: the baseline's score and pretrained minus it. */
     String budgetTable() {
-        StringBuilder t = new StringBuilder("| task (score) | labels | labelled examples | pretrained [95% CI] | scratch [95% CI] | gain [paired 95% CI] |\n|---|---|---|---|---|---|\n");
+        boolean bl = hasBaselines();
+        StringBuilder t = new StringBuilder("| task (score) | labels | labelled examples | pretrained [95% CI] | scratch [95% CI] | gain [paired 95% CI] |"
+                + (bl ? " bag-of-words baseline [95% CI] | pretrained - baseline [paired 95% CI] |\n|---|---|---|---|---|---|---|---|\n" : "\n|---|---|---|---|---|---|\n"));
         for (String task : Study.TASKS) {
             for (double b : budgets()) {
                 long n = ft.stream().filter(r -> r.get("task").equals(task) && num(r.get("budget")) == b)
                         .mapToLong(r -> (long) num(r.get("labelled_examples"))).findFirst().orElse(0);
-                t.append(String.format("| %s (%s) | %s | %,d | %s | %s | %s |%n", task, Study.metricOf(task), StudyReport.pct(b), n,
+                t.append(String.format("| %s (%s) | %s | %,d | %s | %s | %s |", task, Study.metricOf(task), StudyReport.pct(b), n,
                         fmt(task, b, "pretrained"), fmt(task, b, "scratch"), fmtDiff(StudyIntervals.gain(task, b))));
+                if (bl) t.append(String.format(" %s | %s |", fmt(task, b, Study.BASELINE), fmtDiff(StudyIntervals.overBaseline(task, b))));
+                t.append('\n');
             }
         }
+        if (bl) {
+            t.append("\nBag-of-words baseline: no network and no pretraining, fitted on the same labelled examples and scored on the same test "
+                    + "examples, reading the same tokens: for genre and spam multinomial naive Bayes over the tokens (smoothing chosen on dev), "
+                    + "for POS each word's most frequent tag in the labelled sentences (the most frequent tag of all for a word never seen). "
+                    + baselineTally() + "\n");
+        }
         return t.toString();
+    }
+
+    /** How fine-tuning from the pretrained encoder fares against the baseline over the cells, each by its own paired interval. */
+    String baselineTally() {
+        int ahead = 0, behind = 0, level = 0;
+        for (String task : Study.TASKS) {
+            for (double b : budgets()) {
+                Bootstrap.Interval i = ci(StudyIntervals.overBaseline(task, b));
+                if (i.lo() > 0) ahead++;
+                else if (i.hi() < 0) behind++;
+                else level++;
+            }
+        }
+        return String.format("Fine-tuning from the pretrained encoder is ahead of the baseline in %d of the %d task x budget cells, behind it in %d "
+                + "and level in %d (each by its own paired 95%% interval).", ahead, ahead + behind + level, behind, level);
     }
 
     // ---- forgetting ----------------------------------------------------------------------------------------

@@ -126,9 +126,18 @@ class StudyPipelineTest {
         String row = String.format("| pos (accuracy) | 50%% | 12 | %.3f [%.3f, %.3f] |", ((Number) pos.get("estimate")).doubleValue(),
                 ((Number) pos.get("lo")).doubleValue(), ((Number) pos.get("hi")).doubleValue());
         assertTrue(md.contains(row), row + " in\n" + md);
-        assertTrue(md.contains(String.format("| %+.3f [%+.3f, %+.3f] |%n", ((Number) gain.get("estimate")).doubleValue(),
+        assertTrue(md.contains(String.format("| %+.3f [%+.3f, %+.3f] |", ((Number) gain.get("estimate")).doubleValue(),
                 ((Number) gain.get("lo")).doubleValue(), ((Number) gain.get("hi")).doubleValue())), "the paired interval of the gain");
         assertEquals(Boolean.TRUE, gain.get("same_test_set"), "pretrained and scratch are scored on the same test examples");
+        // The bag-of-words baseline of each cell (3 tasks x 2 budgets, 1 seed) ends the row: its score, and pretrained minus it.
+        assertEquals(6, ((List<?>) saved.get("baselines")).size());
+        Map<String, Object> baseline = (Map<String, Object>) values.get(StudyIntervals.score("pos", 0.5, Study.BASELINE));
+        Map<String, Object> over = (Map<String, Object>) values.get(StudyIntervals.overBaseline("pos", 0.5));
+        assertTrue(md.contains(String.format("| %.3f [%.3f, %.3f] | %+.3f [%+.3f, %+.3f] |%n", ((Number) baseline.get("estimate")).doubleValue(),
+                ((Number) baseline.get("lo")).doubleValue(), ((Number) baseline.get("hi")).doubleValue(), ((Number) over.get("estimate")).doubleValue(),
+                ((Number) over.get("lo")).doubleValue(), ((Number) over.get("hi")).doubleValue())), "the baseline's columns\n" + md);
+        assertEquals(Boolean.TRUE, over.get("same_test_set"), "the baseline is scored on the fine-tuning runs' test examples");
+        assertTrue(md.matches("(?s).*ahead of the baseline in \\d of the 6 task x budget cells, behind it in \\d and level in \\d.*"), "the tally");
         assertTrue(md.contains("only when its paired interval excludes zero"), "the rule is stated");
         // A difference carries its bootstrap p-value, a score none; next to the intervals, the Holm decisions of each
         // family a claim counts, so the verdicts can be checked from summary.json alone.
