@@ -36,6 +36,7 @@ final class NaiveBayes {
      * ("accuracy" or "macro_f1"). special: the ids left out (padding, [CLS], [SEP]).
      */
     static NaiveBayes fit(List<TaskExample> train, List<TaskExample> dev, int numLabels, int vocabSize, IntPredicate special, String metric) {
+        if (train.isEmpty()) throw new IllegalArgumentException("naive Bayes needs at least one labelled example");
         NaiveBayes nb = new NaiveBayes(numLabels, vocabSize, special);
         for (TaskExample e : train) {
             int label = labelOf(e);

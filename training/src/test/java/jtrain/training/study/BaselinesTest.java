@@ -66,9 +66,10 @@ class BaselinesTest {
     }
 
     @Test
-    void naiveBayesRefusesTaggingExamples() {
+    void naiveBayesRefusesTaggingExamplesAndAnEmptyTrainingSet() {
         TaskExample tagged = new TaskExample(new int[] {1, 3, 2}, new int[3], new int[] {-100, 0, -100}, new int[] {-1, 0, -1});
         assertThrows(IllegalArgumentException.class, () -> NaiveBayes.fit(List.of(tagged), List.of(), 2, 10, SPECIAL, "accuracy"));
+        assertThrows(IllegalArgumentException.class, () -> NaiveBayes.fit(List.of(), List.of(), 2, 10, SPECIAL, "accuracy"));
     }
 
     /** A tagged sentence: words as runs of token ids, each word's tag on its first token. */
