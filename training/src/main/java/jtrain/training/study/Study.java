@@ -45,7 +45,8 @@ import jtrain.transformer.HfCheckpoint;
 
 /**
  * The pretraining-versus-fine-tuning study, end to end: tokenizer, MLM pretraining, fine-tuning of three tasks at
- * several label budgets from the pretrained encoder and from scratch, forgetting under four fine-tuning variants,
+ * several label budgets from the pretrained encoder and from scratch (and, as a baseline, without a network),
+ * forgetting under four fine-tuning variants,
  * continual pretraining on e-mail, compute per phase. Every unit of work stores its result (see PhaseStore), so a
  * rerun skips what is done. {@link StudyReport} turns the results into the report.
  */

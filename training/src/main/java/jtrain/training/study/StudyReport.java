@@ -121,7 +121,18 @@ public final class StudyReport {
                 .append(" | ").append(String.format("held-out MLM loss %+.2f after full fine-tuning (%s)", stats.forgettingIncrease("full"),
                         stats.mitigationSummary()))
                 .append(" |\n");
+        if (stats.hasBaselines()) {
+            t.append("| No network: naive Bayes / most frequent tag (baseline) | ").append(stats.labelRange())
+                    .append(" | ").append(String.format("no matrix products, %s per fit (mean)", secsPrecise(stats.meanBaselineSeconds())))
+                    .append(" | ").append(stats.scoresAt(Study.BASELINE, stats.maxBudget()))
+                    .append(" | none (fitted for one task) | n/a (nothing to forget) |\n");
+        }
         return t.toString();
+    }
+
+    /** Seconds with a decimal below 10 s (a baseline's fit), else as {@link #secs}. */
+    static String secsPrecise(double s) {
+        return s < 10 ? String.format("%.1f s", s) : secs(s);
     }
 
     static String flops(double f) {

@@ -199,6 +199,10 @@ final class StudyStats {
         return ft.stream().filter(r -> r.get("init").equals(init)).mapToDouble(r -> num(r.get("flops"))).average().orElse(Double.NaN);
     }
 
+    double meanBaselineSeconds() {
+        return baselines.stream().mapToDouble(r -> num(r.get("seconds"))).average().orElse(Double.NaN);
+    }
+
     double meanFtSeconds(String init) {
         return ft.stream().filter(r -> r.get("init").equals(init)).mapToDouble(r -> num(r.get("seconds"))).average().orElse(Double.NaN);
     }

@@ -137,6 +137,7 @@ class StudyPipelineTest {
                 ((Number) baseline.get("lo")).doubleValue(), ((Number) baseline.get("hi")).doubleValue(), ((Number) over.get("estimate")).doubleValue(),
                 ((Number) over.get("lo")).doubleValue(), ((Number) over.get("hi")).doubleValue())), "the baseline's columns\n" + md);
         assertEquals(Boolean.TRUE, over.get("same_test_set"), "the baseline is scored on the fine-tuning runs' test examples");
+        assertTrue(table.contains("| No network: naive Bayes / most frequent tag (baseline) |"), "the baseline's row of the comparison\n" + table);
         assertTrue(md.matches("(?s).*ahead of the baseline in \\d of the 6 task x budget cells, behind it in \\d and level in \\d.*"), "the tally");
         assertTrue(md.contains("only when its paired interval excludes zero"), "the rule is stated");
         // A difference carries its bootstrap p-value, a score none; next to the intervals, the Holm decisions of each
