@@ -46,9 +46,9 @@ import jtrain.transformer.HfCheckpoint;
 /**
  * The pretraining-versus-fine-tuning study, end to end: tokenizer, MLM pretraining, fine-tuning of three tasks at
  * several label budgets from the pretrained encoder and from scratch (and, as a baseline, without a network),
- * forgetting under four fine-tuning variants,
- * continual pretraining on e-mail, compute per phase. Every unit of work stores its result (see PhaseStore), so a
- * rerun skips what is done. {@link StudyReport} turns the results into the report.
+ * forgetting under four fine-tuning variants, continual pretraining on e-mail, compute per phase. Every unit of work
+ * stores its result (see PhaseStore), so a rerun skips what is done. {@link StudyReport} turns the results into the
+ * report.
  */
 public final class Study {
     static final List<String> TASKS = List.of("pos", "genre", "spam");
