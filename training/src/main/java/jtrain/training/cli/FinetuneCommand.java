@@ -14,10 +14,13 @@ import java.util.Set;
 
 import jtrain.engine.io.AtomicFiles;
 import jtrain.engine.io.Json;
+import jtrain.training.baseline.Baseline;
 import jtrain.training.data.DataException;
 import jtrain.training.finetune.EvalResult;
 import jtrain.training.finetune.FineTuner;
 import jtrain.training.finetune.TaskData;
+import jtrain.training.finetune.TaskExample;
+import jtrain.training.finetune.TaskKind;
 import jtrain.training.finetune.TaskModels;
 import jtrain.training.run.CheckpointException;
 import jtrain.training.run.Checkpointer;
@@ -174,6 +177,7 @@ public final class FinetuneCommand {
             return;
         }
         EvalResult testResult = job.test().size() == 0 ? null : job.tuner().evaluate(job.test().examples());
+        Map<String, Object> baseline = testResult == null ? null : baseline(job, config.text("--metric"));
         Map<String, Object> fin = new LinkedHashMap<>();
         fin.put("step", r.bestStep());
         fin.putAll(r.bestDev().toMap("best_dev"));
@@ -183,9 +187,14 @@ public final class FinetuneCommand {
         }
         Path modelDir = folder.dir().resolve("model");
         TaskModels.save(job.model(), job.tokenizer(), modelDir);
-        writeResults(folder, job, r, testResult); // last: its presence marks the run finished
+        writeResults(folder, job, r, testResult, baseline); // last: its presence marks the run finished
         log.printf("best dev (step %d of %d%s): %s%n", r.bestStep(), r.stepsRun(), r.stoppedEarly() ? ", stopped early" : "", r.bestDev().describe());
         if (testResult != null) log.println("test with the best model: " + testResult.describe());
+        if (baseline != null) {
+            log.printf("test without a network (%s, fitted on the same labelled examples): accuracy %.2f%%, macro-F1 %.2f%%%n",
+                    baseline.get("description"), 100 * (double) baseline.get("test_accuracy"),
+                    100 * (double) baseline.get("test_macro_f1"));
+        }
         log.println("model saved to " + modelDir + "; try: ./trainer predict --model " + modelDir + " \"some text\"");
     }
 
@@ -263,7 +272,26 @@ public final class FinetuneCommand {
         return FinetuneConfig.RUN.equals(folder.runKind());
     }
 
-    private static void writeResults(RunFolder folder, FinetuneJob job, FineTuner.Result r, EvalResult test) {
+    /**
+     * The baseline without a network ({@link Baseline}) fitted on the run's training examples and scored on its test
+     * examples, as results.json's "baseline"; null where it does not apply (regression and multi-label examples) or
+     * would need more than 2^25 counts (labels x vocabulary).
+     */
+    static Map<String, Object> baseline(FinetuneJob job, String metric) {
+        List<TaskExample> train = job.train().examples(), test = job.test().examples();
+        if (train.isEmpty() || test.isEmpty() || train.getFirst().targets() != null) return null;
+        if ((long) job.labels().size() * job.tokenizer().vocab().size() > (1L << 25)) return null;
+        TaskKind kind = train.getFirst().wordIds() != null ? TaskKind.TOKEN : TaskKind.SEQUENCE;
+        Baseline b = Baseline.fit(kind, train, job.dev().examples(), job.labels().size(), job.tokenizer(), metric.equals("accuracy") ? metric : "macro_f1");
+        EvalResult t = b.predict(test).asEvalResult(job.labels().size());
+        Map<String, Object> m = new LinkedHashMap<>(b.details());
+        m.put("description", b.describe());
+        m.put("test_accuracy", t.accuracy());
+        m.put("test_macro_f1", t.macroF1()); // no time: a resumed run's results.json is byte for byte an uninterrupted one's
+        return m;
+    }
+
+    private static void writeResults(RunFolder folder, FinetuneJob job, FineTuner.Result r, EvalResult test, Map<String, Object> baseline) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("task", job.task());
         j.put("labels", job.labels().names());
@@ -280,6 +308,7 @@ public final class FinetuneCommand {
         j.put("best_step", r.bestStep());
         j.putAll(r.bestDev().toMap("dev"));
         if (test != null) j.putAll(test.toMap("test"));
+        if (baseline != null) j.put("baseline", baseline);
         AtomicFiles.write(results(folder), Json.writePretty(j).getBytes(StandardCharsets.UTF_8));
     }
 

@@ -9,12 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntPredicate;
 
 import jtrain.engine.Flops;
 import jtrain.engine.Rng;
 import jtrain.engine.backend.Backends;
 import jtrain.engine.io.IoErrors;
+import jtrain.training.baseline.Baseline;
+import jtrain.training.baseline.Predictions;
 import jtrain.training.data.Document;
 import jtrain.training.data.Split;
 import jtrain.training.finetune.AuxMlm;
@@ -26,7 +27,6 @@ import jtrain.training.finetune.MlmProbe;
 import jtrain.training.finetune.TaskData;
 import jtrain.training.finetune.TaskEncoder;
 import jtrain.training.finetune.TaskExample;
-import jtrain.training.finetune.TaskKind;
 import jtrain.training.finetune.TaskModels;
 import jtrain.training.pretrain.MlmBatch;
 import jtrain.training.pretrain.MlmEvaluator;
@@ -515,26 +515,15 @@ public final class Study {
         long t0 = System.nanoTime();
         Cell cell = cell(task, budget, s);
         int numLabels = cell.labels().size();
-        int pad = id(tok.specialTokens().pad()), cls = id(tok.specialTokens().cls()), sep = id(tok.specialTokens().sep());
-        IntPredicate special = t -> t == pad || t == cls || t == sep;
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("task", task);
         res.put("budget", budget);
         res.put("seed", s);
         res.put("metric", metricOf(task));
         res.put("labelled_examples", cell.train().size());
-        Predictions test;
-        if (cell.data().kind() == TaskKind.TOKEN) {
-            MostFrequentTag m = MostFrequentTag.fit(cell.train(), numLabels, special);
-            test = m.predict(cell.test(), special);
-            res.put("method", "most frequent tag of each word");
-            res.put("known_words", m.knownWords());
-        } else {
-            NaiveBayes nb = NaiveBayes.fit(cell.train(), cell.dev(), numLabels, tok.vocab().size(), special, metricOf(task));
-            test = nb.predict(cell.test());
-            res.put("method", "multinomial naive Bayes over the tokens");
-            res.put("alpha", nb.alpha());
-        }
+        Baseline baseline = Baseline.fit(cell.data().kind(), cell.train(), cell.dev(), numLabels, tok, metricOf(task));
+        res.putAll(baseline.details());
+        Predictions test = baseline.predict(cell.test());
         EvalResult t = test.asEvalResult(numLabels);
         String name = runName(task, budget, BASELINE, "full", s);
         testUnits.put(name, TestUnits.of(metricOf(task), cell.test(), t, numLabels));
@@ -543,7 +532,7 @@ public final class Study {
         res.put("test_score", t.score(metricOf(task)));
         res.put("seconds", (System.nanoTime() - t0) / 1e9);
         log.printf("== baseline %s, %s of the labels (%,d examples, seed %d): %s, test %s %.4f%n", task, StudyReport.pct(budget), cell.train().size(), s,
-                res.get("method") + (res.containsKey("alpha") ? " (alpha " + res.get("alpha") + ")" : ""), metricOf(task), t.score(metricOf(task)));
+                baseline.describe(), metricOf(task), t.score(metricOf(task)));
         return res;
     }
 

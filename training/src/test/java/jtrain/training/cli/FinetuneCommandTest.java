@@ -148,6 +148,11 @@ class FinetuneCommandTest {
         double testAccuracy = ((Number) results.get("test_accuracy")).doubleValue();
         assertTrue(testAccuracy >= 0.9, "the topic words decide the label: test accuracy " + testAccuracy);
         assertTrue(Files.readAllLines(out.resolve("metrics.jsonl")).size() > 3, "train and dev lines");
+        // Next to the network's score, what a model without one makes of the same labelled examples.
+        Map<?, ?> baseline = (Map<?, ?>) results.get("baseline");
+        assertEquals("multinomial naive Bayes over the tokens", baseline.get("method"));
+        assertTrue(((Number) baseline.get("test_accuracy")).doubleValue() >= 0.9, "topic words are what naive Bayes counts: " + baseline);
+        assertTrue(r.out().contains("test without a network (multinomial naive Bayes over the tokens (alpha "), r.out());
 
         Result e = eval("--model", out.resolve("model").toString(), "--task", "seq", "--test", tmp.resolve("test.jsonl").toString(), "--json");
         assertEquals(0, e.code(), e.err());

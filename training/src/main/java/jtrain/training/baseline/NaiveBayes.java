@@ -1,4 +1,4 @@
-package jtrain.training.study;
+package jtrain.training.baseline;
 
 import java.util.List;
 import java.util.function.IntPredicate;
@@ -12,9 +12,9 @@ import jtrain.training.finetune.TaskExample;
  * log P(class) + sum over the example's tokens of log((count(token, class) + alpha) / (tokens(class) + alpha * V)),
  * V the vocabulary size; alpha (add-alpha smoothing) is the one of {@link #ALPHAS} that scores best on dev.
  */
-final class NaiveBayes {
+public final class NaiveBayes {
     /** The smoothing values tried on dev, largest first: a tie keeps the larger one. */
-    static final double[] ALPHAS = {1.0, 0.3, 0.1, 0.03, 0.01};
+    public static final double[] ALPHAS = {1.0, 0.3, 0.1, 0.03, 0.01};
 
     private final int numLabels, vocabSize;
     private final IntPredicate special;
@@ -35,7 +35,7 @@ final class NaiveBayes {
      * Counts the tokens of train by class, then keeps the alpha whose dev predictions score best under metric
      * ("accuracy" or "macro_f1"). special: the ids left out (padding, [CLS], [SEP]).
      */
-    static NaiveBayes fit(List<TaskExample> train, List<TaskExample> dev, int numLabels, int vocabSize, IntPredicate special, String metric) {
+    public static NaiveBayes fit(List<TaskExample> train, List<TaskExample> dev, int numLabels, int vocabSize, IntPredicate special, String metric) {
         if (train.isEmpty()) throw new IllegalArgumentException("naive Bayes needs at least one labelled example");
         NaiveBayes nb = new NaiveBayes(numLabels, vocabSize, special);
         for (TaskExample e : train) {
@@ -64,12 +64,12 @@ final class NaiveBayes {
     }
 
     /** The smoothing chosen on dev. */
-    double alpha() {
+    public double alpha() {
         return alpha;
     }
 
     /** The gold label and the most probable class of every example, in order. */
-    Predictions predict(List<TaskExample> examples) {
+    public Predictions predict(List<TaskExample> examples) {
         double[] logPrior = new double[numLabels], logDenominator = new double[numLabels];
         long total = 0;
         for (long n : examplesOf) total += n;

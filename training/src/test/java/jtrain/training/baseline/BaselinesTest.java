@@ -1,4 +1,4 @@
-package jtrain.training.study;
+package jtrain.training.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,8 +17,8 @@ import jtrain.training.finetune.TaskExample;
  * The study's baselines without a network: naive Bayes over a sequence's tokens, and each word's most frequent tag.
  * Token ids here: 0 padding, 1 [CLS], 2 [SEP], words from 3 up.
  */
-class BaselinesTest {
-    static final IntPredicate SPECIAL = id -> id <= 2;
+public class BaselinesTest {
+    public static final IntPredicate SPECIAL = id -> id <= 2;
 
     static TaskExample text(int label, int... words) {
         int[] ids = new int[words.length + 2];
@@ -73,7 +73,7 @@ class BaselinesTest {
     }
 
     /** A tagged sentence: words as runs of token ids, each word's tag on its first token. */
-    static TaskExample sentence(int[][] words, int[] tags) {
+    public static TaskExample sentence(int[][] words, int[] tags) {
         List<Integer> ids = new ArrayList<>(List.of(1)), labels = new ArrayList<>(List.of(-100)), wordIds = new ArrayList<>(List.of(-1));
         for (int w = 0; w < words.length; w++) {
             for (int k = 0; k < words[w].length; k++) {
@@ -103,16 +103,5 @@ class BaselinesTest {
         assertArrayEquals(new int[] {2, 1, 0, 1}, p.gold());
         assertArrayEquals(new int[] {2, 1, 0, 0}, p.predicted());
         assertEquals(0.75, p.score("accuracy", 3));
-    }
-
-    @Test
-    void mostFrequentTagScoresWordsInTheOrderTheBootstrapCountsThem() {
-        // The study resamples whole sentences: TestUnits counts a sentence's scored words from its labels, in order.
-        List<TaskExample> train = List.of(sentence(new int[][] {{3}, {4}}, new int[] {0, 1}));
-        List<TaskExample> test = List.of(sentence(new int[][] {{3}}, new int[] {0}), sentence(new int[][] {{4}, {3}}, new int[] {0, 0}));
-        Predictions p = MostFrequentTag.fit(train, 2, SPECIAL).predict(test, SPECIAL);
-        TestUnits.Accuracy units = (TestUnits.Accuracy) TestUnits.of("accuracy", test, p.asEvalResult(2), 2);
-        assertArrayEquals(new int[] {1, 2}, units.scored());
-        assertArrayEquals(new int[] {1, 1}, units.correct());
     }
 }

@@ -1,4 +1,4 @@
-package jtrain.training.study;
+package jtrain.training.baseline;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,14 +14,14 @@ import jtrain.training.finetune.TaskExample;
  * {@code wordIds} entry is set) up to the next word start or special token, so it reads the same encoded examples
  * the models read. Ties go to the lower tag id.
  */
-final class MostFrequentTag {
+public final class MostFrequentTag {
     private final Map<Word, Integer> tagOf = new HashMap<>();
     private int fallback;
 
     private MostFrequentTag() {}
 
     /** special: the ids that end a word without being part of it (padding, [CLS], [SEP]). */
-    static MostFrequentTag fit(List<TaskExample> train, int numLabels, IntPredicate special) {
+    public static MostFrequentTag fit(List<TaskExample> train, int numLabels, IntPredicate special) {
         Map<Word, int[]> counts = new HashMap<>();
         int[] overall = new int[numLabels];
         for (TaskExample e : train) {
@@ -40,7 +40,7 @@ final class MostFrequentTag {
     }
 
     /** The gold and predicted tag of every scored word (label >= 0), example by example, in order. */
-    Predictions predict(List<TaskExample> examples, IntPredicate special) {
+    public Predictions predict(List<TaskExample> examples, IntPredicate special) {
         int n = 0;
         for (TaskExample e : examples) for (int l : e.labels()) if (l >= 0) n++;
         int[] gold = new int[n], predicted = new int[n];
@@ -57,7 +57,7 @@ final class MostFrequentTag {
     }
 
     /** The number of distinct words seen in training. */
-    int knownWords() {
+    public int knownWords() {
         return tagOf.size();
     }
 
