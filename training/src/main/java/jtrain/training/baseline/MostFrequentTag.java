@@ -9,10 +9,10 @@ import java.util.function.IntPredicate;
 import jtrain.training.finetune.TaskExample;
 
 /**
- * The study's baseline for tagging: each word gets the tag it carried most often in the training examples, and a
- * word never seen there gets the most frequent tag of all. A word is the run of token ids from a word start (its
- * {@code wordIds} entry is set) up to the next word start or special token, so it reads the same encoded examples
- * the models read. Ties go to the lower tag id.
+ * The baseline for tagging (see {@link Baseline}): each word gets the tag it carried most often in the training
+ * examples, and a word never seen there gets the most frequent tag of all. A word is the run of token ids from a word
+ * start (its {@code wordIds} entry is set) up to the next word start or special token, so it reads the same encoded
+ * examples the models read. Ties go to the lower tag id.
  */
 public final class MostFrequentTag {
     private final Map<Word, Integer> tagOf = new HashMap<>();

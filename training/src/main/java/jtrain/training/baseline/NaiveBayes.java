@@ -6,9 +6,9 @@ import java.util.function.IntPredicate;
 import jtrain.training.finetune.TaskExample;
 
 /**
- * Multinomial naive Bayes over the token ids of a sequence example: the study's bag-of-words baseline for the
- * classification tasks. It reads the same encoded examples the models read (the same WordPiece tokens, truncated to
- * the same length), minus the special tokens, and ignores their order. A class's score is
+ * Multinomial naive Bayes over the token ids of a sequence example: the bag-of-words baseline for single-label
+ * sequence tasks (see {@link Baseline}). It reads the same encoded examples the models read (the same WordPiece
+ * tokens, truncated to the same length), minus the special tokens, and ignores their order. A class's score is
  * log P(class) + sum over the example's tokens of log((count(token, class) + alpha) / (tokens(class) + alpha * V)),
  * V the vocabulary size; alpha (add-alpha smoothing) is the one of {@link #ALPHAS} that scores best on dev.
  */
